@@ -1,0 +1,304 @@
+# SPDX-License-Identifier: MIT
+#
+# MeMS top-level Makefile, in the manner of kbuild.
+#
+# One non-recursive make reads each directory's fragment (obj-y, obj-m
+# style lists gated by CONFIG_ symbols), so -j sees the whole graph.
+# O=dir puts everything generated, .config included, under dir.
+# `make help` lists the targets.
+
+MAKEFLAGS += --no-print-directory -rR
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+srctree := $(realpath $(dir $(lastword $(MAKEFILE_LIST))))
+ifeq ($(O),)
+objtree := $(srctree)
+else
+objtree := $(shell mkdir -p '$(O)' && cd '$(O)' && pwd)
+endif
+export srctree objtree
+
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+endif
+
+VERSION := 0.1.0
+SOVERSION := 0
+
+# ---------------------------------------------------------------------------
+# Configuration
+
+KCONFIG_CONFIG ?= $(objtree)/.config
+export KCONFIG_CONFIG
+Kconfig := $(srctree)/Kconfig
+kconfig-env = cd '$(objtree)' && srctree='$(srctree)' \
+	KCONFIG_CONFIG='$(KCONFIG_CONFIG)' \
+	KCONFIG_AUTOCONFIG=include/config/auto.conf \
+	KCONFIG_AUTOHEADER=include/generated/autoconf.h
+need = $(Q)$(srctree)/scripts/need-tool
+kconfig-sources := $(shell find '$(srctree)' -name Kconfig -not -path '*/.git/*')
+
+config-targets := config menuconfig oldconfig olddefconfig defconfig \
+	savedefconfig randconfig allyesconfig allnoconfig %_defconfig
+no-config-targets := $(config-targets) help clean mrproper distclean check
+build-goals := $(filter-out $(no-config-targets),$(MAKECMDGOALS))
+config-goals := $(filter $(config-targets),$(MAKECMDGOALS))
+
+# `make defconfig run` runs one goal at a time, like the kernel does.
+ifneq ($(build-goals),)
+ifneq ($(config-goals),)
+mixed-goals := 1
+endif
+endif
+
+ifdef mixed-goals
+$(MAKECMDGOALS): __sequential
+	@:
+__sequential:
+	$(Q)set -e; for goal in $(MAKECMDGOALS); do \
+		$(MAKE) -f $(srctree)/Makefile $$goal; done
+.PHONY: __sequential
+else
+
+.DEFAULT_GOAL := all
+
+ifneq ($(filter-out $(no-config-targets),$(or $(MAKECMDGOALS),all)),)
+# Building needs a configuration: start from defconfig when there is none.
+-include $(objtree)/include/config/auto.conf
+$(KCONFIG_CONFIG):
+	$(need) kconfig-conf kconfig-frontends-nox
+	@echo "  no configuration yet: using configs/defconfig"
+	$(Q)$(kconfig-env) kconfig-conf --defconfig=$(srctree)/configs/defconfig \
+		$(Kconfig) >/dev/null
+endif
+
+# olddefconfig first: silentoldconfig would stop to ask about new symbols.
+$(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(kconfig-sources)
+	$(need) kconfig-conf kconfig-frontends-nox
+	$(quiet) CONF include/generated/autoconf.h
+	$(Q)mkdir -p $(objtree)/include/config $(objtree)/include/generated
+	$(Q)$(kconfig-env) kconfig-conf --olddefconfig $(Kconfig) >/dev/null
+	$(Q)$(kconfig-env) kconfig-conf --silentoldconfig $(Kconfig)
+	$(Q)touch $@
+
+$(objtree)/include/generated/autoconf.h: $(objtree)/include/config/auto.conf
+	@:
+
+%_defconfig:
+	$(need) kconfig-conf kconfig-frontends-nox
+	$(Q)test -f $(srctree)/configs/$@ || \
+		{ echo "no such configuration: configs/$@" >&2; exit 1; }
+	$(Q)$(kconfig-env) kconfig-conf --defconfig=$(srctree)/configs/$@ $(Kconfig)
+
+defconfig: $(srctree)/configs/defconfig
+	$(need) kconfig-conf kconfig-frontends-nox
+	$(Q)$(kconfig-env) kconfig-conf --defconfig=$< $(Kconfig)
+
+olddefconfig oldconfig allyesconfig allnoconfig randconfig:
+	$(need) kconfig-conf kconfig-frontends-nox
+	$(Q)$(kconfig-env) kconfig-conf --$@ $(Kconfig)
+
+config: oldconfig
+
+savedefconfig:
+	$(need) kconfig-conf kconfig-frontends-nox
+	$(Q)$(kconfig-env) kconfig-conf --savedefconfig=defconfig $(Kconfig)
+
+menuconfig:
+	$(need) kconfig-mconf kconfig-frontends-nox
+	$(Q)$(kconfig-env) kconfig-mconf $(Kconfig)
+
+.PHONY: config menuconfig oldconfig olddefconfig defconfig savedefconfig \
+	randconfig allyesconfig allnoconfig
+
+# ---------------------------------------------------------------------------
+# Build
+
+ARCH ?= $(shell uname -m)
+SRCARCH := $(patsubst x86_64,x86,$(patsubst i%86,x86,$(patsubst aarch64,arm64,$(ARCH))))
+ifeq ($(wildcard $(srctree)/arch/$(SRCARCH)/include/asm/page.h),)
+SRCARCH := generic
+endif
+
+CC ?= cc
+AR ?= ar
+ifeq ($(origin CC),default)
+CC := cc
+endif
+ifeq ($(origin AR),default)
+AR := ar
+endif
+
+MEMS_CPPFLAGS := -include $(objtree)/include/generated/autoconf.h \
+	-I$(srctree)/include -I$(srctree)/arch/$(SRCARCH)/include \
+	-I$(srctree)/arch/generic/include
+MEMS_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -fPIC
+CFLAGS ?=
+LDFLAGS ?=
+
+# Each directory's fragment adds to obj-y relative to itself.
+define read-fragment
+obj-y :=
+obj-m :=
+include $(srctree)/$(1)/Makefile
+lib-objs += $$(addprefix $(objtree)/$(1)/,$$(obj-y))
+endef
+lib-objs :=
+$(foreach dir,core policy,$(eval $(call read-fragment,$(dir))))
+
+libmems-a := $(objtree)/lib/libmems.a
+libmems-so := $(objtree)/lib/libmems.so.$(VERSION)
+libmems-links := $(objtree)/lib/libmems.so.$(SOVERSION) $(objtree)/lib/libmems.so
+
+samples-y :=
+include $(srctree)/samples/Makefile
+sample-progs := $(addprefix $(objtree)/samples/,$(samples-y))
+
+tools-y :=
+include $(srctree)/tools/Makefile
+tool-progs := $(addprefix $(objtree)/tools/,$(tools-y))
+
+all: $(libmems-a) $(libmems-so) $(libmems-links) $(sample-progs) $(tool-progs)
+
+# fixdep turns the dependency on autoconf.h into dependencies on the
+# CONFIG_ symbols each file really uses, so a configuration change
+# rebuilds only what it affects.
+$(objtree)/%.o: $(srctree)/%.c | $(objtree)/include/generated/autoconf.h
+	$(quiet) CC $(patsubst $(objtree)/%,%,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(MEMS_CPPFLAGS) $(MEMS_CFLAGS) $(CFLAGS) -MMD -MF $@.d \
+		-c -o $@ $<
+	$(Q)$(srctree)/scripts/fixdep $@.d $(objtree) > $(@D)/.$(@F).cmd
+	@rm -f $@.d
+
+$(libmems-a): $(lib-objs)
+	$(quiet) AR $(patsubst $(objtree)/%,%,$@)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(libmems-so): $(lib-objs) $(srctree)/scripts/libmems.map
+	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -shared -Wl,-soname,libmems.so.$(SOVERSION) \
+		-Wl,--version-script=$(srctree)/scripts/libmems.map \
+		$(CFLAGS) $(LDFLAGS) -o $@ $(lib-objs)
+
+$(libmems-links): $(libmems-so)
+	$(Q)ln -sf $(notdir $<) $@
+
+# Samples and tools link the static library: they run from the build tree.
+$(sample-progs) $(tool-progs): %: %.o $(libmems-a)
+	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(libmems-a)
+
+# ---------------------------------------------------------------------------
+# Running and testing
+
+run: $(objtree)/samples/classic
+	$(Q)$<
+
+selftests-args = -C $(srctree)/selftests OUTPUT=$(objtree)/selftests \
+	MEMS_CFLAGS='$(MEMS_CPPFLAGS) $(CFLAGS)' \
+	MEMS_LIBS='$(libmems-a) $(LDFLAGS)' CC='$(CC)'
+
+selftests: $(libmems-a)
+	$(Q)$(MAKE) $(selftests-args) all
+
+run_tests: selftests
+	$(Q)$(MAKE) $(selftests-args) run_tests
+
+check:
+	$(Q)$(srctree)/scripts/check $(if $(O),O=$(O))
+
+.PHONY: all run selftests run_tests check
+
+# ---------------------------------------------------------------------------
+# Installation (Debian conventions: DESTDIR for staging)
+
+PREFIX ?= /usr/local
+bindir ?= $(PREFIX)/bin
+includedir ?= $(PREFIX)/include
+libdir ?= $(PREFIX)/lib
+pkgconfigdir ?= $(libdir)/pkgconfig
+mandir ?= $(PREFIX)/share/man
+
+$(objtree)/mems.pc: $(srctree)/scripts/mems.pc.in $(srctree)/Makefile
+	$(quiet) GEN mems.pc
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(libdir)|' \
+		-e 's|@INCLUDEDIR@|$(includedir)|' -e 's|@VERSION@|$(VERSION)|' \
+		$< > $@
+
+install: all $(objtree)/mems.pc
+	$(Q)install -d $(DESTDIR)$(bindir) $(DESTDIR)$(includedir)/mems \
+		$(DESTDIR)$(libdir) $(DESTDIR)$(pkgconfigdir)
+	$(Q)install -m 644 $(srctree)/include/mems.h $(DESTDIR)$(includedir)/
+	$(Q)install -m 644 $(srctree)/include/mems/heap.h \
+		$(DESTDIR)$(includedir)/mems/
+	$(Q)install -m 644 $(libmems-a) $(DESTDIR)$(libdir)/
+	$(Q)install -m 755 $(libmems-so) $(DESTDIR)$(libdir)/
+	$(Q)ln -sf libmems.so.$(VERSION) $(DESTDIR)$(libdir)/libmems.so.$(SOVERSION)
+	$(Q)ln -sf libmems.so.$(SOVERSION) $(DESTDIR)$(libdir)/libmems.so
+	$(Q)install -m 644 $(objtree)/mems.pc $(DESTDIR)$(pkgconfigdir)/
+	$(Q)$(if $(tool-progs),install -m 755 $(tool-progs) $(DESTDIR)$(bindir)/)
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(includedir)/mems.h \
+		$(DESTDIR)$(includedir)/mems/heap.h \
+		$(DESTDIR)$(libdir)/libmems.a $(DESTDIR)$(libdir)/libmems.so* \
+		$(DESTDIR)$(pkgconfigdir)/mems.pc \
+		$(addprefix $(DESTDIR)$(bindir)/,$(tools-y))
+	-$(Q)rmdir $(DESTDIR)$(includedir)/mems 2>/dev/null
+
+.PHONY: install uninstall
+
+# ---------------------------------------------------------------------------
+# Cleaning and help
+
+clean:
+	$(Q)rm -rf $(objtree)/core $(objtree)/policy $(objtree)/lib \
+		$(objtree)/samples/*.o $(objtree)/tools/*.o $(objtree)/mems.pc \
+		$(objtree)/selftests-out $(sample-progs) $(tool-progs)
+	$(Q)find $(objtree) -name '.*.o.cmd' -delete
+	$(Q)$(if $(wildcard $(srctree)/selftests/Makefile),$(MAKE) -C \
+		$(srctree)/selftests OUTPUT=$(objtree)/selftests clean)
+
+mrproper distclean: clean
+	$(Q)rm -rf $(objtree)/include/config $(objtree)/include/generated \
+		$(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old $(objtree)/defconfig
+
+help:
+	@echo 'Configuration:'
+	@echo '  defconfig          - default configuration (configs/defconfig)'
+	@echo '  first_fit_defconfig, best_fit_defconfig, next_fit_defconfig'
+	@echo '                     - default configuration with that policy'
+	@echo '  menuconfig         - change the configuration in a terminal menu'
+	@echo '  olddefconfig       - update .config, new symbols at their default'
+	@echo '  oldconfig          - update .config, asking about new symbols'
+	@echo '  savedefconfig      - write the minimal ./defconfig for .config'
+	@echo '  randconfig         - random configuration (KCONFIG_SEED to repeat)'
+	@echo 'Building:'
+	@echo '  all (default)      - libmems.a, libmems.so, samples and tools'
+	@echo '  run                - build and run the classic demo'
+	@echo '  selftests          - build the C selftests'
+	@echo '  run_tests          - build and run the C selftests'
+	@echo '  check              - every test: C matrix, sanitizers, bats'
+	@echo '  install            - install (PREFIX=$(PREFIX), DESTDIR=)'
+	@echo '  uninstall          - remove what install put there'
+	@echo 'Cleaning:'
+	@echo '  clean              - remove build products, keep .config'
+	@echo '  mrproper           - remove build products and the configuration'
+	@echo 'Options:'
+	@echo '  V=1                - show the commands'
+	@echo '  O=dir              - build in dir (with its own .config)'
+
+.PHONY: clean mrproper distclean help
+
+# Per-object dependencies written by fixdep.
+-include $(shell find '$(objtree)' -name '.*.o.cmd' 2>/dev/null)
+
+endif # mixed-goals

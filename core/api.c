@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/*
+ * core/api.c - the six course functions, on the global heap.
+ *
+ * This is the only file that sets errno or prints: argument checks, the
+ * lazy initialisation and the MEMS_POLICY environment variable live here,
+ * and every line MeMS writes to stderr reads "<function>: <message>".
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <asm/page.h>
+#include <mems.h>
+#include <mems/chain.h>
+
+_Static_assert(CONFIG_MEMS_ALIGN > 0 &&
+	       !(CONFIG_MEMS_ALIGN & (CONFIG_MEMS_ALIGN - 1)),
+	       "CONFIG_MEMS_ALIGN must be a power of two");
+_Static_assert(CONFIG_MEMS_VIRT_BASE >= 1, "CONFIG_MEMS_VIRT_BASE must be >= 1");
+
+static struct mems_heap global_heap;
+static bool global_ready;
+
+static void mems_warn(const char *func, const char *fmt, ...)
+{
+	va_list args;
+
+	fprintf(stderr, "%s: ", func);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputc('\n', stderr);
+}
+
+/*
+ * The policy MEMS_POLICY names, or the configured default.  An unknown
+ * name is reported once per distinct value, not at every mems_init(),
+ * so that a program calling mems_init() in a loop does not flood stderr.
+ */
+static const char *policy_from_env(void)
+{
+	static char last_warned[64];
+	const char *name = getenv("MEMS_POLICY");
+
+	if (!name || !*name)
+		return mems_default_policy();
+	if (mems_policy_lookup(name))
+		return name;
+	if (strncmp(name, last_warned, sizeof(last_warned) - 1)) {
+		mems_warn("mems_init",
+			  "unknown placement policy '%s' in MEMS_POLICY, using %s",
+			  name, mems_default_policy());
+		strncpy(last_warned, name, sizeof(last_warned) - 1);
+	}
+	return mems_default_policy();
+}
+
+void mems_init(void)
+{
+	struct mems_heap_config config = {
+		.page_size = PAGE_SIZE,
+		.virt_base = CONFIG_MEMS_VIRT_BASE,
+		.align = CONFIG_MEMS_ALIGN,
+	};
+
+	mems_finish();
+	config.policy = policy_from_env();
+	/* Cannot fail: every field is a checked build-time value. */
+	heap_setup(&global_heap, &config);
+	global_ready = true;
+}
+
+void mems_finish(void)
+{
+	if (!global_ready)
+		return;
+	heap_teardown(&global_heap);
+	global_ready = false;
+}
+
+void *mems_malloc(size_t size)
+{
+	void *v;
+	int err;
+
+	if (!size)
+		return NULL;
+	if (!global_ready)
+		mems_init();
+	err = mems_heap_alloc(&global_heap, size, &v);
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	return v;
+}
+
+void mems_free(void *v)
+{
+	if (!v)
+		return;
+	if (global_ready && !mems_heap_free(&global_heap, v))
+		return;
+	mems_warn(__func__, "invalid address %" PRIuPTR
+		  " (not the start of an allocated block)", (uintptr_t)v);
+	errno = EINVAL;
+}
+
+void *mems_get(void *v)
+{
+	void *phys = global_ready ? mems_heap_get(&global_heap, v) : NULL;
+
+	if (!phys)
+		errno = EINVAL;
+	return phys;
+}
+
+void mems_print_stats(void)
+{
+	mems_heap_print_stats(global_ready ? &global_heap : NULL, stdout);
+}
+
+struct mems_heap *mems_default_heap(void)
+{
+	return global_ready ? &global_heap : NULL;
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+/*
+ * core/chain.c - surgery on the main chain and the sub-chains.
+ *
+ * Every change to a hole goes through hole_appeared(), hole_vanishing()
+ * or hole_set_bounds(), which keep the policy's view in step with the
+ * chains.  Functions that may fail do so before they change anything.
+ */
+#include <mems/chain.h>
+
+static const struct mems_policy_ops *heap_ops(const struct mems_heap *heap)
+{
+	return heap->policy.ops;
+}
+
+static void hole_appeared(struct mems_heap *heap, struct mems_seg *hole)
+{
+	if (heap_ops(heap)->hole_insert)
+		heap_ops(heap)->hole_insert(&heap->policy, hole);
+}
+
+static void hole_vanishing(struct mems_heap *heap, struct mems_seg *hole)
+{
+	if (heap_ops(heap)->hole_erase)
+		heap_ops(heap)->hole_erase(&heap->policy, hole);
+}
+
+static void hole_set_bounds(struct mems_heap *heap, struct mems_seg *hole,
+			    uintptr_t vstart, uintptr_t vend)
+{
+	const struct mems_policy_ops *ops = heap_ops(heap);
+
+	if (ops->hole_resize) {
+		hole->vstart = vstart;
+		hole->vend = vend;
+		ops->hole_resize(&heap->policy, hole);
+		return;
+	}
+	hole_vanishing(heap, hole);
+	hole->vstart = vstart;
+	hole->vend = vend;
+	hole_appeared(heap, hole);
+}
+
+/* Unlink @seg from its sub-chain and return its record to the pool. */
+static void seg_delete(struct mems_heap *heap, struct mems_seg *seg)
+{
+	list_del(&seg->link);
+	seg->node->nr_segs--;
+	meta_free(&heap->meta, seg);
+}
+
+static struct mems_seg *seg_prev_hole(struct mems_seg *seg)
+{
+	struct mems_seg *prev;
+
+	if (list_is_first(&seg->link, &seg->node->segs))
+		return NULL;
+	prev = list_prev_entry(seg, link);
+	return seg_is_hole(prev) ? prev : NULL;
+}
+
+static struct mems_seg *seg_next_hole(struct mems_seg *seg)
+{
+	struct mems_seg *next;
+
+	if (list_is_last(&seg->link, &seg->node->segs))
+		return NULL;
+	next = list_next_entry(seg, link);
+	return seg_is_hole(next) ? next : NULL;
+}
+
+struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v)
+{
+	struct mems_node *node;
+	struct mems_seg *seg;
+
+	heap_for_each_node(node, heap) {
+		if (!node_contains(node, v))
+			continue;
+		node_for_each_seg(seg, node)
+			if (seg_contains(seg, v))
+				return seg;
+	}
+	return NULL;
+}
+
+/* The pages a node needs for @bytes, or 0 when its length would overflow. */
+static size_t node_pages_for(const struct mems_heap *heap, size_t bytes)
+{
+	size_t pages = bytes / heap->page_size + !!(bytes % heap->page_size);
+
+	if (pages > SIZE_MAX / heap->page_size)
+		return 0;
+	return pages;
+}
+
+struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
+{
+	size_t pages = node_pages_for(heap, bytes);
+	uintptr_t vstart = heap->next_vaddr;
+	struct mems_node *node;
+	struct mems_seg *hole;
+	size_t len;
+
+	/* next_vaddr wraps to 0 once the top of the space is handed out. */
+	if (!pages || !vstart)
+		return NULL;
+	len = pages * heap->page_size;
+	if (len - 1 > UINTPTR_MAX - vstart)
+		return NULL;
+
+	node = meta_alloc(&heap->meta, &heap->os);
+	if (!node)
+		return NULL;
+	hole = meta_alloc(&heap->meta, &heap->os);
+	if (!hole)
+		goto out_free_node;
+	node->phys = os_map(&heap->os, len);
+	if (!node->phys)
+		goto out_free_hole;
+
+	node->vstart = vstart;
+	node->vend = vstart + (len - 1);
+	node->pages = pages;
+	node->nr_segs = 1;
+	INIT_LIST_HEAD(&node->segs);
+	hole->node = node;
+	hole->vstart = node->vstart;
+	hole->vend = node->vend;
+	hole->type = MEMS_HOLE;
+	list_add_tail(&hole->link, &node->segs);
+	list_add_tail(&node->chain, &heap->nodes);
+	heap->nr_nodes++;
+	heap->user_pages += pages;
+	heap->next_vaddr = node->vend + 1;
+	hole_appeared(heap, hole);
+	return hole;
+
+out_free_hole:
+	meta_free(&heap->meta, hole);
+out_free_node:
+	meta_free(&heap->meta, node);
+	return NULL;
+}
+
+struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
+			     size_t bytes, struct mems_seg **spare)
+{
+	struct mems_seg *proc = hole;
+
+	if (seg_size(hole) == bytes) {
+		hole_vanishing(heap, hole);
+		hole->type = MEMS_PROCESS;
+	} else {
+		proc = *spare;
+		*spare = NULL;
+		proc->node = hole->node;
+		proc->vstart = hole->vstart;
+		proc->vend = hole->vstart + (bytes - 1);
+		proc->type = MEMS_PROCESS;
+		list_add_tail(&proc->link, &hole->link);
+		hole->node->nr_segs++;
+		hole_set_bounds(heap, hole, proc->vend + 1, hole->vend);
+	}
+	if (heap_ops(heap)->allocated)
+		heap_ops(heap)->allocated(&heap->policy, proc);
+	return proc;
+}
+
+void chain_release(struct mems_heap *heap, struct mems_seg *proc)
+{
+	struct mems_seg *prev = seg_prev_hole(proc);
+	struct mems_seg *next = seg_next_hole(proc);
+	uintptr_t vstart = proc->vstart;
+	uintptr_t vend = proc->vend;
+
+	if (!prev && !next) {
+		proc->type = MEMS_HOLE;
+		hole_appeared(heap, proc);
+		return;
+	}
+	seg_delete(heap, proc);
+	if (prev && next) {
+		vend = next->vend;
+		hole_vanishing(heap, next);
+		seg_delete(heap, next);
+	}
+	if (prev)
+		hole_set_bounds(heap, prev, prev->vstart, vend);
+	else
+		hole_set_bounds(heap, next, vstart, next->vend);
+}
+
+void chain_unmap_all(struct mems_heap *heap)
+{
+	struct mems_node *node;
+
+	heap_for_each_node(node, heap)
+		os_unmap(&heap->os, node->phys, node->pages * heap->page_size);
+	meta_release(&heap->meta, &heap->os);
+	INIT_LIST_HEAD(&heap->nodes);
+	heap->nr_nodes = 0;
+	heap->user_pages = 0;
+	heap->next_vaddr = heap->virt_base;
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+/*
+ * core/heap.c - the heap object: setup, teardown and the operations.
+ *
+ * Functions here return 0 or a negative errno value and never touch
+ * errno themselves; core/api.c turns them into the course API.  With
+ * CONFIG_MEMS_DEBUG every operation that changes the chains is followed
+ * by a full check, and the first broken invariant stops the program.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <asm/page.h>
+#include <mems/chain.h>
+
+static bool is_power_of_2(size_t n)
+{
+	return n && !(n & (n - 1));
+}
+
+static void heap_assert_valid(const struct mems_heap *heap)
+{
+#ifdef CONFIG_MEMS_DEBUG
+	if (mems_heap_check(heap, stderr))
+		abort();
+#else
+	(void)heap;
+#endif
+}
+
+/* Fill in the defaults of @config, then reject what cannot work. */
+static int config_resolve(const struct mems_heap_config *config,
+			  struct mems_heap_config *out)
+{
+	static const struct mems_heap_config defaults;
+
+	*out = config ? *config : defaults;
+	if (!out->page_size)
+		out->page_size = PAGE_SIZE;
+	if (!out->virt_base)
+		out->virt_base = CONFIG_MEMS_VIRT_BASE;
+	if (!out->align)
+		out->align = CONFIG_MEMS_ALIGN;
+	if (!out->policy || !*out->policy)
+		out->policy = mems_default_policy();
+	if (!is_power_of_2(out->align))
+		return -EINVAL;
+	return mems_policy_lookup(out->policy) ? 0 : -ENOENT;
+}
+
+int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops)
+{
+	struct mems_node *node;
+	struct mems_seg *seg;
+
+	if (!ops)
+		return -ENOENT;
+	memset(&heap->policy, 0, sizeof(heap->policy));
+	heap->policy.ops = ops;
+	heap->policy.heap = heap;
+	if (ops->init)
+		ops->init(&heap->policy);
+	if (!ops->hole_insert)
+		return 0;
+	heap_for_each_node(node, heap)
+		node_for_each_seg(seg, node)
+			if (seg_is_hole(seg))
+				ops->hole_insert(&heap->policy, seg);
+	return 0;
+}
+
+int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config)
+{
+	struct mems_heap_config cfg;
+	int err = config_resolve(config, &cfg);
+
+	if (err)
+		return err;
+	memset(heap, 0, sizeof(*heap));
+	INIT_LIST_HEAD(&heap->nodes);
+	heap->page_size = cfg.page_size;
+	heap->align = cfg.align;
+	heap->virt_base = cfg.virt_base;
+	heap->next_vaddr = cfg.virt_base;
+	meta_setup(&heap->meta, cfg.page_size);
+	return heap_use_policy(heap, mems_policy_lookup(cfg.policy));
+}
+
+void heap_teardown(struct mems_heap *heap)
+{
+	chain_unmap_all(heap);
+}
+
+/* The heap object lives in a mapping of its own, a whole number of pages. */
+static size_t heap_object_bytes(size_t page_size)
+{
+	size_t pages = (sizeof(struct mems_heap) + page_size - 1) / page_size;
+
+	return pages * page_size;
+}
+
+int mems_heap_create(const struct mems_heap_config *config,
+		     struct mems_heap **heap)
+{
+	struct mems_heap_config cfg;
+	struct mems_os_stats os = { 0 };
+	struct mems_heap *new;
+	int err = config_resolve(config, &cfg);
+
+	if (err)
+		return err;
+	new = os_map(&os, heap_object_bytes(cfg.page_size));
+	if (!new)
+		return -ENOMEM;
+	err = heap_setup(new, &cfg);
+	if (err) {
+		os_unmap(&os, new, heap_object_bytes(cfg.page_size));
+		return err;
+	}
+	new->os.mmap_calls = os.mmap_calls;
+	*heap = new;
+	return 0;
+}
+
+void mems_heap_destroy(struct mems_heap *heap)
+{
+	struct mems_os_stats os = { 0 };
+
+	if (!heap)
+		return;
+	heap_teardown(heap);
+	os_unmap(&os, heap, heap_object_bytes(heap->page_size));
+}
+
+void mems_heap_reset(struct mems_heap *heap)
+{
+	heap_teardown(heap);
+	heap_use_policy(heap, heap->policy.ops);
+}
+
+/* @size rounded up to the heap's alignment, or 0 when that overflows. */
+static size_t heap_round(const struct mems_heap *heap, size_t size)
+{
+	size_t mask = heap->align - 1;
+
+	if (size > SIZE_MAX - mask)
+		return 0;
+	return (size + mask) & ~mask;
+}
+
+int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v)
+{
+	size_t bytes = heap_round(heap, size);
+	struct mems_seg *spare, *hole, *proc;
+
+	if (!size)
+		return -EINVAL;
+	if (!bytes)
+		return -ENOMEM;
+	/* Reserved first, so that nothing can fail once the chains change. */
+	spare = meta_alloc(&heap->meta, &heap->os);
+	if (!spare)
+		return -ENOMEM;
+	hole = heap->policy.ops->find(&heap->policy, bytes);
+	if (!hole)
+		hole = chain_map_node(heap, bytes);
+	if (!hole) {
+		meta_free(&heap->meta, spare);
+		return -ENOMEM;
+	}
+	proc = chain_carve(heap, hole, bytes, &spare);
+	if (spare)
+		meta_free(&heap->meta, spare);
+	*v = (void *)proc->vstart;
+	heap_assert_valid(heap);
+	return 0;
+}
+
+int mems_heap_free(struct mems_heap *heap, void *v)
+{
+	struct mems_seg *seg = chain_find_seg(heap, (uintptr_t)v);
+
+	if (!seg || seg_is_hole(seg) || seg->vstart != (uintptr_t)v)
+		return -EINVAL;
+	chain_release(heap, seg);
+	heap_assert_valid(heap);
+	return 0;
+}
+
+void *mems_heap_get(const struct mems_heap *heap, void *v)
+{
+	struct mems_seg *seg = chain_find_seg(heap, (uintptr_t)v);
+
+	if (!seg || seg_is_hole(seg))
+		return NULL;
+	return (char *)seg->node->phys + ((uintptr_t)v - seg->node->vstart);
+}
+
+int mems_heap_set_policy(struct mems_heap *heap, const char *name)
+{
+	const struct mems_policy_ops *ops = mems_policy_lookup(name);
+
+	if (!ops)
+		return -ENOENT;
+	return heap_use_policy(heap, ops);
+}
+
+const char *mems_heap_policy(const struct mems_heap *heap)
+{
+	return heap->policy.ops->name;
+}
+
+size_t mems_heap_page_size(const struct mems_heap *heap)
+{
+	return heap->page_size;
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mems/chain.h - the free list: main chain, sub-chains, and the heap.
+ *
+ * Internal to MeMS (not installed).  A heap's main chain links one
+ * struct mems_node per mmap region, in mapping order, which is also
+ * ascending virtual order because virtual addresses are never reused.
+ * Each node's sub-chain links struct mems_seg records that tile
+ * [vstart, vend] exactly, in address order, with no two holes adjacent.
+ * Bounds are inclusive, as the report prints them.
+ */
+#ifndef MEMS_CHAIN_H
+#define MEMS_CHAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mems/heap.h>
+#include <mems/list.h>
+#include <mems/meta.h>
+#include <mems/policy.h>
+
+enum mems_seg_type { MEMS_HOLE, MEMS_PROCESS };
+
+struct mems_node;
+
+struct mems_seg {
+	struct list_head link;		/* in node->segs, address order */
+	struct mems_node *node;
+	uintptr_t vstart;
+	uintptr_t vend;			/* inclusive */
+	enum mems_seg_type type;
+};
+
+struct mems_node {
+	struct list_head chain;		/* in heap->nodes, mapping order */
+	struct list_head segs;
+	uintptr_t vstart;
+	uintptr_t vend;			/* inclusive */
+	void *phys;			/* what mmap returned */
+	size_t pages;
+	size_t nr_segs;
+};
+
+/* Calls into the OS, counted so that tools can report them. */
+struct mems_os_stats {
+	unsigned long mmap_calls;
+	unsigned long munmap_calls;
+};
+
+struct mems_heap {
+	struct list_head nodes;		/* the main chain */
+	struct mems_meta meta;		/* records of nodes and segments */
+	struct mems_policy policy;
+	size_t page_size;
+	size_t align;
+	uintptr_t virt_base;
+	uintptr_t next_vaddr;		/* where the next node starts */
+	size_t nr_nodes;
+	size_t user_pages;		/* pages mapped for user memory */
+	struct mems_os_stats os;
+};
+
+static inline size_t seg_size(const struct mems_seg *seg)
+{
+	return seg->vend - seg->vstart + 1;
+}
+
+static inline bool seg_is_hole(const struct mems_seg *seg)
+{
+	return seg->type == MEMS_HOLE;
+}
+
+static inline bool seg_contains(const struct mems_seg *seg, uintptr_t v)
+{
+	return v >= seg->vstart && v <= seg->vend;
+}
+
+static inline bool node_contains(const struct mems_node *node, uintptr_t v)
+{
+	return v >= node->vstart && v <= node->vend;
+}
+
+#define heap_for_each_node(node, heap) \
+	list_for_each_entry(node, &(heap)->nodes, chain)
+
+#define node_for_each_seg(seg, node) \
+	list_for_each_entry(seg, &(node)->segs, link)
+
+/* core/heap.c */
+int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config);
+void heap_teardown(struct mems_heap *heap);
+int heap_use_policy(struct mems_heap *heap,
+		    const struct mems_policy_ops *ops);
+
+/* core/chain.c */
+struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v);
+struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes);
+struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
+			     size_t bytes, struct mems_seg **spare);
+void chain_release(struct mems_heap *heap, struct mems_seg *proc);
+void chain_unmap_all(struct mems_heap *heap);
+
+/* core/os.c */
+void *os_map(struct mems_os_stats *os, size_t bytes);
+void os_unmap(struct mems_os_stats *os, void *addr, size_t bytes);
+size_t os_page_size(void);
+
+#endif /* MEMS_CHAIN_H */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mems/meta.h - the record pool that holds MeMS' own bookkeeping.
+ *
+ * Internal to MeMS (not installed).  Node and segment records come from
+ * slabs the pool maps for itself, never from the user's pages and never
+ * from libc, so that a node's physical address is exactly what mmap
+ * returned for it.  Every record has the same size, which makes a freed
+ * record reusable for either kind.
+ */
+#ifndef MEMS_META_H
+#define MEMS_META_H
+
+#include <stddef.h>
+
+struct mems_os_stats;
+struct mems_slab;
+
+struct mems_meta {
+	struct mems_slab *slabs;	/* newest first */
+	void *free_records;		/* singly linked through the record */
+	char *unused;			/* never handed out, in the newest slab */
+	char *unused_end;
+	size_t slab_bytes;
+	size_t live_records;
+};
+
+void meta_setup(struct mems_meta *meta, size_t page_size);
+void *meta_alloc(struct mems_meta *meta, struct mems_os_stats *os);
+void meta_free(struct mems_meta *meta, void *record);
+void meta_release(struct mems_meta *meta, struct mems_os_stats *os);
+
+#endif /* MEMS_META_H */
