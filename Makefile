@@ -202,7 +202,7 @@ $(sample-progs) $(tool-progs): %: %.o $(libmems-a)
 run: $(objtree)/samples/classic
 	$(Q)$<
 
-selftests-args = -C $(srctree)/selftests OUTPUT=$(objtree)/selftests \
+selftests-args = -C $(srctree)/selftests OUTPUT=$(objtree)/selftests-out \
 	MEMS_CFLAGS='$(MEMS_CPPFLAGS) $(CFLAGS)' \
 	MEMS_LIBS='$(libmems-a) $(LDFLAGS)' CC='$(CC)'
 
@@ -265,7 +265,7 @@ clean:
 		$(objtree)/selftests-out $(sample-progs) $(tool-progs)
 	$(Q)find $(objtree) -name '.*.o.cmd' -delete
 	$(Q)$(if $(wildcard $(srctree)/selftests/Makefile),$(MAKE) -C \
-		$(srctree)/selftests OUTPUT=$(objtree)/selftests clean)
+		$(srctree)/selftests OUTPUT=$(objtree)/selftests-out clean)
 
 mrproper distclean: clean
 	$(Q)rm -rf $(objtree)/include/config $(objtree)/include/generated \

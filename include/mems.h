@@ -40,7 +40,7 @@ void mems_finish(void);
 
 /**
  * mems_malloc() - allocate @size bytes.
- * @size: request in bytes, rounded up to CONFIG_MEMS_ALIGN.
+ * @size: request in bytes, rounded up to the configured granule.
  *
  * Carves the request from the low end of the hole the placement policy
  * picks, or from a newly mapped node when no hole fits.  Initialises MeMS

@@ -24,9 +24,9 @@ struct mems_heap;
  * struct mems_heap_config - how a heap lays memory out.
  * @policy:    placement policy name ("first-fit", ...); NULL or "" for the
  *             configured default.
- * @page_size: bytes per MeMS page, >= 1; 0 for PAGE_SIZE.
- * @virt_base: first virtual address, >= 1; 0 for CONFIG_MEMS_VIRT_BASE.
- * @align:     allocation granule, a power of two; 0 for CONFIG_MEMS_ALIGN.
+ * @page_size: bytes per MeMS page, >= 1; 0 for the configured PAGE_SIZE.
+ * @virt_base: first virtual address, >= 1; 0 for the configured base.
+ * @align:     allocation granule, a power of two; 0 for the configured one.
  */
 struct mems_heap_config {
 	const char *policy;
