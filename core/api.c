@@ -17,9 +17,10 @@
 #include <mems/chain.h>
 
 _Static_assert(CONFIG_MEMS_ALIGN > 0 &&
-	       !(CONFIG_MEMS_ALIGN & (CONFIG_MEMS_ALIGN - 1)),
+		       !(CONFIG_MEMS_ALIGN & (CONFIG_MEMS_ALIGN - 1)),
 	       "CONFIG_MEMS_ALIGN must be a power of two");
-_Static_assert(CONFIG_MEMS_VIRT_BASE >= 1, "CONFIG_MEMS_VIRT_BASE must be >= 1");
+_Static_assert(CONFIG_MEMS_VIRT_BASE >= 1,
+	       "CONFIG_MEMS_VIRT_BASE must be >= 1");
 
 static struct mems_heap global_heap;
 static bool global_ready;
@@ -50,9 +51,10 @@ static const char *policy_from_env(void)
 	if (mems_policy_lookup(name))
 		return name;
 	if (strncmp(name, last_warned, sizeof(last_warned) - 1)) {
-		mems_warn("mems_init",
-			  "unknown placement policy '%s' in MEMS_POLICY, using %s",
-			  name, mems_default_policy());
+		mems_warn(
+			"mems_init",
+			"unknown placement policy '%s' in MEMS_POLICY, using %s",
+			name, mems_default_policy());
 		strncpy(last_warned, name, sizeof(last_warned) - 1);
 	}
 	return mems_default_policy();
@@ -104,8 +106,10 @@ void mems_free(void *v)
 		return;
 	if (global_ready && !mems_heap_free(&global_heap, v))
 		return;
-	mems_warn(__func__, "invalid address %" PRIuPTR
-		  " (not the start of an allocated block)", (uintptr_t)v);
+	mems_warn(__func__,
+		  "invalid address %" PRIuPTR
+		  " (not the start of an allocated block)",
+		  (uintptr_t)v);
 	errno = EINVAL;
 }
 

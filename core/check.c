@@ -34,25 +34,30 @@ static int seg_check(const struct mems_heap *heap, const struct mems_node *node,
 		     FILE *report)
 {
 	if (seg->node != node)
-		return check_failed(report, "segment " RANGE " names another node",
+		return check_failed(report,
+				    "segment " RANGE " names another node",
 				    seg->vstart, seg->vend);
 	if (seg->vstart != expect_start || seg->vend < seg->vstart)
-		return check_failed(report, "segment " RANGE " should start at %"
-				    PRIuPTR, seg->vstart, seg->vend, expect_start);
+		return check_failed(
+			report, "segment " RANGE " should start at %" PRIuPTR,
+			seg->vstart, seg->vend, expect_start);
 	if ((seg->vstart - node->vstart) % heap->align)
 		return check_failed(report, "segment " RANGE " is not aligned",
 				    seg->vstart, seg->vend);
 	if (!seg_is_hole(seg) && seg_size(seg) % heap->align)
-		return check_failed(report, "block " RANGE " is not a whole "
-				    "number of granules", seg->vstart, seg->vend);
+		return check_failed(report,
+				    "block " RANGE " is not a whole "
+				    "number of granules",
+				    seg->vstart, seg->vend);
 	if (seg->type != MEMS_HOLE && seg->type != MEMS_PROCESS)
 		return check_failed(report, "segment " RANGE " has type %d",
 				    seg->vstart, seg->vend, (int)seg->type);
 	return 0;
 }
 
-static int node_check(const struct mems_heap *heap, const struct mems_node *node,
-		      size_t *records, FILE *report)
+static int node_check(const struct mems_heap *heap,
+		      const struct mems_node *node, size_t *records,
+		      FILE *report)
 {
 	const struct mems_seg *seg;
 	uintptr_t expect = node->vstart;
@@ -62,7 +67,8 @@ static int node_check(const struct mems_heap *heap, const struct mems_node *node
 
 	if (!node->phys || !node->pages ||
 	    node->vend - node->vstart + 1 != node->pages * heap->page_size)
-		return check_failed(report, "node " RANGE " is not %zu whole pages",
+		return check_failed(report,
+				    "node " RANGE " is not %zu whole pages",
 				    node->vstart, node->vend, node->pages);
 	node_for_each_seg(seg, node) {
 		err = seg_check(heap, node, seg, expect, report);
@@ -76,13 +82,15 @@ static int node_check(const struct mems_heap *heap, const struct mems_node *node
 		segs++;
 	}
 	if (!segs || expect - 1 != node->vend)
-		return check_failed(report, "segments of node " RANGE
-				    " end at %" PRIuPTR, node->vstart,
-				    node->vend, expect - 1);
+		return check_failed(
+			report, "segments of node " RANGE " end at %" PRIuPTR,
+			node->vstart, node->vend, expect - 1);
 	if (segs != node->nr_segs)
-		return check_failed(report, "node " RANGE " counts %zu segments, "
-				    "has %zu", node->vstart, node->vend,
-				    node->nr_segs, segs);
+		return check_failed(report,
+				    "node " RANGE " counts %zu segments, "
+				    "has %zu",
+				    node->vstart, node->vend, node->nr_segs,
+				    segs);
 	*records += segs + 1;
 	return 0;
 }
@@ -97,9 +105,10 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 	heap_for_each_node(node, heap) {
 		/* lowest is 0 only once a node has reached the top of the space. */
 		if (node->vstart < lowest || (nodes && !lowest))
-			return check_failed(report, "node " RANGE " overlaps or "
-					    "precedes %" PRIuPTR, node->vstart,
-					    node->vend, lowest);
+			return check_failed(report,
+					    "node " RANGE " overlaps or "
+					    "precedes %" PRIuPTR,
+					    node->vstart, node->vend, lowest);
 		err = node_check(heap, node, &records, report);
 		if (err)
 			return err;
@@ -108,14 +117,19 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 		nodes++;
 	}
 	if (heap->next_vaddr != lowest)
-		return check_failed(report, "next node would start at %" PRIuPTR
-				    ", not %" PRIuPTR, heap->next_vaddr, lowest);
+		return check_failed(report,
+				    "next node would start at %" PRIuPTR
+				    ", not %" PRIuPTR,
+				    heap->next_vaddr, lowest);
 	if (nodes != heap->nr_nodes || pages != heap->user_pages)
-		return check_failed(report, "heap counts %zu nodes of %zu pages, "
-				    "has %zu of %zu", heap->nr_nodes,
-				    heap->user_pages, nodes, pages);
+		return check_failed(report,
+				    "heap counts %zu nodes of %zu pages, "
+				    "has %zu of %zu",
+				    heap->nr_nodes, heap->user_pages, nodes,
+				    pages);
 	if (records != heap->meta.live_records)
-		return check_failed(report, "%zu records live, %zu in the chains",
+		return check_failed(report,
+				    "%zu records live, %zu in the chains",
 				    heap->meta.live_records, records);
 	return 0;
 }

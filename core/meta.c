@@ -29,7 +29,7 @@ union mems_record {
 };
 
 #define RECORD_BYTES sizeof(union mems_record)
-#define SLAB_HEADER_BYTES \
+#define SLAB_HEADER_BYTES                                              \
 	((sizeof(struct mems_slab) + alignof(union mems_record) - 1) & \
 	 ~(alignof(union mems_record) - 1))
 

@@ -8,8 +8,7 @@
  */
 #include <mems/chain.h>
 
-static struct mems_seg *best_fit_find(struct mems_policy *policy,
-				      size_t bytes)
+static struct mems_seg *best_fit_find(struct mems_policy *policy, size_t bytes)
 {
 	struct mems_seg *best = NULL, *seg;
 	struct mems_node *node;

@@ -4,8 +4,7 @@
  */
 #include <mems/chain.h>
 
-static struct mems_seg *first_fit_find(struct mems_policy *policy,
-				       size_t bytes)
+static struct mems_seg *first_fit_find(struct mems_policy *policy, size_t bytes)
 {
 	return mems_lowest_fit(policy->heap, bytes, 0);
 }

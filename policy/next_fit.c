@@ -20,8 +20,7 @@ static void next_fit_init(struct mems_policy *policy)
 	*next_fit_rover(policy) = policy->heap->virt_base;
 }
 
-static struct mems_seg *next_fit_find(struct mems_policy *policy,
-				      size_t bytes)
+static struct mems_seg *next_fit_find(struct mems_policy *policy, size_t bytes)
 {
 	struct mems_seg *hole;
 

@@ -37,7 +37,8 @@ int main(int argc, char **argv)
 		print_policies(" ");
 		printf("default-policy: %s\n", mems_default_policy());
 		printf("page-size: %zu\n", (size_t)PAGE_SIZE);
-		printf("virt-base: %llu\n", (unsigned long long)CONFIG_MEMS_VIRT_BASE);
+		printf("virt-base: %llu\n",
+		       (unsigned long long)CONFIG_MEMS_VIRT_BASE);
 		printf("align: %d\n", CONFIG_MEMS_ALIGN);
 		return 0;
 	}

@@ -26,19 +26,19 @@ enum mems_seg_type { MEMS_HOLE, MEMS_PROCESS };
 struct mems_node;
 
 struct mems_seg {
-	struct list_head link;		/* in node->segs, address order */
+	struct list_head link; /* in node->segs, address order */
 	struct mems_node *node;
 	uintptr_t vstart;
-	uintptr_t vend;			/* inclusive */
+	uintptr_t vend; /* inclusive */
 	enum mems_seg_type type;
 };
 
 struct mems_node {
-	struct list_head chain;		/* in heap->nodes, mapping order */
+	struct list_head chain; /* in heap->nodes, mapping order */
 	struct list_head segs;
 	uintptr_t vstart;
-	uintptr_t vend;			/* inclusive */
-	void *phys;			/* what mmap returned */
+	uintptr_t vend; /* inclusive */
+	void *phys; /* what mmap returned */
 	size_t pages;
 	size_t nr_segs;
 };
@@ -50,15 +50,15 @@ struct mems_os_stats {
 };
 
 struct mems_heap {
-	struct list_head nodes;		/* the main chain */
-	struct mems_meta meta;		/* records of nodes and segments */
+	struct list_head nodes; /* the main chain */
+	struct mems_meta meta; /* records of nodes and segments */
 	struct mems_policy policy;
 	size_t page_size;
 	size_t align;
 	uintptr_t virt_base;
-	uintptr_t next_vaddr;		/* where the next node starts */
+	uintptr_t next_vaddr; /* where the next node starts */
 	size_t nr_nodes;
-	size_t user_pages;		/* pages mapped for user memory */
+	size_t user_pages; /* pages mapped for user memory */
 	struct mems_os_stats os;
 };
 
@@ -91,8 +91,7 @@ static inline bool node_contains(const struct mems_node *node, uintptr_t v)
 /* core/heap.c */
 int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config);
 void heap_teardown(struct mems_heap *heap);
-int heap_use_policy(struct mems_heap *heap,
-		    const struct mems_policy_ops *ops);
+int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops);
 
 /* core/chain.c */
 struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v);

@@ -17,9 +17,12 @@ struct list_head {
 };
 
 #define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - offsetof(type, member)))
+	((type *)((char *)(ptr)-offsetof(type, member)))
 
-#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD_INIT(name)     \
+	{                        \
+		&(name), &(name) \
+	}
 
 static inline void INIT_LIST_HEAD(struct list_head *head)
 {
@@ -92,14 +95,14 @@ static inline bool list_is_last(const struct list_head *entry,
 #define list_prev_entry(pos, member) \
 	list_entry((pos)->member.prev, __typeof__(*(pos)), member)
 
-#define list_for_each_entry(pos, head, member)                            \
-	for (pos = list_first_entry(head, __typeof__(*pos), member);       \
+#define list_for_each_entry(pos, head, member)                       \
+	for (pos = list_first_entry(head, __typeof__(*pos), member); \
 	     &pos->member != (head); pos = list_next_entry(pos, member))
 
 /* Safe against removal of @pos: @n already holds the next entry. */
-#define list_for_each_entry_safe(pos, n, head, member)                    \
-	for (pos = list_first_entry(head, __typeof__(*pos), member),       \
-	    n = list_next_entry(pos, member);                              \
+#define list_for_each_entry_safe(pos, n, head, member)               \
+	for (pos = list_first_entry(head, __typeof__(*pos), member), \
+	    n = list_next_entry(pos, member);                        \
 	     &pos->member != (head); pos = n, n = list_next_entry(n, member))
 
 #endif /* MEMS_LIST_H */

@@ -17,9 +17,9 @@ struct mems_os_stats;
 struct mems_slab;
 
 struct mems_meta {
-	struct mems_slab *slabs;	/* newest first */
-	void *free_records;		/* singly linked through the record */
-	char *unused;			/* never handed out, in the newest slab */
+	struct mems_slab *slabs; /* newest first */
+	void *free_records; /* singly linked through the record */
+	char *unused; /* never handed out, in the newest slab */
 	char *unused_end;
 	size_t slab_bytes;
 	size_t live_records;
