@@ -26,6 +26,10 @@ else
 Q := @
 quiet = @printf '  %-7s %s\n'
 endif
+# make -s: silent, as kbuild is.
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+quiet = @:
+endif
 
 VERSION := 0.1.0
 SOVERSION := 0
