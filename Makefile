@@ -145,6 +145,17 @@ MEMS_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -fPIC
 CFLAGS ?=
 LDFLAGS ?=
 
+# Objects depend on this file, rewritten only when the compiler or its
+# flags change, so `make CC=clang` after a gcc build rebuilds everything.
+cflags-file := $(objtree)/include/generated/cflags
+cflags-now := $(CC) $(MEMS_CFLAGS) $(CFLAGS) $(LDFLAGS)
+ifneq ($(build-goals)$(if $(MAKECMDGOALS),,all),)
+ifneq ($(cflags-now),$(file <$(cflags-file)))
+$(shell mkdir -p $(dir $(cflags-file)))
+$(file >$(cflags-file),$(cflags-now))
+endif
+endif
+
 # Each directory's fragment adds to obj-y relative to itself.
 define read-fragment
 obj-y :=
@@ -172,7 +183,8 @@ all: $(libmems-a) $(libmems-so) $(libmems-links) $(sample-progs) $(tool-progs)
 # fixdep turns the dependency on autoconf.h into dependencies on the
 # CONFIG_ symbols each file really uses, so a configuration change
 # rebuilds only what it affects.
-$(objtree)/%.o: $(srctree)/%.c | $(objtree)/include/generated/autoconf.h
+$(objtree)/%.o: $(srctree)/%.c $(cflags-file) | \
+		$(objtree)/include/generated/autoconf.h
 	$(quiet) CC $(patsubst $(objtree)/%,%,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(MEMS_CPPFLAGS) $(MEMS_CFLAGS) $(CFLAGS) -MMD -MF $@.d \
@@ -185,7 +197,7 @@ $(libmems-a): $(lib-objs)
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(libmems-so): $(lib-objs) $(srctree)/scripts/libmems.map
+$(libmems-so): $(lib-objs) $(srctree)/scripts/libmems.map $(cflags-file)
 	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -shared -Wl,-soname,libmems.so.$(SOVERSION) \
@@ -196,7 +208,7 @@ $(libmems-links): $(libmems-so)
 	$(Q)ln -sf $(notdir $<) $@
 
 # Samples and tools link the static library: they run from the build tree.
-$(sample-progs) $(tool-progs): %: %.o $(libmems-a)
+$(sample-progs) $(tool-progs): %: %.o $(libmems-a) $(cflags-file)
 	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(libmems-a)
 
