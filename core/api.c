@@ -10,7 +10,6 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <inttypes.h>
-#include <string.h>
 
 #include <asm/page.h>
 #include <mems.h>
@@ -37,26 +36,21 @@ static void mems_warn(const char *func, const char *fmt, ...)
 }
 
 /*
- * The policy MEMS_POLICY names, or the configured default.  An unknown
- * name is reported once per distinct value, not at every mems_init(),
- * so that a program calling mems_init() in a loop does not flood stderr.
+ * The policy MEMS_POLICY names, or the configured default.  It is read at
+ * every mems_init(), so an unknown name is reported at every one: each is
+ * a separate decision to fall back.
  */
 static const char *policy_from_env(void)
 {
-	static char last_warned[64];
 	const char *name = getenv("MEMS_POLICY");
 
 	if (!name || !*name)
 		return mems_default_policy();
 	if (mems_policy_lookup(name))
 		return name;
-	if (strncmp(name, last_warned, sizeof(last_warned) - 1)) {
-		mems_warn(
-			"mems_init",
-			"unknown placement policy '%s' in MEMS_POLICY, using %s",
-			name, mems_default_policy());
-		strncpy(last_warned, name, sizeof(last_warned) - 1);
-	}
+	mems_warn("mems_init",
+		  "unknown placement policy '%s' in MEMS_POLICY, using %s",
+		  name, mems_default_policy());
 	return mems_default_policy();
 }
 
