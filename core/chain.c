@@ -4,7 +4,11 @@
  *
  * Every change to a hole goes through hole_appeared(), hole_vanishing()
  * or hole_set_bounds(), which keep the policy's view in step with the
- * chains.  Functions that may fail do so before they change anything.
+ * chains.  Every segment is also in heap->segs_by_addr, keyed by vstart,
+ * so that free and get find theirs in O(log n); since segments never
+ * overlap, moving a segment's bounds never changes its place in that
+ * tree, and only creating or deleting one touches it.  Functions that may
+ * fail do so before they change anything.
  */
 #include <mems/chain.h>
 
@@ -42,9 +46,46 @@ static void hole_set_bounds(struct mems_heap *heap, struct mems_seg *hole,
 	hole_appeared(heap, hole);
 }
 
+static struct mems_seg *addr_entry(const struct rb_node *rb)
+{
+	return rb_entry(rb, struct mems_seg, addr_link);
+}
+
+/* @seg becomes the highest segment: it starts a new node. */
+static void addr_insert_last(struct mems_heap *heap, struct mems_seg *seg)
+{
+	struct rb_node **link = &heap->segs_by_addr.rb_node;
+	struct rb_node *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		link = &parent->rb_right;
+	}
+	rb_link_node(&seg->addr_link, parent, link);
+	rb_insert_color(&seg->addr_link, &heap->segs_by_addr);
+}
+
+/* @seg goes right before @next, whose predecessor slot is found locally. */
+static void addr_insert_before(struct mems_heap *heap, struct mems_seg *seg,
+			       struct mems_seg *next)
+{
+	struct rb_node *parent = &next->addr_link;
+	struct rb_node **link = &parent->rb_left;
+
+	if (*link) {
+		parent = *link;
+		while (parent->rb_right)
+			parent = parent->rb_right;
+		link = &parent->rb_right;
+	}
+	rb_link_node(&seg->addr_link, parent, link);
+	rb_insert_color(&seg->addr_link, &heap->segs_by_addr);
+}
+
 /* Unlink @seg from its sub-chain and return its record to the pool. */
 static void seg_delete(struct mems_heap *heap, struct mems_seg *seg)
 {
+	rb_erase(&seg->addr_link, &heap->segs_by_addr);
 	list_del(&seg->link);
 	seg->node->nr_segs--;
 	meta_free(&heap->meta, seg);
@@ -72,17 +113,21 @@ static struct mems_seg *seg_next_hole(struct mems_seg *seg)
 
 struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v)
 {
-	struct mems_node *node;
-	struct mems_seg *seg;
+	const struct rb_node *rb = heap->segs_by_addr.rb_node;
+	struct mems_seg *below = NULL;
 
-	heap_for_each_node(node, heap) {
-		if (!node_contains(node, v))
-			continue;
-		node_for_each_seg(seg, node)
-			if (seg_contains(seg, v))
-				return seg;
+	/* The segment with the highest start at or below @v. */
+	while (rb) {
+		struct mems_seg *seg = addr_entry(rb);
+
+		if (v < seg->vstart) {
+			rb = rb->rb_left;
+		} else {
+			below = seg;
+			rb = rb->rb_right;
+		}
 	}
-	return NULL;
+	return below && v <= below->vend ? below : NULL;
 }
 
 /* The pages a node needs for @bytes, or 0 when its length would overflow. */
@@ -131,6 +176,7 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	hole->type = MEMS_HOLE;
 	list_add_tail(&hole->link, &node->segs);
 	list_add_tail(&node->chain, &heap->nodes);
+	addr_insert_last(heap, hole);
 	heap->nr_nodes++;
 	heap->user_pages += pages;
 	heap->next_vaddr = node->vend + 1;
@@ -160,6 +206,7 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 		proc->vend = hole->vstart + (bytes - 1);
 		proc->type = MEMS_PROCESS;
 		list_add_tail(&proc->link, &hole->link);
+		addr_insert_before(heap, proc, hole);
 		hole->node->nr_segs++;
 		hole_set_bounds(heap, hole, proc->vend + 1, hole->vend);
 	}
@@ -200,6 +247,7 @@ void chain_unmap_all(struct mems_heap *heap)
 		os_unmap(&heap->os, node->phys, node->pages * heap->page_size);
 	meta_release(&heap->meta, &heap->os);
 	INIT_LIST_HEAD(&heap->nodes);
+	heap->segs_by_addr = RB_ROOT;
 	heap->nr_nodes = 0;
 	heap->user_pages = 0;
 	heap->next_vaddr = heap->virt_base;

@@ -55,9 +55,13 @@ static int seg_check(const struct mems_heap *heap, const struct mems_node *node,
 	return 0;
 }
 
+/*
+ * @cursor walks heap->segs_by_addr in order beside the chain walk: the
+ * tree must hold exactly the chains' segments, in the same order.
+ */
 static int node_check(const struct mems_heap *heap,
 		      const struct mems_node *node, size_t *records,
-		      FILE *report)
+		      const struct rb_node **cursor, FILE *report)
 {
 	const struct mems_seg *seg;
 	uintptr_t expect = node->vstart;
@@ -77,6 +81,12 @@ static int node_check(const struct mems_heap *heap,
 		if (prev_hole && seg_is_hole(seg))
 			return check_failed(report, "holes meet at %" PRIuPTR,
 					    seg->vstart);
+		if (*cursor != &seg->addr_link)
+			return check_failed(report,
+					    "segment " RANGE
+					    " is not in the address index",
+					    seg->vstart, seg->vend);
+		*cursor = rb_next(*cursor);
 		prev_hole = seg_is_hole(seg);
 		expect = seg->vend + 1;
 		segs++;
@@ -98,9 +108,13 @@ static int node_check(const struct mems_heap *heap,
 static int chain_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_node *node;
+	const struct rb_node *cursor = rb_first(&heap->segs_by_addr);
 	uintptr_t lowest = heap->virt_base;
 	size_t nodes = 0, pages = 0, records = 0;
 	int err;
+
+	if (rb_validate(&heap->segs_by_addr))
+		return check_failed(report, "the address index is unbalanced");
 
 	heap_for_each_node(node, heap) {
 		/* lowest is 0 only once a node has reached the top of the space. */
@@ -109,13 +123,19 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 					    "node " RANGE " overlaps or "
 					    "precedes %" PRIuPTR,
 					    node->vstart, node->vend, lowest);
-		err = node_check(heap, node, &records, report);
+		err = node_check(heap, node, &records, &cursor, report);
 		if (err)
 			return err;
 		lowest = node->vend + 1;
 		pages += node->pages;
 		nodes++;
 	}
+	if (cursor)
+		return check_failed(
+			report,
+			"the address index holds %" PRIuPTR
+			" beyond the chains",
+			rb_entry(cursor, struct mems_seg, addr_link)->vstart);
 	if (heap->next_vaddr != lowest)
 		return check_failed(report,
 				    "next node would start at %" PRIuPTR

@@ -21,6 +21,10 @@ static const struct mems_policy_ops *const builtin_policies[] = {
 #ifdef CONFIG_MEMS_NEXT_FIT
 	&mems_next_fit_ops,
 #endif
+#ifdef CONFIG_MEMS_LINEAR_POLICIES
+	&mems_first_fit_linear_ops, &mems_best_fit_linear_ops,
+	&mems_next_fit_linear_ops,
+#endif
 };
 
 #define NR_POLICIES (sizeof(builtin_policies) / sizeof(builtin_policies[0]))

@@ -20,6 +20,7 @@
 #include <mems/list.h>
 #include <mems/meta.h>
 #include <mems/policy.h>
+#include <mems/rbtree.h>
 
 enum mems_seg_type { MEMS_HOLE, MEMS_PROCESS };
 
@@ -31,6 +32,9 @@ struct mems_seg {
 	uintptr_t vstart;
 	uintptr_t vend; /* inclusive */
 	enum mems_seg_type type;
+	struct rb_node addr_link; /* in heap->segs_by_addr */
+	struct rb_node policy_link; /* in the policy's index, holes only */
+	size_t policy_key; /* the policy's cached value, e.g. a subtree max */
 };
 
 struct mems_node {
@@ -51,6 +55,7 @@ struct mems_os_stats {
 
 struct mems_heap {
 	struct list_head nodes; /* the main chain */
+	struct rb_root segs_by_addr; /* every segment, keyed by vstart */
 	struct mems_meta meta; /* records of nodes and segments */
 	struct mems_policy policy;
 	size_t page_size;

@@ -65,12 +65,11 @@ const struct mems_policy_ops *mems_policy_lookup(const char *name);
 const struct mems_policy_ops *mems_policy_at(unsigned int index);
 int mems_policy_validate(const struct mems_policy_ops *ops);
 
-/* policy/common.c */
-struct mems_seg *mems_lowest_fit(const struct mems_heap *heap, size_t bytes,
-				 uintptr_t from);
-
 extern const struct mems_policy_ops mems_first_fit_ops;
 extern const struct mems_policy_ops mems_best_fit_ops;
 extern const struct mems_policy_ops mems_next_fit_ops;
+extern const struct mems_policy_ops mems_first_fit_linear_ops;
+extern const struct mems_policy_ops mems_best_fit_linear_ops;
+extern const struct mems_policy_ops mems_next_fit_linear_ops;
 
 #endif /* MEMS_POLICY_H */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy/hole_tree.h - holes by address, each knowing its subtree's
+ * largest hole.
+ *
+ * The index behind first-fit and next-fit.  Holes never overlap, so
+ * ordering them by start also orders them by end, and "the lowest hole
+ * of at least n bytes that ends at or after a" is one descent that skips
+ * every subtree whose largest hole is too small.  The subtree maximum
+ * lives in the segment's policy_key.
+ */
+#ifndef MEMS_POLICY_HOLE_TREE_H
+#define MEMS_POLICY_HOLE_TREE_H
+
+#include <mems/chain.h>
+
+void hole_tree_insert(struct rb_root *root, struct mems_seg *hole);
+void hole_tree_erase(struct rb_root *root, struct mems_seg *hole);
+void hole_tree_resized(struct mems_seg *hole);
+struct mems_seg *hole_tree_lowest_fit(const struct rb_root *root, size_t bytes,
+				      uintptr_t from);
+int hole_tree_check(const struct rb_root *root, const struct mems_heap *heap,
+		    FILE *report);
+
+#endif /* MEMS_POLICY_HOLE_TREE_H */
