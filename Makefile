@@ -243,7 +243,8 @@ libdir ?= $(PREFIX)/lib
 pkgconfigdir ?= $(libdir)/pkgconfig
 mandir ?= $(PREFIX)/share/man
 
-$(objtree)/mems.pc: $(srctree)/scripts/mems.pc.in $(srctree)/Makefile
+# Written at every install: it records PREFIX, which may differ each time.
+$(objtree)/mems.pc: $(srctree)/scripts/mems.pc.in FORCE
 	$(quiet) GEN mems.pc
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(libdir)|' \
 		-e 's|@INCLUDEDIR@|$(includedir)|' -e 's|@VERSION@|$(VERSION)|' \
@@ -270,7 +271,8 @@ uninstall:
 		$(addprefix $(DESTDIR)$(bindir)/,$(tools-y))
 	-$(Q)rmdir $(DESTDIR)$(includedir)/mems 2>/dev/null
 
-.PHONY: install uninstall
+.PHONY: install uninstall FORCE
+FORCE:
 
 # ---------------------------------------------------------------------------
 # Cleaning and help

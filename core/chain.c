@@ -140,12 +140,18 @@ static size_t node_pages_for(const struct mems_heap *heap, size_t bytes)
 	return pages;
 }
 
+/*
+ * Map a node for @bytes and return its single hole.  The node's memory is
+ * mapped before any bookkeeping is reserved, so that a failure of either
+ * leaves nothing mapped.  Reserves the record chain_carve() will need.
+ */
 struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 {
 	size_t pages = node_pages_for(heap, bytes);
 	uintptr_t vstart = heap->next_vaddr;
 	struct mems_node *node;
 	struct mems_seg *hole;
+	void *phys;
 	size_t len;
 
 	/* next_vaddr wraps to 0 once the top of the space is handed out. */
@@ -154,22 +160,22 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	len = pages * heap->page_size;
 	if (len - 1 > UINTPTR_MAX - vstart)
 		return NULL;
-
-	node = meta_alloc(&heap->meta, &heap->os);
-	if (!node)
+	phys = os_map(&heap->os, len);
+	if (!phys)
 		return NULL;
-	hole = meta_alloc(&heap->meta, &heap->os);
-	if (!hole)
-		goto out_free_node;
-	node->phys = os_map(&heap->os, len);
-	if (!node->phys)
-		goto out_free_hole;
+	if (meta_reserve(&heap->meta, &heap->os, 3)) {
+		os_unmap(&heap->os, phys, len);
+		return NULL;
+	}
 
+	node = meta_alloc(&heap->meta);
+	node->phys = phys;
 	node->vstart = vstart;
 	node->vend = vstart + (len - 1);
 	node->pages = pages;
 	node->nr_segs = 1;
 	INIT_LIST_HEAD(&node->segs);
+	hole = meta_alloc(&heap->meta);
 	hole->node = node;
 	hole->vstart = node->vstart;
 	hole->vend = node->vend;
@@ -182,16 +188,14 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	heap->next_vaddr = node->vend + 1;
 	hole_appeared(heap, hole);
 	return hole;
-
-out_free_hole:
-	meta_free(&heap->meta, hole);
-out_free_node:
-	meta_free(&heap->meta, node);
-	return NULL;
 }
 
+/*
+ * Carve a block of @bytes from the low end of @hole.  The caller has
+ * reserved the one record a split needs, so this cannot fail.
+ */
 struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
-			     size_t bytes, struct mems_seg **spare)
+			     size_t bytes)
 {
 	struct mems_seg *proc = hole;
 
@@ -199,8 +203,7 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 		hole_vanishing(heap, hole);
 		hole->type = MEMS_PROCESS;
 	} else {
-		proc = *spare;
-		*spare = NULL;
+		proc = meta_alloc(&heap->meta);
 		proc->node = hole->node;
 		proc->vstart = hole->vstart;
 		proc->vend = hole->vstart + (bytes - 1);

@@ -118,10 +118,10 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 
 	heap_for_each_node(node, heap) {
 		/* lowest is 0 only once a node has reached the top of the space. */
-		if (node->vstart < lowest || (nodes && !lowest))
+		if (node->vstart != lowest || (nodes && !lowest))
 			return check_failed(report,
-					    "node " RANGE " overlaps or "
-					    "precedes %" PRIuPTR,
+					    "node " RANGE
+					    " should start at %" PRIuPTR,
 					    node->vstart, node->vend, lowest);
 		err = node_check(heap, node, &records, &cursor, report);
 		if (err)

@@ -154,26 +154,22 @@ static size_t heap_round(const struct mems_heap *heap, size_t size)
 int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v)
 {
 	size_t bytes = heap_round(heap, size);
-	struct mems_seg *spare, *hole, *proc;
+	struct mems_seg *hole, *proc;
 
 	if (!size)
 		return -EINVAL;
 	if (!bytes)
 		return -ENOMEM;
-	/* Reserved first, so that nothing can fail once the chains change. */
-	spare = meta_alloc(&heap->meta, &heap->os);
-	if (!spare)
-		return -ENOMEM;
 	hole = heap->policy.ops->find(&heap->policy, bytes);
-	if (!hole)
+	if (hole) {
+		if (meta_reserve(&heap->meta, &heap->os, 1))
+			return -ENOMEM;
+	} else {
 		hole = chain_map_node(heap, bytes);
-	if (!hole) {
-		meta_free(&heap->meta, spare);
-		return -ENOMEM;
+		if (!hole)
+			return -ENOMEM;
 	}
-	proc = chain_carve(heap, hole, bytes, &spare);
-	if (spare)
-		meta_free(&heap->meta, spare);
+	proc = chain_carve(heap, hole, bytes);
 	*v = (void *)proc->vstart;
 	heap_assert_valid(heap);
 	return 0;

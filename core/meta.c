@@ -4,10 +4,15 @@
  *
  * A slab is one mapping, a whole number of MeMS pages long, headed by a
  * struct mems_slab that links it to the other slabs of the pool.  Records
- * are handed out from the newest slab's unused tail, or from the free
- * list that freed records join.  Slabs are only returned by
- * meta_release(), which mems_finish() reaches.
+ * are handed out from the free list that freed records join, or from the
+ * newest slab's unused tail.  Slabs are only returned by meta_release(),
+ * which mems_finish() reaches.
+ *
+ * An operation first reserves every record it will need, so that it can
+ * fail before it changes anything, and then allocates them, which cannot
+ * fail.
  */
+#include <errno.h>
 #include <stdalign.h>
 #include <string.h>
 
@@ -42,12 +47,39 @@ void meta_setup(struct mems_meta *meta, size_t page_size)
 	meta->slab_bytes = pages * page_size;
 }
 
-static int meta_grow(struct mems_meta *meta, struct mems_os_stats *os)
+static size_t meta_unused_records(const struct mems_meta *meta)
 {
-	struct mems_slab *slab = os_map(os, meta->slab_bytes);
+	return (size_t)(meta->unused_end - meta->unused) / RECORD_BYTES;
+}
 
+static void *meta_take_unused(struct mems_meta *meta)
+{
+	void *record = meta->unused;
+
+	meta->unused += RECORD_BYTES;
+	return record;
+}
+
+static void meta_push_free(struct mems_meta *meta, void *record)
+{
+	*(void **)record = meta->free_records;
+	meta->free_records = record;
+	meta->free_count++;
+}
+
+int meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,
+		 size_t records)
+{
+	struct mems_slab *slab;
+
+	if (meta->free_count + meta_unused_records(meta) >= records)
+		return 0;
+	slab = os_map(os, meta->slab_bytes);
 	if (!slab)
-		return -1;
+		return -ENOMEM;
+	/* The old slab's tail joins the free list rather than go to waste. */
+	while (meta_unused_records(meta))
+		meta_push_free(meta, meta_take_unused(meta));
 	slab->next = meta->slabs;
 	slab->bytes = meta->slab_bytes;
 	meta->slabs = slab;
@@ -56,18 +88,15 @@ static int meta_grow(struct mems_meta *meta, struct mems_os_stats *os)
 	return 0;
 }
 
-void *meta_alloc(struct mems_meta *meta, struct mems_os_stats *os)
+void *meta_alloc(struct mems_meta *meta)
 {
 	void *record = meta->free_records;
 
 	if (record) {
 		meta->free_records = *(void **)record;
+		meta->free_count--;
 	} else {
-		if (meta->unused_end - meta->unused < (ptrdiff_t)RECORD_BYTES &&
-		    meta_grow(meta, os))
-			return NULL;
-		record = meta->unused;
-		meta->unused += RECORD_BYTES;
+		record = meta_take_unused(meta);
 	}
 	meta->live_records++;
 	return memset(record, 0, RECORD_BYTES);
@@ -75,8 +104,7 @@ void *meta_alloc(struct mems_meta *meta, struct mems_os_stats *os)
 
 void meta_free(struct mems_meta *meta, void *record)
 {
-	*(void **)record = meta->free_records;
-	meta->free_records = record;
+	meta_push_free(meta, record);
 	meta->live_records--;
 }
 

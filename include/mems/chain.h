@@ -102,7 +102,7 @@ int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops);
 struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v);
 struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes);
 struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
-			     size_t bytes, struct mems_seg **spare);
+			     size_t bytes);
 void chain_release(struct mems_heap *heap, struct mems_seg *proc);
 void chain_unmap_all(struct mems_heap *heap);
 

@@ -22,11 +22,14 @@ struct mems_meta {
 	char *unused; /* never handed out, in the newest slab */
 	char *unused_end;
 	size_t slab_bytes;
+	size_t free_count;
 	size_t live_records;
 };
 
 void meta_setup(struct mems_meta *meta, size_t page_size);
-void *meta_alloc(struct mems_meta *meta, struct mems_os_stats *os);
+int meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,
+		 size_t records);
+void *meta_alloc(struct mems_meta *meta);
 void meta_free(struct mems_meta *meta, void *record);
 void meta_release(struct mems_meta *meta, struct mems_os_stats *os);
 
