@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+/*
+ * differential_test.c - the indexed policies against the linear ones.
+ *
+ * The linear reference policies walk the chains and are right by
+ * inspection; the indexed ones answer from trees.  Both run the same long
+ * random sequence of operations, bad ones included, on heaps laid out
+ * alike, across the page-size and alignment matrix, and must agree on
+ * every returned address and error, every translation and, at intervals
+ * and at the end, the whole report.  Both heaps must also pass
+ * mems_heap_check(), which verifies each index against the chains.
+ */
+#include "../harness.h"
+#include "../mems_test.h"
+
+#include <mems/chain.h>
+
+#define TEST_TIMEOUT_LONG 300
+
+/*
+ * With CONFIG_MEMS_DEBUG every operation already walks the whole heap;
+ * a shorter sequence keeps that build's run time linear-ish.
+ */
+#ifdef CONFIG_MEMS_DEBUG
+#define RANDOM_OPS 10000UL
+#else
+#define RANDOM_OPS 100000UL
+#endif
+
+/* xorshift64*: the same sequence on every machine, unlike rand(). */
+static uint64_t next_random(uint64_t *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 2685821657736338717ULL;
+}
+
+static size_t random_below(uint64_t *state, size_t bound)
+{
+	return bound ? next_random(state) % bound : 0;
+}
+
+/* Mostly small requests, some around a page, a few of several pages. */
+static size_t random_size(uint64_t *state, size_t page_size)
+{
+	size_t pick = random_below(state, 100);
+
+	if (pick < 80)
+		return 1 + random_below(state, 256);
+	if (pick < 97)
+		return 1 + random_below(state, 2 * page_size);
+	return 1 + random_below(state, 8 * page_size);
+}
+
+struct pair {
+	struct mems_heap *indexed;
+	struct mems_heap *linear;
+	uintptr_t *live;
+	size_t nr_live;
+	size_t max_live;
+};
+
+static int pair_open(struct pair *p, const char *policy, size_t page_size,
+		     size_t align, size_t max_live)
+{
+	char linear[64];
+	struct mems_heap_config config = {
+		.policy = policy,
+		.page_size = page_size,
+		.virt_base = 1000,
+		.align = align,
+	};
+
+	snprintf(linear, sizeof(linear), "%s-linear", policy);
+	memset(p, 0, sizeof(*p));
+	if (mems_heap_create(&config, &p->indexed))
+		return -1;
+	config.policy = linear;
+	if (mems_heap_create(&config, &p->linear))
+		return -1;
+	p->live = calloc(max_live, sizeof(*p->live));
+	p->max_live = max_live;
+	return p->live ? 0 : -1;
+}
+
+static void pair_close(struct pair *p)
+{
+	mems_heap_destroy(p->indexed);
+	mems_heap_destroy(p->linear);
+	free(p->live);
+}
+
+/* Where @phys lies in the node that holds @v. */
+static uintptr_t phys_offset(const struct mems_heap *heap, uintptr_t v,
+			     const void *phys)
+{
+	return U(phys) - U(chain_find_seg(heap, v)->node->phys);
+}
+
+/* @v hit the start of the next block after all: it is freed now. */
+static void live_forget(struct pair *p, uintptr_t v)
+{
+	size_t k;
+
+	for (k = 0; k < p->nr_live; k++) {
+		if (p->live[k] == v) {
+			p->live[k] = p->live[--p->nr_live];
+			return;
+		}
+	}
+}
+
+/* One random operation on both heaps; 0 when they agree. */
+static int pair_step(struct pair *p, uint64_t *state, size_t page_size)
+{
+	size_t pick = random_below(state, 100);
+	uintptr_t v, any, offset;
+	void *a, *b, *pa, *pb;
+	int ea, eb;
+
+	any = p->nr_live ? p->live[random_below(state, p->nr_live)] : 1000;
+	if (pick < 45 && p->nr_live < p->max_live) {
+		size_t size = random_size(state, page_size);
+
+		ea = mems_heap_alloc(p->indexed, size, &a);
+		eb = mems_heap_alloc(p->linear, size, &b);
+		if (ea != eb || (!ea && a != b))
+			return -1;
+		if (!ea)
+			p->live[p->nr_live++] = U(a);
+		return 0;
+	}
+	if (pick < 85 && p->nr_live) {
+		size_t k = random_below(state, p->nr_live);
+
+		v = p->live[k];
+		p->live[k] = p->live[--p->nr_live];
+		return mems_heap_free(p->indexed, V(v)) ||
+		       mems_heap_free(p->linear, V(v));
+	}
+	if (pick < 92) {
+		/* Mostly bad frees: interior, in holes, past every node. */
+		v = any + 1 + random_below(state, 64);
+		ea = mems_heap_free(p->indexed, V(v));
+		eb = mems_heap_free(p->linear, V(v));
+		if (!ea)
+			live_forget(p, v);
+		return ea == eb ? 0 : -1;
+	}
+	/* Translations anywhere near live blocks, holes included. */
+	v = any + random_below(state, 2 * page_size);
+	pa = mems_heap_get(p->indexed, V(v));
+	pb = mems_heap_get(p->linear, V(v));
+	if (!pa || !pb)
+		return !pa == !pb ? 0 : -1;
+	offset = phys_offset(p->indexed, v, pa);
+	if (offset != phys_offset(p->linear, v, pb))
+		return -1;
+	/* A translation is the node's physical base plus the offset in it. */
+	return offset == v - chain_find_seg(p->indexed, v)->node->vstart ? 0
+									 : -1;
+}
+
+static int pair_same_report(struct pair *p)
+{
+	char *a = heap_stats_text(p->indexed);
+	char *b = heap_stats_text(p->linear);
+	int same = a && b && !strcmp(a, b);
+
+	free(a);
+	free(b);
+	return same;
+}
+
+/*
+ * Run @ops operations for @policy over the whole matrix; checks both
+ * heaps every @check_every operations (each check walks everything).
+ */
+static void run_matrix(struct __test_metadata *_metadata, const char *policy,
+		       unsigned long ops, unsigned long check_every)
+{
+	static const size_t page_sizes[] = { 4096, 16384, 64 };
+	static const size_t aligns[] = { 1, 16 };
+	unsigned int i, j;
+	unsigned long n;
+
+	if (!policy_built(policy))
+		SKIP(return, "%s is not built", policy);
+	for (i = 0; i < sizeof(page_sizes) / sizeof(page_sizes[0]); i++) {
+		for (j = 0; j < sizeof(aligns) / sizeof(aligns[0]); j++) {
+			uint64_t state = 0x9e3779b97f4a7c15ULL + i * 7 + j;
+			struct pair p;
+
+			ASSERT_EQ(0, pair_open(&p, policy, page_sizes[i],
+					       aligns[j], 4096));
+			for (n = 1; n <= ops; n++) {
+				ASSERT_EQ(0, pair_step(&p, &state,
+						       page_sizes[i]))
+				TH_LOG("%s, page %zu, align %zu: op %lu",
+				       policy, page_sizes[i], aligns[j], n);
+				if (n % check_every)
+					continue;
+				ASSERT_EQ(0, mems_heap_check(p.indexed, stderr));
+				ASSERT_EQ(0, mems_heap_check(p.linear, stderr));
+				ASSERT_TRUE(pair_same_report(&p))
+				TH_LOG("%s, page %zu, align %zu: op %lu",
+				       policy, page_sizes[i], aligns[j], n);
+			}
+			ASSERT_TRUE(pair_same_report(&p));
+			ASSERT_EQ(0, mems_heap_check(p.indexed, stderr));
+			pair_close(&p);
+		}
+	}
+}
+
+TEST_TIMEOUT(first_fit_matches_linear, TEST_TIMEOUT_LONG)
+{
+	run_matrix(_metadata, "first-fit", RANDOM_OPS, 20000);
+}
+
+TEST_TIMEOUT(best_fit_matches_linear, TEST_TIMEOUT_LONG)
+{
+	run_matrix(_metadata, "best-fit", RANDOM_OPS, 20000);
+}
+
+TEST_TIMEOUT(next_fit_matches_linear, TEST_TIMEOUT_LONG)
+{
+	run_matrix(_metadata, "next-fit", RANDOM_OPS, 20000);
+}
+
+/* Short runs with a full check after every operation catch an index
+ * that drifts and recovers before the next periodic check. */
+TEST_TIMEOUT(indexes_stay_exact_after_every_operation, TEST_TIMEOUT_LONG)
+{
+	run_matrix(_metadata, "first-fit", 3000, 1);
+	run_matrix(_metadata, "best-fit", 3000, 1);
+	run_matrix(_metadata, "next-fit", 3000, 1);
+}
+
+TEST_HARNESS_MAIN

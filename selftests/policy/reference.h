@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reference.h - a reference model of MeMS, for differential tests.
+ *
+ * Written from the contract alone (the free list, the API, the report and
+ * the placement rules), as plainly as possible: nodes in an array, each
+ * with an array of segments in address order, and every search a linear
+ * walk.  It shares no code and no data structure with the library, so a
+ * mistake would have to be made twice to go unnoticed.
+ *
+ * The model cannot know physical addresses: the test tells it what the
+ * library returned for the first byte of each node it maps, and the model
+ * derives every other translation from that.  It cannot know either when
+ * mmap would fail; it assumes that a node of more than REF_MAP_LIMIT bytes
+ * cannot be mapped (no 64-bit address space has room for it) and that any
+ * smaller one can.
+ */
+#ifndef MEMS_REFERENCE_H
+#define MEMS_REFERENCE_H
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REF_MAP_LIMIT	((size_t)1 << 56)
+
+enum ref_policy { REF_FIRST_FIT, REF_BEST_FIT, REF_NEXT_FIT };
+
+struct ref_seg {
+	uintptr_t start, end;		/* inclusive */
+	bool used;			/* a PROCESS, else a HOLE */
+};
+
+struct ref_node {
+	uintptr_t vstart, vend;		/* inclusive */
+	size_t pages;
+	uintptr_t phys;			/* as the library reported it */
+	struct ref_seg *segs;
+	size_t nr_segs, cap_segs;
+};
+
+struct ref_heap {
+	enum ref_policy policy;
+	size_t page_size;
+	size_t align;
+	uintptr_t virt_base;
+	uintptr_t next_vstart;		/* where the next node starts */
+	uintptr_t rover;		/* next-fit only */
+	struct ref_node *nodes;
+	size_t nr_nodes, cap_nodes;
+};
+
+static inline int ref_policy_by_name(const char *name, enum ref_policy *p)
+{
+	if (!strcmp(name, "first-fit"))
+		*p = REF_FIRST_FIT;
+	else if (!strcmp(name, "best-fit"))
+		*p = REF_BEST_FIT;
+	else if (!strcmp(name, "next-fit"))
+		*p = REF_NEXT_FIT;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+/* Grow an array of @size-byte elements to hold one more; abort on OOM. */
+static inline void *ref_grow(void *array, size_t *cap, size_t nr, size_t size)
+{
+	if (nr < *cap)
+		return array;
+	*cap = *cap ? *cap * 2 : 8;
+	array = realloc(array, *cap * size);
+	if (!array)
+		abort();
+	return array;
+}
+
+static inline void ref_init(struct ref_heap *h, enum ref_policy policy,
+			    size_t page_size, uintptr_t virt_base, size_t align)
+{
+	memset(h, 0, sizeof(*h));
+	h->policy = policy;
+	h->page_size = page_size;
+	h->align = align;
+	h->virt_base = virt_base;
+	h->next_vstart = virt_base;
+	h->rover = virt_base;
+}
+
+/* Empty the model, as mems_init() or mems_finish() empties MeMS. */
+static inline void ref_clear(struct ref_heap *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nr_nodes; i++)
+		free(h->nodes[i].segs);
+	h->nr_nodes = 0;
+	h->next_vstart = h->virt_base;
+	h->rover = h->virt_base;
+}
+
+static inline void ref_destroy(struct ref_heap *h)
+{
+	ref_clear(h);
+	free(h->nodes);
+	h->nodes = NULL;
+	h->cap_nodes = 0;
+}
+
+static inline size_t ref_seg_size(const struct ref_seg *seg)
+{
+	return seg->end - seg->start + 1;
+}
+
+/* Whether @seg can take @n bytes under the rule of @h's policy. */
+static inline bool ref_fits(const struct ref_seg *seg, size_t n)
+{
+	return !seg->used && ref_seg_size(seg) >= n;
+}
+
+/*
+ * The hole for @n bytes: node and segment index, or false when no hole
+ * fits.  One walk in address order serves all three rules.
+ */
+static inline bool ref_pick(const struct ref_heap *h, size_t n,
+			    size_t *node_out, size_t *seg_out)
+{
+	bool lowest = false, best = false, after = false;
+	size_t lowest_n = 0, lowest_s = 0, best_n = 0, best_s = 0;
+	size_t after_n = 0, after_s = 0, best_size = 0;
+	size_t i, j;
+
+	for (i = 0; i < h->nr_nodes; i++) {
+		const struct ref_node *node = &h->nodes[i];
+
+		for (j = 0; j < node->nr_segs; j++) {
+			const struct ref_seg *seg = &node->segs[j];
+
+			if (!ref_fits(seg, n))
+				continue;
+			if (!lowest) {
+				lowest = true;
+				lowest_n = i;
+				lowest_s = j;
+			}
+			/* Only a strictly smaller hole beats a lower one. */
+			if (!best || ref_seg_size(seg) < best_size) {
+				best = true;
+				best_size = ref_seg_size(seg);
+				best_n = i;
+				best_s = j;
+			}
+			if (!after && seg->end >= h->rover) {
+				after = true;
+				after_n = i;
+				after_s = j;
+			}
+		}
+	}
+	if (!lowest)
+		return false;
+	switch (h->policy) {
+	case REF_FIRST_FIT:
+		*node_out = lowest_n;
+		*seg_out = lowest_s;
+		break;
+	case REF_BEST_FIT:
+		*node_out = best_n;
+		*seg_out = best_s;
+		break;
+	case REF_NEXT_FIT:
+		*node_out = after ? after_n : lowest_n;
+		*seg_out = after ? after_s : lowest_s;
+		break;
+	}
+	return true;
+}
+
+static inline void ref_insert_seg(struct ref_node *node, size_t at,
+				  struct ref_seg seg)
+{
+	node->segs = ref_grow(node->segs, &node->cap_segs, node->nr_segs,
+			      sizeof(seg));
+	memmove(&node->segs[at + 1], &node->segs[at],
+		(node->nr_segs - at) * sizeof(seg));
+	node->segs[at] = seg;
+	node->nr_segs++;
+}
+
+static inline void ref_remove_seg(struct ref_node *node, size_t at)
+{
+	memmove(&node->segs[at], &node->segs[at + 1],
+		(node->nr_segs - at - 1) * sizeof(node->segs[0]));
+	node->nr_segs--;
+}
+
+/* Map a node for @n bytes: -ENOMEM when its size or range cannot exist. */
+static inline int ref_map_node(struct ref_heap *h, size_t n)
+{
+	size_t pages = n / h->page_size + (n % h->page_size != 0);
+	struct ref_node *node;
+	size_t len;
+
+	if (pages > SIZE_MAX / h->page_size)
+		return -ENOMEM;
+	len = pages * h->page_size;
+	if (len > REF_MAP_LIMIT || len - 1 > UINTPTR_MAX - h->next_vstart)
+		return -ENOMEM;
+	h->nodes = ref_grow(h->nodes, &h->cap_nodes, h->nr_nodes,
+			    sizeof(*node));
+	node = &h->nodes[h->nr_nodes++];
+	memset(node, 0, sizeof(*node));
+	node->vstart = h->next_vstart;
+	node->vend = node->vstart + (len - 1);
+	node->pages = pages;
+	ref_insert_seg(node, 0, (struct ref_seg){
+		.start = node->vstart, .end = node->vend, .used = false,
+	});
+	h->next_vstart = node->vend + 1;
+	return 0;
+}
+
+/*
+ * mems_malloc(@size): 0 and the address in @v; -EINVAL for 0 bytes;
+ * -ENOMEM when the rounded size or the node cannot exist.  @new_node
+ * tells whether a node was mapped, whose physical address the caller
+ * then gives to ref_set_phys().
+ */
+static inline int ref_alloc(struct ref_heap *h, size_t size, uintptr_t *v,
+			    bool *new_node)
+{
+	size_t n, ni = 0, si = 0;
+	struct ref_node *node;
+	struct ref_seg *hole;
+	int err;
+
+	*new_node = false;
+	if (!size)
+		return -EINVAL;
+	if (size > SIZE_MAX - (h->align - 1))
+		return -ENOMEM;
+	n = (size + h->align - 1) / h->align * h->align;
+
+	if (!ref_pick(h, n, &ni, &si)) {
+		err = ref_map_node(h, n);
+		if (err)
+			return err;
+		*new_node = true;
+		ni = h->nr_nodes - 1;
+		si = 0;
+	}
+	node = &h->nodes[ni];
+	hole = &node->segs[si];
+	*v = hole->start;
+	if (ref_seg_size(hole) == n) {
+		hole->used = true;
+	} else {
+		hole->start += n;
+		ref_insert_seg(node, si, (struct ref_seg){
+			.start = *v, .end = *v + (n - 1), .used = true,
+		});
+	}
+	h->rover = *v + n;
+	return 0;
+}
+
+static inline void ref_set_phys(struct ref_heap *h, uintptr_t phys)
+{
+	h->nodes[h->nr_nodes - 1].phys = phys;
+}
+
+/* The segment holding @v: false when @v is in no node. */
+static inline bool ref_find(const struct ref_heap *h, uintptr_t v,
+			    size_t *node_out, size_t *seg_out)
+{
+	size_t i, j;
+
+	for (i = 0; i < h->nr_nodes; i++) {
+		const struct ref_node *node = &h->nodes[i];
+
+		if (v < node->vstart || v > node->vend)
+			continue;
+		for (j = 0; j < node->nr_segs; j++) {
+			const struct ref_seg *seg = &node->segs[j];
+
+			if (v >= seg->start && v <= seg->end) {
+				*node_out = i;
+				*seg_out = j;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* mems_free(@v) of a non-NULL @v: 0, or -EINVAL changing nothing. */
+static inline int ref_free(struct ref_heap *h, uintptr_t v)
+{
+	struct ref_node *node;
+	size_t ni, si;
+
+	if (!ref_find(h, v, &ni, &si))
+		return -EINVAL;
+	node = &h->nodes[ni];
+	if (!node->segs[si].used || node->segs[si].start != v)
+		return -EINVAL;
+	node->segs[si].used = false;
+	if (si + 1 < node->nr_segs && !node->segs[si + 1].used) {
+		node->segs[si].end = node->segs[si + 1].end;
+		ref_remove_seg(node, si + 1);
+	}
+	if (si > 0 && !node->segs[si - 1].used) {
+		node->segs[si - 1].end = node->segs[si].end;
+		ref_remove_seg(node, si);
+	}
+	return 0;
+}
+
+/* mems_get(@v): 0 and the physical address, or -EINVAL. */
+static inline int ref_get(const struct ref_heap *h, uintptr_t v,
+			  uintptr_t *phys)
+{
+	const struct ref_node *node;
+	size_t ni, si;
+
+	if (!ref_find(h, v, &ni, &si) || !h->nodes[ni].segs[si].used)
+		return -EINVAL;
+	node = &h->nodes[ni];
+	*phys = node->phys + (v - node->vstart);
+	return 0;
+}
+
+/* The mems_print_stats() report, malloc'd. */
+static inline char *ref_report(const struct ref_heap *h)
+{
+	size_t pages = 0, unused = 0, i, j, len;
+	char *text = NULL;
+	FILE *out = open_memstream(&text, &len);
+
+	if (!out)
+		abort();
+	fprintf(out, "----- MeMS SYSTEM STATS -----\n");
+	for (i = 0; i < h->nr_nodes; i++) {
+		const struct ref_node *node = &h->nodes[i];
+
+		fprintf(out, "MAIN[%ju:%ju]->", (uintmax_t)node->vstart,
+			(uintmax_t)node->vend);
+		for (j = 0; j < node->nr_segs; j++) {
+			const struct ref_seg *seg = &node->segs[j];
+
+			fprintf(out, " %s[%ju:%ju] <->", seg->used ? "P" : "H",
+				(uintmax_t)seg->start, (uintmax_t)seg->end);
+			if (!seg->used)
+				unused += ref_seg_size(seg);
+		}
+		fprintf(out, " NULL\n");
+		pages += node->pages;
+	}
+	fprintf(out, "Pages used:\t%zu\n", pages);
+	fprintf(out, "Space unused:\t%zu\n", unused);
+	fprintf(out, "Main Chain Length:\t%zu\n", h->nr_nodes);
+	fprintf(out, "Sub-chain Length array: [");
+	for (i = 0; i < h->nr_nodes; i++)
+		fprintf(out, "%zu, ", h->nodes[i].nr_segs);
+	fprintf(out, "]\n-----------------------------\n");
+	fclose(out);
+	return text;
+}
+
+/* Upper end of the virtual addresses handed to nodes so far, plus one. */
+static inline uintptr_t ref_top(const struct ref_heap *h)
+{
+	return h->next_vstart;
+}
+
+#endif /* MEMS_REFERENCE_H */
