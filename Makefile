@@ -177,6 +177,10 @@ sample-progs := $(addprefix $(objtree)/samples/,$(samples-y))
 tools-y :=
 include $(srctree)/tools/Makefile
 tool-progs := $(addprefix $(objtree)/tools/,$(tools-y))
+# Tool X is linked from X.o, or from the objects X-objs lists (under tools/).
+tool-objs = $(addprefix $(objtree)/tools/,$(or $($(1)-objs),$(1).o))
+$(foreach tool,$(tools-y),\
+	$(eval $(objtree)/tools/$(tool): $(call tool-objs,$(tool))))
 
 all: $(libmems-a) $(libmems-so) $(libmems-links) $(sample-progs) $(tool-progs)
 
@@ -208,9 +212,10 @@ $(libmems-links): $(libmems-so)
 	$(Q)ln -sf $(notdir $<) $@
 
 # Samples and tools link the static library: they run from the build tree.
-$(sample-progs) $(tool-progs): %: %.o $(libmems-a) $(cflags-file)
+$(sample-progs): %: %.o
+$(sample-progs) $(tool-progs): $(libmems-a) $(cflags-file)
 	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(libmems-a)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(libmems-a)
 
 # ---------------------------------------------------------------------------
 # Running and testing
@@ -277,13 +282,12 @@ FORCE:
 # ---------------------------------------------------------------------------
 # Cleaning and help
 
+# Only generated files: in-tree, objtree is the source tree itself.
 clean:
-	$(Q)rm -rf $(objtree)/core $(objtree)/policy $(objtree)/lib \
-		$(objtree)/samples/*.o $(objtree)/tools/*.o $(objtree)/mems.pc \
-		$(objtree)/selftests-out $(sample-progs) $(tool-progs)
-	$(Q)find $(objtree) -name '.*.o.cmd' -delete
-	$(Q)$(if $(wildcard $(srctree)/selftests/Makefile),$(MAKE) -C \
-		$(srctree)/selftests OUTPUT=$(objtree)/selftests-out clean)
+	$(Q)rm -rf $(objtree)/lib $(objtree)/mems.pc $(objtree)/selftests-out \
+		$(sample-progs) $(tool-progs)
+	$(Q)find $(objtree) -path $(objtree)/.git -prune -o \
+		\( -name '*.o' -o -name '.*.o.cmd' \) -type f -print | xargs rm -f
 
 mrproper distclean: clean
 	$(Q)rm -rf $(objtree)/include/config $(objtree)/include/generated \
