@@ -26,9 +26,10 @@ else
 Q := @
 quiet = @printf '  %-7s %s\n'
 endif
-# make -s: silent, as kbuild is.
+# make -s: silent, as kbuild is, kconfig's chatter included.
 ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
 quiet = @:
+silent-out := >/dev/null
 endif
 
 VERSION := 0.1.0
@@ -76,7 +77,7 @@ ifneq ($(filter-out $(no-config-targets),$(or $(MAKECMDGOALS),all)),)
 -include $(objtree)/include/config/auto.conf
 $(KCONFIG_CONFIG):
 	$(need) kconfig-conf kconfig-frontends-nox
-	@echo "  no configuration yet: using configs/defconfig"
+	$(quiet) DEFCONFIG "no .config yet: using configs/defconfig"
 	$(Q)$(kconfig-env) kconfig-conf --defconfig=$(srctree)/configs/defconfig \
 		$(Kconfig) >/dev/null
 endif
@@ -88,22 +89,30 @@ $(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(kconfig-sources)
 	$(Q)mkdir -p $(objtree)/include/config $(objtree)/include/generated
 	$(Q)$(kconfig-env) kconfig-conf --olddefconfig $(Kconfig) >/dev/null
 	$(Q)$(kconfig-env) kconfig-conf --silentoldconfig $(Kconfig)
-	$(Q)touch $@
+	$(Q)touch $@ $(objtree)/include/generated/autoconf.h
 
+# Written with auto.conf; objects depend on it only for order (fixdep
+# tracks the symbols), so bringing its time stamp level costs nothing.
 $(objtree)/include/generated/autoconf.h: $(objtree)/include/config/auto.conf
-	@:
+	@touch $@
 
 %_defconfig:
 	$(need) kconfig-conf kconfig-frontends-nox
 	$(Q)test -f $(srctree)/configs/$@ || \
 		{ echo "no such configuration: configs/$@" >&2; exit 1; }
-	$(Q)$(kconfig-env) kconfig-conf --defconfig=$(srctree)/configs/$@ $(Kconfig)
+	$(Q)$(kconfig-env) kconfig-conf --defconfig=$(srctree)/configs/$@ \
+		$(Kconfig) $(silent-out)
 
 defconfig: $(srctree)/configs/defconfig
 	$(need) kconfig-conf kconfig-frontends-nox
-	$(Q)$(kconfig-env) kconfig-conf --defconfig=$< $(Kconfig)
+	$(Q)$(kconfig-env) kconfig-conf --defconfig=$< $(Kconfig) $(silent-out)
 
-olddefconfig oldconfig allyesconfig allnoconfig randconfig:
+olddefconfig allyesconfig allnoconfig randconfig:
+	$(need) kconfig-conf kconfig-frontends-nox
+	$(Q)$(kconfig-env) kconfig-conf --$@ $(Kconfig) $(silent-out)
+
+# Asks about new symbols, so its output always shows.
+oldconfig:
 	$(need) kconfig-conf kconfig-frontends-nox
 	$(Q)$(kconfig-env) kconfig-conf --$@ $(Kconfig)
 
@@ -111,7 +120,8 @@ config: oldconfig
 
 savedefconfig:
 	$(need) kconfig-conf kconfig-frontends-nox
-	$(Q)$(kconfig-env) kconfig-conf --savedefconfig=defconfig $(Kconfig)
+	$(Q)$(kconfig-env) kconfig-conf --savedefconfig=defconfig $(Kconfig) \
+		$(silent-out)
 
 menuconfig:
 	$(need) kconfig-mconf kconfig-frontends-nox
@@ -175,14 +185,21 @@ include $(srctree)/samples/Makefile
 sample-progs := $(addprefix $(objtree)/samples/,$(samples-y))
 
 tools-y :=
+tool-libs-y :=
 include $(srctree)/tools/Makefile
 tool-progs := $(addprefix $(objtree)/tools/,$(tools-y))
+tool-libs := $(addprefix $(objtree)/tools/,$(addsuffix .so,$(tool-libs-y)))
 # Tool X is linked from X.o, or from the objects X-objs lists (under tools/).
 tool-objs = $(addprefix $(objtree)/tools/,$(or $($(1)-objs),$(1).o))
 $(foreach tool,$(tools-y),\
 	$(eval $(objtree)/tools/$(tool): $(call tool-objs,$(tool))))
+# Shared object X.so of tools is linked the same way, from X.o or X-objs.
+$(foreach lib,$(tool-libs-y),\
+	$(eval $(objtree)/tools/$(lib).so: $(call tool-objs,$(lib))))
+tool-lib-objs := $(foreach lib,$(tool-libs-y),$(call tool-objs,$(lib)))
 
-all: $(libmems-a) $(libmems-so) $(libmems-links) $(sample-progs) $(tool-progs)
+all: $(libmems-a) $(libmems-so) $(libmems-links) $(sample-progs) \
+	$(tool-progs) $(tool-libs)
 
 # fixdep turns the dependency on autoconf.h into dependencies on the
 # CONFIG_ symbols each file really uses, so a configuration change
@@ -216,6 +233,18 @@ $(sample-progs): %: %.o
 $(sample-progs) $(tool-progs): $(libmems-a) $(cflags-file)
 	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(libmems-a)
+
+# Preload libraries stand in for the C library's malloc, as sanitizer
+# runtimes do: they are built without sanitizers, which could not share
+# the program with them.
+no-sanitize = $(filter-out -fsanitize% -fno-sanitize%,$(1))
+$(tool-lib-objs): CFLAGS := $(call no-sanitize,$(CFLAGS))
+$(tool-libs): CFLAGS := $(call no-sanitize,$(CFLAGS))
+$(tool-libs): LDFLAGS := $(call no-sanitize,$(LDFLAGS))
+$(tool-libs): $(cflags-file)
+	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
+	$(Q)$(CC) -shared -Wl,-z,defs $(CFLAGS) $(LDFLAGS) -o $@ \
+		$(filter %.o,$^) -ldl -pthread
 
 # ---------------------------------------------------------------------------
 # Running and testing
@@ -267,14 +296,18 @@ install: all $(objtree)/mems.pc
 	$(Q)ln -sf libmems.so.$(SOVERSION) $(DESTDIR)$(libdir)/libmems.so
 	$(Q)install -m 644 $(objtree)/mems.pc $(DESTDIR)$(pkgconfigdir)/
 	$(Q)$(if $(tool-progs),install -m 755 $(tool-progs) $(DESTDIR)$(bindir)/)
+	$(Q)$(if $(tool-libs),install -d $(DESTDIR)$(libdir)/mems && \
+		install -m 755 $(tool-libs) $(DESTDIR)$(libdir)/mems/)
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(includedir)/mems.h \
 		$(DESTDIR)$(includedir)/mems/heap.h \
 		$(DESTDIR)$(libdir)/libmems.a $(DESTDIR)$(libdir)/libmems.so* \
 		$(DESTDIR)$(pkgconfigdir)/mems.pc \
-		$(addprefix $(DESTDIR)$(bindir)/,$(tools-y))
+		$(addprefix $(DESTDIR)$(bindir)/,$(tools-y)) \
+		$(addprefix $(DESTDIR)$(libdir)/mems/,$(notdir $(tool-libs)))
 	-$(Q)rmdir $(DESTDIR)$(includedir)/mems 2>/dev/null
+	-$(Q)rmdir $(DESTDIR)$(libdir)/mems 2>/dev/null
 
 .PHONY: install uninstall FORCE
 FORCE:
@@ -285,7 +318,7 @@ FORCE:
 # Only generated files: in-tree, objtree is the source tree itself.
 clean:
 	$(Q)rm -rf $(objtree)/lib $(objtree)/mems.pc $(objtree)/selftests-out \
-		$(sample-progs) $(tool-progs)
+		$(sample-progs) $(tool-progs) $(tool-libs)
 	$(Q)find $(objtree) -path $(objtree)/.git -prune -o \
 		\( -name '*.o' -o -name '.*.o.cmd' \) -type f -print | xargs rm -f
 
@@ -305,6 +338,7 @@ help:
 	@echo '  randconfig         - random configuration (KCONFIG_SEED to repeat)'
 	@echo 'Building:'
 	@echo '  all (default)      - libmems.a, libmems.so, samples and tools'
+	@echo '                       (mems-trace with its libmems-trace.so)'
 	@echo '  run                - build and run the classic demo'
 	@echo '  selftests          - build the C selftests'
 	@echo '  run_tests          - build and run the C selftests'
