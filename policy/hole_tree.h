@@ -14,6 +14,17 @@
 
 #include <mems/chain.h>
 
+/*
+ * These functions are global so that the core, the policies and the
+ * tests share them; the macros give their symbols a mems_ prefix, so that
+ * a program linking libmems.a keeps these short names for itself.
+ */
+#define hole_tree_insert      mems_hole_tree_insert
+#define hole_tree_erase       mems_hole_tree_erase
+#define hole_tree_resized     mems_hole_tree_resized
+#define hole_tree_lowest_fit  mems_hole_tree_lowest_fit
+#define hole_tree_check       mems_hole_tree_check
+
 void hole_tree_insert(struct rb_root *root, struct mems_seg *hole);
 void hole_tree_erase(struct rb_root *root, struct mems_seg *hole);
 void hole_tree_resized(struct mems_seg *hole);

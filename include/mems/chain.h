@@ -17,6 +17,24 @@
 #include <stdint.h>
 
 #include <mems/heap.h>
+
+/*
+ * These functions are global so that the core, the policies and the
+ * tests share them; the macros give their symbols a mems_ prefix, so that
+ * a program linking libmems.a keeps these short names for itself.
+ */
+#define heap_setup       mems_heap_setup
+#define heap_teardown    mems_heap_teardown
+#define heap_use_policy  mems_heap_use_policy
+#define chain_find_seg   mems_chain_find_seg
+#define chain_map_node   mems_chain_map_node
+#define chain_carve      mems_chain_carve
+#define chain_release    mems_chain_release
+#define chain_unmap_all  mems_chain_unmap_all
+#define os_map           mems_os_map
+#define os_unmap         mems_os_unmap
+#define os_page_size     mems_os_page_size
+
 #include <mems/list.h>
 #include <mems/meta.h>
 #include <mems/policy.h>

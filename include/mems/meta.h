@@ -13,6 +13,17 @@
 
 #include <stddef.h>
 
+/*
+ * These functions are global so that the core, the policies and the
+ * tests share them; the macros give their symbols a mems_ prefix, so that
+ * a program linking libmems.a keeps these short names for itself.
+ */
+#define meta_setup    mems_meta_setup
+#define meta_reserve  mems_meta_reserve
+#define meta_alloc    mems_meta_alloc
+#define meta_free     mems_meta_free
+#define meta_release  mems_meta_release
+
 struct mems_os_stats;
 struct mems_slab;
 

@@ -22,6 +22,21 @@
 
 #include <mems/list.h>
 
+/*
+ * These functions are global so that the core, the policies and the
+ * tests share them; the macros give their symbols a mems_ prefix, so that
+ * a program linking libmems.a keeps these short names for itself.
+ */
+#define rb_insert_color      mems_rb_insert_color
+#define rb_erase             mems_rb_erase
+#define rb_insert_augmented  mems_rb_insert_augmented
+#define rb_erase_augmented   mems_rb_erase_augmented
+#define rb_first             mems_rb_first
+#define rb_last              mems_rb_last
+#define rb_next              mems_rb_next
+#define rb_prev              mems_rb_prev
+#define rb_validate          mems_rb_validate
+
 struct rb_node {
 	uintptr_t parent_color;
 	struct rb_node *rb_right;

@@ -11,12 +11,12 @@
 
 #include <stddef.h>
 
-size_t os_page_size(void);
+size_t mems_os_page_size(void); /* core/os.c */
 
 #if CONFIG_MEMS_PAGE_SIZE > 0
 #define PAGE_SIZE ((size_t)CONFIG_MEMS_PAGE_SIZE)
 #else
-#define PAGE_SIZE os_page_size()
+#define PAGE_SIZE mems_os_page_size()
 #endif
 
 #endif /* MEMS_ASM_PAGE_H */
