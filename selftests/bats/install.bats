@@ -1,0 +1,247 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+#
+# install.bats - `make install` and programs built against what it installs.
+#
+# One defconfig build is staged with PREFIX=/usr DESTDIR=root, as a
+# package would be, and installed for real under PREFIX=prefix too.
+# Outside programs then find MeMS only through pkg-config.
+
+bats_require_minimum_version 1.5.0
+load test_helper
+
+setup_file() {
+	local build=$BATS_FILE_TMPDIR/build
+
+	mems_build "$build" defconfig
+	mems_make "$build" install PREFIX=/usr \
+		DESTDIR="$BATS_FILE_TMPDIR/root" >/dev/null
+	mems_make "$build" install PREFIX="$BATS_FILE_TMPDIR/prefix" >/dev/null
+
+	cat >"$BATS_FILE_TMPDIR/prog.c" <<-'EOF'
+	#include <mems.h>
+
+	int main(void)
+	{
+		void *a, *b;
+		int *p;
+
+		mems_init();
+		a = mems_malloc(1000);
+		b = mems_malloc(3000);
+		printf("a=%lu b=%lu\n", (unsigned long)a, (unsigned long)b);
+		p = mems_get(b);
+		*p = 42;
+		printf("value: %d\n", *(int *)mems_get(b));
+		mems_free(a);
+		mems_print_stats();
+		mems_finish();
+		return 0;
+	}
+	EOF
+}
+
+# expected_prog - what prog.c prints under the default configuration:
+# one node of one machine page, the freed block a hole before the second.
+expected_prog() {
+	local page_size
+
+	page_size=$(getconf PAGESIZE)
+	cat <<-EOF
+	a=1000 b=2000
+	value: 42
+	----- MeMS SYSTEM STATS -----
+	MAIN[1000:$((999 + page_size))]-> H[1000:1999] <-> P[2000:4999] <-> H[5000:$((999 + page_size))] <-> NULL
+	Pages used:	1
+	Space unused:	$((1000 + page_size - 4000))
+	Main Chain Length:	1
+	Sub-chain Length array: [3, ]
+	-----------------------------
+	EOF
+}
+
+# staged_pkg_config ARGS... - pkg-config that sees only the staged tree.
+staged_pkg_config() {
+	local root=$BATS_FILE_TMPDIR/root
+
+	PKG_CONFIG_SYSROOT_DIR=$root PKG_CONFIG_LIBDIR=$root/usr/lib/pkgconfig \
+		pkg-config "$@"
+}
+
+@test "make install with DESTDIR stages headers, libraries, pkg-config file and tools" {
+	local root=$BATS_FILE_TMPDIR/root file
+
+	for file in include/mems.h include/mems/heap.h lib/libmems.a \
+		    lib/libmems.so lib/pkgconfig/mems.pc bin/mems-info; do
+		assert [ -e "$root/usr/$file" ]
+	done
+	assert [ -x "$root/usr/bin/mems-info" ]
+}
+
+@test "make install leaves the internal headers out" {
+	run find "$BATS_FILE_TMPDIR/root/usr/include" ! -type d -printf '%P\n'
+	assert_success
+	assert_equal "$(sort <<<"$output")" $'mems.h\nmems/heap.h'
+}
+
+@test "the installed libmems.so is a symlink chain to a library whose SONAME is libmems.so.0" {
+	local lib=$BATS_FILE_TMPDIR/root/usr/lib target
+
+	assert [ -L "$lib/libmems.so" ]
+	assert [ -e "$lib/libmems.so.0" ]
+	target=$(readlink -f "$lib/libmems.so")
+	echo "libmems.so resolves to $target"
+	assert [ -f "$target" ]
+	assert_equal "$(dirname "$target")" "$(readlink -f "$lib")"
+	assert_equal "$(readlink -f "$lib/libmems.so.0")" "$target"
+	run readelf -d "$target"
+	assert_success
+	assert_line --regexp '\(SONAME\) +Library soname: \[libmems\.so\.0\]$'
+}
+
+@test "mems.pc staged under DESTDIR names the final PREFIX, not the staging root" {
+	local pc=$BATS_FILE_TMPDIR/root/usr/lib/pkgconfig/mems.pc variable
+
+	run grep -F "$BATS_FILE_TMPDIR" "$pc"
+	assert_failure
+	export PKG_CONFIG_LIBDIR=${pc%/*}
+	for variable in prefix:/usr includedir:/usr/include libdir:/usr/lib; do
+		run pkg-config --variable="${variable%%:*}" mems
+		assert_success
+		assert_output "${variable#*:}"
+	done
+}
+
+@test "installing again from the same build under another PREFIX rewrites mems.pc" {
+	local prefix=$BATS_TEST_TMPDIR/again
+
+	run mems_make "$BATS_FILE_TMPDIR/build" install PREFIX="$prefix"
+	assert_success
+	export PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig
+	run pkg-config --variable=prefix mems
+	assert_success
+	assert_output "$prefix"
+	run pkg-config --variable=includedir mems
+	assert_output "$prefix/include"
+}
+
+@test "an outside program builds from the staged tree with pkg-config and prints the expected report" {
+	local root=$BATS_FILE_TMPDIR/root prog=$BATS_TEST_TMPDIR/prog
+
+	run words staged_pkg_config --cflags --libs mems
+	assert_success
+	assert_output "-I$root/usr/include -L$root/usr/lib -lmems"
+	# shellcheck disable=SC2046
+	cc -Wall -Wextra -Werror -o "$prog" "$BATS_FILE_TMPDIR/prog.c" \
+		$(staged_pkg_config --cflags --libs mems)
+	run readelf -d "$prog"
+	assert_line --regexp '\(NEEDED\) +Shared library: \[libmems\.so\.0\]$'
+	run --separate-stderr env LD_LIBRARY_PATH="$root/usr/lib" "$prog"
+	assert_success
+	assert_output "$(expected_prog)"
+	assert_equal "$stderr" ""
+}
+
+@test "an outside program links statically against the installed libmems.a" {
+	local root=$BATS_FILE_TMPDIR/root prog=$BATS_TEST_TMPDIR/prog-static
+
+	# shellcheck disable=SC2046
+	cc -Wall -Wextra -Werror -o "$prog" "$BATS_FILE_TMPDIR/prog.c" \
+		$(staged_pkg_config --cflags mems) "$root/usr/lib/libmems.a"
+	run readelf -d "$prog"
+	refute_output --partial libmems
+	run --separate-stderr "$prog"
+	assert_success
+	assert_output "$(expected_prog)"
+	assert_equal "$stderr" ""
+}
+
+@test "make install PREFIX=dir gives a tree pkg-config finds without a sysroot" {
+	local prefix=$BATS_FILE_TMPDIR/prefix prog=$BATS_TEST_TMPDIR/prog
+
+	export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+	run words pkg-config --cflags --libs mems
+	assert_success
+	assert_output "-I$prefix/include -L$prefix/lib -lmems"
+	run pkg-config --modversion mems
+	assert_output --regexp '^[0-9]+\.[0-9]+\.[0-9]+$'
+	# shellcheck disable=SC2046
+	cc -Wall -Wextra -Werror -o "$prog" "$BATS_FILE_TMPDIR/prog.c" \
+		$(pkg-config --cflags --libs mems)
+	run --separate-stderr env LD_LIBRARY_PATH="$prefix/lib" "$prog"
+	assert_success
+	assert_output "$(expected_prog)"
+}
+
+@test "a program of the heap API builds against the installed <mems/heap.h> alone" {
+	local root=$BATS_FILE_TMPDIR/root prog=$BATS_TEST_TMPDIR/heap
+
+	cat >"$prog.c" <<-'EOF'
+	#include <mems/heap.h>
+
+	int main(void)
+	{
+		struct mems_heap_config config = {
+			.policy = "best-fit",
+			.page_size = 64,
+		};
+		struct mems_heap *heap;
+		void *v = NULL;
+		int err;
+
+		err = mems_heap_create(&config, &heap);
+		if (err)
+			return 1;
+		err = mems_heap_alloc(heap, 1000, &v);
+		printf("%d %lu %s %zu\n", err, (unsigned long)v,
+		       mems_heap_policy(heap), mems_heap_page_size(heap));
+		mems_heap_print_stats(heap, stdout);
+		printf("check: %d\n", mems_heap_check(heap, stderr));
+		mems_heap_destroy(heap);
+		return 0;
+	}
+	EOF
+	# shellcheck disable=SC2046
+	cc -Wall -Wextra -Werror -o "$prog" "$prog.c" \
+		$(staged_pkg_config --cflags --libs mems)
+	run --separate-stderr env LD_LIBRARY_PATH="$root/usr/lib" "$prog"
+	assert_success
+	assert_output - <<-'EOF'
+	0 1000 best-fit 64
+	----- MeMS SYSTEM STATS -----
+	MAIN[1000:2023]-> P[1000:1999] <-> H[2000:2023] <-> NULL
+	Pages used:	16
+	Space unused:	24
+	Main Chain Length:	1
+	Sub-chain Length array: [2, ]
+	-----------------------------
+	check: 0
+	EOF
+}
+
+@test "the installed mems-info reports the configuration it was built with" {
+	run "$BATS_FILE_TMPDIR/root/usr/bin/mems-info"
+	echo "$output"
+	assert_success
+	assert_line --index 0 --regexp '^policies: first-fit best-fit next-fit( |$)'
+	assert_equal "$(sed 1d <<<"$output")" "$(cat <<-EOF
+	default-policy: first-fit
+	page-size: $(getconf PAGESIZE)
+	virt-base: 1000
+	align: 1
+	EOF
+	)"
+}
+
+@test "make uninstall removes everything make install put there" {
+	local root=$BATS_TEST_TMPDIR/root build=$BATS_FILE_TMPDIR/build
+
+	mems_make "$build" install PREFIX=/usr DESTDIR="$root" >/dev/null
+	run find "$root" ! -type d
+	assert_success
+	refute_output ""
+	run mems_make "$build" uninstall PREFIX=/usr DESTDIR="$root"
+	assert_success
+	run find "$root" ! -type d
+	assert_output ""
+}

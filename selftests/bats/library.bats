@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+#
+# library.bats - what libmems.a and libmems.so import and export.
+#
+# MeMS takes memory only with mmap, so neither library may reference the
+# C allocator; the shared library exports the public API and nothing else.
+
+bats_require_minimum_version 1.5.0
+load test_helper
+
+ALLOCATORS='malloc|calloc|realloc|reallocarray|free|posix_memalign|'
+ALLOCATORS+='aligned_alloc|memalign|valloc|pvalloc|strdup|strndup'
+
+setup_file() {
+	mems_build "$BATS_FILE_TMPDIR/build" defconfig
+}
+
+# public_functions - every function the installed headers declare.
+public_functions() {
+	grep -hoE '^[a-z][^(;]*\bmems_[a-z0-9_]+\(' \
+		"$MEMS_SRC/include/mems.h" "$MEMS_SRC/include/mems/heap.h" |
+		grep -oE 'mems_[a-z0-9_]+\($' | tr -d '(' | sort
+}
+
+@test "libmems.a references none of the C allocator's functions" {
+	run nm -u "$BATS_FILE_TMPDIR/build/lib/libmems.a"
+	assert_success
+	# The listing is real: it shows what MeMS does call.
+	assert_line --regexp '^ +U mmap$'
+	assert_line --regexp '^ +U munmap$'
+	refute_line --regexp "^ +U ($ALLOCATORS)\$"
+}
+
+@test "libmems.so references none of the C allocator's functions" {
+	run nm -D --undefined-only "$BATS_FILE_TMPDIR/build/lib/libmems.so"
+	assert_success
+	assert_line --regexp '^ +U mmap(@.*)?$'
+	assert_line --regexp '^ +U munmap(@.*)?$'
+	refute_line --regexp "^ +U ($ALLOCATORS)(@.*)?\$"
+}
+
+@test "libmems.so leaves no symbol of its own undefined" {
+	run nm -D --undefined-only "$BATS_FILE_TMPDIR/build/lib/libmems.so"
+	assert_success
+	refute_line --regexp '^ +U mems_'
+	run ldd -r "$BATS_FILE_TMPDIR/build/lib/libmems.so"
+	refute_output --partial 'undefined symbol'
+}
+
+@test "libmems.so exports exactly the functions of the public headers" {
+	run public_functions
+	assert_success
+	assert_line mems_init
+	assert_line mems_heap_create
+	run diff -u <(public_functions) \
+		<(nm -D --defined-only "$BATS_FILE_TMPDIR/build/lib/libmems.so" |
+		  awk '$2 != "A" { sub(/@.*/, "", $3); print $3 }' | sort)
+	assert_success
+}
+
+@test "every symbol libmems.so exports carries the MEMS_0 version" {
+	run nm -D --defined-only "$BATS_FILE_TMPDIR/build/lib/libmems.so"
+	assert_success
+	assert_line --regexp ' T mems_malloc@@MEMS_0$'
+	run awk '$2 != "A" && $3 !~ /@@MEMS_0$/' <<<"$output"
+	assert_output ""
+}
+
+@test "libmems.a defines every function of the public headers" {
+	run comm -23 <(public_functions) \
+		<(nm -g --defined-only "$BATS_FILE_TMPDIR/build/lib/libmems.a" |
+		  awk 'NF == 3 && $2 == "T" { print $3 }' | sort)
+	assert_success
+	assert_output ""
+}

@@ -1,0 +1,186 @@
+# SPDX-License-Identifier: MIT
+#
+# test_helper.bash - what the bats tests of the user's flows share.
+#
+# Every build goes to an O= directory under the test's scratch space and
+# never into the source tree, whose .config may be someone's work.  The
+# expected outputs of the classic demo are the contract's golden files,
+# found beside the repository in shared/golden.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+MEMS_SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+MEMS_GOLDEN=$(cd "$MEMS_SRC/.." && pwd)/shared/golden
+
+# A make or a shell of the caller must not leak in: `make -s check` would
+# silence the build lines some tests read, O= or KCONFIG_CONFIG would
+# redirect the configuration, MEMS_POLICY would change what the demo does.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES O V KBUILD_VERBOSE
+unset KCONFIG_CONFIG KCONFIG_ALLCONFIG KCONFIG_SEED MEMS_POLICY
+unset PKG_CONFIG_PATH PKG_CONFIG_LIBDIR PKG_CONFIG_SYSROOT_DIR
+
+# mems_make DIR ARGS... - make in the source tree, building into DIR.
+# --no-print-directory: -C would otherwise add "Entering directory" to
+# the output the tests compare.
+mems_make() {
+	local dir=$1
+	shift
+	make -C "$MEMS_SRC" --no-print-directory O="$dir" "$@"
+}
+
+# mems_build DIR CONFIG - configure DIR from configs/CONFIG and build it;
+# on failure the build log is printed, so that bats shows it.
+mems_build() {
+	local dir=$1 config=$2
+
+	if ! mems_make "$dir" "$config" >"$dir.log" 2>&1 ||
+	   ! mems_make "$dir" -j2 >>"$dir.log" 2>&1; then
+		cat "$dir.log"
+		return 1
+	fi
+}
+
+# mems_rebuild DIR - olddefconfig after a kconfig-tweak, then build.
+mems_rebuild() {
+	local dir=$1
+
+	if ! mems_make "$dir" olddefconfig >"$dir.log" 2>&1 ||
+	   ! mems_make "$dir" -j2 >>"$dir.log" 2>&1; then
+		cat "$dir.log"
+		return 1
+	fi
+}
+
+# into FILE COMMAND... - COMMAND with its stdout in FILE: `run` keeps only
+# what the shell returns, trailing newlines stripped, and the demo's
+# output must be compared byte for byte.
+into() {
+	local file=$1
+	shift
+	"$@" >"$file"
+}
+
+# require_golden - skip unless the contract's golden outputs are present.
+require_golden() {
+	[ -d "$MEMS_GOLDEN" ] ||
+		skip "no golden outputs at $MEMS_GOLDEN (clone shared/ beside the repository)"
+}
+
+# mask_phys - the one machine-dependent number of the demo, as in golden/.
+mask_phys() {
+	sed -E 's/(Physical Address: )[0-9]+/\1<PHYS>/'
+}
+
+# assert_golden FILE POLICY - FILE is, byte for byte, the classic demo's
+# output for POLICY once the physical address is masked.
+assert_golden() {
+	local file=$1 policy=$2
+	require_golden
+	run diff -u "$MEMS_GOLDEN/classic-$policy.out" <(mask_phys <"$file")
+	assert_success
+}
+
+# demo_first_part - from a classic demo's output on stdin, the ten
+# "Virtual address: N" lines and the first report: the part of it that
+# the layout configuration shapes.
+demo_first_part() {
+	awk '/^Virtual address: [0-9]+$/ { print; next }
+	     /^----- MeMS SYSTEM STATS -----$/ { inside = 1 }
+	     inside { print }
+	     inside && /^-----------------------------$/ { exit }'
+}
+
+# expected_demo_first_part PAGE_SIZE VIRT_BASE ALIGN - what
+# demo_first_part must print, worked out from the contract alone: ten
+# requests of 1000 bytes rounded up to ALIGN, each carved from the low end
+# of the lowest hole that holds it (no hole but a node's tail exists
+# before the first free), else from a new node of whole pages that starts
+# right after the previous one.
+expected_demo_first_part() {
+	local page=$1 base=$2 align=$3
+	local n=$(((1000 + align - 1) / align * align))
+	local -a vstart=() vend=() tail=() procs=() count=()
+	local next=$base nodes=0 i k size line pages=0 unused=0 lengths=
+
+	for ((k = 0; k < 10; k++)); do
+		for ((i = 0; i < nodes; i++)); do
+			((vend[i] - tail[i] + 1 >= n)) && break
+		done
+		if ((i == nodes)); then
+			size=$(((n + page - 1) / page * page))
+			vstart[i]=$next vend[i]=$((next + size - 1))
+			tail[i]=$next procs[i]='' count[i]=0
+			next=$((next + size))
+			nodes=$((nodes + 1))
+		fi
+		echo "Virtual address: ${tail[i]}"
+		procs[i]+=" P[${tail[i]}:$((tail[i] + n - 1))] <->"
+		count[i]=$((count[i] + 1))
+		tail[i]=$((tail[i] + n))
+	done
+
+	echo '----- MeMS SYSTEM STATS -----'
+	for ((i = 0; i < nodes; i++)); do
+		line="MAIN[${vstart[i]}:${vend[i]}]->${procs[i]}"
+		if ((tail[i] <= vend[i])); then
+			line+=" H[${tail[i]}:${vend[i]}] <->"
+			count[i]=$((count[i] + 1))
+			unused=$((unused + vend[i] - tail[i] + 1))
+		fi
+		echo "$line NULL"
+		pages=$((pages + (vend[i] - vstart[i] + 1) / page))
+		lengths+="${count[i]}, "
+	done
+	printf 'Pages used:\t%s\n' "$pages"
+	printf 'Space unused:\t%s\n' "$unused"
+	printf 'Main Chain Length:\t%s\n' "$nodes"
+	echo "Sub-chain Length array: [$lengths]"
+	echo '-----------------------------'
+}
+
+# assert_demo_layout DIR PAGE_SIZE VIRT_BASE ALIGN - the demo built in DIR
+# lays its first ten blocks out as the contract says for that layout.
+assert_demo_layout() {
+	local dir=$1
+	shift
+	local demo
+
+	run "$dir/samples/classic"
+	assert_success
+	demo=$output
+	run diff -u <(expected_demo_first_part "$@") \
+		<(demo_first_part <<<"$demo")
+	assert_success
+}
+
+# compiled_objects - the objects a quiet build's output says it compiled.
+compiled_objects() {
+	sed -n 's/^  CC      \(.*\.o\)$/\1/p' <<<"$output"
+}
+
+# assert_nothing_rebuilt DIR - make in DIR prints no build step and
+# writes no file.  (No "Nothing to be done" check: make may still run
+# an empty recipe.)
+assert_nothing_rebuilt() {
+	local stamp=$BATS_TEST_TMPDIR/stamp
+
+	touch "$stamp"
+	sleep 0.1
+	run mems_make "$1"
+	echo "$output"
+	assert_success
+	assert_equal "$(grep -E '^  [A-Z]+ +[^ ]+$' <<<"$output")" ""
+	run find "$1" -newer "$stamp" ! -type d
+	assert_output ""
+}
+
+# words COMMAND... - COMMAND's output as words joined by single spaces:
+# pkg-config versions differ in the spaces they leave.
+words() {
+	local out
+
+	out=$("$@") || return
+	# shellcheck disable=SC2086
+	echo $out
+}
