@@ -238,9 +238,9 @@ $(sample-progs) $(tool-progs): $(libmems-a) $(cflags-file)
 # runtimes do: they are built without sanitizers, which could not share
 # the program with them.
 no-sanitize = $(filter-out -fsanitize% -fno-sanitize%,$(1))
-$(tool-lib-objs): CFLAGS := $(call no-sanitize,$(CFLAGS))
-$(tool-libs): CFLAGS := $(call no-sanitize,$(CFLAGS))
-$(tool-libs): LDFLAGS := $(call no-sanitize,$(LDFLAGS))
+$(tool-lib-objs): override CFLAGS := $(call no-sanitize,$(CFLAGS))
+$(tool-libs): override CFLAGS := $(call no-sanitize,$(CFLAGS))
+$(tool-libs): override LDFLAGS := $(call no-sanitize,$(LDFLAGS))
 $(tool-libs): $(cflags-file)
 	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
 	$(Q)$(CC) -shared -Wl,-z,defs $(CFLAGS) $(LDFLAGS) -o $@ \

@@ -3,17 +3,20 @@
  * core/api.c - the six course functions, on the global heap.
  *
  * This is the only file that sets errno or prints: argument checks, the
- * lazy initialisation and the MEMS_POLICY environment variable live here,
- * and every line MeMS writes to stderr reads "<function>: <message>".
+ * lazy initialisation and the MEMS_POLICY and MEMS_TRACE environment
+ * variables live here, and every line MeMS writes to stderr reads
+ * "<function>: <message>".
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <inttypes.h>
+#include <string.h>
 
 #include <asm/page.h>
 #include <mems.h>
 #include <mems/chain.h>
+#include <mems/trace.h>
 
 _Static_assert(CONFIG_MEMS_ALIGN > 0 &&
 		       !(CONFIG_MEMS_ALIGN & (CONFIG_MEMS_ALIGN - 1)),
@@ -54,6 +57,35 @@ static const char *policy_from_env(void)
 	return mems_default_policy();
 }
 
+/*
+ * Record into the file MEMS_TRACE names, read at every mems_init() like
+ * MEMS_POLICY.  A file that cannot be opened is reported, and MeMS runs
+ * untraced: tracing must not change what the program does.
+ */
+static void trace_from_env(void)
+{
+	const char *path = getenv("MEMS_TRACE");
+	int saved_errno = errno;
+	int err;
+
+	if (path && !*path)
+		path = NULL;
+	err = trace_select(path);
+	if (err)
+		mems_warn("mems_init", "cannot open MEMS_TRACE file '%s': %s",
+			  path, strerror(-err));
+	errno = saved_errno;
+}
+
+/* mems_finish() without its trace line: mems_init() empties MeMS too. */
+static void global_teardown(void)
+{
+	if (!global_ready)
+		return;
+	heap_teardown(&global_heap);
+	global_ready = false;
+}
+
 void mems_init(void)
 {
 	struct mems_heap_config config = {
@@ -62,19 +94,19 @@ void mems_init(void)
 		.align = CONFIG_MEMS_ALIGN,
 	};
 
-	mems_finish();
+	global_teardown();
+	trace_from_env();
 	config.policy = policy_from_env();
 	/* Cannot fail: every field is a checked build-time value. */
 	heap_setup(&global_heap, &config);
 	global_ready = true;
+	trace_init(&global_heap);
 }
 
 void mems_finish(void)
 {
-	if (!global_ready)
-		return;
-	heap_teardown(&global_heap);
-	global_ready = false;
+	trace_finish();
+	global_teardown();
 }
 
 void *mems_malloc(size_t size)
@@ -82,24 +114,33 @@ void *mems_malloc(size_t size)
 	void *v;
 	int err;
 
-	if (!size)
+	if (!size) {
+		trace_malloc(0, NULL, 0);
 		return NULL;
+	}
 	if (!global_ready)
 		mems_init();
 	err = mems_heap_alloc(&global_heap, size, &v);
 	if (err) {
+		trace_malloc(size, NULL, err);
 		errno = -err;
 		return NULL;
 	}
+	trace_malloc(size, v, 0);
 	return v;
 }
 
 void mems_free(void *v)
 {
-	if (!v)
+	if (!v) {
+		trace_free(NULL, 0);
 		return;
-	if (global_ready && !mems_heap_free(&global_heap, v))
+	}
+	if (global_ready && !mems_heap_free(&global_heap, v)) {
+		trace_free(v, 0);
 		return;
+	}
+	trace_free(v, -EINVAL);
 	mems_warn(__func__,
 		  "invalid address %" PRIuPTR
 		  " (not the start of an allocated block)",
@@ -111,6 +152,7 @@ void *mems_get(void *v)
 {
 	void *phys = global_ready ? mems_heap_get(&global_heap, v) : NULL;
 
+	trace_get(v, phys ? 0 : -EINVAL);
 	if (!phys)
 		errno = EINVAL;
 	return phys;
@@ -118,6 +160,7 @@ void *mems_get(void *v)
 
 void mems_print_stats(void)
 {
+	trace_stats();
 	mems_heap_print_stats(global_ready ? &global_heap : NULL, stdout);
 }
 

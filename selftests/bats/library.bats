@@ -74,3 +74,31 @@ public_functions() {
 	assert_success
 	assert_output ""
 }
+
+@test "libmems.a defines no global symbol outside the mems_ namespace" {
+	run nm -g --defined-only "$BATS_FILE_TMPDIR/build/lib/libmems.a"
+	assert_success
+	assert_line --regexp ' T mems_malloc$'
+	refute_line --regexp ' [A-Z] [^m]'
+	refute_line --regexp ' [A-Z] m([^e]|e[^m]|em[^s]|ems[^_])'
+}
+
+@test "a program with its own meta_alloc and rb_erase links libmems.a" {
+	cat > "$BATS_TEST_TMPDIR/prog.c" <<'PROG'
+#include <mems.h>
+int meta_alloc(void) { return 1; }
+int rb_erase(void) { return 2; }
+int main(void)
+{
+	mems_init();
+	mems_free(mems_malloc(10));
+	mems_finish();
+	return meta_alloc() + rb_erase() - 3;
+}
+PROG
+	run cc -I"$MEMS_SRC/include" -o "$BATS_TEST_TMPDIR/prog" \
+		"$BATS_TEST_TMPDIR/prog.c" "$BATS_FILE_TMPDIR/build/lib/libmems.a"
+	assert_success
+	run "$BATS_TEST_TMPDIR/prog"
+	assert_success
+}

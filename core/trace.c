@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/*
+ * core/trace.c - MEMS_TRACE: the course API's calls, recorded in a file.
+ *
+ * Every call of the course functions on the global heap, invalid ones
+ * included, becomes one line of a "mems-trace 1 mems" file, from the
+ * mems_init() that opens it on (Documentation/trace-format.rst).  Each
+ * mems_init() reads MEMS_TRACE again: the first to see it opens the file,
+ * later ones with the same path go on appending, another path switches
+ * to a new file and an unset variable stops recording.
+ *
+ * Recording allocates nothing, leaves errno as it found it and never
+ * stops the program: when the file cannot be written, the trace ends at
+ * its last whole line and the program goes on untraced.  Lines wait in a
+ * buffer until it is full, mems_finish() runs or the program exits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+
+#include <mems/chain.h>
+#include <mems/trace.h>
+
+static struct trace_out trace_out;
+/*
+ * The path trace_out was opened for, kept after a write failed so that
+ * the next mems_init() does not truncate what the trace had recorded.
+ * Empty when MEMS_TRACE was unset at the last mems_init().
+ */
+static char trace_path[PATH_MAX];
+
+static int trace_open(const char *path)
+{
+	size_t len = strlen(path);
+	int fd, err;
+
+	if (len >= sizeof(trace_path))
+		return -ENAMETOOLONG;
+	do
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			  0644);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return -errno;
+	err = trace_out_start(&trace_out, fd, "mems-trace 1 mems\n");
+	if (err) {
+		close(fd);
+		return err;
+	}
+	memcpy(trace_path, path, len + 1);
+	return 0;
+}
+
+int trace_select(const char *path)
+{
+	int saved_errno = errno;
+	int err = 0;
+
+	if (path && !strcmp(path, trace_path))
+		return 0;
+	trace_out_close(&trace_out);
+	trace_path[0] = '\0';
+	if (path)
+		err = trace_open(path);
+	errno = saved_errno;
+	return err;
+}
+
+/* A line that names no address: "stats" or "finish". */
+static void trace_word(const char *event)
+{
+	int saved_errno = errno;
+	char *p = trace_out_line(&trace_out, TRACE_LINE_MAX);
+
+	if (p)
+		trace_out_end_line(&trace_out, trace_put_str(p, event));
+	errno = saved_errno;
+}
+
+/* What follows the name in "free ADDR -> ok", "get ADDR -> EINVAL". */
+static char *put_addr_result(char *p, const void *v, int err)
+{
+	*p++ = ' ';
+	p = trace_put_dec(p, (uintptr_t)v);
+	if (err)
+		return trace_put_lit(p, " -> EINVAL");
+	return trace_put_lit(p, " -> ok");
+}
+
+void trace_init(const struct mems_heap *heap)
+{
+	const char *policy = mems_heap_policy(heap);
+	int saved_errno;
+	char *p;
+
+	if (!trace_out.on)
+		return;
+	saved_errno = errno;
+	p = trace_out_line(&trace_out, strlen(policy) + TRACE_LINE_MAX);
+	if (p) {
+		p = trace_put_lit(p, "init ");
+		p = trace_put_str(p, policy);
+		*p++ = ' ';
+		p = trace_put_dec(p, heap->page_size);
+		*p++ = ' ';
+		p = trace_put_dec(p, heap->virt_base);
+		*p++ = ' ';
+		p = trace_put_dec(p, heap->align);
+		trace_out_end_line(&trace_out, p);
+	}
+	errno = saved_errno;
+}
+
+/* The end of a run of MeMS: a good moment to make the trace whole. */
+void trace_finish(void)
+{
+	int saved_errno;
+
+	if (!trace_out.on)
+		return;
+	trace_word("finish");
+	saved_errno = errno;
+	trace_out_flush(&trace_out);
+	errno = saved_errno;
+}
+
+void trace_malloc(size_t size, const void *v, int err)
+{
+	int saved_errno;
+	char *p;
+
+	if (!trace_out.on)
+		return;
+	saved_errno = errno;
+	p = trace_out_line(&trace_out, TRACE_LINE_MAX);
+	if (p) {
+		p = trace_put_lit(p, "malloc ");
+		p = trace_put_dec(p, size);
+		p = trace_put_lit(p, " -> ");
+		p = trace_put_dec(p, (uintptr_t)v);
+		if (err == -ENOMEM)
+			p = trace_put_lit(p, " ENOMEM");
+		else if (err)
+			p = trace_put_lit(p, " EINVAL");
+		trace_out_end_line(&trace_out, p);
+	}
+	errno = saved_errno;
+}
+
+void trace_free(const void *v, int err)
+{
+	int saved_errno;
+	char *p;
+
+	if (!trace_out.on)
+		return;
+	saved_errno = errno;
+	p = trace_out_line(&trace_out, TRACE_LINE_MAX);
+	if (p) {
+		p = put_addr_result(trace_put_lit(p, "free"), v, err);
+		trace_out_end_line(&trace_out, p);
+	}
+	errno = saved_errno;
+}
+
+void trace_get(const void *v, int err)
+{
+	int saved_errno;
+	char *p;
+
+	if (!trace_out.on)
+		return;
+	saved_errno = errno;
+	p = trace_out_line(&trace_out, TRACE_LINE_MAX);
+	if (p) {
+		p = put_addr_result(trace_put_lit(p, "get"), v, err);
+		trace_out_end_line(&trace_out, p);
+	}
+	errno = saved_errno;
+}
+
+void trace_stats(void)
+{
+	if (trace_out.on)
+		trace_word("stats");
+}
+
+/*
+ * At exit, after the program's own atexit handlers: whatever MeMS calls
+ * come later (from other destructors) are written at once.
+ */
+__attribute__((destructor)) static void trace_exit(void)
+{
+	int saved_errno = errno;
+
+	trace_out_flush(&trace_out);
+	trace_out.unbuffered = true;
+	errno = saved_errno;
+}
