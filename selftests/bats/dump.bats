@@ -1,0 +1,546 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+#
+# dump.bats - mems-dump, the trace replayer.
+#
+# The traces under data/ are small and written by hand, and every report
+# expected of them here is worked out from the contract's rules, not
+# taken from a run.  data/bad/ holds one broken trace per error mems-dump
+# must report with its one "mems-dump: FILE:LINE: REASON" line.
+
+bats_require_minimum_version 1.5.0
+load test_helper
+
+DATA=$BATS_TEST_DIRNAME/data
+
+setup_file() {
+	local dir=$BATS_FILE_TMPDIR/build
+
+	# -Werror: the tool must build warning-free.
+	if ! mems_make "$dir" defconfig >"$dir.log" 2>&1 ||
+	   ! mems_make "$dir" -j2 CFLAGS=-Werror >>"$dir.log" 2>&1; then
+		cat "$dir.log"
+		return 1
+	fi
+}
+
+mems_dump() {
+	"$BATS_FILE_TMPDIR/build/tools/mems-dump" "$@"
+}
+
+# golden_reports POLICY - the mems_print_stats reports of the classic
+# demo's golden output, without the demo's own lines.
+golden_reports() {
+	awk '/^----- MeMS SYSTEM STATS -----$/ { inside = 1 }
+	     inside { print }
+	     /^-----------------------------$/ { inside = 0 }' \
+		"$MEMS_GOLDEN/classic-$1.out"
+}
+
+# assert_xml FILE - FILE is well-formed XML.
+assert_xml() {
+	if command -v xmllint >/dev/null; then
+		run xmllint --noout "$1"
+	elif command -v python3 >/dev/null; then
+		run python3 -c 'import sys, xml.dom.minidom
+xml.dom.minidom.parse(sys.argv[1])' "$1"
+	else
+		skip "neither xmllint nor python3 to check XML"
+	fi
+	assert_success
+}
+
+require_python3() {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+}
+
+# assert_bad_trace FILE LINE REASON - mems-dump rejects data/bad/FILE
+# with exactly one line on stderr and status 1, and prints nothing else.
+assert_bad_trace() {
+	local file=$DATA/bad/$1
+
+	run --separate-stderr mems_dump "$file"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "mems-dump: $file:$2: $3"
+}
+
+# The three reports of data/reuse.trace under first-fit (and best-fit):
+# 1000 bytes from a new one-page node, 2000 from its hole, 5000 from a
+# new two-page node; then the 2000-byte block freed and 500 bytes carved
+# from the low end of the hole it left; then those 500 freed again.
+REUSE_FIRST_FIT='----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:1999] <-> P[2000:3999] <-> H[4000:5095] <-> NULL
+MAIN[5096:13287]-> P[5096:10095] <-> H[10096:13287] <-> NULL
+Pages used:	3
+Space unused:	4288
+Main Chain Length:	2
+Sub-chain Length array: [3, 2, ]
+-----------------------------
+----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:1999] <-> P[2000:2499] <-> H[2500:5095] <-> NULL
+MAIN[5096:13287]-> P[5096:10095] <-> H[10096:13287] <-> NULL
+Pages used:	3
+Space unused:	5788
+Main Chain Length:	2
+Sub-chain Length array: [3, 2, ]
+-----------------------------
+----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:1999] <-> H[2000:5095] <-> NULL
+MAIN[5096:13287]-> P[5096:10095] <-> H[10096:13287] <-> NULL
+Pages used:	3
+Space unused:	6288
+Main Chain Length:	2
+Sub-chain Length array: [2, 2, ]
+-----------------------------'
+
+# Under next-fit the rover stands at 10096, one past the 5000-byte
+# block, so the 500 bytes come from the second node's hole; the trace's
+# free of address 2000 then frees that block, at its replayed address.
+REUSE_NEXT_FIT='----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:1999] <-> P[2000:3999] <-> H[4000:5095] <-> NULL
+MAIN[5096:13287]-> P[5096:10095] <-> H[10096:13287] <-> NULL
+Pages used:	3
+Space unused:	4288
+Main Chain Length:	2
+Sub-chain Length array: [3, 2, ]
+-----------------------------
+----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:1999] <-> H[2000:5095] <-> NULL
+MAIN[5096:13287]-> P[5096:10095] <-> P[10096:10595] <-> H[10596:13287] <-> NULL
+Pages used:	3
+Space unused:	5788
+Main Chain Length:	2
+Sub-chain Length array: [2, 3, ]
+-----------------------------
+----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:1999] <-> H[2000:5095] <-> NULL
+MAIN[5096:13287]-> P[5096:10095] <-> H[10096:13287] <-> NULL
+Pages used:	3
+Space unused:	6288
+Main Chain Length:	2
+Sub-chain Length array: [2, 2, ]
+-----------------------------'
+
+EMPTY_REPORT='----- MeMS SYSTEM STATS -----
+Pages used:	0
+Space unused:	0
+Main Chain Length:	0
+Sub-chain Length array: []
+-----------------------------'
+
+@test "a MeMS trace replays to the reports its program printed" {
+	run --separate-stderr mems_dump "$DATA/reuse.trace"
+	assert_success
+	assert_equal "$stderr" ""
+	# The trace ends in finish: no final report follows.
+	assert_output "$REUSE_FIRST_FIT"
+}
+
+@test "the output is byte for byte the report, with its tabs" {
+	into "$BATS_TEST_TMPDIR/out" mems_dump "$DATA/reuse.trace"
+	run diff -u <(printf '%s\n' "$REUSE_FIRST_FIT") "$BATS_TEST_TMPDIR/out"
+	assert_success
+}
+
+@test "the classic demo's trace replays to its golden reports per policy" {
+	local policy
+
+	require_golden
+	for policy in first-fit best-fit next-fit; do
+		run diff -u <(golden_reports "$policy") \
+			<(mems_dump --policy "$policy" "$DATA/classic.trace")
+		assert_success
+	done
+}
+
+@test "an address of the trace follows its block to the replayed address" {
+	run mems_dump --policy next-fit "$DATA/reuse.trace"
+	assert_success
+	assert_output "$REUSE_NEXT_FIT"
+}
+
+@test "--policy all replays each policy after a '# policy:' line" {
+	run mems_dump --policy all "$DATA/reuse.trace"
+	assert_success
+	assert_output "# policy: first-fit
+$REUSE_FIRST_FIT
+# policy: best-fit
+$REUSE_FIRST_FIT
+# policy: next-fit
+$REUSE_NEXT_FIT"
+}
+
+@test "--at dumps after the given steps too, each after a '# step' line" {
+	run mems_dump --at 2,12 --at 2 "$DATA/reuse.trace"
+	assert_success
+	run grep '^#' <<<"$output"
+	assert_output "# step 2
+# step 5
+# step 12
+# step 15"
+	run mems_dump --at 2 "$DATA/reuse.trace"
+	assert_equal "$(head -n 8 <<<"$output")" "# step 2
+----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:1999] <-> H[2000:5095] <-> NULL
+Pages used:	1
+Space unused:	3096
+Main Chain Length:	1
+Sub-chain Length array: [2, ]
+-----------------------------"
+}
+
+@test "--every N dumps after every Nth step, finish included" {
+	run mems_dump --every 8 "$DATA/reuse.trace"
+	assert_success
+	run grep '^#' <<<"$output"
+	assert_output "# step 5
+# step 8
+# step 12
+# step 15
+# step 16"
+	run mems_dump --every 8 "$DATA/reuse.trace"
+	assert_equal "$(tail -n 6 <<<"$output")" "$EMPTY_REPORT"
+}
+
+@test "a trace that does not end in finish gets its final state dumped" {
+	run mems_dump "$DATA/huge.trace"
+	assert_success
+	assert_output "----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:1099] <-> P[1100:1299] <-> H[1300:5095] <-> NULL
+Pages used:	1
+Space unused:	3796
+Main Chain Length:	1
+Sub-chain Length array: [3, ]
+-----------------------------"
+}
+
+@test "requests of 2^63 bytes and more fail and the replay goes on" {
+	run --separate-stderr mems_dump --check --page-size 1 \
+		"$DATA/huge.trace"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line 'MAIN[1000:1099]-> P[1000:1099] <-> NULL'
+	assert_line 'MAIN[1100:1299]-> P[1100:1299] <-> NULL'
+}
+
+@test "a C library trace replays malloc, calloc, realloc, memalign, free" {
+	# 16, 32 and 64 bytes (the realloc frees the 16), 100 that do not fit
+	# the 16-byte hole, a free merging 32 into it, 10 bytes freed again by
+	# realloc(p, 0), failures, and 8 bytes whose address lies in the
+	# 64-byte block: that block was freed unseen, so it is freed first.
+	run mems_dump --page-size 4096 "$DATA/libc.trace"
+	assert_success
+	assert_output "----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:1007] <-> H[1008:1111] <-> P[1112:1211] <-> H[1212:5095] <-> NULL
+Pages used:	1
+Space unused:	3988
+Main Chain Length:	1
+Sub-chain Length array: [4, ]
+-----------------------------"
+}
+
+@test "a glibc mtrace log replays, realloc pairs included" {
+	run mems_dump --page-size 4096 "$DATA/mtrace.log"
+	assert_success
+	assert_output "----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> H[1000:1047] <-> P[1048:1111] <-> H[1112:5095] <-> NULL
+Pages used:	1
+Space unused:	4032
+Main Chain Length:	1
+Sub-chain Length array: [3, ]
+-----------------------------"
+}
+
+@test "a malloclab .rep file replays its ids" {
+	run mems_dump --page-size 4096 --policy best-fit "$DATA/policies.rep"
+	assert_success
+	assert_output "----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:2799] <-> H[2800:3099] <-> P[3100:3999] <-> H[4000:5095] <-> NULL
+Pages used:	1
+Space unused:	1396
+Main Chain Length:	1
+Sub-chain Length array: [4, ]
+-----------------------------"
+}
+
+@test "--check finds the heap and the figures right after every step" {
+	local trace
+
+	for trace in reuse.trace classic.trace huge.trace libc.trace \
+		     mtrace.log policies.rep; do
+		run --separate-stderr mems_dump --check --policy all \
+			--stats "$BATS_TEST_TMPDIR/s.csv" "$DATA/$trace"
+		assert_success
+		assert_equal "$stderr" ""
+	done
+}
+
+@test "--format json writes an object for one dump, an array for several" {
+	require_python3
+	into "$BATS_TEST_TMPDIR/one.json" mems_dump --format json \
+		"$DATA/huge.trace"
+	run python3 -m json.tool "$BATS_TEST_TMPDIR/one.json"
+	assert_success
+	run python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["policy"], d["step"], d["trigger"], d["pages_used"],
+      d["space_unused"], d["main_chain_length"], d["sub_chain_lengths"],
+      [(s["type"], s["vstart"], s["vend"], s["size"])
+       for s in d["nodes"][0]["segments"]])' "$BATS_TEST_TMPDIR/one.json"
+	assert_output "first-fit 6 final 1 3796 1 [3] [('process', 1000, 1099, 100), ('process', 1100, 1299, 200), ('hole', 1300, 5095, 3796)]"
+	into "$BATS_TEST_TMPDIR/all.json" mems_dump --format json \
+		--policy all --every 4 "$DATA/reuse.trace"
+	run python3 -m json.tool "$BATS_TEST_TMPDIR/all.json"
+	assert_success
+	run python3 -c 'import json, sys
+for d in json.load(open(sys.argv[1])):
+    print(d["policy"], d["step"], d["trigger"])' "$BATS_TEST_TMPDIR/all.json"
+	# Steps 4, 8, 12, 16 and the reports at 5, 12, 15, per policy.
+	assert_equal "${#lines[@]}" 18
+	assert_line --index 0 "first-fit 4 every"
+	assert_line --index 1 "first-fit 5 stats"
+	assert_line --index 3 "first-fit 12 stats"
+	assert_line --index 17 "next-fit 16 every"
+}
+
+@test "--format dot writes one digraph with a cluster per dump" {
+	into "$BATS_TEST_TMPDIR/g.dot" mems_dump --format dot --at 3 \
+		"$DATA/reuse.trace"
+	run grep -c '^	subgraph cluster_[0-9]* {$' "$BATS_TEST_TMPDIR/g.dot"
+	assert_output 4
+	run grep -c '^digraph ' "$BATS_TEST_TMPDIR/g.dot"
+	assert_output 1
+	assert_equal "$(head -n 1 "$BATS_TEST_TMPDIR/g.dot")" "digraph mems {"
+	assert_equal "$(tail -n 1 "$BATS_TEST_TMPDIR/g.dot")" "}"
+	assert_equal "$(tr -cd '{' <"$BATS_TEST_TMPDIR/g.dot" | wc -c)" \
+		"$(tr -cd '}' <"$BATS_TEST_TMPDIR/g.dot" | wc -c)"
+	if command -v dot >/dev/null; then
+		run dot -Tsvg -o "$BATS_TEST_TMPDIR/g.svg" "$BATS_TEST_TMPDIR/g.dot"
+		assert_success
+	fi
+}
+
+@test "--format svg writes one well-formed SVG document" {
+	into "$BATS_TEST_TMPDIR/list.svg" mems_dump --format svg \
+		--policy all "$DATA/reuse.trace"
+	assert_xml "$BATS_TEST_TMPDIR/list.svg"
+	run grep -c '<svg' "$BATS_TEST_TMPDIR/list.svg"
+	assert_output 1
+}
+
+@test "--stats writes a header and one row per step" {
+	run mems_dump --stats "$BATS_TEST_TMPDIR/steps.csv" "$DATA/reuse.trace"
+	assert_success
+	run cat "$BATS_TEST_TMPDIR/steps.csv"
+	assert_equal "${#lines[@]}" 17
+	assert_line --index 0 \
+		"step,live_bytes,mapped_bytes,holes,largest_hole,main_chain_length"
+	assert_line --index 1 "1,0,0,0,0,0"
+	assert_line --index 4 "4,8000,12288,2,3192,2"
+	assert_line --index 16 "16,0,0,0,0,0"
+}
+
+@test "--plot writes a well-formed SVG figure" {
+	run mems_dump --plot "$BATS_TEST_TMPDIR/plot.svg" "$DATA/classic.trace"
+	assert_success
+	assert_xml "$BATS_TEST_TMPDIR/plot.svg"
+}
+
+@test "--compare prints a table of the three policies" {
+	run mems_dump --compare --page-size 4096 "$DATA/policies.rep"
+	assert_success
+	assert_line --index 0 "# $DATA/policies.rep: malloclab .rep, 10 steps"
+	assert_line --index 1 --regexp \
+		'^policy +mmap +munmap +peak-pages +utilization +holes +largest-hole +time-ms$'
+	# Best-fit puts the 1800 bytes in the 2000-byte hole; the others
+	# find no hole and map a second node (each also maps one slab).
+	assert_equal "$(awk 'NR > 2 { $NF = ""; print }' <<<"$output")" \
+		"first-fit 3 0 2 39.1% 4 43.4% 
+best-fit 2 0 1 78.1% 1 100.0% 
+next-fit 3 0 2 39.1% 4 43.4% "
+	assert_line --index 2 --regexp ' [0-9]+\.[0-9]{3}$'
+}
+
+@test "--compare of several traces prints one titled table each" {
+	run mems_dump --compare "$DATA/policies.rep" "$DATA/classic.trace"
+	assert_success
+	run grep '^#' <<<"$output"
+	assert_output "# $DATA/policies.rep: malloclab .rep, 10 steps
+# $DATA/classic.trace: mems-trace 1 mems, 19 steps"
+}
+
+@test "-o writes the dumps to a file" {
+	run mems_dump -o "$BATS_TEST_TMPDIR/out" "$DATA/reuse.trace"
+	assert_success
+	assert_output ""
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output "$REUSE_FIRST_FIT"
+}
+
+@test "several traces are each introduced by a '# trace:' line" {
+	run mems_dump "$DATA/huge.trace" "$DATA/reuse.trace"
+	assert_success
+	assert_line --index 0 "# trace: $DATA/huge.trace"
+	assert_line --index 8 "# trace: $DATA/reuse.trace"
+}
+
+@test "--help prints the usage and exits 0" {
+	run --separate-stderr mems_dump --help
+	assert_success
+	assert_line --index 0 "Usage: mems-dump [OPTIONS] TRACE..."
+	assert_line --partial "--compare"
+	assert_equal "$stderr" ""
+}
+
+@test "--version prints the version" {
+	run mems_dump --version
+	assert_success
+	assert_output --regexp '^mems-dump \(MeMS\) [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "bad options exit 2 with one line" {
+	run --separate-stderr mems_dump --frobnicate "$DATA/reuse.trace"
+	assert_failure 2
+	assert_equal "$(wc -l <<<"$stderr")" 1
+	run --separate-stderr mems_dump --policy worst-fit "$DATA/reuse.trace"
+	assert_failure 2
+	assert_equal "$(wc -l <<<"$stderr")" 1
+	run --separate-stderr mems_dump --compare --format json \
+		"$DATA/reuse.trace"
+	assert_failure 2
+	run --separate-stderr mems_dump
+	assert_failure 2
+}
+
+@test "a trace that cannot be opened is one error line" {
+	run --separate-stderr mems_dump "$BATS_TEST_TMPDIR/none.trace"
+	assert_failure 1
+	assert_equal "$stderr" \
+		"mems-dump: $BATS_TEST_TMPDIR/none.trace:0: cannot open: No such file or directory"
+}
+
+@test "error: an empty file" {
+	assert_bad_trace empty.trace 1 "empty file: the first line is missing"
+}
+
+@test "error: a last line without its newline" {
+	assert_bad_trace no-final-newline.trace 3 \
+		"truncated file: the last line has no newline"
+}
+
+@test "error: a file that is no trace" {
+	assert_bad_trace not-a-trace.txt 1 \
+		"not a trace: the first line is not 'mems-trace 1 mems|libc', '= Start' or a .rep header"
+}
+
+@test "error: another version of the format" {
+	assert_bad_trace version.trace 1 "unsupported trace version '2'"
+}
+
+@test "error: an unknown kind of trace" {
+	assert_bad_trace kind.trace 1 "unknown trace kind 'jemalloc'"
+}
+
+@test "error: an unknown event" {
+	assert_bad_trace unknown-event.trace 3 "unknown event 'memalign'"
+}
+
+@test "error: fields not separated by single spaces" {
+	assert_bad_trace double-space.trace 3 \
+		"fields must be separated by single spaces"
+}
+
+@test "error: a field that is not a number" {
+	assert_bad_trace not-a-number.trace 3 "not a number: 'ten'"
+}
+
+@test "error: a negative number" {
+	assert_bad_trace negative.trace 3 "not a number: '-5'"
+}
+
+@test "error: a number too large for its field" {
+	assert_bad_trace too-big.trace 3 \
+		"number out of range: '18446744073709551616'"
+}
+
+@test "error: a line without its result" {
+	assert_bad_trace missing-result.trace 3 \
+		"malformed line: expected 'malloc SIZE -> ADDR'"
+}
+
+@test "error: a NUL byte" {
+	assert_bad_trace nul-byte.trace 2 "NUL byte in the line"
+}
+
+@test "error: an alignment that is not a power of two" {
+	assert_bad_trace align.trace 2 "alignment 3 is not a power of two"
+}
+
+@test "error: a policy that is not built in" {
+	assert_bad_trace policy.trace 2 \
+		"policy 'worst-fit' is not built in (choose one with --policy)"
+}
+
+@test "error: a valid free of an address where no block starts" {
+	assert_bad_trace free-not-a-block.trace 4 \
+		"free of 1005 recorded as ok, but no block starts there"
+}
+
+@test "error: a block returned inside a live block" {
+	assert_bad_trace overlap.trace 4 "malloc returned 1005, inside a live block"
+}
+
+@test "error: a libc free without its pointer" {
+	assert_bad_trace libc-free.trace 2 "malformed line: expected 'free PTR'"
+}
+
+@test "error: a .rep free of an id never allocated" {
+	assert_bad_trace never-allocated.rep 6 \
+		"free of id 1, which was never allocated"
+}
+
+@test "error: a .rep free of an id already freed" {
+	assert_bad_trace double-free.rep 7 "free of id 0, which is already freed"
+}
+
+@test "error: a .rep realloc of an id never allocated" {
+	assert_bad_trace realloc-free.rep 6 \
+		"realloc of id 1, which was never allocated"
+}
+
+@test "error: a .rep id out of the header's range" {
+	assert_bad_trace id-range.rep 5 "id 5 out of range: the header says 2 ids"
+}
+
+@test "error: a .rep header that miscounts the operations" {
+	assert_bad_trace op-count.rep 3 \
+		"the header says 5 operations, the file has 2"
+}
+
+@test "error: a .rep header cut short" {
+	assert_bad_trace header.rep 2 "truncated .rep header: it has 4 lines"
+}
+
+@test "error: an unknown .rep operation" {
+	assert_bad_trace op.rep 5 "unknown event 'm'"
+}
+
+@test "error: an mtrace '<' without its '>'" {
+	assert_bad_trace lone-realloc.log 3 \
+		"expected '>' after the '<' of line 2"
+}
+
+@test "error: an unknown mtrace operation" {
+	assert_bad_trace mtrace-op.log 2 "unknown event '*'"
+}
+
+@test "mems-dump builds warning-free with clang too" {
+	local dir=$BATS_FILE_TMPDIR/clang
+
+	command -v clang >/dev/null || skip "clang is not installed"
+	run mems_make "$dir" defconfig
+	assert_success
+	run mems_make "$dir" -j2 CC=clang CFLAGS=-Werror
+	assert_success
+}

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tools/dump/compare.c - mems-dump --compare: one trace on every policy.
+ *
+ * Each policy replays the trace twice: once keeping the figures, which
+ * give the table its counts and shares, and once bare, which is timed,
+ * so that the time is MeMS's and not the bookkeeping of the figures.
+ */
+#include <string.h>
+
+#include "dump.h"
+
+static const char *const compared_policies[] = {
+	"first-fit",
+	"best-fit",
+	"next-fit",
+};
+
+/* @part of @whole in percent, or "-" when @whole is 0. */
+static const char *share(char *buf, size_t len, size_t part, size_t whole)
+{
+	if (!whole)
+		return "-";
+	snprintf(buf, len, "%.1f%%", 100.0 * (double)part / (double)whole);
+	return buf;
+}
+
+static int compare_row(FILE *out, const struct trace *trace,
+		       const struct replay_options *base, const char *policy)
+{
+	struct replay_options opts = *base;
+	struct replay_result figures, timed;
+	char util[32], largest[32];
+
+	opts.policy = policy;
+	opts.no_dumps = true;
+	opts.keep_rows = false;
+	opts.figures = true;
+	if (replay_run(trace, &opts, &figures))
+		return -1;
+	opts.figures = false;
+	opts.check = false;
+	if (replay_run(trace, &opts, &timed))
+		return -1;
+	fprintf(out, "%-10s %6lu %7lu %11zu %12s %6zu %13s %9.3f\n", policy,
+		figures.mmap_calls, figures.munmap_calls, figures.peak_pages,
+		share(util, sizeof(util), figures.peak_live,
+		      figures.peak_mapped),
+		figures.holes_at_peak,
+		share(largest, sizeof(largest), figures.largest_at_peak,
+		      figures.hole_bytes_at_peak),
+		timed.ms);
+	replay_result_release(&figures);
+	replay_result_release(&timed);
+	return 0;
+}
+
+int compare_trace(FILE *out, const struct trace *trace,
+		  const struct replay_options *base)
+{
+	size_t i;
+
+	fprintf(out, "# %s: %s, %lu steps\n", trace->path,
+		trace_format_name(trace->format), trace->nr_steps);
+	fprintf(out, "%-10s %6s %7s %11s %12s %6s %13s %9s\n", "policy", "mmap",
+		"munmap", "peak-pages", "utilization", "holes", "largest-hole",
+		"time-ms");
+	for (i = 0; i < sizeof(compared_policies) / sizeof(*compared_policies);
+	     i++) {
+		if (!policy_is_built(compared_policies[i]))
+			continue;
+		if (compare_row(out, trace, base, compared_policies[i]))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tools/dump/dump.h - what the parts of mems-dump share.
+ *
+ * A trace of any format is read once into an array of events that name
+ * blocks by handle, never by address: the parser has already worked out,
+ * in the traced program's address space, which block each free or get
+ * refers to.  A replay then only maps handles to the addresses its own
+ * heap returned, so the same events replay on any policy or layout, and
+ * a trace that contradicts itself is rejected before anything is printed.
+ */
+#ifndef MEMS_DUMP_H
+#define MEMS_DUMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <mems/rbtree.h>
+
+#include "snapshot.h"
+
+enum trace_format {
+	FORMAT_MEMS, /* mems-trace 1 mems */
+	FORMAT_LIBC, /* mems-trace 1 libc */
+	FORMAT_REP, /* CS:APP malloclab */
+	FORMAT_MTRACE, /* glibc mtrace() log */
+};
+
+enum event_kind {
+	EVENT_INIT, /* block: index into trace.layouts */
+	EVENT_MALLOC, /* size, block */
+	EVENT_FREE, /* block (+ offset), or NO_BLOCK and addr */
+	EVENT_GET, /* as EVENT_FREE */
+	EVENT_STATS,
+	EVENT_FINISH,
+	EVENT_REALLOC, /* size, block, old_block */
+};
+
+#define NO_BLOCK SIZE_MAX
+
+struct event {
+	unsigned long line;
+	unsigned char kind;
+	bool starts_step; /* false: part of the previous line's call */
+	size_t size;
+	size_t block;
+	size_t old_block;
+	uintptr_t addr; /* as the trace wrote it */
+	uintptr_t offset; /* of addr into block */
+};
+
+#define POLICY_NAME_MAX 64
+
+/* The layout an `init` line recorded. */
+struct trace_layout {
+	char policy[POLICY_NAME_MAX];
+	size_t page_size;
+	uintptr_t virt_base;
+	size_t align;
+};
+
+struct trace {
+	const char *path;
+	enum trace_format format;
+	struct event *events;
+	size_t nr_events;
+	unsigned long nr_steps;
+	size_t nr_blocks;
+	struct trace_layout *layouts;
+	size_t nr_layouts;
+};
+
+/* parse.c: 0, or -1 once the one error line is written */
+int trace_load(const char *path, struct trace *trace);
+int number_parse(const char *field, uintmax_t max, uintmax_t *value);
+void trace_free(struct trace *trace);
+const char *trace_format_name(enum trace_format format);
+void dump_error(const char *path, unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Where a dump came from, for the formats that say so. */
+struct dump_label {
+	const char *trace;
+	const char *trigger; /* "stats", "at", "every" or "final" */
+};
+
+/*
+ * render_json.c, render_dot.c: the parts a sink strings together when one
+ * output holds several dumps
+ */
+int render_json_labelled(FILE *out, const struct snapshot *snap,
+			 const struct dump_label *label);
+int render_dot_begin(FILE *out);
+int render_dot_cluster(FILE *out, const struct snapshot *snap,
+		       const struct dump_label *label, size_t index);
+int render_dot_end(FILE *out);
+void json_put_string(FILE *out, const char *s);
+
+/* output.c: every dump of a run goes through one sink */
+enum dump_format { DUMP_TEXT, DUMP_JSON, DUMP_DOT, DUMP_SVG };
+
+struct sink {
+	enum dump_format format;
+	FILE *out;
+	size_t nr_dumps;
+	char *pending; /* json: the first dump, until a second */
+	size_t pending_len;
+	struct snapshot last; /* svg: the dump to write at the end */
+	bool has_last;
+};
+
+void sink_init(struct sink *sink, enum dump_format format, FILE *out);
+/* Takes @snap over: it is freed, or kept as the last one for svg. */
+int sink_dump(struct sink *sink, struct snapshot *snap,
+	      const struct dump_label *label);
+void sink_note(struct sink *sink, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int sink_finish(struct sink *sink, const struct snapshot *empty);
+int stats_write_csv(FILE *out, const struct step_stats *rows, size_t nr_rows);
+
+/*
+ * figures.c: the figures of step_stats_take(), kept up to date per call
+ * instead of by a walk of every segment at every step
+ */
+struct figures {
+	struct rb_root sizes; /* of every hole, with their counts */
+	size_t holes;
+	size_t hole_bytes;
+};
+
+void figures_init(struct figures *fig);
+void figures_reset(struct figures *fig);
+void figures_release(struct figures *fig);
+/* after mems_heap_alloc() returned @v; the heap had @nodes_before nodes */
+int figures_alloc(struct figures *fig, const struct mems_heap *heap,
+		  uintptr_t v, size_t nodes_before);
+/* before mems_heap_free(@v): the size of the block it will free, or 0 */
+size_t figures_block_size(const struct mems_heap *heap, uintptr_t v);
+/* after mems_heap_free(@v) freed a block of @size bytes */
+int figures_free(struct figures *fig, const struct mems_heap *heap, uintptr_t v,
+		 size_t size);
+void figures_take(const struct figures *fig, const struct mems_heap *heap,
+		  unsigned long step, struct step_stats *row);
+
+/* replay.c */
+struct replay_options {
+	const char *policy; /* NULL: the trace's, else the default */
+	size_t page_size; /* 0: the trace's, else the build's */
+	uintptr_t virt_base;
+	size_t align;
+	const unsigned long *at; /* sorted, no duplicates */
+	size_t nr_at;
+	unsigned long every; /* 0: never */
+	bool label_steps; /* text: a "# step N" line before each dump */
+	bool check;
+	bool no_dumps; /* only figures (--compare) */
+	struct sink *sink;
+	bool keep_rows; /* fill rows[] for --stats and --plot */
+	bool figures; /* keep figures: for rows, peaks, --check */
+};
+
+struct replay_result {
+	struct step_stats *rows;
+	size_t nr_rows;
+	unsigned long mmap_calls;
+	unsigned long munmap_calls;
+	size_t peak_pages;
+	size_t peak_mapped;
+	size_t peak_live;
+	size_t holes_at_peak;
+	size_t hole_bytes_at_peak;
+	size_t largest_at_peak;
+	const char *policy; /* of the last heap */
+	size_t page_size;
+	double ms;
+};
+
+bool policy_is_built(const char *name);
+int replay_validate(const struct trace *trace,
+		    const struct replay_options *opts);
+int replay_run(const struct trace *trace, const struct replay_options *opts,
+	       struct replay_result *result);
+void replay_result_release(struct replay_result *result);
+
+/* compare.c */
+int compare_trace(FILE *out, const struct trace *trace,
+		  const struct replay_options *base);
+
+#endif /* MEMS_DUMP_H */

@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tools/dump/main.c - mems-dump: replay allocation traces and show the
+ * free list.
+ *
+ * Every trace is read completely before anything is replayed, so that a
+ * bad line stops the run with its one error message and no half-written
+ * output.  Usage errors exit with 2, trace and output errors with 1.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <asm/page.h>
+#include <mems/heap.h>
+
+#include "dump.h"
+
+#ifndef MEMS_VERSION
+#define MEMS_VERSION "unknown"
+#endif
+
+enum {
+	OPT_POLICY = 256,
+	OPT_PAGE_SIZE,
+	OPT_VIRT_BASE,
+	OPT_ALIGN,
+	OPT_AT,
+	OPT_EVERY,
+	OPT_FORMAT,
+	OPT_STATS,
+	OPT_PLOT,
+	OPT_COMPARE,
+	OPT_CHECK,
+	OPT_VERSION,
+};
+
+/* ':' first: a missing argument is told from an unknown option. */
+static const char short_options[] = ":ho:";
+
+static const struct option long_options[] = {
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
+	{ "virt-base", required_argument, NULL, OPT_VIRT_BASE },
+	{ "align", required_argument, NULL, OPT_ALIGN },
+	{ "at", required_argument, NULL, OPT_AT },
+	{ "every", required_argument, NULL, OPT_EVERY },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ "compare", no_argument, NULL, OPT_COMPARE },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The policies --policy all and --compare go through, when built. */
+static const char *const all_policies[] = {
+	"first-fit",
+	"best-fit",
+	"next-fit",
+};
+
+#define NR_ALL_POLICIES (sizeof(all_policies) / sizeof(*all_policies))
+
+struct cli {
+	struct replay_options opts;
+	bool all_policies;
+	bool compare;
+	bool dump_options; /* any option --compare does not take */
+	enum dump_format format;
+	const char *output;
+	const char *stats;
+	const char *plot;
+	unsigned long *at;
+	size_t nr_at;
+	char **traces;
+	size_t nr_traces;
+};
+
+static void usage(FILE *out)
+{
+	const char *name;
+	unsigned int i;
+
+	fputs("Usage: mems-dump [OPTIONS] TRACE...\n"
+	      "Replay allocation traces on a fresh MeMS heap and show its "
+	      "free list.\n"
+	      "\n"
+	      "TRACE is a MeMS trace ('mems-trace 1 mems' from MEMS_TRACE, "
+	      "'mems-trace 1 libc'\n"
+	      "from mems-trace), a CS:APP malloclab .rep file or a glibc "
+	      "mtrace log, told\n"
+	      "apart by their content.  By default the list is printed as "
+	      "mems_print_stats()\n"
+	      "prints it, wherever the program called mems_print_stats(), "
+	      "and once more at\n"
+	      "the end unless the trace ends in mems_finish() or its last "
+	      "step was printed.\n"
+	      "\n"
+	      "Replay:\n"
+	      "      --policy NAME|all    placement policy, one of:",
+	      out);
+	for (i = 0; (name = mems_policy_name(i)); i++) {
+		if (i && i % 3 == 0)
+			fputs("\n                          ", out);
+		fprintf(out, " %s", name);
+	}
+	fprintf(out,
+		"\n"
+		"                           all: first-fit, best-fit and "
+		"next-fit in turn\n"
+		"                           (default: a MeMS trace's init "
+		"line, else %s)\n"
+		"      --page-size N        bytes per MeMS page (default: "
+		"the init line, else %zu)\n"
+		"      --virt-base N        first virtual address (default: "
+		"the init line,\n"
+		"                           else %llu)\n"
+		"      --align N            allocation granule, a power of "
+		"two (default: the init\n"
+		"                           line, else %d)\n",
+		mems_default_policy(), (size_t)PAGE_SIZE,
+		(unsigned long long)CONFIG_MEMS_VIRT_BASE, CONFIG_MEMS_ALIGN);
+	fputs("Dumps:\n"
+	      "      --at STEP[,STEP...]  also dump after these steps (step N "
+	      "is the Nth line\n"
+	      "                           that calls the allocator)\n"
+	      "      --every N            also dump after every Nth step\n"
+	      "      --format FORMAT      text (default), json, dot or svg; "
+	      "svg draws the\n"
+	      "                           last dump only\n"
+	      "  -o, --output FILE        write the dumps to FILE\n"
+	      "      --stats FILE         write per-step figures as CSV (of "
+	      "the last replay)\n"
+	      "      --plot FILE          draw live and mapped bytes and "
+	      "holes over the steps\n"
+	      "                           as SVG (of the last replay)\n"
+	      "      --compare            instead of dumps, replay each trace "
+	      "on first-fit,\n"
+	      "                           best-fit and next-fit and print a "
+	      "table per trace\n"
+	      "      --check              check the heap and the figures "
+	      "after every step\n"
+	      "  -h, --help               print this help and exit\n"
+	      "      --version            print the version and exit\n"
+	      "\n"
+	      "Exit status: 0 on success; 1 when a trace cannot be read or "
+	      "replayed, or an\n"
+	      "output cannot be written; 2 for bad options.\n"
+	      "See Documentation/tools.rst.\n",
+	      out);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list args;
+
+	fputs("mems-dump: ", stderr);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputs(" (see mems-dump --help)\n", stderr);
+	exit(2);
+}
+
+static uintmax_t option_number(const char *option, const char *arg,
+			       uintmax_t min, uintmax_t max)
+{
+	uintmax_t value;
+	int err = number_parse(arg, max, &value);
+
+	if (err == -EINVAL)
+		usage_error("%s: not a number: '%s'", option, arg);
+	if (err || value < min)
+		usage_error("%s: out of range: '%s'", option, arg);
+	return value;
+}
+
+static void option_at(struct cli *cli, char *arg)
+{
+	char *step, *save = NULL;
+
+	for (step = strtok_r(arg, ",", &save); step;
+	     step = strtok_r(NULL, ",", &save)) {
+		unsigned long *at =
+			realloc(cli->at, (cli->nr_at + 1) * sizeof(*at));
+
+		if (!at) {
+			fputs("mems-dump: out of memory\n", stderr);
+			exit(1);
+		}
+		cli->at = at;
+		at[cli->nr_at++] = option_number("--at", step, 1, ULONG_MAX);
+	}
+}
+
+static void option_policy(struct cli *cli, const char *name)
+{
+	if (!strcmp(name, "all")) {
+		cli->all_policies = true;
+		cli->opts.policy = NULL;
+		return;
+	}
+	if (!policy_is_built(name))
+		usage_error("--policy: no policy '%s' is built in", name);
+	cli->all_policies = false;
+	cli->opts.policy = name;
+}
+
+static void option_format(struct cli *cli, const char *name)
+{
+	static const char *const names[] = {
+		[DUMP_TEXT] = "text",
+		[DUMP_JSON] = "json",
+		[DUMP_DOT] = "dot",
+		[DUMP_SVG] = "svg",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		if (!strcmp(name, names[i])) {
+			cli->format = (enum dump_format)i;
+			return;
+		}
+	}
+	usage_error("--format: '%s' is none of text, json, dot, svg", name);
+}
+
+static int compare_steps(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a;
+	unsigned long y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* --at in order, each step once, as the replay consumes them. */
+static void at_normalise(struct cli *cli)
+{
+	size_t i, n = 0;
+
+	if (!cli->nr_at)
+		return;
+	qsort(cli->at, cli->nr_at, sizeof(*cli->at), compare_steps);
+	for (i = 0; i < cli->nr_at; i++)
+		if (!n || cli->at[n - 1] != cli->at[i])
+			cli->at[n++] = cli->at[i];
+	cli->nr_at = n;
+}
+
+static void options_parse(struct cli *cli, int argc, char **argv)
+{
+	uintmax_t align;
+	int c;
+
+	/* getopt's own messages would make two lines with ours. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_options, long_options,
+				NULL)) != -1) {
+		switch (c) {
+		case OPT_POLICY:
+			option_policy(cli, optarg);
+			cli->dump_options = true;
+			break;
+		case OPT_PAGE_SIZE:
+			cli->opts.page_size = option_number(
+				"--page-size", optarg, 1, SIZE_MAX);
+			break;
+		case OPT_VIRT_BASE:
+			cli->opts.virt_base = option_number(
+				"--virt-base", optarg, 1, UINTPTR_MAX);
+			break;
+		case OPT_ALIGN:
+			align = option_number("--align", optarg, 1, SIZE_MAX);
+			if (align & (align - 1))
+				usage_error(
+					"--align: %ju is not a power of two",
+					align);
+			cli->opts.align = align;
+			break;
+		case OPT_AT:
+			option_at(cli, optarg);
+			cli->dump_options = true;
+			break;
+		case OPT_EVERY:
+			cli->opts.every =
+				option_number("--every", optarg, 1, ULONG_MAX);
+			cli->dump_options = true;
+			break;
+		case OPT_FORMAT:
+			option_format(cli, optarg);
+			cli->dump_options = true;
+			break;
+		case 'o':
+			cli->output = optarg;
+			break;
+		case OPT_STATS:
+			cli->stats = optarg;
+			cli->dump_options = true;
+			break;
+		case OPT_PLOT:
+			cli->plot = optarg;
+			cli->dump_options = true;
+			break;
+		case OPT_COMPARE:
+			cli->compare = true;
+			break;
+		case OPT_CHECK:
+			cli->opts.check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(fflush(stdout) || ferror(stdout) ? 1 : 0);
+		case OPT_VERSION:
+			printf("mems-dump (MeMS) %s\n", MEMS_VERSION);
+			exit(fflush(stdout) || ferror(stdout) ? 1 : 0);
+		case ':':
+			usage_error("option '%s' needs an argument",
+				    argv[optind - 1]);
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		usage_error("no trace given");
+	if (cli->compare && cli->dump_options)
+		usage_error("--compare replays on every policy and prints a "
+			    "table: it takes no --policy, --at, --every, "
+			    "--format, --stats or --plot");
+	cli->traces = argv + optind;
+	cli->nr_traces = (size_t)(argc - optind);
+	at_normalise(cli);
+	cli->opts.at = cli->at;
+	cli->opts.nr_at = cli->nr_at;
+	cli->opts.label_steps = cli->nr_at || cli->opts.every;
+}
+
+/* An output file, or stdout for NULL or "-". */
+static FILE *output_open(const char *path)
+{
+	FILE *out;
+
+	if (!path || !strcmp(path, "-"))
+		return stdout;
+	out = fopen(path, "w");
+	if (!out)
+		fprintf(stderr, "mems-dump: %s: cannot open: %s\n", path,
+			strerror(errno));
+	return out;
+}
+
+static int output_close(FILE *out, const char *path)
+{
+	int err = fflush(out) || ferror(out);
+
+	if (out != stdout && fclose(out))
+		err = 1;
+	if (err)
+		fprintf(stderr, "mems-dump: %s: write error: %s\n",
+			path && out != stdout ? path : "standard output",
+			strerror(errno ? errno : EIO));
+	return err ? -1 : 0;
+}
+
+static int run_compare(struct cli *cli, struct trace *traces, FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < cli->nr_traces; i++) {
+		if (i)
+			fputc('\n', out);
+		if (compare_trace(out, &traces[i], &cli->opts))
+			return -1;
+	}
+	return 0;
+}
+
+struct outputs {
+	FILE *dumps;
+	FILE *stats;
+	FILE *plot;
+};
+
+/*
+ * Every output is opened before anything is replayed, so that a path
+ * that cannot be written stops the run before it prints.
+ */
+static int outputs_open(const struct cli *cli, struct outputs *outs)
+{
+	outs->dumps = output_open(cli->output);
+	if (!outs->dumps)
+		return -1;
+	if (cli->stats) {
+		outs->stats = output_open(cli->stats);
+		if (!outs->stats)
+			return -1;
+	}
+	if (cli->plot) {
+		outs->plot = output_open(cli->plot);
+		if (!outs->plot)
+			return -1;
+	}
+	return 0;
+}
+
+static int outputs_close(const struct cli *cli, struct outputs *outs)
+{
+	int err = 0;
+
+	if (outs->dumps && output_close(outs->dumps, cli->output))
+		err = -1;
+	if (outs->stats && output_close(outs->stats, cli->stats))
+		err = -1;
+	if (outs->plot && output_close(outs->plot, cli->plot))
+		err = -1;
+	return err;
+}
+
+/* --stats and --plot: the figures of the last replay. */
+static void write_figures(const struct outputs *outs, const struct trace *trace,
+			  const struct replay_result *last)
+{
+	char title[512];
+
+	if (outs->stats)
+		stats_write_csv(outs->stats, last->rows, last->nr_rows);
+	if (outs->plot) {
+		snprintf(title, sizeof(title), "%s, %s", trace->path,
+			 last->policy);
+		plot_svg(outs->plot, title, last->rows, last->nr_rows);
+	}
+}
+
+static int run_dumps(struct cli *cli, struct trace *traces,
+		     const struct outputs *outs)
+{
+	const char *policies[NR_ALL_POLICIES] = { cli->opts.policy };
+	struct replay_result last = { 0 }, result;
+	struct snapshot empty = { 0 };
+	size_t nr_policies = 1, t, p;
+	struct sink sink;
+	int err = 0;
+
+	if (cli->all_policies) {
+		nr_policies = 0;
+		for (p = 0; p < NR_ALL_POLICIES; p++)
+			if (policy_is_built(all_policies[p]))
+				policies[nr_policies++] = all_policies[p];
+	}
+	cli->opts.keep_rows = cli->stats || cli->plot;
+	cli->opts.figures = cli->opts.keep_rows || cli->opts.check;
+	sink_init(&sink, cli->format, outs->dumps);
+	for (t = 0; t < cli->nr_traces && !err; t++) {
+		if (cli->nr_traces > 1)
+			sink_note(&sink, "# trace: %s", traces[t].path);
+		for (p = 0; p < nr_policies && !err; p++) {
+			if (cli->all_policies)
+				sink_note(&sink, "# policy: %s", policies[p]);
+			cli->opts.policy = policies[p];
+			cli->opts.sink = &sink;
+			err = replay_run(&traces[t], &cli->opts, &result);
+			if (err)
+				break;
+			replay_result_release(&last);
+			last = result;
+			empty.policy = result.policy;
+			empty.page_size = result.page_size;
+			empty.step = traces[t].nr_steps;
+		}
+	}
+	if (!err)
+		err = sink_finish(&sink, &empty) ? -1 : 0;
+	if (!err)
+		write_figures(outs, &traces[cli->nr_traces - 1], &last);
+	replay_result_release(&last);
+	return err;
+}
+
+static int load_traces(const struct cli *cli, struct trace *traces)
+{
+	size_t i;
+
+	for (i = 0; i < cli->nr_traces; i++) {
+		if (trace_load(cli->traces[i], &traces[i]))
+			return -1;
+		if (!cli->compare && !cli->all_policies &&
+		    replay_validate(&traces[i], &cli->opts))
+			return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { .format = DUMP_TEXT };
+	struct outputs outs = { 0 };
+	struct trace *traces;
+	int err = -1;
+	size_t i;
+
+	options_parse(&cli, argc, argv);
+	traces = calloc(cli.nr_traces, sizeof(*traces));
+	if (!traces) {
+		fputs("mems-dump: out of memory\n", stderr);
+		return 1;
+	}
+	if (load_traces(&cli, traces))
+		goto out;
+	if (!outputs_open(&cli, &outs)) {
+		if (cli.compare)
+			err = run_compare(&cli, traces, outs.dumps);
+		else
+			err = run_dumps(&cli, traces, &outs);
+	}
+	if (outputs_close(&cli, &outs))
+		err = -1;
+out:
+	for (i = 0; i < cli.nr_traces; i++)
+		trace_free(&traces[i]);
+	free(traces);
+	free(cli.at);
+	return err ? 1 : 0;
+}

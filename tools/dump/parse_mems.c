@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tools/dump/parse_mems.c - reading "mems-trace 1 mems" and "mems-trace 1
+ * libc" traces (Documentation/trace-format.rst).
+ *
+ * Fields are separated by single spaces, as the recorders write them,
+ * and nothing else is accepted, so that a newer or damaged trace is not
+ * misread.  A MeMS trace records the result of every call: a result that
+ * contradicts the blocks live at that point is an error.  A C library
+ * trace is taken as it comes (see libc_alloc() and libc_free()).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+static int mems_init_line(struct parser *p, char **f, int n)
+{
+	struct trace *trace = p->trace;
+	struct trace_layout *layout;
+	struct shown shown;
+	uintmax_t base;
+	struct event *ev;
+	size_t i;
+
+	if (n != 5)
+		return malformed(p, "init POLICY PAGE_SIZE VIRT_BASE ALIGN");
+	for (i = 0; f[1][i]; i++)
+		if (!isalnum((unsigned char)f[1][i]) && !strchr("-_", f[1][i]))
+			break;
+	if (f[1][i] || i >= POLICY_NAME_MAX) {
+		parse_error(p, "bad policy name '%s'", show(&shown, f[1]));
+		return -1;
+	}
+	if (trace->nr_layouts == p->layouts_cap) {
+		size_t cap = p->layouts_cap ? p->layouts_cap * 2 : 4;
+
+		layout = realloc(trace->layouts, cap * sizeof(*layout));
+		if (!layout)
+			return out_of_memory(p);
+		trace->layouts = layout;
+		p->layouts_cap = cap;
+	}
+	layout = &trace->layouts[trace->nr_layouts];
+	strcpy(layout->policy, f[1]);
+	if (size_field(p, f[2], &layout->page_size) ||
+	    number_field(p, f[3], UINTPTR_MAX, &base) ||
+	    size_field(p, f[4], &layout->align))
+		return -1;
+	layout->virt_base = (uintptr_t)base;
+	if (!layout->page_size || !layout->virt_base) {
+		parse_error(p, "page size and virtual base must be at least 1");
+		return -1;
+	}
+	if (!layout->align || (layout->align & (layout->align - 1))) {
+		parse_error(p, "alignment %zu is not a power of two",
+			    layout->align);
+		return -1;
+	}
+	/* mems_init() first does mems_finish(): nothing stays live. */
+	blocks_clear(&p->blocks);
+	p->align = layout->align;
+	ev = event_add(p, EVENT_INIT);
+	if (!ev)
+		return -1;
+	ev->block = trace->nr_layouts++;
+	return 0;
+}
+
+static int mems_malloc_line(struct parser *p, char **f, int n)
+{
+	static const char usage[] = "malloc SIZE -> ADDR";
+	size_t size, bytes, handle;
+	uintptr_t addr;
+	struct event *ev;
+
+	if ((n != 4 && n != 5) || strcmp(f[2], "->"))
+		return malformed(p, usage);
+	if (size_field(p, f[1], &size) || addr_field(p, f[3], &addr))
+		return -1;
+	if (n == 5 && (addr || strcmp(f[4], "ENOMEM")))
+		return malformed(p, "malloc SIZE -> 0 ENOMEM");
+	if (addr && !size) {
+		parse_error(p, "malloc of 0 bytes cannot return an address");
+		return -1;
+	}
+	handle = block_new(p);
+	if (addr) {
+		struct shown shown;
+
+		bytes = size + (p->align - 1) < size ?
+				0 :
+				(size + (p->align - 1)) & ~(p->align - 1);
+		if (!bytes || bytes - 1 > UINTPTR_MAX - addr) {
+			parse_error(p,
+				    "a block of %zu bytes at %s runs past "
+				    "the end of the address space",
+				    size, show(&shown, f[3]));
+			return -1;
+		}
+		if (blocks_overlapping(&p->blocks, addr, addr + (bytes - 1))) {
+			parse_error(p,
+				    "malloc returned %s, inside a live block",
+				    show(&shown, f[3]));
+			return -1;
+		}
+		if (!blocks_insert(&p->blocks, addr, addr + (bytes - 1),
+				   handle))
+			return out_of_memory(p);
+	}
+	ev = event_add(p, EVENT_MALLOC);
+	if (!ev)
+		return -1;
+	ev->size = size;
+	ev->block = handle;
+	return 0;
+}
+
+/* "-> ok" or "-> EINVAL": 0 or -EINVAL in *result. */
+static int mems_result(struct parser *p, char **f, int n, const char *usage,
+		       int *result)
+{
+	if (n != 4 || strcmp(f[2], "->"))
+		return malformed(p, usage);
+	if (!strcmp(f[3], "ok"))
+		*result = 0;
+	else if (!strcmp(f[3], "EINVAL"))
+		*result = -EINVAL;
+	else
+		return malformed(p, usage);
+	return 0;
+}
+
+static int mems_free_line(struct parser *p, char **f, int n)
+{
+	static const char usage[] = "free ADDR -> ok|EINVAL";
+	struct live_block *block;
+	struct shown shown;
+	uintptr_t addr;
+	int result;
+
+	if (mems_result(p, f, n, usage, &result) || addr_field(p, f[1], &addr))
+		return -1;
+	if (!addr) {
+		if (result) {
+			parse_error(p, "free of 0 recorded as EINVAL, but "
+				       "mems_free(NULL) cannot fail");
+			return -1;
+		}
+		return event_addr(p, EVENT_FREE, 0, NULL);
+	}
+	block = blocks_containing(&p->blocks, addr);
+	if (!result && (!block || block->start != addr)) {
+		parse_error(p,
+			    "free of %s recorded as ok, but no block "
+			    "starts there",
+			    show(&shown, f[1]));
+		return -1;
+	}
+	if (result && block && block->start == addr) {
+		parse_error(p,
+			    "free of %s recorded as EINVAL, but a block "
+			    "starts there",
+			    show(&shown, f[1]));
+		return -1;
+	}
+	if (event_addr(p, EVENT_FREE, addr, block))
+		return -1;
+	if (!result)
+		blocks_erase(&p->blocks, block);
+	return 0;
+}
+
+/* The recorded result of a get is not checked: it changes nothing. */
+static int mems_get_line(struct parser *p, char **f, int n)
+{
+	uintptr_t addr;
+	int result;
+
+	if (mems_result(p, f, n, "get ADDR -> ok|EINVAL", &result) ||
+	    addr_field(p, f[1], &addr))
+		return -1;
+	return event_addr(p, EVENT_GET, addr,
+			  blocks_containing(&p->blocks, addr));
+}
+
+static int mems_line(struct parser *p, char **f, int n)
+{
+	struct shown shown;
+
+	if (!strcmp(f[0], "init"))
+		return mems_init_line(p, f, n);
+	if (!strcmp(f[0], "malloc"))
+		return mems_malloc_line(p, f, n);
+	if (!strcmp(f[0], "free"))
+		return mems_free_line(p, f, n);
+	if (!strcmp(f[0], "get"))
+		return mems_get_line(p, f, n);
+	if (!strcmp(f[0], "stats") || !strcmp(f[0], "finish")) {
+		bool stats = f[0][0] == 's';
+
+		if (n != 1)
+			return malformed(p, f[0]);
+		if (!stats)
+			blocks_clear(&p->blocks);
+		return event_add(p, stats ? EVENT_STATS : EVENT_FINISH) ? 0 :
+									  -1;
+	}
+	parse_error(p, "unknown event '%s'", show(&shown, f[0]));
+	return -1;
+}
+
+/* The C library's calls, of a "mems-trace 1 libc" trace. */
+
+static int libc_line(struct parser *p, char **f, int n)
+{
+	uintptr_t ptr, result;
+	size_t size, nmemb;
+	struct shown shown;
+
+	if (!strcmp(f[0], "malloc")) {
+		if (n != 4 || strcmp(f[2], "->"))
+			return malformed(p, "malloc SIZE -> PTR");
+		if (size_field(p, f[1], &size) || addr_field(p, f[3], &result))
+			return -1;
+		return libc_alloc(p, size, result);
+	}
+	if (!strcmp(f[0], "calloc") || !strcmp(f[0], "memalign")) {
+		bool calloc = f[0][0] == 'c';
+
+		if (n != 5 || strcmp(f[3], "->"))
+			return malformed(
+				p, calloc ? "calloc NMEMB SIZE -> PTR" :
+					    "memalign ALIGNMENT SIZE -> PTR");
+		if (size_field(p, f[1], &nmemb) || size_field(p, f[2], &size) ||
+		    addr_field(p, f[4], &result))
+			return -1;
+		/* An overflowing product is asked for as SIZE_MAX: it fails. */
+		if (calloc && __builtin_mul_overflow(nmemb, size, &size))
+			size = SIZE_MAX;
+		return libc_alloc(p, size, result);
+	}
+	if (!strcmp(f[0], "realloc")) {
+		if (n != 5 || strcmp(f[3], "->"))
+			return malformed(p, "realloc PTR SIZE -> PTR");
+		if (addr_field(p, f[1], &ptr) || size_field(p, f[2], &size) ||
+		    addr_field(p, f[4], &result))
+			return -1;
+		return libc_realloc(p, ptr, size, result);
+	}
+	if (!strcmp(f[0], "free")) {
+		if (n != 2)
+			return malformed(p, "free PTR");
+		if (addr_field(p, f[1], &ptr))
+			return -1;
+		return libc_free(p, ptr);
+	}
+	parse_error(p, "unknown event '%s'", show(&shown, f[0]));
+	return -1;
+}
+
+int mems_trace_parse(struct parser *p)
+{
+	bool mems = p->trace->format == FORMAT_MEMS;
+	char *f[MAX_FIELDS];
+	int n, more;
+
+	while ((more = reader_next(&p->rd)) > 0) {
+		if (is_blank(p->rd.line) || is_comment(p->rd.line))
+			continue;
+		n = split_exact(p->rd.line, f);
+		if (n < 0) {
+			parse_error(p, "fields must be separated by single "
+				       "spaces");
+			return -1;
+		}
+		if (n > MAX_FIELDS)
+			return malformed(p, "EVENT ARGS... [-> RESULT]");
+		p->step_open = false;
+		if (mems ? mems_line(p, f, n) : libc_line(p, f, n))
+			return -1;
+	}
+	return more;
+}
+
+int mems_trace_header(struct parser *p)
+{
+	struct shown shown;
+	char *f[MAX_FIELDS];
+	int n = split_exact(p->rd.line, f);
+
+	if (n != 3) {
+		parse_error(p, "malformed header: expected 'mems-trace 1 mems' "
+			       "or 'mems-trace 1 libc'");
+		return -1;
+	}
+	if (strcmp(f[1], "1")) {
+		parse_error(p, "unsupported trace version '%s'",
+			    show(&shown, f[1]));
+		return -1;
+	}
+	if (!strcmp(f[2], "mems")) {
+		p->trace->format = FORMAT_MEMS;
+	} else if (!strcmp(f[2], "libc")) {
+		p->trace->format = FORMAT_LIBC;
+	} else {
+		parse_error(p, "unknown trace kind '%s'", show(&shown, f[2]));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tools/dump/replay.c - running a trace's events on a fresh heap.
+ *
+ * Events name blocks by handle; the replay keeps, per handle, the address
+ * its own heap returned, so an address of the trace that lay in a block
+ * becomes the same offset in the replayed block whatever the layout.  An
+ * address that lay in no block is passed on unchanged when the heap has
+ * the layout of the trace's init line, where it is invalid just as it was
+ * for the program (the replay then makes exactly the program's calls),
+ * and dropped otherwise, where it might by chance name a replayed block.
+ *
+ * A step is one line of the trace that calls the allocator; dumps and
+ * --stats rows are taken after whole steps.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <asm/page.h>
+#include <mems/chain.h>
+
+#include "dump.h"
+
+struct replay {
+	const struct trace *trace;
+	const struct replay_options *opts;
+	struct replay_result *result;
+	struct mems_heap *heap;
+	bool exact; /* the layout of the trace's init line */
+	uintptr_t *addrs; /* per block handle; 0: none */
+	unsigned long step;
+	size_t next_at; /* index into opts->at */
+	bool step_has_stats;
+	bool last_dumped; /* the latest step's state was dumped */
+	unsigned long os_base_mmap; /* of this heap, before any event */
+	unsigned long os_base_munmap;
+	unsigned long os_done_mmap; /* of heaps already destroyed */
+	unsigned long os_done_munmap;
+	struct figures fig;
+	const struct event *ev;
+};
+
+bool policy_is_built(const char *name)
+{
+	const char *built;
+	unsigned int i;
+
+	for (i = 0; (built = mems_policy_name(i)); i++)
+		if (!strcmp(built, name))
+			return true;
+	return false;
+}
+
+int replay_validate(const struct trace *trace,
+		    const struct replay_options *opts)
+{
+	size_t i;
+
+	if (opts->policy)
+		return 0;
+	for (i = 0; i < trace->nr_events; i++) {
+		const struct event *ev = &trace->events[i];
+		const char *policy;
+
+		if (ev->kind != EVENT_INIT)
+			continue;
+		policy = trace->layouts[ev->block].policy;
+		if (!policy_is_built(policy)) {
+			dump_error(trace->path, ev->line,
+				   "policy '%s' is not built in (choose one "
+				   "with --policy)",
+				   policy);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static unsigned long line_of(const struct replay *r)
+{
+	return r->ev ? r->ev->line : 0;
+}
+
+/* The configuration a heap gets: options first, then @layout, else 0. */
+static struct mems_heap_config replay_config(const struct replay *r,
+					     const struct trace_layout *layout)
+{
+	const struct replay_options *opts = r->opts;
+	struct mems_heap_config cfg = {
+		.policy = opts->policy,
+		.page_size = opts->page_size,
+		.virt_base = opts->virt_base,
+		.align = opts->align,
+	};
+
+	if (!layout)
+		return cfg;
+	if (!cfg.policy)
+		cfg.policy = layout->policy;
+	if (!cfg.page_size)
+		cfg.page_size = layout->page_size;
+	if (!cfg.virt_base)
+		cfg.virt_base = layout->virt_base;
+	if (!cfg.align)
+		cfg.align = layout->align;
+	return cfg;
+}
+
+/* What mems_heap_create() makes of the zeros of @cfg. */
+static void config_resolve(struct mems_heap_config *cfg)
+{
+	if (!cfg->policy)
+		cfg->policy = mems_default_policy();
+	if (!cfg->page_size)
+		cfg->page_size = PAGE_SIZE;
+	if (!cfg->virt_base)
+		cfg->virt_base = CONFIG_MEMS_VIRT_BASE;
+	if (!cfg->align)
+		cfg->align = CONFIG_MEMS_ALIGN;
+}
+
+static void replay_account(struct replay *r)
+{
+	r->os_done_mmap += r->heap->os.mmap_calls - r->os_base_mmap;
+	r->os_done_munmap += r->heap->os.munmap_calls - r->os_base_munmap;
+}
+
+/*
+ * A fresh, empty heap, as mems_init() makes one.  The same layout only
+ * empties the heap; another one needs a new heap, whose own mapping is
+ * not counted among the calls of the replay.
+ */
+static int replay_heap(struct replay *r, const struct trace_layout *layout)
+{
+	struct mems_heap_config cfg = replay_config(r, layout);
+	struct mems_heap *heap = r->heap;
+	int err;
+
+	config_resolve(&cfg);
+	r->exact = layout && !strcmp(cfg.policy, layout->policy) &&
+		   cfg.page_size == layout->page_size &&
+		   cfg.virt_base == layout->virt_base &&
+		   cfg.align == layout->align;
+	figures_reset(&r->fig);
+	if (heap && heap->page_size == cfg.page_size &&
+	    heap->virt_base == cfg.virt_base && heap->align == cfg.align) {
+		mems_heap_reset(heap);
+		if (strcmp(mems_heap_policy(heap), cfg.policy))
+			mems_heap_set_policy(heap, cfg.policy);
+		return 0;
+	}
+	if (heap) {
+		replay_account(r);
+		mems_heap_destroy(heap);
+		r->heap = NULL;
+	}
+	err = mems_heap_create(&cfg, &heap);
+	if (err) {
+		dump_error(r->trace->path, line_of(r),
+			   "cannot create a heap (%s, page size %zu, virtual "
+			   "base %ju, alignment %zu): %s",
+			   cfg.policy, cfg.page_size, (uintmax_t)cfg.virt_base,
+			   cfg.align, strerror(-err));
+		return -1;
+	}
+	r->heap = heap;
+	r->os_base_mmap = heap->os.mmap_calls;
+	r->os_base_munmap = heap->os.munmap_calls;
+	return 0;
+}
+
+static int out_of_memory(const struct replay *r)
+{
+	dump_error(r->trace->path, line_of(r), "out of memory");
+	return -1;
+}
+
+/*
+ * mems_malloc(): 0 with the block in *v (0 for a request of 0 bytes), 1
+ * when the heap has no room (ENOMEM), -1 once an error is reported.
+ */
+static int replay_alloc(struct replay *r, size_t size, uintptr_t *v)
+{
+	size_t nodes = r->heap->nr_nodes;
+	void *addr;
+
+	*v = 0;
+	/* mems_malloc(0) returns NULL before it reaches the heap. */
+	if (!size)
+		return 0;
+	if (mems_heap_alloc(r->heap, size, &addr))
+		return 1;
+	*v = (uintptr_t)addr;
+	if (r->opts->figures && figures_alloc(&r->fig, r->heap, *v, nodes))
+		return out_of_memory(r);
+	return 0;
+}
+
+/* The replay's address for what @ev names, or 0: nothing to call. */
+static uintptr_t replay_translate(const struct replay *r,
+				  const struct event *ev)
+{
+	if (ev->block != NO_BLOCK)
+		return r->addrs[ev->block] ? r->addrs[ev->block] + ev->offset :
+					     0;
+	if (r->exact && r->trace->format == FORMAT_MEMS)
+		return ev->addr;
+	return 0;
+}
+
+static int replay_free(struct replay *r, uintptr_t v)
+{
+	size_t size = 0;
+
+	if (!v)
+		return 0;
+	if (r->opts->figures)
+		size = figures_block_size(r->heap, v);
+	if (mems_heap_free(r->heap, (void *)v))
+		return 0;
+	if (r->opts->figures && figures_free(&r->fig, r->heap, v, size))
+		return out_of_memory(r);
+	return 0;
+}
+
+static int replay_realloc(struct replay *r, const struct event *ev)
+{
+	uintptr_t old = r->addrs[ev->old_block], v;
+	int err = replay_alloc(r, ev->size, &v);
+
+	r->addrs[ev->old_block] = 0;
+	/* A failed realloc leaves the old block where it was. */
+	if (err > 0) {
+		r->addrs[ev->block] = old;
+		return 0;
+	}
+	r->addrs[ev->block] = v;
+	return err ? err : replay_free(r, old);
+}
+
+static int replay_event(struct replay *r, const struct event *ev)
+{
+	uintptr_t v;
+	int err;
+
+	switch (ev->kind) {
+	case EVENT_INIT:
+		return replay_heap(r, &r->trace->layouts[ev->block]);
+	case EVENT_FINISH:
+		mems_heap_reset(r->heap);
+		figures_reset(&r->fig);
+		return 0;
+	case EVENT_MALLOC:
+		err = replay_alloc(r, ev->size, &v);
+		r->addrs[ev->block] = v;
+		return err < 0 ? err : 0;
+	case EVENT_FREE:
+		v = replay_translate(r, ev);
+		if (v && ev->block != NO_BLOCK && !ev->offset)
+			r->addrs[ev->block] = 0;
+		return replay_free(r, v);
+	case EVENT_GET:
+		/* It changes nothing, but the program did call it. */
+		v = replay_translate(r, ev);
+		if (v)
+			mems_heap_get(r->heap, (void *)v);
+		return 0;
+	case EVENT_STATS:
+		r->step_has_stats = true;
+		return 0;
+	case EVENT_REALLOC:
+		return replay_realloc(r, ev);
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * After each step
+ */
+
+static bool same_figures(const struct step_stats *a, const struct step_stats *b)
+{
+	return a->step == b->step && a->live_bytes == b->live_bytes &&
+	       a->mapped_bytes == b->mapped_bytes && a->holes == b->holes &&
+	       a->largest_hole == b->largest_hole && a->nodes == b->nodes;
+}
+
+/* --check: the heap, and the figures kept per call against a full walk. */
+static int replay_check(struct replay *r, const struct step_stats *row)
+{
+	struct step_stats walked;
+	char *report = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	out = open_memstream(&report, &len);
+	if (!out)
+		return out_of_memory(r);
+	if (mems_heap_check(r->heap, out)) {
+		fclose(out);
+		/* Its first line, so that the error stays one line. */
+		report[strcspn(report, "\n")] = '\0';
+		dump_error(r->trace->path, line_of(r),
+			   "the heap breaks an invariant after step %lu: %s",
+			   r->step, report);
+		free(report);
+		return -1;
+	}
+	fclose(out);
+	free(report);
+	if (!row)
+		return 0;
+	step_stats_take(r->heap, r->step, &walked);
+	if (!same_figures(&walked, row)) {
+		dump_error(r->trace->path, line_of(r),
+			   "figures after step %lu differ from a walk of the "
+			   "chains",
+			   r->step);
+		return -1;
+	}
+	return 0;
+}
+
+/* Everything @print writes, in a buffer of its own; NULL without memory. */
+static char *capture(void (*print)(FILE *, const void *), const void *arg,
+		     size_t *len)
+{
+	char *text = NULL;
+	FILE *out = open_memstream(&text, len);
+
+	if (!out)
+		return NULL;
+	print(out, arg);
+	if (fclose(out)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void print_snapshot(FILE *out, const void *snap)
+{
+	render_text(out, snap);
+}
+
+static void print_heap(FILE *out, const void *heap)
+{
+	mems_heap_print_stats(heap, out);
+}
+
+/* --check, text: the renderer against the library's own report. */
+static int check_text(struct replay *r, const struct snapshot *snap)
+{
+	size_t ours_len, lib_len;
+	char *ours = capture(print_snapshot, snap, &ours_len);
+	char *lib = capture(print_heap, r->heap, &lib_len);
+	bool same = ours && lib && ours_len == lib_len &&
+		    !memcmp(ours, lib, lib_len);
+
+	free(ours);
+	free(lib);
+	if (same)
+		return 0;
+	dump_error(r->trace->path, line_of(r),
+		   "the text dump after step %lu differs from "
+		   "mems_heap_print_stats()",
+		   r->step);
+	return -1;
+}
+
+static int replay_dump(struct replay *r, const char *trigger)
+{
+	struct dump_label label = { r->trace->path, trigger };
+	const struct replay_options *opts = r->opts;
+	struct snapshot snap;
+
+	if (snapshot_take(r->heap, r->step, &snap))
+		return out_of_memory(r);
+	if (opts->check && check_text(r, &snap)) {
+		snapshot_free(&snap);
+		return -1;
+	}
+	if (opts->label_steps)
+		sink_note(opts->sink, "# step %lu", r->step);
+	r->last_dumped = true;
+	return sink_dump(opts->sink, &snap, &label);
+}
+
+static const char *step_trigger(struct replay *r)
+{
+	const struct replay_options *opts = r->opts;
+	bool at = false;
+
+	while (r->next_at < opts->nr_at && opts->at[r->next_at] <= r->step)
+		at |= opts->at[r->next_at++] == r->step;
+	if (r->step_has_stats)
+		return "stats";
+	if (at)
+		return "at";
+	if (opts->every && r->step % opts->every == 0)
+		return "every";
+	return NULL;
+}
+
+static void result_peak(struct replay_result *res, const struct figures *fig,
+			const struct mems_heap *heap,
+			const struct step_stats *row)
+{
+	if (heap->user_pages > res->peak_pages)
+		res->peak_pages = heap->user_pages;
+	if (row->live_bytes > res->peak_live)
+		res->peak_live = row->live_bytes;
+	if (row->mapped_bytes > res->peak_mapped) {
+		res->peak_mapped = row->mapped_bytes;
+		res->holes_at_peak = row->holes;
+		res->largest_at_peak = row->largest_hole;
+		res->hole_bytes_at_peak = fig->hole_bytes;
+	}
+}
+
+static int replay_step_end(struct replay *r)
+{
+	const struct replay_options *opts = r->opts;
+	struct step_stats row;
+	const char *trigger;
+
+	r->step++;
+	r->last_dumped = false;
+	if (opts->figures) {
+		figures_take(&r->fig, r->heap, r->step, &row);
+		result_peak(r->result, &r->fig, r->heap, &row);
+		if (opts->keep_rows)
+			r->result->rows[r->result->nr_rows++] = row;
+	}
+	if (opts->check && replay_check(r, opts->figures ? &row : NULL))
+		return -1;
+	trigger = step_trigger(r);
+	r->step_has_stats = false;
+	if (opts->no_dumps || !trigger)
+		return 0;
+	return replay_dump(r, trigger);
+}
+
+static double elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) * 1e3 +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+static int replay_events(struct replay *r)
+{
+	const struct trace *trace = r->trace;
+	struct timespec start;
+	size_t i;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (i = 0; i < trace->nr_events; i++) {
+		r->ev = &trace->events[i];
+		if (replay_event(r, r->ev))
+			return -1;
+		if ((i + 1 == trace->nr_events ||
+		     trace->events[i + 1].starts_step) &&
+		    replay_step_end(r))
+			return -1;
+	}
+	r->result->ms = elapsed_ms(&start);
+	return 0;
+}
+
+static bool ends_in_finish(const struct trace *trace)
+{
+	return trace->nr_events &&
+	       trace->events[trace->nr_events - 1].kind == EVENT_FINISH;
+}
+
+int replay_run(const struct trace *trace, const struct replay_options *opts,
+	       struct replay_result *result)
+{
+	struct replay r = {
+		.trace = trace,
+		.opts = opts,
+		.result = result,
+	};
+	int err = -1;
+
+	memset(result, 0, sizeof(*result));
+	figures_init(&r.fig);
+	r.addrs = calloc(trace->nr_blocks + 1, sizeof(*r.addrs));
+	if (opts->keep_rows)
+		result->rows =
+			calloc(trace->nr_steps + 1, sizeof(*result->rows));
+	if (!r.addrs || (opts->keep_rows && !result->rows)) {
+		dump_error(trace->path, 0, "out of memory");
+		goto out;
+	}
+	if (replay_heap(&r, NULL) || replay_events(&r))
+		goto out;
+	r.ev = NULL;
+	if (!opts->no_dumps && !ends_in_finish(trace) && !r.last_dumped &&
+	    replay_dump(&r, "final"))
+		goto out;
+	replay_account(&r);
+	result->mmap_calls = r.os_done_mmap;
+	result->munmap_calls = r.os_done_munmap;
+	result->policy = mems_heap_policy(r.heap);
+	result->page_size = mems_heap_page_size(r.heap);
+	err = 0;
+out:
+	mems_heap_destroy(r.heap);
+	figures_release(&r.fig);
+	free(r.addrs);
+	if (err)
+		replay_result_release(result);
+	return err;
+}
+
+void replay_result_release(struct replay_result *result)
+{
+	free(result->rows);
+	result->rows = NULL;
+	result->nr_rows = 0;
+}
