@@ -175,8 +175,10 @@ include $(srctree)/samples/Makefile
 sample-progs := $(addprefix $(objtree)/samples/,$(samples-y))
 
 tools-y :=
+bench-y :=
 include $(srctree)/tools/Makefile
 tool-progs := $(addprefix $(objtree)/tools/,$(tools-y))
+bench-progs := $(addprefix $(objtree)/tools/,$(bench-y))
 
 all: $(libmems-a) $(libmems-so) $(libmems-links) $(sample-progs) $(tool-progs)
 
@@ -208,7 +210,7 @@ $(libmems-links): $(libmems-so)
 	$(Q)ln -sf $(notdir $<) $@
 
 # Samples and tools link the static library: they run from the build tree.
-$(sample-progs) $(tool-progs): %: %.o $(libmems-a) $(cflags-file)
+$(sample-progs) $(tool-progs) $(bench-progs): %: %.o $(libmems-a) $(cflags-file)
 	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(libmems-a)
 
@@ -231,7 +233,14 @@ run_tests: selftests
 check:
 	$(Q)$(srctree)/scripts/check $(if $(O),O=$(O))
 
-.PHONY: all run selftests run_tests check
+# The benchmark replays the traces in the source tree; QUICK=1 runs the
+# small sizes only.
+bench: $(bench-progs)
+	$(Q)$(objtree)/tools/bench/mems-bench \
+		$(if $(filter-out 0 n no,$(QUICK)),--quick) \
+		--traces $(srctree)/tools/bench/traces --csv $(objtree)/bench.csv
+
+.PHONY: all run selftests run_tests check bench
 
 # ---------------------------------------------------------------------------
 # Installation (Debian conventions: DESTDIR for staging)
@@ -280,7 +289,8 @@ FORCE:
 clean:
 	$(Q)rm -rf $(objtree)/core $(objtree)/policy $(objtree)/lib \
 		$(objtree)/samples/*.o $(objtree)/tools/*.o $(objtree)/mems.pc \
-		$(objtree)/selftests-out $(sample-progs) $(tool-progs)
+		$(objtree)/selftests-out $(sample-progs) $(tool-progs) \
+		$(objtree)/tools/bench/*.o $(bench-progs) $(objtree)/bench.csv
 	$(Q)find $(objtree) -name '.*.o.cmd' -delete
 	$(Q)$(if $(wildcard $(srctree)/selftests/Makefile),$(MAKE) -C \
 		$(srctree)/selftests OUTPUT=$(objtree)/selftests-out clean)
@@ -305,6 +315,8 @@ help:
 	@echo '  selftests          - build the C selftests'
 	@echo '  run_tests          - build and run the C selftests'
 	@echo '  check              - every test: C matrix, sanitizers, bats'
+	@echo '  bench              - time the policies against glibc malloc'
+	@echo '                       (QUICK=1: small sizes only, under 30 s)'
 	@echo '  install            - install (PREFIX=$(PREFIX), DESTDIR=)'
 	@echo '  uninstall          - remove what install put there'
 	@echo 'Cleaning:'
