@@ -186,12 +186,14 @@ sample-progs := $(addprefix $(objtree)/samples/,$(samples-y))
 
 tools-y :=
 tool-libs-y :=
+bench-y :=
 include $(srctree)/tools/Makefile
 tool-progs := $(addprefix $(objtree)/tools/,$(tools-y))
 tool-libs := $(addprefix $(objtree)/tools/,$(addsuffix .so,$(tool-libs-y)))
+bench-progs := $(addprefix $(objtree)/tools/,$(bench-y))
 # Tool X is linked from X.o, or from the objects X-objs lists (under tools/).
 tool-objs = $(addprefix $(objtree)/tools/,$(or $($(1)-objs),$(1).o))
-$(foreach tool,$(tools-y),\
+$(foreach tool,$(tools-y) $(bench-y),\
 	$(eval $(objtree)/tools/$(tool): $(call tool-objs,$(tool))))
 # Shared object X.so of tools is linked the same way, from X.o or X-objs.
 $(foreach lib,$(tool-libs-y),\
@@ -230,7 +232,7 @@ $(libmems-links): $(libmems-so)
 
 # Samples and tools link the static library: they run from the build tree.
 $(sample-progs): %: %.o
-$(sample-progs) $(tool-progs): $(libmems-a) $(cflags-file)
+$(sample-progs) $(tool-progs) $(bench-progs): $(libmems-a) $(cflags-file)
 	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(libmems-a)
 
@@ -265,7 +267,14 @@ run_tests: selftests
 check:
 	$(Q)$(srctree)/scripts/check $(if $(O),O=$(O))
 
-.PHONY: all run selftests run_tests check
+# The benchmark replays the traces in the source tree; QUICK=1 runs the
+# small sizes only.
+bench: $(bench-progs)
+	$(Q)$(objtree)/tools/bench/mems-bench \
+		$(if $(filter-out 0 n no,$(QUICK)),--quick) \
+		--traces $(srctree)/tools/bench/traces --csv $(objtree)/bench.csv
+
+.PHONY: all run selftests run_tests check bench
 
 # ---------------------------------------------------------------------------
 # Installation (Debian conventions: DESTDIR for staging)
@@ -318,7 +327,8 @@ FORCE:
 # Only generated files: in-tree, objtree is the source tree itself.
 clean:
 	$(Q)rm -rf $(objtree)/lib $(objtree)/mems.pc $(objtree)/selftests-out \
-		$(sample-progs) $(tool-progs) $(tool-libs)
+		$(sample-progs) $(tool-progs) $(tool-libs) $(bench-progs) \
+		$(objtree)/bench.csv
 	$(Q)find $(objtree) -path $(objtree)/.git -prune -o \
 		\( -name '*.o' -o -name '.*.o.cmd' \) -type f -print | xargs rm -f
 
@@ -343,6 +353,8 @@ help:
 	@echo '  selftests          - build the C selftests'
 	@echo '  run_tests          - build and run the C selftests'
 	@echo '  check              - every test: C matrix, sanitizers, bats'
+	@echo '  bench              - time the policies against glibc malloc'
+	@echo '                       (QUICK=1: small sizes only, under 30 s)'
 	@echo '  install            - install (PREFIX=$(PREFIX), DESTDIR=)'
 	@echo '  uninstall          - remove what install put there'
 	@echo 'Cleaning:'
