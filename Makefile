@@ -77,7 +77,7 @@ ifneq ($(filter-out $(no-config-targets),$(or $(MAKECMDGOALS),all)),)
 -include $(objtree)/include/config/auto.conf
 $(KCONFIG_CONFIG):
 	$(need) kconfig-conf kconfig-frontends-nox
-	$(quiet) DEFCONFIG "no .config yet: using configs/defconfig"
+	@$(if $(silent-out),:,echo "  no .config yet: using configs/defconfig")
 	$(Q)$(kconfig-env) kconfig-conf --defconfig=$(srctree)/configs/defconfig \
 		$(Kconfig) >/dev/null
 endif

@@ -80,7 +80,7 @@ assert_selects() {
 	run into "$BATS_TEST_TMPDIR/make.out" mems_make "$dir" run
 	assert_success
 	run head -n 1 "$BATS_TEST_TMPDIR/make.out"
-	assert_output "  no configuration yet: using configs/defconfig"
+	assert_output "  no .config yet: using configs/defconfig"
 	# The build's own lines come first; the demo is the rest.
 	lines=$(wc -l <"$MEMS_GOLDEN/classic-first-fit.out")
 	tail -n "$lines" "$BATS_TEST_TMPDIR/make.out" >"$BATS_TEST_TMPDIR/demo.out"
