@@ -4,12 +4,17 @@
  *
  * Every change to a hole goes through hole_appeared(), hole_vanishing()
  * or hole_set_bounds(), which keep the policy's view in step with the
- * chains.  Every segment is also in heap->segs_by_addr, keyed by vstart,
- * so that free and get find theirs in O(log n); since segments never
- * overlap, moving a segment's bounds never changes its place in that
- * tree, and only creating or deleting one touches it.  Functions that may
- * fail do so before they change anything.
+ * chains.  Free and get find their segment in two O(log n) steps: a
+ * binary search of the heap's node index, a compact array of the nodes
+ * by address, then a descent of the node's own tree of segments keyed by
+ * vstart.  Nodes are only ever appended, so the index stays sorted by
+ * appending; since segments never overlap, moving a segment's bounds
+ * never changes its place in its node's tree, and only creating or
+ * deleting one touches it.  Functions that may fail do so before they
+ * change anything.
  */
+#include <string.h>
+
 #include <mems/chain.h>
 
 static const struct mems_policy_ops *heap_ops(const struct mems_heap *heap)
@@ -51,23 +56,8 @@ static struct mems_seg *addr_entry(const struct rb_node *rb)
 	return rb_entry(rb, struct mems_seg, addr_link);
 }
 
-/* @seg becomes the highest segment: it starts a new node. */
-static void addr_insert_last(struct mems_heap *heap, struct mems_seg *seg)
-{
-	struct rb_node **link = &heap->segs_by_addr.rb_node;
-	struct rb_node *parent = NULL;
-
-	while (*link) {
-		parent = *link;
-		link = &parent->rb_right;
-	}
-	rb_link_node(&seg->addr_link, parent, link);
-	rb_insert_color(&seg->addr_link, &heap->segs_by_addr);
-}
-
 /* @seg goes right before @next, whose predecessor slot is found locally. */
-static void addr_insert_before(struct mems_heap *heap, struct mems_seg *seg,
-			       struct mems_seg *next)
+static void addr_insert_before(struct mems_seg *seg, struct mems_seg *next)
 {
 	struct rb_node *parent = &next->addr_link;
 	struct rb_node **link = &parent->rb_left;
@@ -79,13 +69,13 @@ static void addr_insert_before(struct mems_heap *heap, struct mems_seg *seg,
 		link = &parent->rb_right;
 	}
 	rb_link_node(&seg->addr_link, parent, link);
-	rb_insert_color(&seg->addr_link, &heap->segs_by_addr);
+	rb_insert_color(&seg->addr_link, &next->node->segs_by_addr);
 }
 
 /* Unlink @seg from its sub-chain and return its record to the pool. */
 static void seg_delete(struct mems_heap *heap, struct mems_seg *seg)
 {
-	rb_erase(&seg->addr_link, &heap->segs_by_addr);
+	rb_erase(&seg->addr_link, &seg->node->segs_by_addr);
 	list_del(&seg->link);
 	seg->node->nr_segs--;
 	meta_free(&heap->meta, seg);
@@ -111,9 +101,31 @@ static struct mems_seg *seg_next_hole(struct mems_seg *seg)
 	return seg_is_hole(next) ? next : NULL;
 }
 
+/* The node whose range holds @v, or NULL: the last slot at or below it. */
+static struct mems_node *node_index_find(const struct mems_node_index *index,
+					 uintptr_t v)
+{
+	size_t low = 0, high = index->nr;
+	struct mems_node *node;
+
+	while (high - low > 1) {
+		size_t mid = low + (high - low) / 2;
+
+		if (index->slots[mid].vstart <= v)
+			low = mid;
+		else
+			high = mid;
+	}
+	if (!index->nr || v < index->slots[low].vstart)
+		return NULL;
+	node = index->slots[low].node;
+	return v <= node->vend ? node : NULL;
+}
+
 struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v)
 {
-	const struct rb_node *rb = heap->segs_by_addr.rb_node;
+	const struct mems_node *node = node_index_find(&heap->node_index, v);
+	const struct rb_node *rb = node ? node->segs_by_addr.rb_node : NULL;
 	struct mems_seg *below = NULL;
 
 	/* The segment with the highest start at or below @v. */
@@ -127,7 +139,41 @@ struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v)
 			rb = rb->rb_right;
 		}
 	}
-	return below && v <= below->vend ? below : NULL;
+	return below;
+}
+
+/* Room for one more slot: the index moves to a mapping twice its size. */
+static int node_index_reserve(struct mems_heap *heap)
+{
+	struct mems_node_index *index = &heap->node_index;
+	size_t capacity = index->capacity ? 2 * index->capacity : 256;
+	size_t bytes = capacity * sizeof(*index->slots);
+	struct mems_node_slot *slots;
+
+	if (index->nr < index->capacity)
+		return 0;
+	/* Whole MeMS pages, as for every mapping. */
+	bytes = (bytes / heap->page_size + !!(bytes % heap->page_size)) *
+		heap->page_size;
+	slots = os_map(&heap->os, bytes);
+	if (!slots)
+		return -1;
+	if (index->nr)
+		memcpy(slots, index->slots, index->nr * sizeof(*slots));
+	if (index->slots)
+		os_unmap(&heap->os, index->slots, index->bytes);
+	index->slots = slots;
+	index->capacity = bytes / sizeof(*slots);
+	index->bytes = bytes;
+	return 0;
+}
+
+static void node_index_append(struct mems_node_index *index,
+			      struct mems_node *node)
+{
+	index->slots[index->nr].vstart = node->vstart;
+	index->slots[index->nr].node = node;
+	index->nr++;
 }
 
 /* The pages a node needs for @bytes, or 0 when its length would overflow. */
@@ -163,7 +209,8 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	phys = os_map(&heap->os, len);
 	if (!phys)
 		return NULL;
-	if (meta_reserve(&heap->meta, &heap->os, 3)) {
+	if (node_index_reserve(heap) ||
+	    meta_reserve(&heap->meta, &heap->os, 3)) {
 		os_unmap(&heap->os, phys, len);
 		return NULL;
 	}
@@ -182,7 +229,10 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	hole->type = MEMS_HOLE;
 	list_add_tail(&hole->link, &node->segs);
 	list_add_tail(&node->chain, &heap->nodes);
-	addr_insert_last(heap, hole);
+	node->segs_by_addr = RB_ROOT;
+	rb_link_node(&hole->addr_link, NULL, &node->segs_by_addr.rb_node);
+	rb_insert_color(&hole->addr_link, &node->segs_by_addr);
+	node_index_append(&heap->node_index, node);
 	heap->nr_nodes++;
 	heap->user_pages += pages;
 	heap->next_vaddr = node->vend + 1;
@@ -209,7 +259,7 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 		proc->vend = hole->vstart + (bytes - 1);
 		proc->type = MEMS_PROCESS;
 		list_add_tail(&proc->link, &hole->link);
-		addr_insert_before(heap, proc, hole);
+		addr_insert_before(proc, hole);
 		hole->node->nr_segs++;
 		hole_set_bounds(heap, hole, proc->vend + 1, hole->vend);
 	}
@@ -249,8 +299,11 @@ void chain_unmap_all(struct mems_heap *heap)
 	heap_for_each_node(node, heap)
 		os_unmap(&heap->os, node->phys, node->pages * heap->page_size);
 	meta_release(&heap->meta, &heap->os);
+	if (heap->node_index.slots)
+		os_unmap(&heap->os, heap->node_index.slots,
+			 heap->node_index.bytes);
+	memset(&heap->node_index, 0, sizeof(heap->node_index));
 	INIT_LIST_HEAD(&heap->nodes);
-	heap->segs_by_addr = RB_ROOT;
 	heap->nr_nodes = 0;
 	heap->user_pages = 0;
 	heap->next_vaddr = heap->virt_base;

@@ -56,19 +56,25 @@ static int seg_check(const struct mems_heap *heap, const struct mems_node *node,
 }
 
 /*
- * @cursor walks heap->segs_by_addr in order beside the chain walk: the
- * tree must hold exactly the chains' segments, in the same order.
+ * A cursor walks the node's segment tree in order beside the chain walk:
+ * the tree must hold exactly the sub-chain's segments, in the same order.
  */
 static int node_check(const struct mems_heap *heap,
 		      const struct mems_node *node, size_t *records,
-		      const struct rb_node **cursor, FILE *report)
+		      FILE *report)
 {
+	const struct rb_node *cursor = rb_first(&node->segs_by_addr);
 	const struct mems_seg *seg;
 	uintptr_t expect = node->vstart;
 	bool prev_hole = false;
 	size_t segs = 0;
 	int err;
 
+	if (rb_validate(&node->segs_by_addr))
+		return check_failed(report,
+				    "the segment tree of node " RANGE
+				    " is unbalanced",
+				    node->vstart, node->vend);
 	if (!node->phys || !node->pages ||
 	    node->vend - node->vstart + 1 != node->pages * heap->page_size)
 		return check_failed(report,
@@ -81,16 +87,21 @@ static int node_check(const struct mems_heap *heap,
 		if (prev_hole && seg_is_hole(seg))
 			return check_failed(report, "holes meet at %" PRIuPTR,
 					    seg->vstart);
-		if (*cursor != &seg->addr_link)
+		if (cursor != &seg->addr_link)
 			return check_failed(report,
 					    "segment " RANGE
 					    " is not in the address index",
 					    seg->vstart, seg->vend);
-		*cursor = rb_next(*cursor);
+		cursor = rb_next(cursor);
 		prev_hole = seg_is_hole(seg);
 		expect = seg->vend + 1;
 		segs++;
 	}
+	if (cursor)
+		return check_failed(report,
+				    "the segment tree of node " RANGE
+				    " holds more than its sub-chain",
+				    node->vstart, node->vend);
 	if (!segs || expect - 1 != node->vend)
 		return check_failed(
 			report, "segments of node " RANGE " end at %" PRIuPTR,
@@ -107,14 +118,11 @@ static int node_check(const struct mems_heap *heap,
 
 static int chain_check(const struct mems_heap *heap, FILE *report)
 {
+	const struct mems_node_index *index = &heap->node_index;
 	const struct mems_node *node;
-	const struct rb_node *cursor = rb_first(&heap->segs_by_addr);
 	uintptr_t lowest = heap->virt_base;
 	size_t nodes = 0, pages = 0, records = 0;
 	int err;
-
-	if (rb_validate(&heap->segs_by_addr))
-		return check_failed(report, "the address index is unbalanced");
 
 	heap_for_each_node(node, heap) {
 		/* lowest is 0 only once a node has reached the top of the space. */
@@ -123,19 +131,23 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 					    "node " RANGE
 					    " should start at %" PRIuPTR,
 					    node->vstart, node->vend, lowest);
-		err = node_check(heap, node, &records, &cursor, report);
+		if (nodes >= index->nr || index->slots[nodes].node != node ||
+		    index->slots[nodes].vstart != node->vstart)
+			return check_failed(report,
+					    "node " RANGE
+					    " is not in the node index",
+					    node->vstart, node->vend);
+		err = node_check(heap, node, &records, report);
 		if (err)
 			return err;
 		lowest = node->vend + 1;
 		pages += node->pages;
 		nodes++;
 	}
-	if (cursor)
-		return check_failed(
-			report,
-			"the address index holds %" PRIuPTR
-			" beyond the chains",
-			rb_entry(cursor, struct mems_seg, addr_link)->vstart);
+	if (index->nr != nodes || index->nr > index->capacity)
+		return check_failed(report,
+				    "the node index holds %zu nodes, not %zu",
+				    index->nr, nodes);
 	if (heap->next_vaddr != lowest)
 		return check_failed(report,
 				    "next node would start at %" PRIuPTR

@@ -80,7 +80,6 @@ int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config)
 		return err;
 	memset(heap, 0, sizeof(*heap));
 	INIT_LIST_HEAD(&heap->nodes);
-	heap->segs_by_addr = RB_ROOT;
 	heap->page_size = cfg.page_size;
 	heap->align = cfg.align;
 	heap->virt_base = cfg.virt_base;

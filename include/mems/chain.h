@@ -23,17 +23,17 @@
  * tests share them; the macros give their symbols a mems_ prefix, so that
  * a program linking libmems.a keeps these short names for itself.
  */
-#define heap_setup       mems_heap_setup
-#define heap_teardown    mems_heap_teardown
-#define heap_use_policy  mems_heap_use_policy
-#define chain_find_seg   mems_chain_find_seg
-#define chain_map_node   mems_chain_map_node
-#define chain_carve      mems_chain_carve
-#define chain_release    mems_chain_release
-#define chain_unmap_all  mems_chain_unmap_all
-#define os_map           mems_os_map
-#define os_unmap         mems_os_unmap
-#define os_page_size     mems_os_page_size
+#define heap_setup mems_heap_setup
+#define heap_teardown mems_heap_teardown
+#define heap_use_policy mems_heap_use_policy
+#define chain_find_seg mems_chain_find_seg
+#define chain_map_node mems_chain_map_node
+#define chain_carve mems_chain_carve
+#define chain_release mems_chain_release
+#define chain_unmap_all mems_chain_unmap_all
+#define os_map mems_os_map
+#define os_unmap mems_os_unmap
+#define os_page_size mems_os_page_size
 
 #include <mems/list.h>
 #include <mems/meta.h>
@@ -50,7 +50,7 @@ struct mems_seg {
 	uintptr_t vstart;
 	uintptr_t vend; /* inclusive */
 	enum mems_seg_type type;
-	struct rb_node addr_link; /* in heap->segs_by_addr */
+	struct rb_node addr_link; /* in node->segs_by_addr */
 	struct rb_node policy_link; /* in the policy's index, holes only */
 	size_t policy_key; /* the policy's cached value, e.g. a subtree max */
 };
@@ -58,6 +58,7 @@ struct mems_seg {
 struct mems_node {
 	struct list_head chain; /* in heap->nodes, mapping order */
 	struct list_head segs;
+	struct rb_root segs_by_addr; /* the same segments, keyed by vstart */
 	uintptr_t vstart;
 	uintptr_t vend; /* inclusive */
 	void *phys; /* what mmap returned */
@@ -71,9 +72,23 @@ struct mems_os_stats {
 	unsigned long munmap_calls;
 };
 
+/* One slot per node, in mapping order, which is ascending vstart. */
+struct mems_node_slot {
+	uintptr_t vstart;
+	struct mems_node *node;
+};
+
+/* The slots live in a mapping of their own that doubles when full. */
+struct mems_node_index {
+	struct mems_node_slot *slots;
+	size_t nr;
+	size_t capacity;
+	size_t bytes;
+};
+
 struct mems_heap {
 	struct list_head nodes; /* the main chain */
-	struct rb_root segs_by_addr; /* every segment, keyed by vstart */
+	struct mems_node_index node_index;
 	struct mems_meta meta; /* records of nodes and segments */
 	struct mems_policy policy;
 	size_t page_size;
