@@ -315,8 +315,8 @@ uninstall:
 		$(DESTDIR)$(pkgconfigdir)/mems.pc \
 		$(addprefix $(DESTDIR)$(bindir)/,$(tools-y)) \
 		$(addprefix $(DESTDIR)$(libdir)/mems/,$(notdir $(tool-libs)))
-	-$(Q)rmdir $(DESTDIR)$(includedir)/mems 2>/dev/null
-	-$(Q)rmdir $(DESTDIR)$(libdir)/mems 2>/dev/null
+	$(Q)rmdir $(DESTDIR)$(includedir)/mems 2>/dev/null || true
+	$(Q)rmdir $(DESTDIR)$(libdir)/mems 2>/dev/null || true
 
 .PHONY: install uninstall FORCE
 FORCE:
