@@ -146,8 +146,7 @@ struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v)
 static int node_index_reserve(struct mems_heap *heap)
 {
 	struct mems_node_index *index = &heap->node_index;
-	size_t capacity = index->capacity ? 2 * index->capacity : 256;
-	size_t bytes = capacity * sizeof(*index->slots);
+	size_t bytes = 2 * index->capacity * sizeof(*index->slots);
 	struct mems_node_slot *slots;
 
 	if (index->nr < index->capacity)
@@ -158,9 +157,8 @@ static int node_index_reserve(struct mems_heap *heap)
 	slots = os_map(&heap->os, bytes);
 	if (!slots)
 		return -1;
-	if (index->nr)
-		memcpy(slots, index->slots, index->nr * sizeof(*slots));
-	if (index->slots)
+	memcpy(slots, index->slots, index->nr * sizeof(*slots));
+	if (index->bytes)
 		os_unmap(&heap->os, index->slots, index->bytes);
 	index->slots = slots;
 	index->capacity = bytes / sizeof(*slots);
@@ -292,6 +290,21 @@ void chain_release(struct mems_heap *heap, struct mems_seg *proc)
 		hole_set_bounds(heap, next, vstart, next->vend);
 }
 
+/* An empty main chain, and a node index in the heap's own slots. */
+void chain_setup(struct mems_heap *heap)
+{
+	struct mems_node_index *index = &heap->node_index;
+
+	INIT_LIST_HEAD(&heap->nodes);
+	index->slots = index->inline_slots;
+	index->nr = 0;
+	index->capacity = MEMS_INLINE_NODE_SLOTS;
+	index->bytes = 0;
+	heap->nr_nodes = 0;
+	heap->user_pages = 0;
+	heap->next_vaddr = heap->virt_base;
+}
+
 void chain_unmap_all(struct mems_heap *heap)
 {
 	struct mems_node *node;
@@ -299,12 +312,8 @@ void chain_unmap_all(struct mems_heap *heap)
 	heap_for_each_node(node, heap)
 		os_unmap(&heap->os, node->phys, node->pages * heap->page_size);
 	meta_release(&heap->meta, &heap->os);
-	if (heap->node_index.slots)
+	if (heap->node_index.bytes)
 		os_unmap(&heap->os, heap->node_index.slots,
 			 heap->node_index.bytes);
-	memset(&heap->node_index, 0, sizeof(heap->node_index));
-	INIT_LIST_HEAD(&heap->nodes);
-	heap->nr_nodes = 0;
-	heap->user_pages = 0;
-	heap->next_vaddr = heap->virt_base;
+	chain_setup(heap);
 }

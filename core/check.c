@@ -144,6 +144,8 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 		pages += node->pages;
 		nodes++;
 	}
+	if ((index->slots == index->inline_slots) != !index->bytes)
+		return check_failed(report, "the node index lost its mapping");
 	if (index->nr != nodes || index->nr > index->capacity)
 		return check_failed(report,
 				    "the node index holds %zu nodes, not %zu",

@@ -79,11 +79,10 @@ int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config)
 	if (err)
 		return err;
 	memset(heap, 0, sizeof(*heap));
-	INIT_LIST_HEAD(&heap->nodes);
 	heap->page_size = cfg.page_size;
 	heap->align = cfg.align;
 	heap->virt_base = cfg.virt_base;
-	heap->next_vaddr = cfg.virt_base;
+	chain_setup(heap);
 	meta_setup(&heap->meta, cfg.page_size);
 	return heap_use_policy(heap, mems_policy_lookup(cfg.policy));
 }

@@ -26,6 +26,7 @@
 #define heap_setup mems_heap_setup
 #define heap_teardown mems_heap_teardown
 #define heap_use_policy mems_heap_use_policy
+#define chain_setup mems_chain_setup
 #define chain_find_seg mems_chain_find_seg
 #define chain_map_node mems_chain_map_node
 #define chain_carve mems_chain_carve
@@ -78,14 +79,20 @@ struct mems_node_slot {
 	struct mems_node *node;
 };
 
-/* The slots live in a mapping of their own that doubles when full. */
+/*
+ * The first slots live in the heap itself, so that a small heap maps no
+ * index; past them, in a mapping of their own that doubles when full
+ * (@bytes is 0 while the slots are the inline ones).
+ */
+#define MEMS_INLINE_NODE_SLOTS 32
+
 struct mems_node_index {
 	struct mems_node_slot *slots;
 	size_t nr;
 	size_t capacity;
 	size_t bytes;
+	struct mems_node_slot inline_slots[MEMS_INLINE_NODE_SLOTS];
 };
-
 struct mems_heap {
 	struct list_head nodes; /* the main chain */
 	struct mems_node_index node_index;
@@ -132,6 +139,7 @@ void heap_teardown(struct mems_heap *heap);
 int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops);
 
 /* core/chain.c */
+void chain_setup(struct mems_heap *heap);
 struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v);
 struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes);
 struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,

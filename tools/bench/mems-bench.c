@@ -388,12 +388,17 @@ out_close:
 /* ---------------------------------------------------------------------- */
 /* MeMS */
 
-/* Bookkeeping slabs mapped now: every mapping but the heap's and nodes'. */
+/*
+ * Bookkeeping mapped now: the slabs of records, which are every mapping
+ * but the heap object's, the nodes' and the node index's, and the index.
+ */
 static size_t mems_meta_bytes(const struct mems_heap *heap)
 {
 	unsigned long mapped = heap->os.mmap_calls - heap->os.munmap_calls;
+	size_t index_bytes = heap->node_index.bytes;
+	unsigned long slabs = mapped - 1 - heap->nr_nodes - !!index_bytes;
 
-	return (mapped - 1 - heap->nr_nodes) * heap->meta.slab_bytes;
+	return slabs * heap->meta.slab_bytes + index_bytes;
 }
 
 struct mems_peak {
