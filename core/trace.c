@@ -148,7 +148,8 @@ void trace_malloc(size_t size, const void *v, int err)
 	errno = saved_errno;
 }
 
-void trace_free(const void *v, int err)
+/* free and get lines differ only in the event's name. */
+static void trace_addr_event(const char *event, const void *v, int err)
 {
 	int saved_errno;
 	char *p;
@@ -158,26 +159,20 @@ void trace_free(const void *v, int err)
 	saved_errno = errno;
 	p = trace_out_line(&trace_out, TRACE_LINE_MAX);
 	if (p) {
-		p = put_addr_result(trace_put_lit(p, "free"), v, err);
+		p = put_addr_result(trace_put_str(p, event), v, err);
 		trace_out_end_line(&trace_out, p);
 	}
 	errno = saved_errno;
 }
 
+void trace_free(const void *v, int err)
+{
+	trace_addr_event("free", v, err);
+}
+
 void trace_get(const void *v, int err)
 {
-	int saved_errno;
-	char *p;
-
-	if (!trace_out.on)
-		return;
-	saved_errno = errno;
-	p = trace_out_line(&trace_out, TRACE_LINE_MAX);
-	if (p) {
-		p = put_addr_result(trace_put_lit(p, "get"), v, err);
-		trace_out_end_line(&trace_out, p);
-	}
-	errno = saved_errno;
+	trace_addr_event("get", v, err);
 }
 
 void trace_stats(void)
