@@ -287,11 +287,25 @@ pkgconfigdir ?= $(libdir)/pkgconfig
 mandir ?= $(PREFIX)/share/man
 
 # Written at every install: it records PREFIX, which may differ each time.
+# With the default layout mems.pc locates the tree from where pkg-config
+# found it (${pcfiledir}), so the same file serves a DESTDIR stage, with
+# or without PKG_CONFIG_SYSROOT_DIR, and the final tree; a libdir or
+# includedir moved out of PREFIX is written as it is.
+ifeq ($(libdir) $(includedir) $(pkgconfigdir),$(PREFIX)/lib $(PREFIX)/include $(PREFIX)/lib/pkgconfig)
+pc-prefix := $${pcfiledir}/../..
+pc-libdir := $${prefix}/lib
+pc-includedir := $${prefix}/include
+else
+pc-prefix := $(PREFIX)
+pc-libdir := $(libdir)
+pc-includedir := $(includedir)
+endif
+
 $(objtree)/mems.pc: $(srctree)/scripts/mems.pc.in FORCE
 	$(quiet) GEN mems.pc
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(libdir)|' \
-		-e 's|@INCLUDEDIR@|$(includedir)|' -e 's|@VERSION@|$(VERSION)|' \
-		$< > $@
+	$(Q)sed -e 's|@PREFIX@|$(pc-prefix)|' -e 's|@LIBDIR@|$(pc-libdir)|' \
+		-e 's|@INCLUDEDIR@|$(pc-includedir)|' \
+		-e 's|@VERSION@|$(VERSION)|' $< > $@
 
 install: all $(objtree)/mems.pc
 	$(Q)install -d $(DESTDIR)$(bindir) $(DESTDIR)$(includedir)/mems \

@@ -60,6 +60,20 @@ expected_prog() {
 	EOF
 }
 
+# resolved FLAGS... - compiler flags with their -I and -L paths resolved:
+# mems.pc names directories relative to itself.
+resolved() {
+	local flag out=()
+
+	for flag in "$@"; do
+		case $flag in
+		-I* | -L*) out+=("${flag:0:2}$(readlink -f "${flag:2}")") ;;
+		*) out+=("$flag") ;;
+		esac
+	done
+	echo "${out[*]}"
+}
+
 # staged_pkg_config ARGS... - pkg-config that sees only the staged tree.
 staged_pkg_config() {
 	local root=$BATS_FILE_TMPDIR/root
@@ -99,17 +113,27 @@ staged_pkg_config() {
 	assert_line --regexp '\(SONAME\) +Library soname: \[libmems\.so\.0\]$'
 }
 
-@test "mems.pc staged under DESTDIR names the final PREFIX, not the staging root" {
-	local pc=$BATS_FILE_TMPDIR/root/usr/lib/pkgconfig/mems.pc variable
+@test "mems.pc finds the tree it lies in: a stage, with or without a sysroot" {
+	local root=$BATS_FILE_TMPDIR/root pc variable
+	pc=$root/usr/lib/pkgconfig/mems.pc
 
+	# The staging root is never written into the file.
 	run grep -F "$BATS_FILE_TMPDIR" "$pc"
 	assert_failure
-	export PKG_CONFIG_LIBDIR=${pc%/*}
-	for variable in prefix:/usr includedir:/usr/include libdir:/usr/lib; do
-		run pkg-config --variable="${variable%%:*}" mems
+	for variable in prefix:usr includedir:usr/include libdir:usr/lib; do
+		run env PKG_CONFIG_LIBDIR="${pc%/*}" \
+			pkg-config --variable="${variable%%:*}" mems
 		assert_success
-		assert_output "${variable#*:}"
+		assert_equal "$(readlink -f "$output")" "$root/${variable#*:}"
 	done
+	run env PKG_CONFIG_PATH="${pc%/*}" pkg-config --cflags mems
+	assert_success
+	# shellcheck disable=SC2086
+	assert_equal "$(resolved $output)" "-I$root/usr/include"
+	run staged_pkg_config --cflags mems
+	assert_success
+	# shellcheck disable=SC2086
+	assert_equal "$(resolved $output)" "-I$root/usr/include"
 }
 
 @test "installing again from the same build under another PREFIX rewrites mems.pc" {
@@ -120,9 +144,19 @@ staged_pkg_config() {
 	export PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig
 	run pkg-config --variable=prefix mems
 	assert_success
-	assert_output "$prefix"
+	assert_equal "$(readlink -f "$output")" "$prefix"
 	run pkg-config --variable=includedir mems
-	assert_output "$prefix/include"
+	assert_equal "$(readlink -f "$output")" "$prefix/include"
+}
+
+@test "a libdir outside PREFIX is written into mems.pc as it is" {
+	local prefix=$BATS_TEST_TMPDIR/split
+
+	run mems_make "$BATS_FILE_TMPDIR/build" install PREFIX="$prefix" \
+		libdir="$prefix/lib64"
+	assert_success
+	run grep -x "libdir=$prefix/lib64" "$prefix/lib64/pkgconfig/mems.pc"
+	assert_success
 }
 
 @test "an outside program builds from the staged tree with pkg-config and prints the expected report" {
@@ -130,7 +164,8 @@ staged_pkg_config() {
 
 	run words staged_pkg_config --cflags --libs mems
 	assert_success
-	assert_output "-I$root/usr/include -L$root/usr/lib -lmems"
+	# shellcheck disable=SC2086
+	assert_equal "$(resolved $output)" "-I$root/usr/include -L$root/usr/lib -lmems"
 	# shellcheck disable=SC2046
 	cc -Wall -Wextra -Werror -o "$prog" "$BATS_FILE_TMPDIR/prog.c" \
 		$(staged_pkg_config --cflags --libs mems)
@@ -162,7 +197,8 @@ staged_pkg_config() {
 	export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 	run words pkg-config --cflags --libs mems
 	assert_success
-	assert_output "-I$prefix/include -L$prefix/lib -lmems"
+	# shellcheck disable=SC2086
+	assert_equal "$(resolved $output)" "-I$prefix/include -L$prefix/lib -lmems"
 	run pkg-config --modversion mems
 	assert_output --regexp '^[0-9]+\.[0-9]+\.[0-9]+$'
 	# shellcheck disable=SC2046
