@@ -112,7 +112,9 @@ struct sink {
 };
 
 void sink_init(struct sink *sink, enum dump_format format, FILE *out);
-/* Takes @snap over: it is freed, or kept as the last one for svg. */
+/* Text: the mems_print_stats() report of @heap, as the library writes it. */
+int sink_dump_report(struct sink *sink, const struct mems_heap *heap);
+/* Other formats; takes @snap over: it is freed, or kept for svg. */
 int sink_dump(struct sink *sink, struct snapshot *snap,
 	      const struct dump_label *label);
 void sink_note(struct sink *sink, const char *fmt, ...)

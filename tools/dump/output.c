@@ -13,6 +13,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include <mems/heap.h>
+
 #include "dump.h"
 
 void sink_init(struct sink *sink, enum dump_format format, FILE *out)
@@ -58,14 +60,20 @@ static int json_dump(struct sink *sink, const struct snapshot *snap,
 	return render_json_labelled(sink->out, snap, label);
 }
 
+int sink_dump_report(struct sink *sink, const struct mems_heap *heap)
+{
+	mems_heap_print_stats(heap, sink->out);
+	sink->nr_dumps++;
+	return ferror(sink->out) ? -EIO : 0;
+}
+
 int sink_dump(struct sink *sink, struct snapshot *snap,
 	      const struct dump_label *label)
 {
 	int err = 0;
 
 	switch (sink->format) {
-	case DUMP_TEXT:
-		err = render_text(sink->out, snap);
+	case DUMP_TEXT: /* written by sink_dump_report() */
 		break;
 	case DUMP_JSON:
 		err = json_dump(sink, snap, label);

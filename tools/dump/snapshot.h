@@ -58,7 +58,6 @@ void step_stats_take(const struct mems_heap *heap, unsigned long step,
 		     struct step_stats *row);
 
 /* render_*.c: each writes one snapshot; 0 or -errno */
-int render_text(FILE *out, const struct snapshot *snap);
 int render_json(FILE *out, const struct snapshot *snap);
 int render_dot(FILE *out, const struct snapshot *snap);
 int render_svg(FILE *out, const struct snapshot *snap);
