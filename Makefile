@@ -32,6 +32,9 @@ quiet = @:
 silent-out := >/dev/null
 endif
 
+comma := ,
+space := $(subst ,, )
+
 VERSION := 0.1.0
 SOVERSION := 0
 
@@ -96,11 +99,24 @@ $(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG) $(kconfig-sources)
 $(objtree)/include/generated/autoconf.h: $(objtree)/include/config/auto.conf
 	@touch $@
 
+# X_defconfig for each entry MEMS_POLICY_X of the default-policy choice:
+# defconfig with that policy chosen, so that a new policy needs no file
+# in configs/.  Any other name is a file in configs/.
+policy-defconfigs := $(shell sed -n '/^choice/,/^endchoice/ \
+	s/^config MEMS_POLICY_\(.*\)/\1_defconfig/p' \
+	'$(srctree)/policy/Kconfig' | tr A-Z a-z)
+
 %_defconfig:
 	$(need) kconfig-conf kconfig-frontends-nox
-	$(Q)test -f $(srctree)/configs/$@ || \
-		{ echo "no such configuration: configs/$@" >&2; exit 1; }
-	$(Q)$(kconfig-env) kconfig-conf --defconfig=$(srctree)/configs/$@ \
+	$(Q)$(if $(filter $@,$(policy-defconfigs)),\
+		mkdir -p $(objtree)/include/config && \
+		{ cat $(srctree)/configs/defconfig; \
+		  echo 'CONFIG_MEMS_POLICY_$(shell echo '$*' | tr a-z A-Z)=y'; } \
+		> $(objtree)/include/config/$@,\
+		test -f $(srctree)/configs/$@ || \
+		{ echo "no such configuration: configs/$@" >&2; exit 1; })
+	$(Q)$(kconfig-env) kconfig-conf --defconfig=$(if \
+		$(filter $@,$(policy-defconfigs)),include/config,$(srctree)/configs)/$@ \
 		$(Kconfig) $(silent-out)
 
 defconfig: $(srctree)/configs/defconfig
@@ -148,9 +164,12 @@ ifeq ($(origin AR),default)
 AR := ar
 endif
 
+# Internal headers are named from the top of the tree (<core/chain.h>);
+# tools see only the installed headers and common/, and no configuration.
 MEMS_CPPFLAGS := -include $(objtree)/include/generated/autoconf.h \
-	-I$(srctree)/include -I$(srctree)/arch/$(SRCARCH)/include \
-	-I$(srctree)/arch/generic/include
+	-I$(srctree)/include -I$(srctree) \
+	-I$(srctree)/arch/$(SRCARCH)/include -I$(srctree)/arch/generic/include
+TOOL_CPPFLAGS := -I$(srctree)/include -I$(srctree)
 MEMS_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -fPIC
 CFLAGS ?=
 LDFLAGS ?=
@@ -171,10 +190,10 @@ define read-fragment
 obj-y :=
 obj-m :=
 include $(srctree)/$(1)/Makefile
-lib-objs += $$(addprefix $(objtree)/$(1)/,$$(obj-y))
+lib-objs += $$(addprefix $(objtree)/$(1)/,$$(sort $$(obj-y)))
 endef
 lib-objs :=
-$(foreach dir,core policy,$(eval $(call read-fragment,$(dir))))
+$(foreach dir,common core policy,$(eval $(call read-fragment,$(dir))))
 
 libmems-a := $(objtree)/lib/libmems.a
 libmems-so := $(objtree)/lib/libmems.so.$(VERSION)
@@ -199,6 +218,9 @@ $(foreach tool,$(tools-y) $(bench-y),\
 $(foreach lib,$(tool-libs-y),\
 	$(eval $(objtree)/tools/$(lib).so: $(call tool-objs,$(lib))))
 tool-lib-objs := $(foreach lib,$(tool-libs-y),$(call tool-objs,$(lib)))
+tool-all-objs := $(sort $(tool-lib-objs) \
+	$(foreach tool,$(tools-y) $(bench-y),$(call tool-objs,$(tool))))
+$(tool-all-objs): MEMS_CPPFLAGS := $(TOOL_CPPFLAGS)
 
 all: $(libmems-a) $(libmems-so) $(libmems-links) $(sample-progs) \
 	$(tool-progs) $(tool-libs)
@@ -206,14 +228,23 @@ all: $(libmems-a) $(libmems-so) $(libmems-links) $(sample-progs) \
 # fixdep turns the dependency on autoconf.h into dependencies on the
 # CONFIG_ symbols each file really uses, so a configuration change
 # rebuilds only what it affects.
-$(objtree)/%.o: $(srctree)/%.c $(cflags-file) | \
-		$(objtree)/include/generated/autoconf.h
+define compile
 	$(quiet) CC $(patsubst $(objtree)/%,%,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(MEMS_CPPFLAGS) $(MEMS_CFLAGS) $(CFLAGS) -MMD -MF $@.d \
 		-c -o $@ $<
 	$(Q)$(srctree)/scripts/fixdep $@.d $(objtree) > $(@D)/.$(@F).cmd
 	@rm -f $@.d
+endef
+
+$(objtree)/%.o: $(srctree)/%.c $(cflags-file) | \
+		$(objtree)/include/generated/autoconf.h
+	$(compile)
+
+# The tools' own copy of the generic code (tool-objs "common/x.o").
+$(objtree)/tools/common/%.o: $(srctree)/common/%.c $(cflags-file) | \
+		$(objtree)/include/generated/autoconf.h
+	$(compile)
 
 $(libmems-a): $(lib-objs)
 	$(quiet) AR $(patsubst $(objtree)/%,%,$@)
@@ -286,6 +317,9 @@ libdir ?= $(PREFIX)/lib
 pkgconfigdir ?= $(libdir)/pkgconfig
 mandir ?= $(PREFIX)/share/man
 
+# include/ holds only installed headers: everything under include/mems.
+public-headers := $(wildcard $(srctree)/include/mems/*.h)
+
 # Written at every install: it records PREFIX, which may differ each time.
 # With the default layout mems.pc locates the tree from where pkg-config
 # found it (${pcfiledir}), so the same file serves a DESTDIR stage, with
@@ -311,8 +345,7 @@ install: all $(objtree)/mems.pc
 	$(Q)install -d $(DESTDIR)$(bindir) $(DESTDIR)$(includedir)/mems \
 		$(DESTDIR)$(libdir) $(DESTDIR)$(pkgconfigdir)
 	$(Q)install -m 644 $(srctree)/include/mems.h $(DESTDIR)$(includedir)/
-	$(Q)install -m 644 $(srctree)/include/mems/heap.h \
-		$(DESTDIR)$(includedir)/mems/
+	$(Q)install -m 644 $(public-headers) $(DESTDIR)$(includedir)/mems/
 	$(Q)install -m 644 $(libmems-a) $(DESTDIR)$(libdir)/
 	$(Q)install -m 755 $(libmems-so) $(DESTDIR)$(libdir)/
 	$(Q)ln -sf libmems.so.$(VERSION) $(DESTDIR)$(libdir)/libmems.so.$(SOVERSION)
@@ -324,7 +357,7 @@ install: all $(objtree)/mems.pc
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(includedir)/mems.h \
-		$(DESTDIR)$(includedir)/mems/heap.h \
+		$(addprefix $(DESTDIR)$(includedir)/mems/,$(notdir $(public-headers))) \
 		$(DESTDIR)$(libdir)/libmems.a $(DESTDIR)$(libdir)/libmems.so* \
 		$(DESTDIR)$(pkgconfigdir)/mems.pc \
 		$(addprefix $(DESTDIR)$(bindir)/,$(tools-y)) \
@@ -353,7 +386,7 @@ mrproper distclean: clean
 help:
 	@echo 'Configuration:'
 	@echo '  defconfig          - default configuration (configs/defconfig)'
-	@echo '  first_fit_defconfig, best_fit_defconfig, next_fit_defconfig'
+	@echo '  $(subst $(space),$(comma)$(space),$(policy-defconfigs))'
 	@echo '                     - default configuration with that policy'
 	@echo '  menuconfig         - change the configuration in a terminal menu'
 	@echo '  olddefconfig       - update .config, new symbols at their default'

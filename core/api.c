@@ -15,8 +15,8 @@
 
 #include <asm/page.h>
 #include <mems.h>
-#include <mems/chain.h>
-#include <mems/trace.h>
+#include "chain.h"
+#include "trace.h"
 
 _Static_assert(CONFIG_MEMS_ALIGN > 0 &&
 		       !(CONFIG_MEMS_ALIGN & (CONFIG_MEMS_ALIGN - 1)),

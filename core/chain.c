@@ -3,8 +3,8 @@
  * core/chain.c - surgery on the main chain and the sub-chains.
  *
  * Every change to a hole goes through hole_appeared(), hole_vanishing()
- * or hole_set_bounds(), which keep the policy's view in step with the
- * chains.  Free and get find their segment in two O(log n) steps: a
+ * or hole_set_bounds(), which keep the policy's view and the heap's hole
+ * counters in step with the chains.  Free and get find their segment in two O(log n) steps: a
  * binary search of the heap's node index, a compact array of the nodes
  * by address, then a descent of the node's own tree of segments keyed by
  * vstart.  Nodes are only ever appended, so the index stays sorted by
@@ -15,7 +15,7 @@
  */
 #include <string.h>
 
-#include <mems/chain.h>
+#include "chain.h"
 
 static const struct mems_policy_ops *heap_ops(const struct mems_heap *heap)
 {
@@ -24,12 +24,16 @@ static const struct mems_policy_ops *heap_ops(const struct mems_heap *heap)
 
 static void hole_appeared(struct mems_heap *heap, struct mems_seg *hole)
 {
+	heap->nr_holes++;
+	heap->hole_bytes += seg_size(hole);
 	if (heap_ops(heap)->hole_insert)
 		heap_ops(heap)->hole_insert(&heap->policy, hole);
 }
 
 static void hole_vanishing(struct mems_heap *heap, struct mems_seg *hole)
 {
+	heap->nr_holes--;
+	heap->hole_bytes -= seg_size(hole);
 	if (heap_ops(heap)->hole_erase)
 		heap_ops(heap)->hole_erase(&heap->policy, hole);
 }
@@ -40,6 +44,7 @@ static void hole_set_bounds(struct mems_heap *heap, struct mems_seg *hole,
 	const struct mems_policy_ops *ops = heap_ops(heap);
 
 	if (ops->hole_resize) {
+		heap->hole_bytes += (vend - vstart + 1) - seg_size(hole);
 		hole->vstart = vstart;
 		hole->vend = vend;
 		ops->hole_resize(&heap->policy, hole);
@@ -78,6 +83,7 @@ static void seg_delete(struct mems_heap *heap, struct mems_seg *seg)
 	rb_erase(&seg->addr_link, &seg->node->segs_by_addr);
 	list_del(&seg->link);
 	seg->node->nr_segs--;
+	heap->nr_segs--;
 	meta_free(&heap->meta, seg);
 }
 
@@ -232,6 +238,7 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	rb_insert_color(&hole->addr_link, &node->segs_by_addr);
 	node_index_append(&heap->node_index, node);
 	heap->nr_nodes++;
+	heap->nr_segs++;
 	heap->user_pages += pages;
 	heap->next_vaddr = node->vend + 1;
 	hole_appeared(heap, hole);
@@ -259,6 +266,7 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 		list_add_tail(&proc->link, &hole->link);
 		addr_insert_before(proc, hole);
 		hole->node->nr_segs++;
+		heap->nr_segs++;
 		hole_set_bounds(heap, hole, proc->vend + 1, hole->vend);
 	}
 	if (heap_ops(heap)->allocated)
@@ -302,6 +310,9 @@ void chain_setup(struct mems_heap *heap)
 	index->bytes = 0;
 	heap->nr_nodes = 0;
 	heap->user_pages = 0;
+	heap->nr_segs = 0;
+	heap->nr_holes = 0;
+	heap->hole_bytes = 0;
 	heap->next_vaddr = heap->virt_base;
 }
 

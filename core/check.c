@@ -11,7 +11,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 
-#include <mems/chain.h>
+#include "chain.h"
 
 static int check_failed(FILE *report, const char *fmt, ...)
 {
@@ -59,9 +59,30 @@ static int seg_check(const struct mems_heap *heap, const struct mems_node *node,
  * A cursor walks the node's segment tree in order beside the chain walk:
  * the tree must hold exactly the sub-chain's segments, in the same order.
  */
+/* What the heap counts beside the chains, recounted by the walk. */
+struct check_counts {
+	size_t records;
+	size_t segs;
+	size_t holes;
+	size_t hole_bytes;
+	size_t largest_hole;
+};
+
+static void counts_add_seg(struct check_counts *counts,
+			   const struct mems_seg *seg)
+{
+	counts->segs++;
+	if (!seg_is_hole(seg))
+		return;
+	counts->holes++;
+	counts->hole_bytes += seg_size(seg);
+	if (seg_size(seg) > counts->largest_hole)
+		counts->largest_hole = seg_size(seg);
+}
+
 static int node_check(const struct mems_heap *heap,
-		      const struct mems_node *node, size_t *records,
-		      FILE *report)
+		      const struct mems_node *node,
+		      struct check_counts *counts, FILE *report)
 {
 	const struct rb_node *cursor = rb_first(&node->segs_by_addr);
 	const struct mems_seg *seg;
@@ -93,6 +114,7 @@ static int node_check(const struct mems_heap *heap,
 					    " is not in the address index",
 					    seg->vstart, seg->vend);
 		cursor = rb_next(cursor);
+		counts_add_seg(counts, seg);
 		prev_hole = seg_is_hole(seg);
 		expect = seg->vend + 1;
 		segs++;
@@ -112,7 +134,33 @@ static int node_check(const struct mems_heap *heap,
 				    "has %zu",
 				    node->vstart, node->vend, node->nr_segs,
 				    segs);
-	*records += segs + 1;
+	counts->records += segs + 1;
+	return 0;
+}
+
+static int counts_check(const struct mems_heap *heap,
+			const struct check_counts *counts, FILE *report)
+{
+	const struct mems_policy *policy = &heap->policy;
+
+	if (counts->records != heap->meta.live_records)
+		return check_failed(report, "%zu records live, %zu in the chains",
+				    heap->meta.live_records, counts->records);
+	if (counts->segs != heap->nr_segs || counts->holes != heap->nr_holes ||
+	    counts->hole_bytes != heap->hole_bytes)
+		return check_failed(report,
+				    "heap counts %zu segments, %zu holes of "
+				    "%zu bytes; has %zu, %zu of %zu",
+				    heap->nr_segs, heap->nr_holes,
+				    heap->hole_bytes, counts->segs,
+				    counts->holes, counts->hole_bytes);
+	if (policy->ops->largest_hole &&
+	    policy->ops->largest_hole(policy) != counts->largest_hole)
+		return check_failed(report,
+				    "the policy's largest hole is %zu bytes, "
+				    "not %zu",
+				    policy->ops->largest_hole(policy),
+				    counts->largest_hole);
 	return 0;
 }
 
@@ -121,7 +169,8 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 	const struct mems_node_index *index = &heap->node_index;
 	const struct mems_node *node;
 	uintptr_t lowest = heap->virt_base;
-	size_t nodes = 0, pages = 0, records = 0;
+	struct check_counts counts = { 0 };
+	size_t nodes = 0, pages = 0;
 	int err;
 
 	heap_for_each_node(node, heap) {
@@ -137,7 +186,7 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 					    "node " RANGE
 					    " is not in the node index",
 					    node->vstart, node->vend);
-		err = node_check(heap, node, &records, report);
+		err = node_check(heap, node, &counts, report);
 		if (err)
 			return err;
 		lowest = node->vend + 1;
@@ -161,11 +210,7 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 				    "has %zu of %zu",
 				    heap->nr_nodes, heap->user_pages, nodes,
 				    pages);
-	if (records != heap->meta.live_records)
-		return check_failed(report,
-				    "%zu records live, %zu in the chains",
-				    heap->meta.live_records, records);
-	return 0;
+	return counts_check(heap, &counts, report);
 }
 
 int mems_heap_check(const struct mems_heap *heap, FILE *report)

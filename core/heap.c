@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include <asm/page.h>
-#include <mems/chain.h>
+#include "chain.h"
 
 static bool is_power_of_2(size_t n)
 {
@@ -30,21 +30,30 @@ static void heap_assert_valid(const struct mems_heap *heap)
 #endif
 }
 
+void mems_default_config(struct mems_heap_config *config)
+{
+	config->policy = mems_default_policy();
+	config->page_size = PAGE_SIZE;
+	config->virt_base = CONFIG_MEMS_VIRT_BASE;
+	config->align = CONFIG_MEMS_ALIGN;
+}
+
 /* Fill in the defaults of @config, then reject what cannot work. */
 static int config_resolve(const struct mems_heap_config *config,
 			  struct mems_heap_config *out)
 {
-	static const struct mems_heap_config defaults;
+	struct mems_heap_config defaults;
 
+	mems_default_config(&defaults);
 	*out = config ? *config : defaults;
 	if (!out->page_size)
-		out->page_size = PAGE_SIZE;
+		out->page_size = defaults.page_size;
 	if (!out->virt_base)
-		out->virt_base = CONFIG_MEMS_VIRT_BASE;
+		out->virt_base = defaults.virt_base;
 	if (!out->align)
-		out->align = CONFIG_MEMS_ALIGN;
+		out->align = defaults.align;
 	if (!out->policy || !*out->policy)
-		out->policy = mems_default_policy();
+		out->policy = defaults.policy;
 	if (!is_power_of_2(out->align))
 		return -EINVAL;
 	return mems_policy_lookup(out->policy) ? 0 : -ENOENT;
@@ -119,6 +128,7 @@ int mems_heap_create(const struct mems_heap_config *config,
 		return err;
 	}
 	new->os.mmap_calls = os.mmap_calls;
+	new->object_bytes = heap_object_bytes(cfg.page_size);
 	*heap = new;
 	return 0;
 }

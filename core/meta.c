@@ -16,8 +16,8 @@
 #include <stdalign.h>
 #include <string.h>
 
-#include <mems/chain.h>
-#include <mems/meta.h>
+#include "chain.h"
+#include "meta.h"
 
 #define SLAB_MIN_BYTES (64 * 1024)
 
@@ -83,6 +83,7 @@ int meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,
 	slab->next = meta->slabs;
 	slab->bytes = meta->slab_bytes;
 	meta->slabs = slab;
+	meta->nr_slabs++;
 	meta->unused = (char *)slab + SLAB_HEADER_BYTES;
 	meta->unused_end = (char *)slab + slab->bytes;
 	return 0;

@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <mems/chain.h>
+#include "chain.h"
 
 void *os_map(struct mems_os_stats *os, size_t bytes)
 {

@@ -7,7 +7,7 @@
  */
 #include <inttypes.h>
 
-#include <mems/chain.h>
+#include "chain.h"
 
 struct stats_totals {
 	size_t pages;

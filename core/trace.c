@@ -19,8 +19,9 @@
 #include <limits.h>
 #include <string.h>
 
-#include <mems/chain.h>
-#include <mems/trace.h>
+#include "chain.h"
+#include "trace.h"
+#include <common/trace_out.h>
 
 static struct trace_out trace_out;
 /*

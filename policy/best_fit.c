@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <inttypes.h>
 
-#include <mems/chain.h>
+#include <core/chain.h>
+
+MEMS_POLICY_PRIV_FITS(struct rb_root);
 
 static struct rb_root *best_fit_holes(const struct mems_policy *policy)
 {
@@ -75,6 +77,14 @@ static void best_fit_hole_erase(struct mems_policy *policy,
 	rb_erase(&hole->policy_link, best_fit_holes(policy));
 }
 
+/* The last key in (size, start) order is a largest hole. */
+static size_t best_fit_largest_hole(const struct mems_policy *policy)
+{
+	const struct rb_node *last = rb_last(best_fit_holes(policy));
+
+	return last ? seg_size(hole_entry(last)) : 0;
+}
+
 static int check_failed(FILE *report, const char *why, uintptr_t vstart)
 {
 	if (report)
@@ -114,9 +124,13 @@ static int best_fit_check(const struct mems_policy *policy, FILE *report)
 
 const struct mems_policy_ops mems_best_fit_ops = {
 	.name = "best-fit",
+	.summary = "the smallest hole that fits; among equal sizes, the "
+		   "lowest-addressed",
+	.reference = "best-fit-linear",
 	.init = best_fit_init,
 	.find = best_fit_find,
 	.hole_insert = best_fit_hole_insert,
 	.hole_erase = best_fit_hole_erase,
+	.largest_hole = best_fit_largest_hole,
 	.check = best_fit_check,
 };

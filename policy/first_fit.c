@@ -7,6 +7,8 @@
  */
 #include "hole_tree.h"
 
+MEMS_POLICY_PRIV_FITS(struct rb_root);
+
 static struct rb_root *first_fit_holes(struct mems_policy *policy)
 {
 	return (struct rb_root *)&policy->priv;
@@ -41,6 +43,11 @@ static void first_fit_hole_resize(struct mems_policy *policy,
 	hole_tree_resized(hole);
 }
 
+static size_t first_fit_largest_hole(const struct mems_policy *policy)
+{
+	return hole_tree_largest(first_fit_holes((struct mems_policy *)policy));
+}
+
 static int first_fit_check(const struct mems_policy *policy, FILE *report)
 {
 	return hole_tree_check(first_fit_holes((struct mems_policy *)policy),
@@ -49,10 +56,13 @@ static int first_fit_check(const struct mems_policy *policy, FILE *report)
 
 const struct mems_policy_ops mems_first_fit_ops = {
 	.name = "first-fit",
+	.summary = "the lowest-addressed hole that fits",
+	.reference = "first-fit-linear",
 	.init = first_fit_init,
 	.find = first_fit_find,
 	.hole_insert = first_fit_hole_insert,
 	.hole_erase = first_fit_hole_erase,
 	.hole_resize = first_fit_hole_resize,
+	.largest_hole = first_fit_largest_hole,
 	.check = first_fit_check,
 };

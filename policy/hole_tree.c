@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * policy/hole_tree.c - the address-ordered hole index of first-fit and
- * next-fit, augmented with the largest hole of every subtree.
+ * policy/hole_tree.c - the address-ordered hole index of first-fit,
+ * next-fit and worst-fit, augmented with the largest hole of every subtree.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -81,6 +81,12 @@ struct mems_seg *hole_tree_lowest_fit(const struct rb_root *root, size_t bytes,
 				      uintptr_t from)
 {
 	return subtree_lowest_fit(root->rb_node, bytes, from);
+}
+
+/* The root's subtree is the whole tree: its maximum is the largest hole. */
+size_t hole_tree_largest(const struct rb_root *root)
+{
+	return root->rb_node ? hole_entry(root->rb_node)->policy_key : 0;
 }
 
 static int check_failed(FILE *report, const char *why, uintptr_t vstart)

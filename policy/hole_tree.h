@@ -3,7 +3,7 @@
  * policy/hole_tree.h - holes by address, each knowing its subtree's
  * largest hole.
  *
- * The index behind first-fit and next-fit.  Holes never overlap, so
+ * The index behind first-fit, next-fit and worst-fit.  Holes never overlap, so
  * ordering them by start also orders them by end, and "the lowest hole
  * of at least n bytes that ends at or after a" is one descent that skips
  * every subtree whose largest hole is too small.  The subtree maximum
@@ -12,7 +12,7 @@
 #ifndef MEMS_POLICY_HOLE_TREE_H
 #define MEMS_POLICY_HOLE_TREE_H
 
-#include <mems/chain.h>
+#include <core/chain.h>
 
 /*
  * These functions are global so that the core, the policies and the
@@ -23,6 +23,7 @@
 #define hole_tree_erase       mems_hole_tree_erase
 #define hole_tree_resized     mems_hole_tree_resized
 #define hole_tree_lowest_fit  mems_hole_tree_lowest_fit
+#define hole_tree_largest     mems_hole_tree_largest
 #define hole_tree_check       mems_hole_tree_check
 
 void hole_tree_insert(struct rb_root *root, struct mems_seg *hole);
@@ -30,6 +31,7 @@ void hole_tree_erase(struct rb_root *root, struct mems_seg *hole);
 void hole_tree_resized(struct mems_seg *hole);
 struct mems_seg *hole_tree_lowest_fit(const struct rb_root *root, size_t bytes,
 				      uintptr_t from);
+size_t hole_tree_largest(const struct rb_root *root);
 int hole_tree_check(const struct rb_root *root, const struct mems_heap *heap,
 		    FILE *report);
 

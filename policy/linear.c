@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * policy/linear.c - reference versions of the three policies.
+ * policy/linear.c - reference versions of the policies.
  *
  * Each walks the chains from the lowest address, the plainest reading of
  * the rules.  They cost time in proportion to the number of segments,
@@ -9,7 +9,7 @@
  * main chain in ascending virtual order and segments in their sub-chain
  * likewise, so the first match of a walk is the lowest-addressed one.
  */
-#include <mems/chain.h>
+#include <core/chain.h>
 
 /* The lowest hole of at least @bytes bytes whose end is at or after @from. */
 static struct mems_seg *linear_lowest_fit(const struct mems_heap *heap,
@@ -55,6 +55,21 @@ static struct mems_seg *best_fit_linear_find(struct mems_policy *policy,
 	return best;
 }
 
+/* Ties go to the lowest address: only a strictly larger hole wins. */
+static struct mems_seg *worst_fit_linear_find(struct mems_policy *policy,
+					      size_t bytes)
+{
+	struct mems_seg *worst = NULL, *seg;
+	struct mems_node *node;
+
+	heap_for_each_node(node, policy->heap)
+		node_for_each_seg(seg, node)
+			if (seg_is_hole(seg) && seg_size(seg) >= bytes &&
+			    (!worst || seg_size(seg) > seg_size(worst)))
+				worst = seg;
+	return worst;
+}
+
 static uintptr_t *linear_rover(struct mems_policy *policy)
 {
 	return &policy->priv.word[0];
@@ -82,17 +97,30 @@ static void next_fit_linear_allocated(struct mems_policy *policy,
 
 const struct mems_policy_ops mems_first_fit_linear_ops = {
 	.name = "first-fit-linear",
+	.summary = "first-fit by a walk of the chains (reference)",
+	.flags = MEMS_POLICY_REFERENCE,
 	.find = first_fit_linear_find,
 };
 
 const struct mems_policy_ops mems_best_fit_linear_ops = {
 	.name = "best-fit-linear",
+	.summary = "best-fit by a walk of the chains (reference)",
+	.flags = MEMS_POLICY_REFERENCE,
 	.find = best_fit_linear_find,
 };
 
 const struct mems_policy_ops mems_next_fit_linear_ops = {
 	.name = "next-fit-linear",
+	.summary = "next-fit by a walk of the chains (reference)",
+	.flags = MEMS_POLICY_REFERENCE,
 	.init = next_fit_linear_init,
 	.find = next_fit_linear_find,
 	.allocated = next_fit_linear_allocated,
+};
+
+const struct mems_policy_ops mems_worst_fit_linear_ops = {
+	.name = "worst-fit-linear",
+	.summary = "worst-fit by a walk of the chains (reference)",
+	.flags = MEMS_POLICY_REFERENCE,
+	.find = worst_fit_linear_find,
 };

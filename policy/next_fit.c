@@ -16,8 +16,7 @@ struct next_fit_state {
 	uintptr_t rover;
 };
 
-_Static_assert(sizeof(struct next_fit_state) <= sizeof(union mems_policy_priv),
-	       "next-fit state must fit in the policy's private area");
+MEMS_POLICY_PRIV_FITS(struct next_fit_state);
 
 static struct next_fit_state *next_fit_state(const struct mems_policy *policy)
 {
@@ -67,6 +66,11 @@ static void next_fit_hole_resize(struct mems_policy *policy,
 	hole_tree_resized(hole);
 }
 
+static size_t next_fit_largest_hole(const struct mems_policy *policy)
+{
+	return hole_tree_largest(&next_fit_state(policy)->holes);
+}
+
 static int next_fit_check(const struct mems_policy *policy, FILE *report)
 {
 	return hole_tree_check(&next_fit_state(policy)->holes, policy->heap,
@@ -75,11 +79,15 @@ static int next_fit_check(const struct mems_policy *policy, FILE *report)
 
 const struct mems_policy_ops mems_next_fit_ops = {
 	.name = "next-fit",
+	.summary = "the lowest hole that fits at or after the end of the "
+		   "last block, else the lowest anywhere",
+	.reference = "next-fit-linear",
 	.init = next_fit_init,
 	.find = next_fit_find,
 	.allocated = next_fit_allocated,
 	.hole_insert = next_fit_hole_insert,
 	.hole_erase = next_fit_hole_erase,
 	.hole_resize = next_fit_hole_resize,
+	.largest_hole = next_fit_largest_hole,
 	.check = next_fit_check,
 };

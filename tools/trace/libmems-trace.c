@@ -28,7 +28,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <mems/trace.h>
+#include <common/trace_out.h>
 
 #define PRELOAD_NAME "libmems-trace.so"
 /*

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mems/chain.h - the free list: main chain, sub-chains, and the heap.
+ * core/chain.h - the free list: main chain, sub-chains, and the heap.
  *
  * Internal to MeMS (not installed).  A heap's main chain links one
  * struct mems_node per mmap region, in mapping order, which is also
@@ -9,14 +9,14 @@
  * [vstart, vend] exactly, in address order, with no two holes adjacent.
  * Bounds are inclusive, as the report prints them.
  */
-#ifndef MEMS_CHAIN_H
-#define MEMS_CHAIN_H
+#ifndef MEMS_CORE_CHAIN_H
+#define MEMS_CORE_CHAIN_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include <mems/heap.h>
+#include <mems/introspect.h>
 
 /*
  * These functions are global so that the core, the policies and the
@@ -36,12 +36,10 @@
 #define os_unmap mems_os_unmap
 #define os_page_size mems_os_page_size
 
-#include <mems/list.h>
-#include <mems/meta.h>
-#include <mems/policy.h>
-#include <mems/rbtree.h>
-
-enum mems_seg_type { MEMS_HOLE, MEMS_PROCESS };
+#include <common/list.h>
+#include "meta.h"
+#include <policy/policy.h>
+#include <common/rbtree.h>
 
 struct mems_node;
 
@@ -104,6 +102,11 @@ struct mems_heap {
 	uintptr_t next_vaddr; /* where the next node starts */
 	size_t nr_nodes;
 	size_t user_pages; /* pages mapped for user memory */
+	/* Kept by core/chain.c for mems_heap_stats(); mems_heap_check() recounts. */
+	size_t nr_segs;
+	size_t nr_holes;
+	size_t hole_bytes;
+	size_t object_bytes; /* the heap's own mapping; 0 for the global heap */
 	struct mems_os_stats os;
 };
 
@@ -152,4 +155,4 @@ void *os_map(struct mems_os_stats *os, size_t bytes);
 void os_unmap(struct mems_os_stats *os, void *addr, size_t bytes);
 size_t os_page_size(void);
 
-#endif /* MEMS_CHAIN_H */
+#endif /* MEMS_CORE_CHAIN_H */

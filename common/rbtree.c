@@ -9,7 +9,7 @@
  * augment callbacks, so one implementation serves plain and augmented
  * trees; a plain tree passes callbacks that do nothing.
  */
-#include <mems/rbtree.h>
+#include "rbtree.h"
 
 #define RB_RED 0
 #define RB_BLACK 1

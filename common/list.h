@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Intrusive circular doubly linked lists with a sentinel head.
+ * common/list.h - intrusive circular doubly linked lists with a sentinel head.
  *
  * The link is embedded in the object and container_of() recovers the
  * object, so no list operation ever allocates.  An empty list is a head
  * that points to itself, which removes every NULL special case.
  */
-#ifndef MEMS_LIST_H
-#define MEMS_LIST_H
+#ifndef MEMS_COMMON_LIST_H
+#define MEMS_COMMON_LIST_H
 
 #include <stddef.h>
 #include <stdbool.h>
@@ -105,4 +105,4 @@ static inline bool list_is_last(const struct list_head *entry,
 	    n = list_next_entry(pos, member);                        \
 	     &pos->member != (head); pos = n, n = list_next_entry(n, member))
 
-#endif /* MEMS_LIST_H */
+#endif /* MEMS_COMMON_LIST_H */

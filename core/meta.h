@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mems/meta.h - the record pool that holds MeMS' own bookkeeping.
+ * core/meta.h - the record pool that holds MeMS' own bookkeeping.
  *
  * Internal to MeMS (not installed).  Node and segment records come from
  * slabs the pool maps for itself, never from the user's pages and never
@@ -8,8 +8,8 @@
  * returned for it.  Every record has the same size, which makes a freed
  * record reusable for either kind.
  */
-#ifndef MEMS_META_H
-#define MEMS_META_H
+#ifndef MEMS_CORE_META_H
+#define MEMS_CORE_META_H
 
 #include <stddef.h>
 
@@ -33,6 +33,7 @@ struct mems_meta {
 	char *unused; /* never handed out, in the newest slab */
 	char *unused_end;
 	size_t slab_bytes;
+	size_t nr_slabs;
 	size_t free_count;
 	size_t live_records;
 };
@@ -44,4 +45,4 @@ void *meta_alloc(struct mems_meta *meta);
 void meta_free(struct mems_meta *meta, void *record);
 void meta_release(struct mems_meta *meta, struct mems_os_stats *os);
 
-#endif /* MEMS_META_H */
+#endif /* MEMS_CORE_META_H */

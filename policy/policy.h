@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mems/policy.h - the placement policy operations table.
+ * policy/policy.h - the placement policy operations table.
  *
  * Internal to MeMS (not installed).  A policy only searches: find()
  * returns the hole to carve from, or NULL, and never edits the chains;
@@ -8,12 +8,14 @@
  * appears, changes bounds or disappears, so that a policy may keep an
  * index beside the chains.
  */
-#ifndef MEMS_POLICY_H
-#define MEMS_POLICY_H
+#ifndef MEMS_POLICY_POLICY_H
+#define MEMS_POLICY_POLICY_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include <mems/introspect.h>
 
 struct mems_heap;
 struct mems_seg;
@@ -22,6 +24,11 @@ struct mems_policy;
 /**
  * struct mems_policy_ops - what a placement policy provides.
  * @name:        its name for MEMS_POLICY and the tools (required).
+ * @summary:     the rule it follows, in one line, for the tools (required).
+ * @reference:   the name of the linear reference that answers the same,
+ *               which the tests compare it with (optional).
+ * @flags:       MEMS_POLICY_REFERENCE for a linear reference; the registry
+ *               adds MEMS_POLICY_DEFAULT itself.
  * @init:        reset private state to its initial value (optional).
  * @find:        the hole a request of @bytes goes into, or NULL when
  *               none fits; must not change anything (required).
@@ -32,12 +39,17 @@ struct mems_policy;
  * @hole_resize: a hole's bounds just changed (optional: without it the
  *               core calls hole_erase before the change and hole_insert
  *               after it).
+ * @largest_hole: the size of the largest hole, 0 when there is none
+ *               (optional: without it the core walks the chains).
  * @check:       verify the policy's own index against the chains; return 0
  *               or -EUCLEAN, describing the first fault on @report when it
  *               is not NULL (optional).
  */
 struct mems_policy_ops {
 	const char *name;
+	const char *summary;
+	const char *reference;
+	unsigned int flags;
 	void (*init)(struct mems_policy *policy);
 	struct mems_seg *(*find)(struct mems_policy *policy, size_t bytes);
 	void (*allocated)(struct mems_policy *policy,
@@ -45,14 +57,23 @@ struct mems_policy_ops {
 	void (*hole_insert)(struct mems_policy *policy, struct mems_seg *hole);
 	void (*hole_erase)(struct mems_policy *policy, struct mems_seg *hole);
 	void (*hole_resize)(struct mems_policy *policy, struct mems_seg *hole);
+	size_t (*largest_hole)(const struct mems_policy *policy);
 	int (*check)(const struct mems_policy *policy, FILE *report);
 };
 
-/* Room for a policy's state inside the heap: policies never allocate. */
+/*
+ * Room for a policy's state inside the heap: policies never allocate.
+ * A policy whose state is a struct proves that it fits with
+ * MEMS_POLICY_PRIV_FITS(), at build time.
+ */
 union mems_policy_priv {
 	void *ptr[4];
 	uintptr_t word[4];
 };
+
+#define MEMS_POLICY_PRIV_FITS(type)                                     \
+	_Static_assert(sizeof(type) <= sizeof(union mems_policy_priv), \
+		       #type " must fit in the policy's private area")
 
 struct mems_policy {
 	const struct mems_policy_ops *ops;
@@ -64,12 +85,8 @@ struct mems_policy {
 const struct mems_policy_ops *mems_policy_lookup(const char *name);
 const struct mems_policy_ops *mems_policy_at(unsigned int index);
 int mems_policy_validate(const struct mems_policy_ops *ops);
+size_t mems_policy_table_check(const struct mems_policy_ops *const *table,
+			       size_t nr, const struct mems_policy_ops **valid,
+			       FILE *report);
 
-extern const struct mems_policy_ops mems_first_fit_ops;
-extern const struct mems_policy_ops mems_best_fit_ops;
-extern const struct mems_policy_ops mems_next_fit_ops;
-extern const struct mems_policy_ops mems_first_fit_linear_ops;
-extern const struct mems_policy_ops mems_best_fit_linear_ops;
-extern const struct mems_policy_ops mems_next_fit_linear_ops;
-
-#endif /* MEMS_POLICY_H */
+#endif /* MEMS_POLICY_POLICY_H */

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mems/trace.h - recording allocation calls as a trace.
+ * common/trace_out.h - writing allocation calls as trace lines.
  *
- * Internal to MeMS (not installed).  The format is the one of
- * Documentation/trace-format.rst.  Two recorders share the line writer
- * below: the library itself, for the course API when MEMS_TRACE is set
- * (core/trace.c), and the preload library of mems-trace, for the C
- * library's allocator (tools/trace/libmems-trace.c).  Neither may
- * allocate memory to record, so lines are formatted by hand into one
- * static buffer that write(2) empties when it is full.
+ * Shared by the library and the tools (not installed).  The format is
+ * the one of Documentation/trace-format.rst.  Two recorders share the
+ * line writer below: the library itself, for the course API when
+ * MEMS_TRACE is set (core/trace.c), and the preload library of
+ * mems-trace, for the C library's allocator (tools/trace/libmems-trace.c).
+ * Neither may allocate memory to record, so lines are formatted by hand
+ * into one static buffer that write(2) empties when it is full.
  *
  * The file only ever holds whole lines: a line goes into the buffer
  * whole, the buffer is written whole, and when a write fails part way
@@ -17,8 +17,8 @@
  * shares the file, so it never writes: it would repeat or interleave
  * lines.  None of these functions preserves errno; their callers do.
  */
-#ifndef MEMS_TRACE_H
-#define MEMS_TRACE_H
+#ifndef MEMS_COMMON_TRACE_OUT_H
+#define MEMS_COMMON_TRACE_OUT_H
 
 #include <errno.h>
 #include <signal.h>
@@ -285,73 +285,4 @@ static inline char *trace_put_hex(char *p, uintmax_t n)
 	return end;
 }
 
-/*
- * The hooks core/api.c calls, one per course function (core/trace.c).
- * Each @err is 0 or the negative errno value the call failed with.
- */
-struct mems_heap;
-
-/* As in <mems/chain.h>: the symbols carry a mems_ prefix, the code not. */
-#define trace_select  mems_trace_select
-#define trace_init    mems_trace_init
-#define trace_finish  mems_trace_finish
-#define trace_malloc  mems_trace_malloc
-#define trace_free    mems_trace_free
-#define trace_get     mems_trace_get
-#define trace_stats   mems_trace_stats
-
-#ifdef CONFIG_MEMS_TRACE
-/*
- * trace_select() - record into @path from now on; NULL stops recording.
- * The same path as before keeps appending to the open file.
- * Return: 0, or a negative errno value when @path cannot be opened, in
- * which case nothing is recorded.
- */
-int trace_select(const char *path);
-void trace_init(const struct mems_heap *heap);
-void trace_finish(void);
-void trace_malloc(size_t size, const void *v, int err);
-void trace_free(const void *v, int err);
-void trace_get(const void *v, int err);
-void trace_stats(void);
-#else
-static inline int trace_select(const char *path)
-{
-	(void)path;
-	return 0;
-}
-
-static inline void trace_init(const struct mems_heap *heap)
-{
-	(void)heap;
-}
-
-static inline void trace_finish(void)
-{
-}
-
-static inline void trace_malloc(size_t size, const void *v, int err)
-{
-	(void)size;
-	(void)v;
-	(void)err;
-}
-
-static inline void trace_free(const void *v, int err)
-{
-	(void)v;
-	(void)err;
-}
-
-static inline void trace_get(const void *v, int err)
-{
-	(void)v;
-	(void)err;
-}
-
-static inline void trace_stats(void)
-{
-}
-#endif /* CONFIG_MEMS_TRACE */
-
-#endif /* MEMS_TRACE_H */
+#endif /* MEMS_COMMON_TRACE_OUT_H */

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mems/rbtree.h - intrusive red-black trees with augmentation.
+ * common/rbtree.h - intrusive red-black trees with augmentation.
  *
- * Internal to MeMS (not installed).  The node is embedded in the object
- * (container_of gets it back) so the trees never allocate, and the
- * caller does the descent itself, so one implementation serves any key.
+ * Generic code, shared by the library and the tools (not installed).
+ * The node is embedded in the object (container_of gets it back) so the
+ * trees never allocate, and the caller does the descent itself, so one implementation serves any key.
  * Augmented trees keep a value per node that summarises its subtree
  * (such as the largest hole below it); the callbacks keep it right
  * through rotations, and the caller propagates changes of a node's own
@@ -13,14 +13,14 @@
  * Colour lives in the low bit of the parent pointer, as in the Linux
  * kernel's rbtree, whose algorithm this follows.
  */
-#ifndef MEMS_RBTREE_H
-#define MEMS_RBTREE_H
+#ifndef MEMS_COMMON_RBTREE_H
+#define MEMS_COMMON_RBTREE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include <mems/list.h>
+#include "list.h"
 
 /*
  * These functions are global so that the core, the policies and the
@@ -173,4 +173,4 @@ struct rb_node *rb_prev(const struct rb_node *node);
 		.rotate = prefix##_rotate,                                   \
 	}
 
-#endif /* MEMS_RBTREE_H */
+#endif /* MEMS_COMMON_RBTREE_H */

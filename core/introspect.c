@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+/*
+ * core/introspect.c - the public view of a heap: walk, find, statistics.
+ *
+ * Callers get copies of what the records say (struct mems_node_info,
+ * struct mems_seg_info), never the records, so that the records can
+ * change without changing the API.  The walk follows the chains, the
+ * structure of record, in the order of the report.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "chain.h"
+
+static void node_info_fill(const struct mems_node *node, size_t index,
+			   struct mems_node_info *info)
+{
+	info->index = index;
+	info->vstart = node->vstart;
+	info->vend = node->vend;
+	info->phys = node->phys;
+	info->pages = node->pages;
+	info->nr_segs = node->nr_segs;
+}
+
+static void seg_info_fill(const struct mems_seg *seg, size_t index,
+			  struct mems_seg_info *info)
+{
+	info->index = index;
+	info->vstart = seg->vstart;
+	info->vend = seg->vend;
+	info->type = seg->type;
+}
+
+static int node_walk(const struct mems_node *node, size_t index,
+		     const struct mems_walk_ops *ops, void *arg)
+{
+	struct mems_node_info node_info;
+	struct mems_seg_info seg_info;
+	const struct mems_seg *seg;
+	size_t seg_index = 0;
+	int ret;
+
+	node_info_fill(node, index, &node_info);
+	if (ops->node) {
+		ret = ops->node(&node_info, arg);
+		if (ret)
+			return ret;
+	}
+	if (!ops->seg)
+		return 0;
+	node_for_each_seg(seg, node) {
+		seg_info_fill(seg, seg_index++, &seg_info);
+		ret = ops->seg(&node_info, &seg_info, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int mems_heap_walk(const struct mems_heap *heap,
+		   const struct mems_walk_ops *ops, void *arg)
+{
+	const struct mems_node *node;
+	size_t index = 0;
+	int ret;
+
+	if (!heap)
+		return 0;
+	heap_for_each_node(node, heap) {
+		ret = node_walk(node, index++, ops, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The node's place in the main chain: its slot in the node index. */
+static size_t node_position(const struct mems_heap *heap,
+			    const struct mems_node *node)
+{
+	const struct mems_node_index *index = &heap->node_index;
+	size_t low = 0, high = index->nr;
+
+	while (high - low > 1) {
+		size_t mid = low + (high - low) / 2;
+
+		if (index->slots[mid].vstart <= node->vstart)
+			low = mid;
+		else
+			high = mid;
+	}
+	return low;
+}
+
+/* The segment's place in its sub-chain: counted, as the report counts. */
+static size_t seg_position(const struct mems_seg *seg)
+{
+	const struct mems_seg *each;
+	size_t index = 0;
+
+	node_for_each_seg(each, seg->node) {
+		if (each == seg)
+			break;
+		index++;
+	}
+	return index;
+}
+
+int mems_heap_find(const struct mems_heap *heap, const void *v,
+		   struct mems_node_info *node, struct mems_seg_info *seg)
+{
+	const struct mems_seg *found;
+
+	found = heap ? chain_find_seg(heap, (uintptr_t)v) : NULL;
+	if (!found)
+		return -ENOENT;
+	if (node)
+		node_info_fill(found->node, node_position(heap, found->node),
+			       node);
+	if (seg)
+		seg_info_fill(found, seg_position(found), seg);
+	return 0;
+}
+
+/* Without an index that knows, the largest hole is found by a walk. */
+static size_t largest_hole_walk(const struct mems_heap *heap)
+{
+	const struct mems_node *node;
+	const struct mems_seg *seg;
+	size_t largest = 0;
+
+	heap_for_each_node(node, heap)
+		node_for_each_seg(seg, node)
+			if (seg_is_hole(seg) && seg_size(seg) > largest)
+				largest = seg_size(seg);
+	return largest;
+}
+
+static size_t meta_bytes(const struct mems_heap *heap)
+{
+	return heap->object_bytes + heap->node_index.bytes +
+	       heap->meta.nr_slabs * heap->meta.slab_bytes;
+}
+
+void mems_heap_stats(const struct mems_heap *heap,
+		     struct mems_heap_stats *stats)
+{
+	const struct mems_policy *policy;
+
+	memset(stats, 0, sizeof(*stats));
+	if (!heap)
+		return;
+	policy = &heap->policy;
+	stats->pages_used = heap->user_pages;
+	stats->space_unused = heap->hole_bytes;
+	stats->nodes = heap->nr_nodes;
+	stats->segments = heap->nr_segs;
+	stats->holes = heap->nr_holes;
+	stats->largest_hole = policy->ops->largest_hole ?
+				      policy->ops->largest_hole(policy) :
+				      largest_hole_walk(heap);
+	stats->live_bytes = heap->user_pages * heap->page_size -
+			    heap->hole_bytes;
+	stats->meta_bytes = meta_bytes(heap);
+	stats->mmap_calls = heap->os.mmap_calls;
+	stats->munmap_calls = heap->os.munmap_calls;
+}
