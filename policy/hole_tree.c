@@ -8,6 +8,14 @@
 
 #include "hole_tree.h"
 
+/* Every policy on this tree keeps its root first in its private state. */
+MEMS_POLICY_PRIV_FITS(struct rb_root);
+
+static struct rb_root *policy_holes(const struct mems_policy *policy)
+{
+	return (struct rb_root *)&policy->priv;
+}
+
 static struct mems_seg *hole_entry(const struct rb_node *rb)
 {
 	return rb_entry(rb, struct mems_seg, policy_link);
@@ -21,8 +29,14 @@ static size_t hole_own_size(const struct mems_seg *hole)
 RB_DECLARE_CALLBACKS_MAX(hole_max_callbacks, struct mems_seg, policy_link,
 			 size_t, policy_key, hole_own_size);
 
-void hole_tree_insert(struct rb_root *root, struct mems_seg *hole)
+void hole_tree_init(struct mems_policy *policy)
 {
+	*policy_holes(policy) = RB_ROOT;
+}
+
+void hole_tree_insert(struct mems_policy *policy, struct mems_seg *hole)
+{
+	struct rb_root *root = policy_holes(policy);
 	struct rb_node **link = &root->rb_node, *parent = NULL;
 
 	while (*link) {
@@ -37,14 +51,16 @@ void hole_tree_insert(struct rb_root *root, struct mems_seg *hole)
 	rb_insert_augmented(&hole->policy_link, root, &hole_max_callbacks);
 }
 
-void hole_tree_erase(struct rb_root *root, struct mems_seg *hole)
+void hole_tree_erase(struct mems_policy *policy, struct mems_seg *hole)
 {
-	rb_erase_augmented(&hole->policy_link, root, &hole_max_callbacks);
+	rb_erase_augmented(&hole->policy_link, policy_holes(policy),
+			   &hole_max_callbacks);
 }
 
 /* New bounds keep the hole's place in address order: only sizes move. */
-void hole_tree_resized(struct mems_seg *hole)
+void hole_tree_resize(struct mems_policy *policy, struct mems_seg *hole)
 {
+	(void)policy;
 	hole_max_callbacks.propagate(&hole->policy_link, NULL);
 }
 
@@ -77,16 +93,18 @@ static struct mems_seg *subtree_lowest_fit(const struct rb_node *rb,
 	return NULL;
 }
 
-struct mems_seg *hole_tree_lowest_fit(const struct rb_root *root, size_t bytes,
-				      uintptr_t from)
+struct mems_seg *hole_tree_lowest_fit(const struct mems_policy *policy,
+				      size_t bytes, uintptr_t from)
 {
-	return subtree_lowest_fit(root->rb_node, bytes, from);
+	return subtree_lowest_fit(policy_holes(policy)->rb_node, bytes, from);
 }
 
 /* The root's subtree is the whole tree: its maximum is the largest hole. */
-size_t hole_tree_largest(const struct rb_root *root)
+size_t hole_tree_largest(const struct mems_policy *policy)
 {
-	return root->rb_node ? hole_entry(root->rb_node)->policy_key : 0;
+	const struct rb_node *root = policy_holes(policy)->rb_node;
+
+	return root ? hole_entry(root)->policy_key : 0;
 }
 
 static int check_failed(FILE *report, const char *why, uintptr_t vstart)
@@ -103,9 +121,10 @@ static size_t subtree_max(const struct rb_node *rb)
 }
 
 /* The index must list exactly the chains' holes, in order, maxima right. */
-int hole_tree_check(const struct rb_root *root, const struct mems_heap *heap,
-		    FILE *report)
+int hole_tree_check(const struct mems_policy *policy, FILE *report)
 {
+	const struct rb_root *root = policy_holes(policy);
+	const struct mems_heap *heap = policy->heap;
 	const struct rb_node *cursor = rb_first(root);
 	const struct mems_node *node;
 	const struct mems_seg *seg;

@@ -11,12 +11,15 @@
  */
 #include "hole_tree.h"
 
+/* The root first: the hole tree's hooks find it there. */
 struct next_fit_state {
 	struct rb_root holes;
 	uintptr_t rover;
 };
 
 MEMS_POLICY_PRIV_FITS(struct next_fit_state);
+_Static_assert(offsetof(struct next_fit_state, holes) == 0,
+	       "the hole tree's root must come first");
 
 static struct next_fit_state *next_fit_state(const struct mems_policy *policy)
 {
@@ -25,19 +28,18 @@ static struct next_fit_state *next_fit_state(const struct mems_policy *policy)
 
 static void next_fit_init(struct mems_policy *policy)
 {
-	next_fit_state(policy)->holes = RB_ROOT;
+	hole_tree_init(policy);
 	next_fit_state(policy)->rover = policy->heap->virt_base;
 }
 
 static struct mems_seg *next_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	struct next_fit_state *state = next_fit_state(policy);
 	struct mems_seg *hole;
 
-	hole = hole_tree_lowest_fit(&state->holes, bytes, state->rover);
+	hole = hole_tree_lowest_fit(policy, bytes, next_fit_state(policy)->rover);
 	if (hole)
 		return hole;
-	return hole_tree_lowest_fit(&state->holes, bytes, 0);
+	return hole_tree_lowest_fit(policy, bytes, 0);
 }
 
 static void next_fit_allocated(struct mems_policy *policy,
@@ -45,36 +47,6 @@ static void next_fit_allocated(struct mems_policy *policy,
 {
 	/* Past the top of the space the rover wraps to 0: search from 0. */
 	next_fit_state(policy)->rover = proc->vend + 1;
-}
-
-static void next_fit_hole_insert(struct mems_policy *policy,
-				 struct mems_seg *hole)
-{
-	hole_tree_insert(&next_fit_state(policy)->holes, hole);
-}
-
-static void next_fit_hole_erase(struct mems_policy *policy,
-				struct mems_seg *hole)
-{
-	hole_tree_erase(&next_fit_state(policy)->holes, hole);
-}
-
-static void next_fit_hole_resize(struct mems_policy *policy,
-				 struct mems_seg *hole)
-{
-	(void)policy;
-	hole_tree_resized(hole);
-}
-
-static size_t next_fit_largest_hole(const struct mems_policy *policy)
-{
-	return hole_tree_largest(&next_fit_state(policy)->holes);
-}
-
-static int next_fit_check(const struct mems_policy *policy, FILE *report)
-{
-	return hole_tree_check(&next_fit_state(policy)->holes, policy->heap,
-			       report);
 }
 
 const struct mems_policy_ops mems_next_fit_ops = {
@@ -85,9 +57,9 @@ const struct mems_policy_ops mems_next_fit_ops = {
 	.init = next_fit_init,
 	.find = next_fit_find,
 	.allocated = next_fit_allocated,
-	.hole_insert = next_fit_hole_insert,
-	.hole_erase = next_fit_hole_erase,
-	.hole_resize = next_fit_hole_resize,
-	.largest_hole = next_fit_largest_hole,
-	.check = next_fit_check,
+	.hole_insert = hole_tree_insert,
+	.hole_erase = hole_tree_erase,
+	.hole_resize = hole_tree_resize,
+	.largest_hole = hole_tree_largest,
+	.check = hole_tree_check,
 };
