@@ -18,6 +18,7 @@
  *	FIXTURE(f) { members; };
  *	FIXTURE_VARIANT(f) { members; };		(optional)
  *	FIXTURE_VARIANT_ADD(f, v) { .member = value, };	(optional)
+ *	FIXTURE_VARIANT_GENERATE(f, fn) { ... }		(optional)
  *	FIXTURE_SETUP(f) { ... }			(optional)
  *	FIXTURE_TEARDOWN(f) { ... }			(optional)
  *	TEST_F(f, name) { ... }
@@ -32,6 +33,22 @@
  * source order.  Teardown runs whenever setup returned, even after a
  * failed ASSERT in the body; the body is skipped if setup failed or
  * skipped.  Only one .c file per program may include this header.
+ *
+ * Variants known only at run time, such as one per item of a table the
+ * program asks for, come from a generator: the body of
+ * FIXTURE_VARIANT_GENERATE(f, fn) runs before main() and calls
+ *	FIXTURE_VARIANT(f) *v = FIXTURE_VARIANT_NEW(f, name);
+ * once per variant, then fills in *v (zeroed; NULL when out of memory,
+ * which the program then reports).  The harness copies @name, turning
+ * every character but letters, digits and '_' into '_', so that
+ * "worst-fit-linear" becomes the variant "worst_fit_linear"; data that
+ * *v points to must stay valid until the program exits.  Generated
+ * variants come in the order they were made, at the place of the
+ * FIXTURE_VARIANT_NEW line among the FIXTURE_VARIANT_ADDs.  An empty
+ * name, two variants of a fixture with the same name, or no memory for
+ * a variant stop the program before its first test ("Bail out!"); a
+ * generator that makes no variant at all fails each test of the fixture
+ * once, as "f.name", rather than letting it vanish.
  *
  * Checks, (expected, seen) as in kselftest:
  *	ASSERT_EQ ASSERT_NE ASSERT_LT ASSERT_LE ASSERT_GT ASSERT_GE
@@ -138,6 +155,7 @@ struct __th_fixture {
 	struct __th_test *tests;
 	int line;
 	bool registered;
+	bool generated;		/* has a FIXTURE_VARIANT_GENERATE */
 	struct __th_fixture *next;
 };
 
@@ -147,6 +165,11 @@ struct __th_fixture {
 /* Plain TESTs share this nameless fixture; line 0 puts them first. */
 static struct __th_fixture __th_global_fixture __th_unused;
 static struct __th_fixture *__th_fixtures __th_unused;
+/*
+ * The first thing that went wrong before main(), when a generator ran:
+ * constructors cannot print TAP yet, so main() reports it.
+ */
+static char __th_early_error[__TH_NAME_MAX] __th_unused;
 /* The child's metadata lives outside any frame that setjmp() returns to. */
 static struct __test_metadata __th_current __th_unused;
 
@@ -183,6 +206,60 @@ static inline void __th_register_variant(struct __th_fixture *f,
 {
 	__th_register_fixture(f);
 	__th_insert_sorted(&f->variants, v);
+}
+
+static inline void __attribute__((format(printf, 1, 2)))
+__th_early_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (__th_early_error[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(__th_early_error, sizeof(__th_early_error), fmt, ap);
+	va_end(ap);
+}
+
+/* Names become part of TAP test names: letters, digits and '_' only. */
+static inline void __th_clean_name(char *name)
+{
+	for (; *name; name++)
+		if (!(*name >= 'a' && *name <= 'z') &&
+		    !(*name >= 'A' && *name <= 'Z') &&
+		    !(*name >= '0' && *name <= '9'))
+			*name = '_';
+}
+
+/* A zeroed variant of @size bytes named after @name, or NULL. */
+static inline void *__th_variant_new(struct __th_fixture *f,
+				     const char *name, size_t size, int line)
+{
+	struct __th_variant *v;
+	char *copy;
+	void *data;
+
+	if (!name || !*name) {
+		__th_early_fail("fixture %s: a generated variant has no name",
+				f->name);
+		return NULL;
+	}
+	v = calloc(1, sizeof(*v));
+	copy = strdup(name);
+	data = calloc(1, size ? size : 1);
+	if (!v || !copy || !data) {
+		__th_early_fail("fixture %s: no memory for variant %s",
+				f->name, name);
+		free(v);
+		free(copy);
+		free(data);
+		return NULL;
+	}
+	__th_clean_name(copy);
+	v->name = copy;
+	v->data = data;
+	v->line = line;
+	__th_register_variant(f, v);
+	return data;
 }
 
 #define TEST(tn)	TEST_TIMEOUT(tn, TEST_TIMEOUT_DEFAULT)
@@ -238,6 +315,22 @@ static inline void __th_register_variant(struct __th_fixture *f,
 				      &__th_vobj_##f##__##v);		\
 	}								\
 	static const FIXTURE_VARIANT(f) __th_vval_##f##__##v =
+
+#define FIXTURE_VARIANT_GENERATE(f, fn)					\
+	static void fn(void);						\
+	static void __th_ctor __th_vgen_##f##__##fn(void)		\
+	{								\
+		__th_fixture_##f.generated = true;			\
+		__th_register_fixture(&__th_fixture_##f);		\
+		fn();							\
+	}								\
+	static void fn(void)
+
+#define FIXTURE_VARIANT_NEW(f, name)					\
+	((FIXTURE_VARIANT(f) *)__th_variant_new(&__th_fixture_##f,	\
+						(name),			\
+						sizeof(FIXTURE_VARIANT(f)), \
+						__LINE__))
 
 #define __TH_FIXTURE_HOOK(f, hook)					\
 	static void __th_hook_##hook##_##f(struct __test_metadata *,	\
@@ -829,6 +922,13 @@ static inline void __th_run(struct __th_runner *r, const char *name,
 	r->index++;
 	memset(r->reason, 0, __TH_REASON_MAX);
 	printf("#  RUN  %s\n", name);
+	if (f->generated && !v) {
+		printf("# %s: the generator of fixture %s made no variant\n",
+		       name, f->name);
+		r->fail++;
+		printf("not ok %u %s\n", r->index, name);
+		return;
+	}
 	/* Whatever is buffered now would otherwise be printed twice. */
 	fflush(NULL);
 	pid = fork();
@@ -887,6 +987,37 @@ static inline void __th_for_each(struct __th_runner *r)
 	}
 }
 
+/* Two variants of one fixture with the same name: the first such name. */
+static inline const char *__th_duplicate_variant(const struct __th_fixture *f)
+{
+	const struct __th_variant *v, *w;
+
+	for (v = f->variants; v; v = v->next)
+		for (w = v->next; w; w = w->next)
+			if (!strcmp(v->name, w->name))
+				return v->name;
+	return NULL;
+}
+
+/* Whatever the constructors got wrong, as one line, or NULL. */
+static inline const char *__th_early_check(void)
+{
+	const struct __th_fixture *f;
+	const char *dup;
+
+	if (__th_early_error[0])
+		return __th_early_error;
+	for (f = __th_fixtures; f; f = f->next) {
+		dup = __th_duplicate_variant(f);
+		if (!dup)
+			continue;
+		snprintf(__th_early_error, sizeof(__th_early_error),
+			 "fixture %s: two variants named %s", f->name, dup);
+		return __th_early_error;
+	}
+	return NULL;
+}
+
 static inline int __th_usage(const char *argv0, int status)
 {
 	fprintf(status ? stderr : stdout,
@@ -902,6 +1033,7 @@ static inline int __th_main(int argc, char **argv)
 	const char *argv0 = argc > 0 ? argv[0] : "test";
 	const char *filters[argc > 0 ? argc : 1];
 	struct __th_runner r = { .filters = filters };
+	const char *early;
 	sigset_t chld;
 	int opt;
 
@@ -921,6 +1053,15 @@ static inline int __th_main(int argc, char **argv)
 	}
 	if (optind < argc)
 		return __th_usage(argv0, KSFT_FAIL);
+	early = __th_early_check();
+	if (early && r.list) {
+		fprintf(stderr, "%s: %s\n", argv0, early);
+		return KSFT_FAIL;
+	}
+	if (early) {
+		printf("TAP version 13\nBail out! %s\n", early);
+		return KSFT_FAIL;
+	}
 	/* The first walk lists, or counts for the plan. */
 	__th_for_each(&r);
 	if (r.list)

@@ -248,6 +248,94 @@ TEST(only)
 TEST_HARNESS_MAIN
 EOF
 
+# Generated variants: made before main(), in order, names cleaned.
+cat >gen.c <<'EOF'
+#include "harness.h"
+
+FIXTURE(g)
+{
+	int x;
+};
+
+FIXTURE_VARIANT(g)
+{
+	int x;
+};
+
+FIXTURE_VARIANT_ADD(g, fixed)
+{
+	.x = 1,
+};
+
+FIXTURE_VARIANT_GENERATE(g, make)
+{
+	static const char *const names[] = { "b-c", "a.b", "Z9" };
+	FIXTURE_VARIANT(g) *v;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		v = FIXTURE_VARIANT_NEW(g, names[i]);
+		if (!v)
+			return;
+		v->x = i + 2;
+	}
+}
+
+TEST_F(g, positive)
+{
+	printf("# x=%d\n", variant->x);
+	ASSERT_LT(0, variant->x);
+}
+
+FIXTURE(none)
+{
+	int x;
+};
+
+FIXTURE_VARIANT(none)
+{
+	int x;
+};
+
+FIXTURE_VARIANT_GENERATE(none, make_none)
+{
+}
+
+TEST_F(none, runs)
+{
+	printf("# ran without a variant\n");
+}
+
+TEST_HARNESS_MAIN
+EOF
+
+# Two variants whose names clean to the same TAP name.
+cat >dup.c <<'EOF'
+#include "harness.h"
+
+FIXTURE(d)
+{
+	int x;
+};
+
+FIXTURE_VARIANT(d)
+{
+	int x;
+};
+
+FIXTURE_VARIANT_GENERATE(d, make)
+{
+	FIXTURE_VARIANT_NEW(d, "a-b");
+	FIXTURE_VARIANT_NEW(d, "a_b");
+}
+
+TEST_F(d, runs)
+{
+}
+
+TEST_HARNESS_MAIN
+EOF
+
 # The checks that need more than one command.
 
 plan_and_totals()
@@ -318,6 +406,36 @@ ok 3 pair.one.same
 ok 4 pair.two.same"
 }
 
+gen_runs()
+{
+	guard ./gen >gen.out
+	(($? == 1)) || { echo "# exit status not 1"; return 1; }
+	same <(grep -E '^(1\.\.|(not )?ok |# x=)' gen.out) "1..5
+# x=1
+ok 1 g.fixed.positive
+# x=2
+ok 2 g.b_c.positive
+# x=3
+ok 3 g.a_b.positive
+# x=4
+ok 4 g.Z9.positive
+not ok 5 none.runs"
+}
+
+gen_empty_named()
+{
+	has_line gen.out \
+		"# none.runs: the generator of fixture none made no variant" &&
+	lacks_line gen.out "# ran without a variant"
+}
+
+dup_bails()
+{
+	guard ./dup >dup.out
+	(($? == 1)) && same dup.out "TAP version 13
+Bail out! fixture d: two variants named a_b"
+}
+
 total_fails()
 {
 	"$tap_summary" --total results >total.out
@@ -366,11 +484,13 @@ summary_counts()
 }
 
 echo "TAP version 13"
-echo "1..26"
+echo "1..32"
 
 check "failing program builds warning-free with $CC" build fail
 check "passing program builds warning-free with $CC" build pass
 check "skipping program builds warning-free with $CC" build skip
+check "generating program builds warning-free with $CC" build gen
+check "duplicate-variant program builds warning-free with $CC" build dup
 
 guard ./fail >fail.out 2>fail.err
 fail_status=$?
@@ -408,6 +528,14 @@ fx.assert_fails"
 check "-t runs only matching tests" filter_runs
 check "a passing program names variants and exits 0" pass_runs
 check "a program whose every test skipped exits 4" status_is 4 guard ./skip
+check "generated variants run in order under cleaned names" gen_runs
+check "a generator that makes no variant fails its tests" gen_empty_named
+check "-l lists generated variants" same <(guard ./gen -l) "g.fixed.positive
+g.b_c.positive
+g.a_b.positive
+g.Z9.positive
+none.runs"
+check "two variants of the same name bail out before any test" dup_bails
 
 "$tap_summary" --name fail --results results -- guard ./fail >sum.out 2>&1
 fail_status=$?

@@ -78,6 +78,58 @@ TEST_F(region, ordered)
 	self->stage = STAGE_BODY;
 }
 
+/*
+ * Variants made at run time, between two made at compile time: names
+ * are cleaned into TAP name parts, data starts zeroed, and the order is
+ * that of the source, then of the generator's calls.
+ */
+FIXTURE(made)
+{
+	int unused;
+};
+
+FIXTURE_VARIANT(made)
+{
+	const char *name;
+	int untouched;
+};
+
+FIXTURE_VARIANT_ADD(made, before)
+{
+	.name = "made.before.named",
+};
+
+static const char *const made_names[][2] = {
+	{ "first-item", "made.first_item.named" },
+	{ "second item", "made.second_item.named" },
+	{ "x.y+z", "made.x_y_z.named" },
+};
+
+FIXTURE_VARIANT_GENERATE(made, make_variants)
+{
+	FIXTURE_VARIANT(made) *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(made_names) / sizeof(made_names[0]); i++) {
+		v = FIXTURE_VARIANT_NEW(made, made_names[i][0]);
+		if (!v)
+			return;
+		v->name = made_names[i][1];
+	}
+}
+
+FIXTURE_VARIANT_ADD(made, after)
+{
+	.name = "made.after.named",
+};
+
+TEST_F(made, named)
+{
+	ASSERT_NE(NULL, variant);
+	ASSERT_STREQ(variant->name, _metadata->name);
+	ASSERT_EQ(0, variant->untouched);
+}
+
 FIXTURE(plain)
 {
 	int value;
