@@ -2,19 +2,16 @@
 /*
  * tools/dump/compare.c - mems-dump --compare: one trace on every policy.
  *
- * Each policy replays the trace twice: once keeping the figures, which
- * give the table its counts and shares, and once bare, which is timed,
- * so that the time is MeMS's and not the bookkeeping of the figures.
+ * The policies are those of the library's registry, so that a policy
+ * added there gets its row here; the linear references are left out, as
+ * they place exactly as the policy they check.  Each policy replays the
+ * trace twice: once taking the figures, which give the table its counts
+ * and shares, and once bare, which is timed, so that the time is MeMS's
+ * and not that of the statistics calls or of --check.
  */
 #include <string.h>
 
 #include "dump.h"
-
-static const char *const compared_policies[] = {
-	"first-fit",
-	"best-fit",
-	"next-fit",
-};
 
 /* @part of @whole in percent, or "-" when @whole is 0. */
 static const char *share(char *buf, size_t len, size_t part, size_t whole)
@@ -58,19 +55,16 @@ static int compare_row(FILE *out, const struct trace *trace,
 int compare_trace(FILE *out, const struct trace *trace,
 		  const struct replay_options *base)
 {
-	size_t i;
+	unsigned int index = 0;
+	const char *policy;
 
 	fprintf(out, "# %s: %s, %lu steps\n", trace->path,
 		trace_format_name(trace->format), trace->nr_steps);
 	fprintf(out, "%-10s %6s %7s %11s %12s %6s %13s %9s\n", "policy", "mmap",
 		"munmap", "peak-pages", "utilization", "holes", "largest-hole",
 		"time-ms");
-	for (i = 0; i < sizeof(compared_policies) / sizeof(*compared_policies);
-	     i++) {
-		if (!policy_is_built(compared_policies[i]))
-			continue;
-		if (compare_row(out, trace, base, compared_policies[i]))
+	while ((policy = policy_next_compared(&index)))
+		if (compare_row(out, trace, base, policy))
 			return -1;
-	}
 	return 0;
 }

@@ -17,8 +17,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <mems/rbtree.h>
-
 #include "snapshot.h"
 
 enum trace_format {
@@ -122,30 +120,6 @@ void sink_note(struct sink *sink, const char *fmt, ...)
 int sink_finish(struct sink *sink, const struct snapshot *empty);
 int stats_write_csv(FILE *out, const struct step_stats *rows, size_t nr_rows);
 
-/*
- * figures.c: the figures of step_stats_take(), kept up to date per call
- * instead of by a walk of every segment at every step
- */
-struct figures {
-	struct rb_root sizes; /* of every hole, with their counts */
-	size_t holes;
-	size_t hole_bytes;
-};
-
-void figures_init(struct figures *fig);
-void figures_reset(struct figures *fig);
-void figures_release(struct figures *fig);
-/* after mems_heap_alloc() returned @v; the heap had @nodes_before nodes */
-int figures_alloc(struct figures *fig, const struct mems_heap *heap,
-		  uintptr_t v, size_t nodes_before);
-/* before mems_heap_free(@v): the size of the block it will free, or 0 */
-size_t figures_block_size(const struct mems_heap *heap, uintptr_t v);
-/* after mems_heap_free(@v) freed a block of @size bytes */
-int figures_free(struct figures *fig, const struct mems_heap *heap, uintptr_t v,
-		 size_t size);
-void figures_take(const struct figures *fig, const struct mems_heap *heap,
-		  unsigned long step, struct step_stats *row);
-
 /* replay.c */
 struct replay_options {
 	const char *policy; /* NULL: the trace's, else the default */
@@ -160,7 +134,7 @@ struct replay_options {
 	bool no_dumps; /* only figures (--compare) */
 	struct sink *sink;
 	bool keep_rows; /* fill rows[] for --stats and --plot */
-	bool figures; /* keep figures: for rows, peaks, --check */
+	bool figures; /* take figures: for rows, peaks, --check */
 };
 
 struct replay_result {
@@ -180,6 +154,7 @@ struct replay_result {
 };
 
 bool policy_is_built(const char *name);
+const char *policy_next_compared(unsigned int *index);
 int replay_validate(const struct trace *trace,
 		    const struct replay_options *opts);
 int replay_run(const struct trace *trace, const struct replay_options *opts,

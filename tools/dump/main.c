@@ -6,6 +6,8 @@
  * Every trace is read completely before anything is replayed, so that a
  * bad line stops the run with its one error message and no half-written
  * output.  Usage errors exit with 2, trace and output errors with 1.
+ * The policies and the default layout are the library's, asked at run
+ * time: nothing here names a policy or reads the configuration.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,8 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <asm/page.h>
-#include <mems/heap.h>
+#include <mems/introspect.h>
 
 #include "dump.h"
 
@@ -59,15 +60,6 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The policies --policy all and --compare go through, when built. */
-static const char *const all_policies[] = {
-	"first-fit",
-	"best-fit",
-	"next-fit",
-};
-
-#define NR_ALL_POLICIES (sizeof(all_policies) / sizeof(*all_policies))
-
 struct cli {
 	struct replay_options opts;
 	bool all_policies;
@@ -83,11 +75,36 @@ struct cli {
 	size_t nr_traces;
 };
 
-static void usage(FILE *out)
+/* The help's descriptions start in column 27; its lines hold 80. */
+#define HELP_INDENT 27
+#define HELP_WIDTH 80
+
+/*
+ * The built policies' names after @col columns, each after a space,
+ * wrapped as the help is: the registry is the only list of them.
+ */
+static void usage_policies(FILE *out, size_t col)
 {
-	const char *name;
+	struct mems_policy_info info;
 	unsigned int i;
 
+	for (i = 0; !mems_policy_info(i, &info); i++) {
+		if (col + 1 + strlen(info.name) > HELP_WIDTH) {
+			fprintf(out, "\n%*s", HELP_INDENT - 1, "");
+			col = HELP_INDENT - 1;
+		}
+		col += (size_t)fprintf(out, " %s", info.name);
+	}
+	fputc('\n', out);
+}
+
+static void usage(FILE *out)
+{
+	static const char policy_line[] =
+		"      --policy NAME|all    placement policy, one of:";
+	struct mems_heap_config def;
+
+	mems_default_config(&def);
 	fputs("Usage: mems-dump [OPTIONS] TRACE...\n"
 	      "Replay allocation traces on a fresh MeMS heap and show its "
 	      "free list.\n"
@@ -103,30 +120,26 @@ static void usage(FILE *out)
 	      "the end unless the trace ends in mems_finish() or its last "
 	      "step was printed.\n"
 	      "\n"
-	      "Replay:\n"
-	      "      --policy NAME|all    placement policy, one of:",
+	      "Replay:\n",
 	      out);
-	for (i = 0; (name = mems_policy_name(i)); i++) {
-		if (i && i % 3 == 0)
-			fputs("\n                          ", out);
-		fprintf(out, " %s", name);
-	}
+	fputs(policy_line, out);
+	usage_policies(out, sizeof(policy_line) - 1);
 	fprintf(out,
-		"\n"
-		"                           all: first-fit, best-fit and "
-		"next-fit in turn\n"
+		"                           all: every built policy in turn, "
+		"the linear\n"
+		"                           references excepted\n"
 		"                           (default: a MeMS trace's init "
 		"line, else %s)\n"
 		"      --page-size N        bytes per MeMS page (default: "
 		"the init line, else %zu)\n"
 		"      --virt-base N        first virtual address (default: "
 		"the init line,\n"
-		"                           else %llu)\n"
+		"                           else %ju)\n"
 		"      --align N            allocation granule, a power of "
 		"two (default: the init\n"
-		"                           line, else %d)\n",
-		mems_default_policy(), (size_t)PAGE_SIZE,
-		(unsigned long long)CONFIG_MEMS_VIRT_BASE, CONFIG_MEMS_ALIGN);
+		"                           line, else %zu)\n",
+		def.policy, def.page_size, (uintmax_t)def.virt_base,
+		def.align);
 	fputs("Dumps:\n"
 	      "      --at STEP[,STEP...]  also dump after these steps (step N "
 	      "is the Nth line\n"
@@ -142,9 +155,10 @@ static void usage(FILE *out)
 	      "holes over the steps\n"
 	      "                           as SVG (of the last replay)\n"
 	      "      --compare            instead of dumps, replay each trace "
-	      "on first-fit,\n"
-	      "                           best-fit and next-fit and print a "
-	      "table per trace\n"
+	      "on every built\n"
+	      "                           policy but the linear references "
+	      "and print a table\n"
+	      "                           per trace\n"
 	      "      --check              check the heap and the figures "
 	      "after every step\n"
 	      "  -h, --help               print this help and exit\n"
@@ -438,42 +452,63 @@ static void write_figures(const struct outputs *outs, const struct trace *trace,
 	}
 }
 
+/*
+ * One replay of @trace on @policy (NULL: the trace's); its result becomes
+ * *@last, and *@empty what svg draws when no dump was made.
+ */
+static int run_one(struct cli *cli, const struct trace *trace,
+		   const char *policy, struct replay_result *last,
+		   struct snapshot *empty)
+{
+	struct replay_result result;
+
+	cli->opts.policy = policy;
+	if (replay_run(trace, &cli->opts, &result))
+		return -1;
+	replay_result_release(last);
+	*last = result;
+	empty->policy = result.policy;
+	empty->page_size = result.page_size;
+	empty->step = trace->nr_steps;
+	return 0;
+}
+
+/* --policy all: each policy's dumps after a line that names it. */
+static int run_all_policies(struct cli *cli, const struct trace *trace,
+			    struct replay_result *last, struct snapshot *empty)
+{
+	unsigned int index = 0;
+	const char *policy;
+
+	while ((policy = policy_next_compared(&index))) {
+		sink_note(cli->opts.sink, "# policy: %s", policy);
+		if (run_one(cli, trace, policy, last, empty))
+			return -1;
+	}
+	return 0;
+}
+
 static int run_dumps(struct cli *cli, struct trace *traces,
 		     const struct outputs *outs)
 {
-	const char *policies[NR_ALL_POLICIES] = { cli->opts.policy };
-	struct replay_result last = { 0 }, result;
+	const char *policy = cli->opts.policy;
+	struct replay_result last = { 0 };
 	struct snapshot empty = { 0 };
-	size_t nr_policies = 1, t, p;
 	struct sink sink;
 	int err = 0;
+	size_t t;
 
-	if (cli->all_policies) {
-		nr_policies = 0;
-		for (p = 0; p < NR_ALL_POLICIES; p++)
-			if (policy_is_built(all_policies[p]))
-				policies[nr_policies++] = all_policies[p];
-	}
 	cli->opts.keep_rows = cli->stats || cli->plot;
 	cli->opts.figures = cli->opts.keep_rows || cli->opts.check;
+	cli->opts.sink = &sink;
 	sink_init(&sink, cli->format, outs->dumps);
 	for (t = 0; t < cli->nr_traces && !err; t++) {
 		if (cli->nr_traces > 1)
 			sink_note(&sink, "# trace: %s", traces[t].path);
-		for (p = 0; p < nr_policies && !err; p++) {
-			if (cli->all_policies)
-				sink_note(&sink, "# policy: %s", policies[p]);
-			cli->opts.policy = policies[p];
-			cli->opts.sink = &sink;
-			err = replay_run(&traces[t], &cli->opts, &result);
-			if (err)
-				break;
-			replay_result_release(&last);
-			last = result;
-			empty.policy = result.policy;
-			empty.page_size = result.page_size;
-			empty.step = traces[t].nr_steps;
-		}
+		if (cli->all_policies)
+			err = run_all_policies(cli, &traces[t], &last, &empty);
+		else
+			err = run_one(cli, &traces[t], policy, &last, &empty);
 	}
 	if (!err)
 		err = sink_finish(&sink, &empty) ? -1 : 0;

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <mems/rbtree.h>
+#include <common/rbtree.h>
 
 #include "dump.h"
 

@@ -11,15 +11,16 @@
  * and dropped otherwise, where it might by chance name a replayed block.
  *
  * A step is one line of the trace that calls the allocator; dumps and
- * --stats rows are taken after whole steps.
+ * --stats rows are taken after whole steps.  The heap is seen only
+ * through the public API: the statistics call for figures and system
+ * calls, the walk for dumps and --check.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <asm/page.h>
-#include <mems/chain.h>
+#include <mems/introspect.h>
 
 #include "dump.h"
 
@@ -28,6 +29,7 @@ struct replay {
 	const struct replay_options *opts;
 	struct replay_result *result;
 	struct mems_heap *heap;
+	struct mems_heap_config heap_cfg; /* @heap's, resolved */
 	bool exact; /* the layout of the trace's init line */
 	uintptr_t *addrs; /* per block handle; 0: none */
 	unsigned long step;
@@ -38,14 +40,34 @@ struct replay {
 	unsigned long os_base_munmap;
 	unsigned long os_done_mmap; /* of heaps already destroyed */
 	unsigned long os_done_munmap;
-	struct figures fig;
 	const struct event *ev;
 };
 
-/* The library's own by-name lookup, which mems_init() uses too. */
+/* The library's own table, which mems_init() looks names up in too. */
 bool policy_is_built(const char *name)
 {
-	return mems_policy_lookup(name) != NULL;
+	struct mems_policy_info info;
+	unsigned int i;
+
+	for (i = 0; !mems_policy_info(i, &info); i++)
+		if (!strcmp(info.name, name))
+			return true;
+	return false;
+}
+
+/*
+ * The policies --policy all and --compare go through, from *@index on:
+ * every built one in the registry's order, but the linear references,
+ * which place exactly as the policy they check.  NULL after the last.
+ */
+const char *policy_next_compared(unsigned int *index)
+{
+	struct mems_policy_info info;
+
+	while (!mems_policy_info((*index)++, &info))
+		if (!(info.flags & MEMS_POLICY_REFERENCE))
+			return info.name;
+	return NULL;
 }
 
 int replay_validate(const struct trace *trace,
@@ -106,20 +128,26 @@ static struct mems_heap_config replay_config(const struct replay *r,
 /* What mems_heap_create() makes of the zeros of @cfg. */
 static void config_resolve(struct mems_heap_config *cfg)
 {
+	struct mems_heap_config def;
+
+	mems_default_config(&def);
 	if (!cfg->policy)
-		cfg->policy = mems_default_policy();
+		cfg->policy = def.policy;
 	if (!cfg->page_size)
-		cfg->page_size = PAGE_SIZE;
+		cfg->page_size = def.page_size;
 	if (!cfg->virt_base)
-		cfg->virt_base = CONFIG_MEMS_VIRT_BASE;
+		cfg->virt_base = def.virt_base;
 	if (!cfg->align)
-		cfg->align = CONFIG_MEMS_ALIGN;
+		cfg->align = def.align;
 }
 
 static void replay_account(struct replay *r)
 {
-	r->os_done_mmap += r->heap->os.mmap_calls - r->os_base_mmap;
-	r->os_done_munmap += r->heap->os.munmap_calls - r->os_base_munmap;
+	struct mems_heap_stats stats;
+
+	mems_heap_stats(r->heap, &stats);
+	r->os_done_mmap += stats.mmap_calls - r->os_base_mmap;
+	r->os_done_munmap += stats.munmap_calls - r->os_base_munmap;
 }
 
 /*
@@ -131,6 +159,7 @@ static int replay_heap(struct replay *r, const struct trace_layout *layout)
 {
 	struct mems_heap_config cfg = replay_config(r, layout);
 	struct mems_heap *heap = r->heap;
+	struct mems_heap_stats stats;
 	int err;
 
 	config_resolve(&cfg);
@@ -138,12 +167,13 @@ static int replay_heap(struct replay *r, const struct trace_layout *layout)
 		   cfg.page_size == layout->page_size &&
 		   cfg.virt_base == layout->virt_base &&
 		   cfg.align == layout->align;
-	figures_reset(&r->fig);
-	if (heap && heap->page_size == cfg.page_size &&
-	    heap->virt_base == cfg.virt_base && heap->align == cfg.align) {
+	if (heap && r->heap_cfg.page_size == cfg.page_size &&
+	    r->heap_cfg.virt_base == cfg.virt_base &&
+	    r->heap_cfg.align == cfg.align) {
 		mems_heap_reset(heap);
 		if (strcmp(mems_heap_policy(heap), cfg.policy))
 			mems_heap_set_policy(heap, cfg.policy);
+		r->heap_cfg = cfg;
 		return 0;
 	}
 	if (heap) {
@@ -161,8 +191,10 @@ static int replay_heap(struct replay *r, const struct trace_layout *layout)
 		return -1;
 	}
 	r->heap = heap;
-	r->os_base_mmap = heap->os.mmap_calls;
-	r->os_base_munmap = heap->os.munmap_calls;
+	r->heap_cfg = cfg;
+	mems_heap_stats(heap, &stats);
+	r->os_base_mmap = stats.mmap_calls;
+	r->os_base_munmap = stats.munmap_calls;
 	return 0;
 }
 
@@ -178,7 +210,6 @@ static int out_of_memory(const struct replay *r)
  */
 static int replay_alloc(struct replay *r, size_t size, uintptr_t *v)
 {
-	size_t nodes = r->heap->nr_nodes;
 	void *addr;
 
 	*v = 0;
@@ -188,8 +219,6 @@ static int replay_alloc(struct replay *r, size_t size, uintptr_t *v)
 	if (mems_heap_alloc(r->heap, size, &addr))
 		return 1;
 	*v = (uintptr_t)addr;
-	if (r->opts->figures && figures_alloc(&r->fig, r->heap, *v, nodes))
-		return out_of_memory(r);
 	return 0;
 }
 
@@ -205,18 +234,11 @@ static uintptr_t replay_translate(const struct replay *r,
 	return 0;
 }
 
+/* An invalid free is the program's mistake, replayed: not an error. */
 static int replay_free(struct replay *r, uintptr_t v)
 {
-	size_t size = 0;
-
-	if (!v)
-		return 0;
-	if (r->opts->figures)
-		size = figures_block_size(r->heap, v);
-	if (mems_heap_free(r->heap, (void *)v))
-		return 0;
-	if (r->opts->figures && figures_free(&r->fig, r->heap, v, size))
-		return out_of_memory(r);
+	if (v)
+		mems_heap_free(r->heap, (void *)v);
 	return 0;
 }
 
@@ -245,7 +267,6 @@ static int replay_event(struct replay *r, const struct event *ev)
 		return replay_heap(r, &r->trace->layouts[ev->block]);
 	case EVENT_FINISH:
 		mems_heap_reset(r->heap);
-		figures_reset(&r->fig);
 		return 0;
 	case EVENT_MALLOC:
 		err = replay_alloc(r, ev->size, &v);
@@ -275,17 +296,16 @@ static int replay_event(struct replay *r, const struct event *ev)
  * After each step
  */
 
-static bool same_figures(const struct step_stats *a, const struct step_stats *b)
+/*
+ * --check: the heap's invariants, and the figures of the statistics call,
+ * kept by the heap at every call, against the same figures counted by a
+ * walk of the chains.
+ */
+static int replay_check(struct replay *r)
 {
-	return a->step == b->step && a->live_bytes == b->live_bytes &&
-	       a->mapped_bytes == b->mapped_bytes && a->holes == b->holes &&
-	       a->largest_hole == b->largest_hole && a->nodes == b->nodes;
-}
-
-/* --check: the heap, and the figures kept per call against a full walk. */
-static int replay_check(struct replay *r, const struct step_stats *row)
-{
-	struct step_stats walked;
+	struct mems_heap_stats told, walked;
+	size_t value_told, value_walked;
+	const char *figure;
 	char *report = NULL;
 	size_t len = 0;
 	FILE *out;
@@ -305,14 +325,15 @@ static int replay_check(struct replay *r, const struct step_stats *row)
 	}
 	fclose(out);
 	free(report);
-	if (!row)
-		return 0;
-	step_stats_take(r->heap, r->step, &walked);
-	if (!same_figures(&walked, row)) {
+	mems_heap_stats(r->heap, &told);
+	heap_stats_walk(r->heap, &walked);
+	figure = heap_stats_differ(&told, &walked, &value_told,
+				   &value_walked);
+	if (figure) {
 		dump_error(r->trace->path, line_of(r),
 			   "figures after step %lu differ from a walk of the "
-			   "chains",
-			   r->step);
+			   "chains (%s: %zu, walk: %zu)",
+			   r->step, figure, value_told, value_walked);
 		return -1;
 	}
 	return 0;
@@ -351,19 +372,18 @@ static const char *step_trigger(struct replay *r)
 	return NULL;
 }
 
-static void result_peak(struct replay_result *res, const struct figures *fig,
-			const struct mems_heap *heap,
+static void result_peak(struct replay_result *res,
 			const struct step_stats *row)
 {
-	if (heap->user_pages > res->peak_pages)
-		res->peak_pages = heap->user_pages;
+	if (row->pages > res->peak_pages)
+		res->peak_pages = row->pages;
 	if (row->live_bytes > res->peak_live)
 		res->peak_live = row->live_bytes;
 	if (row->mapped_bytes > res->peak_mapped) {
 		res->peak_mapped = row->mapped_bytes;
 		res->holes_at_peak = row->holes;
 		res->largest_at_peak = row->largest_hole;
-		res->hole_bytes_at_peak = fig->hole_bytes;
+		res->hole_bytes_at_peak = row->hole_bytes;
 	}
 }
 
@@ -376,12 +396,12 @@ static int replay_step_end(struct replay *r)
 	r->step++;
 	r->last_dumped = false;
 	if (opts->figures) {
-		figures_take(&r->fig, r->heap, r->step, &row);
-		result_peak(r->result, &r->fig, r->heap, &row);
+		step_stats_take(r->heap, r->step, &row);
+		result_peak(r->result, &row);
 		if (opts->keep_rows)
 			r->result->rows[r->result->nr_rows++] = row;
 	}
-	if (opts->check && replay_check(r, opts->figures ? &row : NULL))
+	if (opts->check && replay_check(r))
 		return -1;
 	trigger = step_trigger(r);
 	r->step_has_stats = false;
@@ -436,7 +456,6 @@ int replay_run(const struct trace *trace, const struct replay_options *opts,
 	int err = -1;
 
 	memset(result, 0, sizeof(*result));
-	figures_init(&r.fig);
 	r.addrs = calloc(trace->nr_blocks + 1, sizeof(*r.addrs));
 	if (opts->keep_rows)
 		result->rows =
@@ -459,7 +478,6 @@ int replay_run(const struct trace *trace, const struct replay_options *opts,
 	err = 0;
 out:
 	mems_heap_destroy(r.heap);
-	figures_release(&r.fig);
 	free(r.addrs);
 	if (err)
 		replay_result_release(result);

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct mems_heap;
+#include <mems/introspect.h>
 
 struct snap_seg {
 	uintptr_t vstart;
@@ -48,6 +48,9 @@ struct step_stats {
 	size_t holes;
 	size_t largest_hole;
 	size_t nodes;		/* main chain length */
+	/* Not written to the CSV: for the peaks of --compare. */
+	size_t pages;		/* user pages */
+	size_t hole_bytes;	/* bytes in holes */
 };
 
 /* snapshot.c */
@@ -56,6 +59,11 @@ int snapshot_take(const struct mems_heap *heap, unsigned long step,
 void snapshot_free(struct snapshot *snap);
 void step_stats_take(const struct mems_heap *heap, unsigned long step,
 		     struct step_stats *row);
+void heap_stats_walk(const struct mems_heap *heap,
+		     struct mems_heap_stats *stats);
+const char *heap_stats_differ(const struct mems_heap_stats *a,
+			      const struct mems_heap_stats *b,
+			      size_t *value_a, size_t *value_b);
 
 /* render_*.c: each writes one snapshot; 0 or -errno */
 int render_json(FILE *out, const struct snapshot *snap);
