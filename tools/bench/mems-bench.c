@@ -10,7 +10,9 @@
  * library runs, in a child forked per repetition, the same sequence with
  * pointer arithmetic standing in for mems_get().  Memory figures that do
  * not depend on the allocator (the live bytes) come from the sequence
- * itself.
+ * itself; MeMS' own (pages, bookkeeping, mmap calls) from
+ * mems_heap_stats(), so that the bench sees no more of a heap than any
+ * other program does.
  *
  * Big arrays are mapped directly rather than malloc'd, so that the C
  * library's own statistics see only the workload's blocks.
@@ -30,8 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <mems/chain.h>
 #include <mems/heap.h>
+#include <mems/introspect.h>
 
 #include "mix.h"
 
@@ -52,7 +54,6 @@
 #define DEADLINE_STRIDE 256 /* operations between two looks at the clock */
 #define LIBC_SAMPLE_STRIDE 1024 /* operations between two mallinfo2() */
 #define LIBC_SAMPLES_MAX 1024 /* mallinfo2() walks the free lists: cap it */
-#define LINEAR_SUFFIX "-linear"
 #define NO_VALUE "\xe2\x80\x94" /* an em dash */
 
 /*
@@ -96,16 +97,17 @@ struct result {
 	bool have_os; /* mmap and munmap are known */
 	unsigned long mmaps;
 	unsigned long munmaps;
-	size_t meta_bytes; /* MeMS bookkeeping mapped at the peak */
+	size_t meta_bytes; /* mems_heap_stats().meta_bytes at its peak */
 };
 
 struct options {
 	bool quick;
 	const char *csv_path;
 	const char *trace_dir;
-	double budget; /* seconds one run of a linear policy may take */
+	double budget; /* seconds one run of a linear reference may take */
 	double cell_budget; /* seconds of repetitions per cell */
 	unsigned int reps;
+	bool references; /* run the linear references that are built too */
 	const char *only; /* run this allocator only */
 	size_t churn_sizes[8];
 	unsigned int nr_churn_sizes;
@@ -388,33 +390,27 @@ out_close:
 /* ---------------------------------------------------------------------- */
 /* MeMS */
 
-/*
- * Bookkeeping mapped now: the slabs of records, which are every mapping
- * but the heap object's, the nodes' and the node index's, and the index.
- */
-static size_t mems_meta_bytes(const struct mems_heap *heap)
-{
-	unsigned long mapped = heap->os.mmap_calls - heap->os.munmap_calls;
-	size_t index_bytes = heap->node_index.bytes;
-	unsigned long slabs = mapped - 1 - heap->nr_nodes - !!index_bytes;
-
-	return slabs * heap->meta.slab_bytes + index_bytes;
-}
-
 struct mems_peak {
 	size_t user_pages;
 	size_t meta_bytes;
 };
 
+/*
+ * Neither user pages nor bookkeeping are given back before a finish, so
+ * their peaks are their values before each finish and at the end: the
+ * statistics are asked for there only, never on the allocation path,
+ * where even their O(log n) largest hole would be timed.
+ */
 static void mems_peak_sample(struct mems_peak *peak,
 			     const struct mems_heap *heap)
 {
-	size_t meta = mems_meta_bytes(heap);
+	struct mems_heap_stats stats;
 
-	if (heap->user_pages > peak->user_pages)
-		peak->user_pages = heap->user_pages;
-	if (meta > peak->meta_bytes)
-		peak->meta_bytes = meta;
+	mems_heap_stats(heap, &stats);
+	if (stats.pages_used > peak->user_pages)
+		peak->user_pages = stats.pages_used;
+	if (stats.meta_bytes > peak->meta_bytes)
+		peak->meta_bytes = stats.meta_bytes;
 }
 
 static void mems_fail(const struct workload *w, size_t i, const char *what,
@@ -425,9 +421,8 @@ static void mems_fail(const struct workload *w, size_t i, const char *what,
 }
 
 /*
- * Replay @w on @heap until @deadline.  User pages only grow between two
- * finishes, so sampling them after each allocation and before each
- * finish catches their peak.  Return 0, or -ETIME past the deadline.
+ * Replay @w on @heap until @deadline, sampling the peaks before each
+ * finish and at the end.  Return 0, or -ETIME past the deadline.
  */
 static int mems_replay(struct mems_heap *heap, const struct workload *w,
 		       void **slots, double deadline, struct mems_peak *peak)
@@ -446,8 +441,6 @@ static int mems_replay(struct mems_heap *heap, const struct workload *w,
 			err = mems_heap_alloc(heap, op->arg, &slots[slot]);
 			if (err)
 				mems_fail(w, i, "malloc", err);
-			if (heap->user_pages > peak->user_pages)
-				peak->user_pages = heap->user_pages;
 			break;
 		case OP_FREE:
 			err = mems_heap_free(heap, slots[slot]);
@@ -472,8 +465,6 @@ static int mems_replay(struct mems_heap *heap, const struct workload *w,
 			if (err)
 				mems_fail(w, i, "free", err);
 			slots[slot] = fresh;
-			if (heap->user_pages > peak->user_pages)
-				peak->user_pages = heap->user_pages;
 			break;
 		case OP_FINISH:
 			mems_peak_sample(peak, heap);
@@ -487,19 +478,20 @@ static int mems_replay(struct mems_heap *heap, const struct workload *w,
 	return 0;
 }
 
-static void bench_mems(const struct workload *w, const char *policy,
+static void bench_mems(const struct workload *w,
+		       const struct mems_policy_info *policy,
 		       const struct options *opts, struct result *res)
 {
-	struct mems_heap_config config = { .policy = policy };
+	struct mems_heap_config config = { .policy = policy->name };
 	void **slots = map_array(w->nr_slots, sizeof(*slots));
 	double start = now(), t0, cpu0, best = -1, budget = 1e30;
-	size_t len = strlen(policy), suffix = strlen(LINEAR_SUFFIX);
+	struct mems_heap_stats stats;
 	struct mems_heap *heap;
 	unsigned int rep;
 	int err;
 
 	/* Only the linear references may take too long to wait for. */
-	if (len > suffix && !strcmp(policy + len - suffix, LINEAR_SUFFIX))
+	if (policy->flags & MEMS_POLICY_REFERENCE)
 		budget = opts->budget;
 
 	memset(res, 0, sizeof(*res));
@@ -510,7 +502,7 @@ static void bench_mems(const struct workload *w, const char *policy,
 			break;
 		err = mems_heap_create(&config, &heap);
 		if (err)
-			die("cannot create a %s heap: %s", policy,
+			die("cannot create a %s heap: %s", policy->name,
 			    strerror(-err));
 		memset(slots, 0, w->nr_slots * sizeof(*slots));
 		cpu0 = cpu_now();
@@ -533,8 +525,9 @@ static void bench_mems(const struct workload *w, const char *policy,
 		res->meta_bytes = peak.meta_bytes;
 		/* Count the unmapping of everything too, as mems_finish does. */
 		mems_heap_reset(heap);
-		res->mmaps = heap->os.mmap_calls;
-		res->munmaps = heap->os.munmap_calls;
+		mems_heap_stats(heap, &stats);
+		res->mmaps = stats.mmap_calls;
+		res->munmaps = stats.munmap_calls;
 		mems_heap_destroy(heap);
 	}
 	unmap_array(slots, w->nr_slots, sizeof(*slots));
@@ -931,18 +924,34 @@ static bool wanted(const struct options *opts, const char *allocator)
 	return !opts->only || !strcmp(opts->only, allocator);
 }
 
-/* Every built-in policy, the linear references included, then libc. */
+/*
+ * The references are test equipment, built for the selftests to compare
+ * against: they run only when asked for, with --references or by name.
+ */
+static bool policy_wanted(const struct options *opts,
+			  const struct mems_policy_info *policy)
+{
+	if (opts->only)
+		return !strcmp(opts->only, policy->name);
+	return opts->references || !(policy->flags & MEMS_POLICY_REFERENCE);
+}
+
+/*
+ * Every built-in policy in the registry's order, then libc: the registry
+ * is the one list of policies, so a new one is timed without a change
+ * here.
+ */
 static void bench_workload(const struct workload *w, const struct options *opts)
 {
+	struct mems_policy_info policy;
 	struct result res;
-	const char *policy;
 	unsigned int i;
 
-	for (i = 0; (policy = mems_policy_name(i)); i++) {
-		if (!wanted(opts, policy))
+	for (i = 0; !mems_policy_info(i, &policy); i++) {
+		if (!policy_wanted(opts, &policy))
 			continue;
-		bench_mems(w, policy, opts, &res);
-		print_result(w, policy, &res);
+		bench_mems(w, &policy, opts, &res);
+		print_result(w, policy.name, &res);
 	}
 	if (wanted(opts, LIBC_NAME)) {
 		bench_libc(w, opts, &res);
@@ -1028,13 +1037,14 @@ static void usage(FILE *out)
 	fputs("Usage: mems-bench [--quick] [--csv FILE] [--traces DIR]\n"
 	      "                  [--budget SECONDS] [--only ALLOCATOR]\n"
 	      "                  [--churn L[,L...]] [--classic ROUNDS]\n"
-	      "                  [--reps N]\n"
+	      "                  [--reps N] [--references]\n"
 	      "Time every MeMS placement policy and the C library's malloc\n"
 	      "on the same operations: churn at L live blocks, the classic\n"
 	      "demo in a loop, and each malloclab trace (*.rep) in DIR.\n"
 	      "--quick runs the small sizes only; --only runs one policy\n"
 	      "(or \"" LIBC_NAME "\"); --churn 0 and --classic 0 skip them;\n"
-	      "--reps caps the timed runs per cell (the best one counts).\n",
+	      "--reps caps the timed runs per cell (the best one counts);\n"
+	      "--references adds the linear references, when built.\n",
 	      out);
 }
 
@@ -1084,6 +1094,10 @@ static void parse_args(struct options *opts, int argc, char **argv)
 
 		if (!strcmp(arg, "--quick"))
 			continue;
+		if (!strcmp(arg, "--references")) {
+			opts->references = true;
+			continue;
+		}
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
 			usage(stdout);
 			exit(0);
