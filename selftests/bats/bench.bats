@@ -3,10 +3,13 @@
 #
 # bench.bats - `make bench`, the timing of the policies against glibc.
 #
-# One quick run is made for the whole file, which then checks only which
-# rows the table and the CSV file hold, never a timing or a memory
-# figure: those depend on the machine and its load.  A cell that runs out
-# of time still has its row, so no test depends on speed.
+# One quick run is made for the whole file, which then checks which rows
+# the table and the CSV file hold and that their figures are there, never
+# what a time is: that depends on the machine and its load.  The memory
+# figures are deterministic, so one of them is checked against the
+# statistics call.  Only the linear references have a time budget, and
+# the runs that could meet it either raise it or accept a timeout, so no
+# test depends on speed.
 
 bats_require_minimum_version 1.5.0
 load test_helper
@@ -23,11 +26,12 @@ setup_file() {
 	echo "$status" >"$BATS_FILE_TMPDIR/bench.status"
 }
 
-# table_rows - "workload param allocator" of each row of the table the
-# quick run printed, the part between its two rules.
+# table_rows [FILE] - "workload param allocator" of each row of the table
+# the quick run (or FILE) printed, the part between its two rules.
 table_rows() {
 	awk '/^-+( +-+)+$/ { rules++; next }
-	     rules == 1 { print $1, $2, $3 }' "$BATS_FILE_TMPDIR/bench.out"
+	     rules == 1 { print $1, $2, $3 }' \
+		"${1:-$BATS_FILE_TMPDIR/bench.out}"
 }
 
 # csv_rows - the same of each line of bench.csv but its header.
@@ -36,9 +40,26 @@ csv_rows() {
 		"$BATS_FILE_TMPDIR/build/bench.csv"
 }
 
-# allocators - every policy the build holds, then the C library.
+# policy_table FLAG [BUILD] - the policies of BUILD's registry whose flags
+# do (FLAG = reference) or do not (FLAG = other) mark a linear reference,
+# in the registry's order.
+policy_table() {
+	"${2:-$BATS_FILE_TMPDIR/build}/tools/mems-info" --policy-table |
+		if [ "$1" = reference ]; then
+			awk -F'\t' '$2 ~ /reference/ { print $1 }'
+		else
+			awk -F'\t' '$2 !~ /reference/ { print $1 }'
+		fi
+}
+
+# policies - what the bench times of the build's policies.
+policies() {
+	policy_table other
+}
+
+# allocators - every policy the bench times, then the C library.
 allocators() {
-	"$BATS_FILE_TMPDIR/build/tools/mems-info" --policies
+	policies
 	echo glibc
 }
 
@@ -57,14 +78,26 @@ assert_one_row() {
 	refute_output ""
 }
 
-@test "churn rows at L=1000 and 10000 for first-fit, best-fit, next-fit, glibc" {
+@test "churn rows at L=1000 and 10000 for every policy and glibc" {
 	local live allocator
 
 	for live in 1000 10000; do
-		for allocator in first-fit best-fit next-fit glibc; do
+		for allocator in $(allocators); do
 			assert_one_row churn "$live" "$allocator"
 		done
 	done
+}
+
+@test "each workload's rows follow the registry's order, then glibc" {
+	local cell
+
+	assert [ -n "$(policies)" ]
+
+	while read -r cell; do
+		run awk -v c="$cell" '$1 " " $2 == c { print $3 }' \
+			<(table_rows)
+		assert_equal "$output" "$(allocators)"
+	done < <(table_rows | awk '{ print $1, $2 }' | uniq)
 }
 
 @test "a classic row for every allocator" {
@@ -105,8 +138,118 @@ assert_one_row() {
 	assert_success
 }
 
+@test "every policy's CSV line has its figures, bookkeeping above zero" {
+	local csv=$BATS_FILE_TMPDIR/build/bench.csv
+
+	# ns_per_op, peak_pages, peak_bytes, peak_mib, mmap, munmap, util,
+	# meta_bytes, cpu_ns_per_op: an indexed policy never times out.
+	run awk -F, -v list="$(policies)" '
+		BEGIN { n = split(list, p, "\n"); for (i = 1; i <= n; i++) mems[p[i]] }
+		NR > 1 && ($3 in mems) {
+			rows++
+			if ($4 !~ /^[0-9]+\.[0-9]$/ || $5 !~ /^[1-9][0-9]*$/ ||
+			    $6 !~ /^[1-9][0-9]*$/ || $7 !~ /^[0-9]+\.[0-9][0-9]$/ ||
+			    $8 !~ /^[1-9][0-9]*$/ || $9 !~ /^[0-9]+$/ ||
+			    $10 !~ /^[0-9]+\.[0-9]$/ || $11 !~ /^[1-9][0-9]*$/ ||
+			    $12 !~ /^[0-9]+\.[0-9]$/)
+				print "bad: " $0
+		}
+		END { print rows + 0, "rows" }' \
+		"$csv"
+	assert_success
+	refute_output --partial 'bad: '
+	refute_output '0 rows'
+}
+
+@test "glibc's CSV lines have a time and no bookkeeping figure" {
+	run awk -F, 'NR > 1 && $3 == "glibc" {
+			rows++
+			if ($4 !~ /^[0-9]+\.[0-9]$/ || $8 != "n/a" ||
+			    $11 != "n/a")
+				print "bad: " $0
+		}
+		END { print rows + 0, "rows" }' \
+		"$BATS_FILE_TMPDIR/build/bench.csv"
+	assert_success
+	refute_output --partial 'bad: '
+	refute_output '0 rows'
+}
+
+# The classic workload is the same round again and again on a heap that
+# the finish empties, so its bookkeeping peak is that of one round: what
+# mems_heap_stats() says before the first finish.
+@test "classic's meta_bytes is mems_heap_stats().meta_bytes of one round" {
+	local prog=$BATS_TEST_TMPDIR/round policy expected got
+
+	cat >"$prog.c" <<-'EOF'
+	#include <stdio.h>
+	#include <mems/heap.h>
+	#include <mems/introspect.h>
+
+	int main(int argc, char **argv)
+	{
+		struct mems_heap_config config = { .policy = argv[argc - 1] };
+		struct mems_heap_stats stats;
+		struct mems_heap *heap;
+		void *block[10];
+		int i;
+
+		if (argc != 2 || mems_heap_create(&config, &heap))
+			return 1;
+		for (i = 0; i < 10; i++)
+			if (mems_heap_alloc(heap, 1000, &block[i]))
+				return 1;
+		if (mems_heap_free(heap, block[3]) ||
+		    mems_heap_alloc(heap, 1000, &block[3]))
+			return 1;
+		mems_heap_stats(heap, &stats);
+		printf("%zu\n", stats.meta_bytes);
+		mems_heap_destroy(heap);
+		return 0;
+	}
+	EOF
+	run cc -I"$MEMS_SRC/include" -o "$prog" "$prog.c" \
+		"$BATS_FILE_TMPDIR/build/lib/libmems.a"
+	assert_success
+	for policy in $(policies); do
+		expected=$("$prog" "$policy")
+		assert [ "$expected" -gt 0 ]
+		got=$(awk -F, -v p="$policy" \
+			'$1 == "classic" && $3 == p { print $11 }' \
+			"$BATS_FILE_TMPDIR/build/bench.csv")
+		assert_equal "$policy $got" "$policy $expected"
+	done
+}
+
+@test "linear references run with --references only, found by their flag" {
+	local dir=$BATS_TEST_TMPDIR/linear empty=$BATS_TEST_TMPDIR/empty
+	local bench=$BATS_TEST_TMPDIR/linear/tools/bench/mems-bench
+	local -a args
+
+	mkdir -p "$empty"
+	# The bench alone: the whole build is other tests' business.
+	mems_make "$dir" defconfig >"$dir.log" 2>&1
+	kconfig-tweak --file "$dir/.config" --enable MEMS_LINEAR_POLICIES
+	mems_make "$dir" olddefconfig >>"$dir.log" 2>&1
+	run mems_make "$dir" -j2 "$bench" "$dir/tools/mems-info"
+	assert_success
+	run policy_table reference "$dir"
+	refute_output ""
+
+	# A budget no run can exceed: rows, not times, are looked at.
+	args=(--churn 0 --classic 2 --traces "$empty" --reps 1 --budget 1e9)
+	into "$BATS_TEST_TMPDIR/plain.out" "$bench" "${args[@]}"
+	run awk '{ print $3 }' <(table_rows "$BATS_TEST_TMPDIR/plain.out")
+	assert_output "$(policy_table other "$dir"; echo glibc)"
+
+	into "$BATS_TEST_TMPDIR/refs.out" "$bench" "${args[@]}" --references
+	run awk '{ print $3 }' <(table_rows "$BATS_TEST_TMPDIR/refs.out")
+	assert_output "$("$dir/tools/mems-info" --policies; echo glibc)"
+}
+
 @test "mems-bench --help exits 0" {
 	run "$BATS_FILE_TMPDIR/build/tools/bench/mems-bench" --help
 	assert_success
 	assert_line --index 0 --partial 'Usage: mems-bench'
+	assert_line --partial '--references'
 }
