@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * policy_test.c - the placement rules of the three built-in policies.
+ * policy_test.c - the placement rules of the built-in policies.
  *
- * Each scenario is built so that the three rules of SPEC must answer
- * differently; each variant is a built-in policy and points to the
- * expected addresses and whole reports of the rule it implements (the
- * linear reference policies answer exactly as the indexed ones).
+ * Each scenario is built so that the rules of SPEC answer differently;
+ * each variant is a built policy, as the registry lists them, and
+ * points to the expected addresses and whole reports of the rule it
+ * follows, written out in rules.h (the linear reference policies answer
+ * exactly as the indexed ones).  A built policy without a rule there
+ * fails every scenario.
  * Scenarios run on heaps with an explicit layout (page, virtual base,
  * granule), so their numbers hold in every build configuration; one more
  * runs the classic demo with the configured layout and derives its
@@ -18,48 +20,13 @@
  */
 #include "../harness.h"
 #include "../mems_test.h"
+#include "rules.h"
 
 /* A 10000-byte page: every scenario fits in node [1000:10999]. */
 #define WIDE_PAGE	10000
 #define BASE		1000
 
-#define STATS_HEAD	"----- MeMS SYSTEM STATS -----\n"
-#define STATS_TAIL(pages, unused, nodes, subs)				\
-	"Pages used:\t" #pages "\n"					\
-	"Space unused:\t" #unused "\n"					\
-	"Main Chain Length:\t" #nodes "\n"				\
-	"Sub-chain Length array: [" subs "]\n"				\
-	"-----------------------------\n"
-
 enum { FIRST, SECOND, THIRD, FOURTH };
-
-/* What one placement rule answers in each scenario. */
-struct answers {
-	/* picks_differ_with_rover_inside_hole: two requests of 60 */
-	uintptr_t rover_inside[2];
-	const char *rover_inside_report;
-	/* rover_on_last_byte_of_hole: one request of 50 */
-	uintptr_t rover_on_last;
-	const char *rover_on_last_report;
-	/* best_fit_ties_and_exact_fits: requests of 90, 100, 10 */
-	uintptr_t ties[3];
-	const char *ties_report;
-	/* hole_behind_rover_and_wrap: requests of 25, 150 */
-	uintptr_t wrap[2];
-	const char *wrap_report;
-	/* no_fit_maps_node_and_moves_rover: 500, 50, 20000, 9000 */
-	uintptr_t no_fit[4];
-	const char *no_fit_report;
-	/* fit_judged_on_rounded_size: the request of 80 */
-	uintptr_t rounded;
-	const char *rounded_report;
-	/* frees_and_merges_ignore_policy: the request of 10000 at the end */
-	uintptr_t after_merges;
-	/* rover_starts_at_virt_base: a request of 50 after the switch */
-	uintptr_t switched;
-	/* classic_demo: the report after the last mems_malloc */
-	const char *classic_report;
-};
 
 FIXTURE(policy) {
 	struct mems_heap *heap;
@@ -68,207 +35,26 @@ FIXTURE(policy) {
 
 FIXTURE_VARIANT(policy) {
 	const char *name;
-	const char *rule;		/* the policy of SPEC it implements */
-	const struct answers *expect;
+	const struct rule *rule;	/* the rule of SPEC it follows */
+	const struct policy_answers *expect;
 };
 
-static const struct answers first_fit_answers = {
-	.rover_inside = { 1000, 1200 },
-	.rover_inside_report = STATS_HEAD
-		"MAIN[1000:10999]-> P[1000:1059] <-> H[1060:1099] <-> "
-		"P[1100:1199] <-> P[1200:1259] <-> H[1260:1499] <-> "
-		"P[1500:1599] <-> H[1600:1679] <-> P[1680:10999] <-> NULL\n"
-		STATS_TAIL(1, 360, 1, "8, "),
-	.rover_on_last = 1000,
-	.rover_on_last_report = STATS_HEAD
-		"MAIN[1000:10999]-> P[1000:1049] <-> H[1050:1099] <-> "
-		"P[1100:1199] <-> H[1200:1260] <-> P[1261:1360] <-> "
-		"H[1361:1410] <-> P[1411:10999] <-> NULL\n"
-		STATS_TAIL(1, 161, 1, "7, "),
-	.ties = { 1000, 1200, 1090 },
-	.ties_report = STATS_HEAD
-		"MAIN[1000:10999]-> P[1000:1089] <-> P[1090:1099] <-> "
-		"H[1100:1149] <-> P[1150:1199] <-> P[1200:1299] <-> "
-		"P[1300:1399] <-> H[1400:1499] <-> P[1500:1599] <-> "
-		"P[1600:9999] <-> H[10000:10999] <-> NULL\n"
-		STATS_TAIL(1, 1150, 1, "10, "),
-	.wrap = { 1000, 1025 },
-	.wrap_report = STATS_HEAD
-		"MAIN[1000:10999]-> P[1000:1024] <-> P[1025:1174] <-> "
-		"H[1175:1199] <-> P[1200:1249] <-> H[1250:1399] <-> "
-		"P[1400:1449] <-> P[1450:9949] <-> H[9950:9979] <-> "
-		"P[9980:9989] <-> H[9990:10009] <-> P[10010:10999] <-> NULL\n"
-		STATS_TAIL(1, 225, 1, "11, "),
-	.no_fit = { 11000, 1000, 21000, 11500 },
-	.no_fit_report = STATS_HEAD
-		"MAIN[1000:10999]-> P[1000:1049] <-> H[1050:1099] <-> "
-		"P[1100:1199] <-> H[1200:1259] <-> P[1260:10999] <-> NULL\n"
-		"MAIN[11000:20999]-> P[11000:11499] <-> P[11500:20499] <-> "
-		"H[20500:20999] <-> NULL\n"
-		"MAIN[21000:40999]-> P[21000:40999] <-> NULL\n"
-		STATS_TAIL(4, 610, 3, "5, 3, 1, "),
-	.rounded = 10920,
-	.rounded_report = STATS_HEAD
-		"MAIN[1000:11007]-> P[1000:10919] <-> P[10920:10999] <-> "
-		"H[11000:11007] <-> NULL\n"
-		"MAIN[11008:21015]-> P[11008:11103] <-> "
-		"H[11104:21015] <-> NULL\n"
-		STATS_TAIL(2, 9920, 2, "3, 2, "),
-	.after_merges = 1000,
-	.switched = 1000,
-	.classic_report = STATS_HEAD
-		"MAIN[1000:5095]-> P[1000:1999] <-> P[2000:2999] <-> "
-		"P[3000:3999] <-> P[4000:4999] <-> H[5000:5095] <-> NULL\n"
-		"MAIN[5096:9191]-> P[5096:6095] <-> P[6096:7095] <-> "
-		"P[7096:8095] <-> P[8096:9095] <-> H[9096:9191] <-> NULL\n"
-		"MAIN[9192:13287]-> P[9192:10191] <-> P[10192:11191] <-> "
-		"H[11192:13287] <-> NULL\n"
-		STATS_TAIL(3, 2288, 3, "5, 5, 3, "),
-};
+/* One variant per built policy, linear references included. */
+FIXTURE_VARIANT_GENERATE(policy, policy_variants)
+{
+	FIXTURE_VARIANT(policy) *v;
+	struct mems_policy_info info;
+	unsigned int i;
 
-FIXTURE_VARIANT_ADD(policy, first_fit) {
-	.name = "first-fit",
-	.rule = "first-fit",
-	.expect = &first_fit_answers,
-};
-
-FIXTURE_VARIANT_ADD(policy, first_fit_linear) {
-	.name = "first-fit-linear",
-	.rule = "first-fit",
-	.expect = &first_fit_answers,
-};
-
-static const struct answers best_fit_answers = {
-	.rover_inside = { 1600, 1000 },
-	.rover_inside_report = STATS_HEAD
-		"MAIN[1000:10999]-> P[1000:1059] <-> H[1060:1099] <-> "
-		"P[1100:1199] <-> H[1200:1499] <-> P[1500:1599] <-> "
-		"P[1600:1659] <-> H[1660:1679] <-> P[1680:10999] <-> NULL\n"
-		STATS_TAIL(1, 360, 1, "8, "),
-	.rover_on_last = 1361,
-	.rover_on_last_report = STATS_HEAD
-		"MAIN[1000:10999]-> H[1000:1099] <-> P[1100:1199] <-> "
-		"H[1200:1260] <-> P[1261:1360] <-> P[1361:1410] <-> "
-		"P[1411:10999] <-> NULL\n"
-		STATS_TAIL(1, 161, 1, "6, "),
-	.ties = { 1200, 1400, 1290 },
-	.ties_report = STATS_HEAD
-		"MAIN[1000:10999]-> H[1000:1149] <-> P[1150:1199] <-> "
-		"P[1200:1289] <-> P[1290:1299] <-> P[1300:1399] <-> "
-		"P[1400:1499] <-> P[1500:1599] <-> P[1600:9999] <-> "
-		"H[10000:10999] <-> NULL\n"
-		STATS_TAIL(1, 1150, 1, "9, "),
-	.wrap = { 9950, 1250 },
-	.wrap_report = STATS_HEAD
-		"MAIN[1000:10999]-> H[1000:1199] <-> P[1200:1249] <-> "
-		"P[1250:1399] <-> P[1400:1449] <-> P[1450:9949] <-> "
-		"P[9950:9974] <-> H[9975:9979] <-> P[9980:9989] <-> "
-		"H[9990:10009] <-> P[10010:10999] <-> NULL\n"
-		STATS_TAIL(1, 225, 1, "10, "),
-	.no_fit = { 11000, 1200, 21000, 11500 },
-	.no_fit_report = STATS_HEAD
-		"MAIN[1000:10999]-> H[1000:1099] <-> P[1100:1199] <-> "
-		"P[1200:1249] <-> H[1250:1259] <-> P[1260:10999] <-> NULL\n"
-		"MAIN[11000:20999]-> P[11000:11499] <-> P[11500:20499] <-> "
-		"H[20500:20999] <-> NULL\n"
-		"MAIN[21000:40999]-> P[21000:40999] <-> NULL\n"
-		STATS_TAIL(4, 610, 3, "5, 3, 1, "),
-	.rounded = 10920,
-	.rounded_report = STATS_HEAD
-		"MAIN[1000:11007]-> P[1000:10919] <-> P[10920:10999] <-> "
-		"H[11000:11007] <-> NULL\n"
-		"MAIN[11008:21015]-> P[11008:11103] <-> "
-		"H[11104:21015] <-> NULL\n"
-		STATS_TAIL(2, 9920, 2, "3, 2, "),
-	.after_merges = 1000,
-	.switched = 1200,
-	.classic_report = STATS_HEAD
-		"MAIN[1000:5095]-> P[1000:1999] <-> P[2000:2999] <-> "
-		"P[3000:3999] <-> P[4000:4999] <-> H[5000:5095] <-> NULL\n"
-		"MAIN[5096:9191]-> P[5096:6095] <-> P[6096:7095] <-> "
-		"P[7096:8095] <-> P[8096:9095] <-> H[9096:9191] <-> NULL\n"
-		"MAIN[9192:13287]-> P[9192:10191] <-> P[10192:11191] <-> "
-		"H[11192:13287] <-> NULL\n"
-		STATS_TAIL(3, 2288, 3, "5, 5, 3, "),
-};
-
-FIXTURE_VARIANT_ADD(policy, best_fit) {
-	.name = "best-fit",
-	.rule = "best-fit",
-	.expect = &best_fit_answers,
-};
-
-FIXTURE_VARIANT_ADD(policy, best_fit_linear) {
-	.name = "best-fit-linear",
-	.rule = "best-fit",
-	.expect = &best_fit_answers,
-};
-
-static const struct answers next_fit_answers = {
-	.rover_inside = { 1200, 1260 },
-	.rover_inside_report = STATS_HEAD
-		"MAIN[1000:10999]-> H[1000:1099] <-> P[1100:1199] <-> "
-		"P[1200:1259] <-> P[1260:1319] <-> H[1320:1499] <-> "
-		"P[1500:1599] <-> H[1600:1679] <-> P[1680:10999] <-> NULL\n"
-		STATS_TAIL(1, 360, 1, "8, "),
-	.rover_on_last = 1200,
-	.rover_on_last_report = STATS_HEAD
-		"MAIN[1000:10999]-> H[1000:1099] <-> P[1100:1199] <-> "
-		"P[1200:1249] <-> H[1250:1260] <-> P[1261:1360] <-> "
-		"H[1361:1410] <-> P[1411:10999] <-> NULL\n"
-		STATS_TAIL(1, 161, 1, "7, "),
-	.ties = { 10000, 10090, 10190 },
-	.ties_report = STATS_HEAD
-		"MAIN[1000:10999]-> H[1000:1149] <-> P[1150:1199] <-> "
-		"H[1200:1299] <-> P[1300:1399] <-> H[1400:1499] <-> "
-		"P[1500:1599] <-> P[1600:9999] <-> P[10000:10089] <-> "
-		"P[10090:10189] <-> P[10190:10199] <-> "
-		"H[10200:10999] <-> NULL\n"
-		STATS_TAIL(1, 1150, 1, "11, "),
-	.wrap = { 1000, 1025 },
-	.wrap_report = STATS_HEAD
-		"MAIN[1000:10999]-> P[1000:1024] <-> P[1025:1174] <-> "
-		"H[1175:1199] <-> P[1200:1249] <-> H[1250:1399] <-> "
-		"P[1400:1449] <-> P[1450:9949] <-> H[9950:9979] <-> "
-		"P[9980:9989] <-> H[9990:10009] <-> P[10010:10999] <-> NULL\n"
-		STATS_TAIL(1, 225, 1, "11, "),
-	.no_fit = { 11000, 11500, 21000, 11550 },
-	.no_fit_report = STATS_HEAD
-		"MAIN[1000:10999]-> H[1000:1099] <-> P[1100:1199] <-> "
-		"H[1200:1259] <-> P[1260:10999] <-> NULL\n"
-		"MAIN[11000:20999]-> P[11000:11499] <-> P[11500:11549] <-> "
-		"P[11550:20549] <-> H[20550:20999] <-> NULL\n"
-		"MAIN[21000:40999]-> P[21000:40999] <-> NULL\n"
-		STATS_TAIL(4, 610, 3, "4, 4, 1, "),
-	.rounded = 11104,
-	.rounded_report = STATS_HEAD
-		"MAIN[1000:11007]-> P[1000:10919] <-> H[10920:11007] <-> NULL\n"
-		"MAIN[11008:21015]-> P[11008:11103] <-> P[11104:11183] <-> "
-		"H[11184:21015] <-> NULL\n"
-		STATS_TAIL(2, 9920, 2, "2, 3, "),
-	.after_merges = 21000,
-	.switched = 1000,
-	.classic_report = STATS_HEAD
-		"MAIN[1000:5095]-> P[1000:1999] <-> P[2000:2999] <-> "
-		"P[3000:3999] <-> H[4000:5095] <-> NULL\n"
-		"MAIN[5096:9191]-> P[5096:6095] <-> P[6096:7095] <-> "
-		"P[7096:8095] <-> P[8096:9095] <-> H[9096:9191] <-> NULL\n"
-		"MAIN[9192:13287]-> P[9192:10191] <-> P[10192:11191] <-> "
-		"P[11192:12191] <-> H[12192:13287] <-> NULL\n"
-		STATS_TAIL(3, 2288, 3, "4, 5, 4, "),
-};
-
-FIXTURE_VARIANT_ADD(policy, next_fit) {
-	.name = "next-fit",
-	.rule = "next-fit",
-	.expect = &next_fit_answers,
-};
-
-FIXTURE_VARIANT_ADD(policy, next_fit_linear) {
-	.name = "next-fit-linear",
-	.rule = "next-fit",
-	.expect = &next_fit_answers,
-};
+	for (i = 0; !mems_policy_info(i, &info); i++) {
+		v = FIXTURE_VARIANT_NEW(policy, info.name);
+		if (!v)
+			return;
+		v->name = info.name;
+		v->rule = rule_of_policy(info.name);
+		v->expect = v->rule ? v->rule->answers : NULL;
+	}
+}
 
 /* A heap of the variant's policy; 0 or -errno as mems_heap_create(). */
 static int heap_open(struct mems_heap **heap, const char *policy,
@@ -352,8 +138,9 @@ static void assert_sound(struct __test_metadata *_metadata,
 
 FIXTURE_SETUP(policy)
 {
-	if (!policy_built(variant->name))
-		SKIP(return, "%s is not built", variant->name);
+	ASSERT_NE(NULL, variant->rule)
+		TH_LOG("%s follows no rule of rules.h: write its rule and "
+		       "answers there", variant->name);
 	ASSERT_EQ(0, heap_open(&self->heap, variant->name, WIDE_PAGE, BASE, 1));
 	ASSERT_STREQ(variant->name, mems_heap_policy(self->heap));
 }
@@ -669,19 +456,20 @@ TEST_F(policy, classic_demo)
  * The classic demo's arrays with the configured page, base and granule.
  * Before the free, the only hole that can hold an array is the tail of
  * the last node, so the ten addresses follow from the layout alone.  The
- * eleventh array: first-fit takes the freed slot, the lowest hole that
- * fits; best-fit the smaller of that slot (with the tail of its node when
- * it was the node's last block) and the tail of the last node; next-fit
- * the tail of the last node, where its rover is, if the array fits there,
- * else it wraps to the freed slot.
+ * eleventh array goes where the variant's rule (rules.h) says, choosing
+ * between the only two holes that may hold it: the freed slot (with the
+ * tail of its node when it was the node's last block) and the tail of
+ * the last node, where the rover is.  The tails of the other nodes are
+ * smaller than an array.
  */
 TEST_F(policy, classic_demo_build_config)
 {
 	const size_t n = round_up(sizeof(int) * 250, CONFIG_MEMS_ALIGN);
-	uintptr_t expect[10], ptr[10], node_end[10], eleventh;
+	uintptr_t expect[10], ptr[10], node_end[10];
 	uintptr_t cursor = CONFIG_MEMS_VIRT_BASE;
 	uintptr_t last_end = CONFIG_MEMS_VIRT_BASE - 1;
-	size_t slot_hole, tail_hole;
+	struct rule_hole holes[2];
+	size_t pick;
 	int i;
 
 	mems_heap_destroy(self->heap);
@@ -704,15 +492,15 @@ TEST_F(policy, classic_demo_build_config)
 	}
 	release(_metadata, self->heap, ptr[3]);
 
-	slot_hole = node_end[4] == node_end[3] ? n : node_end[3] - ptr[3] + 1;
-	tail_hole = last_end - cursor + 1;
-	eleventh = ptr[3];
-	if (!strcmp(variant->rule, "best-fit") && tail_hole >= n &&
-	    tail_hole < slot_hole)
-		eleventh = cursor;
-	if (!strcmp(variant->rule, "next-fit") && tail_hole >= n)
-		eleventh = cursor;
-	ASSERT_PICK(eleventh, sizeof(int) * 250);
+	holes[0].start = ptr[3];
+	holes[0].size = node_end[4] == node_end[3] ? n
+						   : node_end[3] - ptr[3] + 1;
+	holes[1].start = cursor;
+	holes[1].size = last_end - cursor + 1;
+	/* The rover is one past the tenth array, at the tail. */
+	pick = variant->rule->pick(holes, 2, n, cursor);
+	ASSERT_GT(2, pick);
+	ASSERT_PICK(holes[pick].start, sizeof(int) * 250);
 }
 
 TEST_HARNESS_MAIN

@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define REF_MAP_LIMIT	((size_t)1 << 56)
+#include "rules.h"
 
-enum ref_policy { REF_FIRST_FIT, REF_BEST_FIT, REF_NEXT_FIT };
+#define REF_MAP_LIMIT	((size_t)1 << 56)
 
 struct ref_seg {
 	uintptr_t start, end;		/* inclusive */
@@ -43,29 +43,25 @@ struct ref_node {
 	size_t nr_segs, cap_segs;
 };
 
+/* A hole of the model for the rules, and where it sits. */
+struct ref_hole {
+	size_t node, seg;
+};
+
 struct ref_heap {
-	enum ref_policy policy;
+	const struct rule *rule;	/* of rules.h: where holes are picked */
 	size_t page_size;
 	size_t align;
 	uintptr_t virt_base;
 	uintptr_t next_vstart;		/* where the next node starts */
-	uintptr_t rover;		/* next-fit only */
+	uintptr_t rover;		/* one past the last allocation */
 	struct ref_node *nodes;
 	size_t nr_nodes, cap_nodes;
+	/* Scratch for ref_pick(): every hole, in address order. */
+	struct rule_hole *holes;
+	struct ref_hole *where;
+	size_t cap_holes;
 };
-
-static inline int ref_policy_by_name(const char *name, enum ref_policy *p)
-{
-	if (!strcmp(name, "first-fit"))
-		*p = REF_FIRST_FIT;
-	else if (!strcmp(name, "best-fit"))
-		*p = REF_BEST_FIT;
-	else if (!strcmp(name, "next-fit"))
-		*p = REF_NEXT_FIT;
-	else
-		return -ENOENT;
-	return 0;
-}
 
 /* Grow an array of @size-byte elements to hold one more; abort on OOM. */
 static inline void *ref_grow(void *array, size_t *cap, size_t nr, size_t size)
@@ -79,11 +75,11 @@ static inline void *ref_grow(void *array, size_t *cap, size_t nr, size_t size)
 	return array;
 }
 
-static inline void ref_init(struct ref_heap *h, enum ref_policy policy,
+static inline void ref_init(struct ref_heap *h, const struct rule *rule,
 			    size_t page_size, uintptr_t virt_base, size_t align)
 {
 	memset(h, 0, sizeof(*h));
-	h->policy = policy;
+	h->rule = rule;
 	h->page_size = page_size;
 	h->align = align;
 	h->virt_base = virt_base;
@@ -107,8 +103,13 @@ static inline void ref_destroy(struct ref_heap *h)
 {
 	ref_clear(h);
 	free(h->nodes);
+	free(h->holes);
+	free(h->where);
 	h->nodes = NULL;
 	h->cap_nodes = 0;
+	h->holes = NULL;
+	h->where = NULL;
+	h->cap_holes = 0;
 }
 
 static inline size_t ref_seg_size(const struct ref_seg *seg)
@@ -116,67 +117,51 @@ static inline size_t ref_seg_size(const struct ref_seg *seg)
 	return seg->end - seg->start + 1;
 }
 
-/* Whether @seg can take @n bytes under the rule of @h's policy. */
-static inline bool ref_fits(const struct ref_seg *seg, size_t n)
+/* Room for @nr holes in the scratch arrays. */
+static inline void ref_holes_room(struct ref_heap *h, size_t nr)
 {
-	return !seg->used && ref_seg_size(seg) >= n;
+	if (nr <= h->cap_holes)
+		return;
+	h->cap_holes = nr * 2;
+	h->holes = realloc(h->holes, h->cap_holes * sizeof(*h->holes));
+	h->where = realloc(h->where, h->cap_holes * sizeof(*h->where));
+	if (!h->holes || !h->where)
+		abort();
 }
 
 /*
  * The hole for @n bytes: node and segment index, or false when no hole
- * fits.  One walk in address order serves all three rules.
+ * fits.  Every hole is listed in address order and the rule of rules.h
+ * picks one: the model has no placement code of its own.
  */
-static inline bool ref_pick(const struct ref_heap *h, size_t n,
+static inline bool ref_pick(struct ref_heap *h, size_t n,
 			    size_t *node_out, size_t *seg_out)
 {
-	bool lowest = false, best = false, after = false;
-	size_t lowest_n = 0, lowest_s = 0, best_n = 0, best_s = 0;
-	size_t after_n = 0, after_s = 0, best_size = 0;
-	size_t i, j;
+	size_t i, j, nr = 0, segs = 0, pick;
 
+	for (i = 0; i < h->nr_nodes; i++)
+		segs += h->nodes[i].nr_segs;
+	ref_holes_room(h, segs);
 	for (i = 0; i < h->nr_nodes; i++) {
 		const struct ref_node *node = &h->nodes[i];
 
 		for (j = 0; j < node->nr_segs; j++) {
 			const struct ref_seg *seg = &node->segs[j];
 
-			if (!ref_fits(seg, n))
+			if (seg->used)
 				continue;
-			if (!lowest) {
-				lowest = true;
-				lowest_n = i;
-				lowest_s = j;
-			}
-			/* Only a strictly smaller hole beats a lower one. */
-			if (!best || ref_seg_size(seg) < best_size) {
-				best = true;
-				best_size = ref_seg_size(seg);
-				best_n = i;
-				best_s = j;
-			}
-			if (!after && seg->end >= h->rover) {
-				after = true;
-				after_n = i;
-				after_s = j;
-			}
+			h->holes[nr].start = seg->start;
+			h->holes[nr].size = ref_seg_size(seg);
+			h->where[nr].node = i;
+			h->where[nr].seg = j;
+			nr++;
 		}
 	}
-	if (!lowest)
+	pick = h->rule->pick(h->holes, nr, n, h->rover);
+	if (pick >= nr)
 		return false;
-	switch (h->policy) {
-	case REF_FIRST_FIT:
-		*node_out = lowest_n;
-		*seg_out = lowest_s;
-		break;
-	case REF_BEST_FIT:
-		*node_out = best_n;
-		*seg_out = best_s;
-		break;
-	case REF_NEXT_FIT:
-		*node_out = after ? after_n : lowest_n;
-		*seg_out = after ? after_s : lowest_s;
-		break;
-	}
+	*node_out = h->where[pick].node;
+	*seg_out = h->where[pick].seg;
 	return true;
 }
 
