@@ -9,11 +9,15 @@
  * every returned address and error, every translation and, at intervals
  * and at the end, the whole report.  Both heaps must also pass
  * mems_heap_check(), which verifies each index against the chains.
+ *
+ * The pairs come from the registry: every built indexed policy against
+ * the reference it names.  Without CONFIG_MEMS_LINEAR_POLICIES no policy
+ * names one, and the tests skip, saying so; `make check` builds them.
  */
 #include "../harness.h"
 #include "../mems_test.h"
 
-#include <mems/chain.h>
+#include <mems/introspect.h>
 
 #define TEST_TIMEOUT_LONG 300
 
@@ -61,10 +65,9 @@ struct pair {
 	size_t max_live;
 };
 
-static int pair_open(struct pair *p, const char *policy, size_t page_size,
-		     size_t align, size_t max_live)
+static int pair_open(struct pair *p, const char *policy, const char *linear,
+		     size_t page_size, size_t align, size_t max_live)
 {
-	char linear[64];
 	struct mems_heap_config config = {
 		.policy = policy,
 		.page_size = page_size,
@@ -72,7 +75,6 @@ static int pair_open(struct pair *p, const char *policy, size_t page_size,
 		.align = align,
 	};
 
-	snprintf(linear, sizeof(linear), "%s-linear", policy);
 	memset(p, 0, sizeof(*p));
 	if (mems_heap_create(&config, &p->indexed))
 		return -1;
@@ -91,11 +93,22 @@ static void pair_close(struct pair *p)
 	free(p->live);
 }
 
+/* The node that holds @v, which must lie in one. */
+static struct mems_node_info node_of(const struct mems_heap *heap,
+				     uintptr_t v)
+{
+	struct mems_node_info node = { 0 };
+
+	if (mems_heap_find(heap, V(v), &node, NULL))
+		abort();
+	return node;
+}
+
 /* Where @phys lies in the node that holds @v. */
 static uintptr_t phys_offset(const struct mems_heap *heap, uintptr_t v,
 			     const void *phys)
 {
-	return U(phys) - U(chain_find_seg(heap, v)->node->phys);
+	return U(phys) - U(node_of(heap, v).phys);
 }
 
 /* @v hit the start of the next block after all: it is freed now. */
@@ -158,8 +171,7 @@ static int pair_step(struct pair *p, uint64_t *state, size_t page_size)
 	if (offset != phys_offset(p->linear, v, pb))
 		return -1;
 	/* A translation is the node's physical base plus the offset in it. */
-	return offset == v - chain_find_seg(p->indexed, v)->node->vstart ? 0
-									 : -1;
+	return offset == v - node_of(p->indexed, v).vstart ? 0 : -1;
 }
 
 static int pair_same_report(struct pair *p)
@@ -173,27 +185,65 @@ static int pair_same_report(struct pair *p)
 	return same;
 }
 
+FIXTURE(differential) {
+	int unused;
+};
+
+FIXTURE_VARIANT(differential) {
+	const char *name;
+	const char *reference;		/* NULL when none is built */
+};
+
+/* One variant per built indexed policy, with the reference it names. */
+FIXTURE_VARIANT_GENERATE(differential, differential_variants)
+{
+	FIXTURE_VARIANT(differential) *v;
+	struct mems_policy_info info;
+	unsigned int i;
+
+	for (i = 0; !mems_policy_info(i, &info); i++) {
+		if (info.flags & MEMS_POLICY_REFERENCE)
+			continue;
+		v = FIXTURE_VARIANT_NEW(differential, info.name);
+		if (!v)
+			return;
+		v->name = info.name;
+		v->reference = info.reference;
+	}
+}
+
+FIXTURE_SETUP(differential)
+{
+	if (!variant->reference)
+		SKIP(return, "%s has no linear reference built "
+		     "(CONFIG_MEMS_LINEAR_POLICIES is not set)", variant->name);
+}
+
+FIXTURE_TEARDOWN(differential)
+{
+}
+
 /*
- * Run @ops operations for @policy over the whole matrix; checks both
+ * Run @ops operations for @policy against @linear over the whole matrix
+ * of page sizes and granules that the build matrix covers; checks both
  * heaps every @check_every operations (each check walks everything).
  */
 static void run_matrix(struct __test_metadata *_metadata, const char *policy,
-		       unsigned long ops, unsigned long check_every)
+		       const char *linear, unsigned long ops,
+		       unsigned long check_every)
 {
 	static const size_t page_sizes[] = { 4096, 16384, 64 };
 	static const size_t aligns[] = { 1, 16 };
 	unsigned int i, j;
 	unsigned long n;
 
-	if (!policy_built(policy))
-		SKIP(return, "%s is not built", policy);
 	for (i = 0; i < sizeof(page_sizes) / sizeof(page_sizes[0]); i++) {
 		for (j = 0; j < sizeof(aligns) / sizeof(aligns[0]); j++) {
 			uint64_t state = 0x9e3779b97f4a7c15ULL + i * 7 + j;
 			struct pair p;
 
-			ASSERT_EQ(0, pair_open(&p, policy, page_sizes[i],
-					       aligns[j], 4096));
+			ASSERT_EQ(0, pair_open(&p, policy, linear,
+					       page_sizes[i], aligns[j], 4096));
 			for (n = 1; n <= ops; n++) {
 				ASSERT_EQ(0, pair_step(&p, &state,
 						       page_sizes[i]))
@@ -214,28 +264,18 @@ static void run_matrix(struct __test_metadata *_metadata, const char *policy,
 	}
 }
 
-TEST_TIMEOUT(first_fit_matches_linear, TEST_TIMEOUT_LONG)
+TEST_F_TIMEOUT(differential, matches_linear, TEST_TIMEOUT_LONG)
 {
-	run_matrix(_metadata, "first-fit", RANDOM_OPS, 20000);
-}
-
-TEST_TIMEOUT(best_fit_matches_linear, TEST_TIMEOUT_LONG)
-{
-	run_matrix(_metadata, "best-fit", RANDOM_OPS, 20000);
-}
-
-TEST_TIMEOUT(next_fit_matches_linear, TEST_TIMEOUT_LONG)
-{
-	run_matrix(_metadata, "next-fit", RANDOM_OPS, 20000);
+	run_matrix(_metadata, variant->name, variant->reference, RANDOM_OPS,
+		   20000);
 }
 
 /* Short runs with a full check after every operation catch an index
  * that drifts and recovers before the next periodic check. */
-TEST_TIMEOUT(indexes_stay_exact_after_every_operation, TEST_TIMEOUT_LONG)
+TEST_F_TIMEOUT(differential, index_stays_exact_after_every_operation,
+	       TEST_TIMEOUT_LONG)
 {
-	run_matrix(_metadata, "first-fit", 3000, 1);
-	run_matrix(_metadata, "best-fit", 3000, 1);
-	run_matrix(_metadata, "next-fit", 3000, 1);
+	run_matrix(_metadata, variant->name, variant->reference, 3000, 1);
 }
 
 TEST_HARNESS_MAIN

@@ -11,26 +11,39 @@
  * multiple of every granule, from the configured virtual base: holes of
  * 3 units at the base (the lowest), 2 units at base + 4 units (the
  * smallest that fits) and the tail of the node from base + 7 units, right
- * where the rover is.  A request of 2 units then lands somewhere else for
- * each policy.
+ * where the rover is.  A request of 2 units then lands where the rule of
+ * the policy (rules.h) says, which differs between rules.  Every built
+ * policy is a variant, as mems_policy_info() lists them.
  */
+#define _GNU_SOURCE
+
 #include "../harness.h"
 #include "../mems_test.h"
+#include "rules.h"
 
 #define UNIT	16
 #define BASE	((uintptr_t)CONFIG_MEMS_VIRT_BASE)
 
 /*
- * Where a request of 2 units goes in the layout, per policy; a linear
- * reference policy ("best-fit-linear") follows the rule it is named after.
+ * Where a request of 2 units goes in the layout under @policy, as the
+ * rule it follows (rules.h) picks among the three holes; the rover is
+ * right after the last block, at the start of the tail.
  */
-static uintptr_t expected_pick(const char *policy)
+static uintptr_t expected_pick(struct __test_metadata *_metadata,
+			       const char *policy)
 {
-	if (!strncmp(policy, "best-fit", strlen("best-fit")))
-		return BASE + 4 * UNIT;
-	if (!strncmp(policy, "next-fit", strlen("next-fit")))
-		return BASE + 7 * UNIT;
-	return BASE;
+	const struct rule *rule = rule_of_policy(policy);
+	const struct rule_hole holes[3] = {
+		{ BASE, 3 * UNIT },
+		{ BASE + 4 * UNIT, 2 * UNIT },
+		{ BASE + 7 * UNIT, node_bytes_for(9 * UNIT) - 7 * UNIT },
+	};
+	size_t pick;
+
+	ASSERT_NE(NULL, rule) TH_LOG("%s follows no rule of rules.h", policy);
+	pick = rule->pick(holes, 3, 2 * UNIT, BASE + 7 * UNIT);
+	ASSERT_GT(3, pick) TH_LOG("no hole for %s", policy);
+	return holes[pick].start;
 }
 
 /*
@@ -62,7 +75,7 @@ static void assert_policy(struct __test_metadata *_metadata,
 	ASSERT_NE(NULL, mems_default_heap());
 	ASSERT_STREQ(policy, mems_heap_policy(mems_default_heap()));
 	build_layout(_metadata);
-	ASSERT_EQ(expected_pick(policy), U(mems_malloc(2 * UNIT)))
+	ASSERT_EQ(expected_pick(_metadata, policy), U(mems_malloc(2 * UNIT)))
 		TH_LOG("placement under %s", policy);
 	ASSERT_EQ(0, check_global_heap());
 }
@@ -106,36 +119,27 @@ FIXTURE_VARIANT(env) {
 	const char *name;
 };
 
-FIXTURE_VARIANT_ADD(env, first_fit) {
-	.name = "first-fit",
-};
+/* One variant per built policy, linear references included. */
+FIXTURE_VARIANT_GENERATE(env, env_variants)
+{
+	FIXTURE_VARIANT(env) *v;
+	struct mems_policy_info info;
+	unsigned int i;
 
-FIXTURE_VARIANT_ADD(env, best_fit) {
-	.name = "best-fit",
-};
-
-FIXTURE_VARIANT_ADD(env, next_fit) {
-	.name = "next-fit",
-};
-
-FIXTURE_VARIANT_ADD(env, first_fit_linear) {
-	.name = "first-fit-linear",
-};
-
-FIXTURE_VARIANT_ADD(env, best_fit_linear) {
-	.name = "best-fit-linear",
-};
-
-FIXTURE_VARIANT_ADD(env, next_fit_linear) {
-	.name = "next-fit-linear",
-};
+	for (i = 0; !mems_policy_info(i, &info); i++) {
+		v = FIXTURE_VARIANT_NEW(env, info.name);
+		if (!v)
+			return;
+		v->name = info.name;
+	}
+}
 
 FIXTURE_SETUP(env)
 {
 	/* Whatever the caller's environment holds. */
 	ASSERT_EQ(0, unsetenv("MEMS_POLICY"));
-	if (!policy_built(variant->name))
-		SKIP(return, "%s is not built", variant->name);
+	ASSERT_NE(NULL, rule_of_policy(variant->name))
+		TH_LOG("%s follows no rule of rules.h", variant->name);
 }
 
 FIXTURE_TEARDOWN(env)
@@ -161,7 +165,7 @@ TEST_F(env, lazy_init_uses_named_policy)
 	self->err = CAPTURE(stderr, build_layout(_metadata));
 	ASSERT_STREQ("", self->err);
 	ASSERT_STREQ(variant->name, mems_heap_policy(mems_default_heap()));
-	ASSERT_EQ(expected_pick(variant->name), U(mems_malloc(2 * UNIT)));
+	ASSERT_EQ(expected_pick(_metadata, variant->name), U(mems_malloc(2 * UNIT)));
 }
 
 /* So does the lazy initialisation after a mems_finish(). */
@@ -181,7 +185,7 @@ TEST_F(env, lazy_init_after_finish_rereads)
 	ASSERT_EQ(0, setenv("MEMS_POLICY", variant->name, 1));
 	build_layout(_metadata);
 	ASSERT_STREQ(variant->name, mems_heap_policy(mems_default_heap()));
-	ASSERT_EQ(expected_pick(variant->name), U(mems_malloc(2 * UNIT)));
+	ASSERT_EQ(expected_pick(_metadata, variant->name), U(mems_malloc(2 * UNIT)));
 }
 
 /* A mems_init() on a MeMS in use reads the variable again. */
@@ -259,7 +263,7 @@ TEST(unset_selects_default_lazily)
 	free(err);
 	ASSERT_STREQ(mems_default_policy(),
 		     mems_heap_policy(mems_default_heap()));
-	ASSERT_EQ(expected_pick(mems_default_policy()),
+	ASSERT_EQ(expected_pick(_metadata, mems_default_policy()),
 		  U(mems_malloc(2 * UNIT)));
 	mems_finish();
 }
@@ -270,10 +274,10 @@ TEST(unknown_name_warns_and_selects_default)
 	char *err;
 	int i;
 
-	ASSERT_EQ(0, setenv("MEMS_POLICY", "worst-fit", 1));
+	ASSERT_EQ(0, setenv("MEMS_POLICY", "no-such-fit", 1));
 	for (i = 0; i < 2; i++) {
 		err = CAPTURE(stderr, mems_init());
-		assert_warning(_metadata, err, "worst-fit");
+		assert_warning(_metadata, err, "no-such-fit");
 		free(err);
 		ASSERT_STREQ(mems_default_policy(),
 			     mems_heap_policy(mems_default_heap()));
@@ -294,7 +298,7 @@ TEST(unknown_name_warns_at_lazy_init)
 	free(err);
 	ASSERT_STREQ(mems_default_policy(),
 		     mems_heap_policy(mems_default_heap()));
-	ASSERT_EQ(expected_pick(mems_default_policy()),
+	ASSERT_EQ(expected_pick(_metadata, mems_default_policy()),
 		  U(mems_malloc(2 * UNIT)));
 
 	/* And again after mems_finish(), at the next lazy start. */
@@ -305,46 +309,93 @@ TEST(unknown_name_warns_at_lazy_init)
 	mems_finish();
 }
 
-/* Names are exact: not the case, not a prefix, not with blanks. */
+/* @name with every letter in upper case, malloc'd. */
+static char *upper(const char *name)
+{
+	char *copy = strdup(name), *c;
+
+	for (c = copy; c && *c; c++)
+		if (*c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 'a' + 'A');
+	return copy;
+}
+
+/* @name with '_' for every '-', malloc'd. */
+static char *underscored(const char *name)
+{
+	char *copy = strdup(name), *c;
+
+	for (c = copy; c && *c; c++)
+		if (*c == '-')
+			*c = '_';
+	return copy;
+}
+
+/*
+ * Names are exact: not the case, not a prefix, not with blanks, not
+ * with '_' for '-'.  The near names are made from the default's name.
+ */
 TEST(near_names_are_unknown)
 {
-	static const char *const near[] = {
-		"FIRST-FIT", "first", "first_fit", " first-fit", "next-fit ",
-	};
+	const char *name = mems_default_policy();
+	char *near[5];
 	unsigned int i;
 	char *err;
 
+	ASSERT_NE(NULL, strchr(name, '-')) TH_LOG("default %s", name);
+	near[0] = upper(name);
+	near[1] = strndup(name, strcspn(name, "-"));
+	near[2] = underscored(name);
+	ASSERT_LT(0, asprintf(&near[3], " %s", name));
+	ASSERT_LT(0, asprintf(&near[4], "%s ", name));
 	for (i = 0; i < sizeof(near) / sizeof(near[0]); i++) {
+		ASSERT_NE(NULL, near[i]);
+		ASSERT_FALSE(policy_built(near[i])) TH_LOG("\"%s\"", near[i]);
 		ASSERT_EQ(0, setenv("MEMS_POLICY", near[i], 1));
 		err = CAPTURE(stderr, mems_init());
 		assert_warning(_metadata, err, near[i]);
 		free(err);
 		ASSERT_STREQ(mems_default_policy(),
 			     mems_heap_policy(mems_default_heap()));
+		free(near[i]);
 	}
 	mems_finish();
 }
 
-/* A policy this configuration does not build counts as unknown. */
-TEST(unbuilt_name_warns)
+/* @name is not built: it selects the default, after a warning. */
+static void assert_unbuilt(struct __test_metadata *_metadata,
+			   const char *name)
 {
-	static const char *const names[] = {
-		"first-fit", "best-fit", "next-fit",
-		"first-fit-linear", "best-fit-linear", "next-fit-linear",
-	};
-	unsigned int i, tried = 0;
 	char *err;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (policy_built(names[i]))
-			continue;
-		tried++;
-		ASSERT_EQ(0, setenv("MEMS_POLICY", names[i], 1));
-		err = CAPTURE(stderr, mems_init());
-		assert_warning(_metadata, err, names[i]);
-		free(err);
-		ASSERT_STREQ(mems_default_policy(),
-			     mems_heap_policy(mems_default_heap()));
+	ASSERT_EQ(0, setenv("MEMS_POLICY", name, 1));
+	err = CAPTURE(stderr, mems_init());
+	assert_warning(_metadata, err, name);
+	free(err);
+	ASSERT_STREQ(mems_default_policy(),
+		     mems_heap_policy(mems_default_heap()));
+}
+
+/*
+ * A policy this configuration does not build counts as unknown: every
+ * rule of rules.h, and its linear reference, that the registry lacks.
+ */
+TEST(unbuilt_name_warns)
+{
+	unsigned int i, tried = 0;
+	char linear[64];
+
+	for (i = 0; i < NR_RULES; i++) {
+		snprintf(linear, sizeof(linear), "%s%s", rules[i].name,
+			 REFERENCE_SUFFIX);
+		if (!policy_built(rules[i].name)) {
+			assert_unbuilt(_metadata, rules[i].name);
+			tried++;
+		}
+		if (!policy_built(linear)) {
+			assert_unbuilt(_metadata, linear);
+			tried++;
+		}
 	}
 	mems_finish();
 	if (!tried)
