@@ -28,6 +28,14 @@ mems_dump() {
 	"$BATS_FILE_TMPDIR/build/tools/mems-dump" "$@"
 }
 
+# compared_policies - the policies that --policy all and --compare go
+# through, one a line, as the build's own registry lists them: every row
+# of mems-info --policy-table that is not a linear reference.
+compared_policies() {
+	"$BATS_FILE_TMPDIR/build/tools/mems-info" --policy-table |
+		awk -F'\t' '$2 !~ /reference/ {print $1}'
+}
+
 # golden_reports POLICY - the mems_print_stats reports of the classic
 # demo's golden output, without the demo's own lines.
 golden_reports() {
@@ -54,15 +62,18 @@ require_python3() {
 	command -v python3 >/dev/null || skip "python3 is not installed"
 }
 
-# assert_bad_trace FILE LINE REASON - mems-dump rejects data/bad/FILE
-# with exactly one line on stderr and status 1, and prints nothing else.
-assert_bad_trace() {
-	local file=$DATA/bad/$1
-
-	run --separate-stderr mems_dump "$file"
+# assert_bad_file PATH LINE REASON - mems-dump rejects PATH with exactly
+# one line on stderr and status 1, and prints nothing else.
+assert_bad_file() {
+	run --separate-stderr mems_dump "$1"
 	assert_failure 1
 	assert_output ""
-	assert_equal "$stderr" "mems-dump: $file:$2: $3"
+	assert_equal "$stderr" "mems-dump: $1:$2: $3"
+}
+
+# assert_bad_trace FILE LINE REASON - the same for data/bad/FILE.
+assert_bad_trace() {
+	assert_bad_file "$DATA/bad/$1" "$2" "$3"
 }
 
 # The three reports of data/reuse.trace under first-fit (and best-fit):
@@ -97,6 +108,9 @@ Sub-chain Length array: [2, 2, ]
 # Under next-fit the rover stands at 10096, one past the 5000-byte
 # block, so the 500 bytes come from the second node's hole; the trace's
 # free of address 2000 then frees that block, at its replayed address.
+# Worst-fit does the same for another reason: the freed block left a
+# hole of 3096 bytes (2000 and the 1096 after it), the second node's is
+# larger, 3192 bytes, and the 500 bytes are carved from its low end.
 REUSE_NEXT_FIT='----- MeMS SYSTEM STATS -----
 MAIN[1000:5095]-> P[1000:1999] <-> P[2000:3999] <-> H[4000:5095] <-> NULL
 MAIN[5096:13287]-> P[5096:10095] <-> H[10096:13287] <-> NULL
@@ -147,7 +161,7 @@ Sub-chain Length array: []
 	local policy
 
 	require_golden
-	for policy in first-fit best-fit next-fit; do
+	for policy in $(compared_policies); do
 		run diff -u <(golden_reports "$policy") \
 			<(mems_dump --policy "$policy" "$DATA/classic.trace")
 		assert_success
@@ -160,6 +174,15 @@ Sub-chain Length array: []
 	assert_output "$REUSE_NEXT_FIT"
 }
 
+@test "the registry's policies but the references are those compared" {
+	assert_equal "$(compared_policies | tr '\n' ' ')" \
+		"first-fit best-fit next-fit worst-fit "
+	run mems_dump --policy all "$DATA/reuse.trace"
+	assert_success
+	assert_equal "$(sed -n 's/^# policy: //p' <<<"$output")" \
+		"$(compared_policies)"
+}
+
 @test "--policy all replays each policy after a '# policy:' line" {
 	run mems_dump --policy all "$DATA/reuse.trace"
 	assert_success
@@ -168,6 +191,8 @@ $REUSE_FIRST_FIT
 # policy: best-fit
 $REUSE_FIRST_FIT
 # policy: next-fit
+$REUSE_NEXT_FIT
+# policy: worst-fit
 $REUSE_NEXT_FIT"
 }
 
@@ -297,11 +322,13 @@ print(d["policy"], d["step"], d["trigger"], d["pages_used"],
 for d in json.load(open(sys.argv[1])):
     print(d["policy"], d["step"], d["trigger"])' "$BATS_TEST_TMPDIR/all.json"
 	# Steps 4, 8, 12, 16 and the reports at 5, 12, 15, per policy.
-	assert_equal "${#lines[@]}" 18
+	assert_equal "${#lines[@]}" 24
 	assert_line --index 0 "first-fit 4 every"
 	assert_line --index 1 "first-fit 5 stats"
 	assert_line --index 3 "first-fit 12 stats"
 	assert_line --index 17 "next-fit 16 every"
+	assert_line --index 18 "worst-fit 4 every"
+	assert_line --index 23 "worst-fit 16 every"
 }
 
 @test "--format dot writes one digraph with a cluster per dump" {
@@ -347,7 +374,7 @@ for d in json.load(open(sys.argv[1])):
 	assert_xml "$BATS_TEST_TMPDIR/plot.svg"
 }
 
-@test "--compare prints a table of the three policies" {
+@test "--compare prints a table of every policy but the references" {
 	run mems_dump --compare --page-size 4096 "$DATA/policies.rep"
 	assert_success
 	assert_line --index 0 "# $DATA/policies.rep: malloclab .rep, 10 steps"
@@ -355,10 +382,16 @@ for d in json.load(open(sys.argv[1])):
 		'^policy +mmap +munmap +peak-pages +utilization +holes +largest-hole +time-ms$'
 	# Best-fit puts the 1800 bytes in the 2000-byte hole; the others
 	# find no hole and map a second node (each also maps one slab).
+	# Worst-fit carves the 900 bytes from that hole, the largest, as
+	# first-fit does from the lowest: the rest, 1100 bytes, is then the
+	# largest hole, too small.  At the peak, 2 pages, the holes are
+	# 1100, 1000, 896 and the new node's 2296 bytes: 2296 of 5292 is
+	# 43.4%; the most ever live, 3200 bytes, is 39.1% of 8192.
 	assert_equal "$(awk 'NR > 2 { $NF = ""; print }' <<<"$output")" \
 		"first-fit 3 0 2 39.1% 4 43.4% 
 best-fit 2 0 1 78.1% 1 100.0% 
-next-fit 3 0 2 39.1% 4 43.4% "
+next-fit 3 0 2 39.1% 4 43.4% 
+worst-fit 3 0 2 39.1% 4 43.4% "
 	assert_line --index 2 --regexp ' [0-9]+\.[0-9]{3}$'
 }
 
@@ -403,7 +436,9 @@ next-fit 3 0 2 39.1% 4 43.4% "
 	run --separate-stderr mems_dump --frobnicate "$DATA/reuse.trace"
 	assert_failure 2
 	assert_equal "$(wc -l <<<"$stderr")" 1
-	run --separate-stderr mems_dump --policy worst-fit "$DATA/reuse.trace"
+	# A linear reference: defconfig does not build them.
+	run --separate-stderr mems_dump --policy first-fit-linear \
+		"$DATA/reuse.trace"
 	assert_failure 2
 	assert_equal "$(wc -l <<<"$stderr")" 1
 	run --separate-stderr mems_dump --compare --format json \
@@ -478,8 +513,12 @@ next-fit 3 0 2 39.1% 4 43.4% "
 }
 
 @test "error: a policy that is not built in" {
-	assert_bad_trace policy.trace 2 \
-		"policy 'worst-fit' is not built in (choose one with --policy)"
+	local file=$BATS_TEST_TMPDIR/policy.trace
+
+	# A linear reference: defconfig does not build them.
+	printf 'mems-trace 1 mems\ninit first-fit-linear 4096 1000 1\n' >"$file"
+	assert_bad_file "$file" 2 \
+		"policy 'first-fit-linear' is not built in (choose one with --policy)"
 }
 
 @test "error: a valid free of an address where no block starts" {
