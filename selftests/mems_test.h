@@ -28,6 +28,7 @@
 #include <asm/page.h>
 #include <mems.h>
 #include <mems/heap.h>
+#include <mems/introspect.h>
 
 /* Virtual addresses are integers: these convert without warnings. */
 #define V(addr)	((void *)(uintptr_t)(addr))
@@ -350,15 +351,48 @@ static inline int check_global_heap(void)
 	return mems_heap_check(heap, stderr);
 }
 
+/*
+ * The policies come from the registry, never from a list of names here:
+ * a test that runs under several walks mems_policy_info().
+ */
 static inline bool policy_built(const char *name)
 {
-	const char *built;
+	struct mems_policy_info info;
 	unsigned int i;
 
-	for (i = 0; (built = mems_policy_name(i)); i++)
-		if (!strcmp(built, name))
+	for (i = 0; !mems_policy_info(i, &info); i++)
+		if (!strcmp(info.name, name))
 			return true;
 	return false;
+}
+
+/* How many built policies are not linear references. */
+static inline unsigned int nr_indexed_policies(void)
+{
+	struct mems_policy_info info;
+	unsigned int i, nr = 0;
+
+	for (i = 0; !mems_policy_info(i, &info); i++)
+		nr += !(info.flags & MEMS_POLICY_REFERENCE);
+	return nr;
+}
+
+/*
+ * The name of indexed policy number @k modulo their number, in registry
+ * order, so that any @k names one; NULL when none is built.
+ */
+static inline const char *indexed_policy(unsigned int k)
+{
+	unsigned int i, nr = nr_indexed_policies();
+	struct mems_policy_info info;
+
+	if (!nr)
+		return NULL;
+	k %= nr;
+	for (i = 0; !mems_policy_info(i, &info); i++)
+		if (!(info.flags & MEMS_POLICY_REFERENCE) && !k--)
+			return info.name;
+	return NULL;
 }
 
 /* ---------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * heap_test.c - the heap-object API of <mems/heap.h>: independent heaps
  * side by side, their argument checks, destroy, reset, policy switching,
  * and mems_heap_check(), shown to pass on sound heaps and, through the
- * internal <mems/chain.h>, to fail on heaps broken on purpose.
+ * internal <core/chain.h>, to fail on heaps broken on purpose.
  *
  * Heaps created here choose their own page size, base and granule, so the
  * numbers in their layouts are the test's choice, not the build's.
@@ -14,8 +14,9 @@
 
 #include "../harness.h"
 #include "../mems_test.h"
+#include "../policy/rules.h"
 
-#include <mems/chain.h>
+#include <core/chain.h>
 
 #define BASE ((uintptr_t)CONFIG_MEMS_VIRT_BASE)
 
@@ -52,122 +53,173 @@ static int check_text(const struct mems_heap *heap, char **text)
 	return ret;
 }
 
-static bool all_policies_built(void)
-{
-	return policy_built("first-fit") && policy_built("best-fit") &&
-	       policy_built("next-fit");
-}
-
 /* ---------------------------------------------------------------------
  * Several heaps at once
  */
 
 /*
+ * Three layouts; in each, 10 bytes, 150 bytes, then 30 bytes, then the
+ * 150 are freed.  The 30 find two holes in the first and third layouts,
+ * one in the second:
+ *
+ * 0: 100-byte pages from 1, granule 1.  10 at 1, hole [11:100] (90);
+ *    150 needs a node of two pages at 101, hole [251:300] (50), where
+ *    the rover is.  30 goes to 11 or 251.
+ * 1: 256-byte pages from 5000, granule 8.  16 at 5000, 152 at 5016, and
+ *    32 at 5168 in the only hole, [5168:5255].
+ * 2: 64-byte pages from 2^20, granule 16.  16 at 2^20, hole of 48 at
+ *    2^20 + 16; 160 need a node of three pages at 2^20 + 64, hole of 32
+ *    at 2^20 + 224, where the rover is.  32 go to 2^20 + 16 or + 224.
+ */
+static const struct mems_heap_config side_layouts[3] = {
+	{ NULL, 100, 1, 1 },
+	{ NULL, 256, 5000, 8 },
+	{ NULL, 64, 1 << 20, 16 },
+};
+
+/* The holes the 30 bytes choose between in @layout, and the rover. */
+static size_t side_holes(int layout, struct rule_hole holes[2],
+			 uintptr_t *rover)
+{
+	const uintptr_t b = side_layouts[layout].virt_base;
+
+	switch (layout) {
+	case 0:
+		holes[0] = (struct rule_hole){ b + 10, 90 };
+		holes[1] = (struct rule_hole){ b + 250, 50 };
+		*rover = b + 250;
+		return 2;
+	case 1:
+		holes[0] = (struct rule_hole){ b + 168, 88 };
+		*rover = b + 168;
+		return 1;
+	}
+	holes[0] = (struct rule_hole){ b + 16, 48 };
+	holes[1] = (struct rule_hole){ b + 224, 32 };
+	*rover = b + 224;
+	return 2;
+}
+
+/*
+ * The report of @layout once the 30 bytes went to hole @pick; with
+ * @freed, after the 150 bytes were freed too.
+ */
+static void side_model(struct model *m, int layout, size_t pick, bool freed)
+{
+	const uintptr_t b = side_layouts[layout].virt_base;
+	const char p150 = freed ? 'H' : 'P';
+
+	model_init(m, side_layouts[layout].page_size);
+	switch (layout) {
+	case 0:
+		model_node(m, b, 1);
+		model_seg(m, 'P', 10);
+		if (!pick)
+			model_seg(m, 'P', 30);
+		model_rest_hole(m);
+		model_node(m, b + 100, 2);
+		if (pick && freed) {
+			model_seg(m, 'H', 150);
+		} else if (!pick && freed) {
+			model_seg(m, 'H', 200);
+			return;
+		} else {
+			model_seg(m, 'P', 150);
+		}
+		if (pick)
+			model_seg(m, 'P', 30);
+		model_rest_hole(m);
+		return;
+	case 1:
+		model_node(m, b, 1);
+		model_seg(m, 'P', 16);
+		model_seg(m, p150, 152);
+		model_seg(m, 'P', 32);
+		model_rest_hole(m);
+		return;
+	}
+	model_node(m, b, 1);
+	model_seg(m, 'P', 16);
+	if (!pick)
+		model_seg(m, 'P', 32);
+	model_rest_hole(m);
+	model_node(m, b + 64, 3);
+	if (!pick && freed) {
+		model_seg(m, 'H', 192);
+		return;
+	}
+	model_seg(m, p150, 160);
+	if (pick)
+		model_seg(m, 'P', 32);
+	model_rest_hole(m);
+}
+
+/* Where 10 and 150 bytes go in each layout: the same for every policy. */
+static const uintptr_t side_first[3][2] = {
+	{ 1, 101 }, { 5000, 5016 }, { 1 << 20, (1 << 20) + 64 },
+};
+
+/*
  * The same calls on three heaps of different layouts and policies, with
- * the global MeMS alive beside them.  The third request finds two holes
- * in each heap that has two, so the policy decides where it goes.
+ * the global MeMS alive beside them.  Each round hands the built indexed
+ * policies to the layouts in turn, so that every policy meets every
+ * layout; where the 30 bytes go is the policy's rule (rules.h).
  */
 TEST(heaps_live_side_by_side_with_their_own_layouts)
 {
-	const struct mems_heap_config c1 = { "first-fit", 100, 1, 1 };
-	const struct mems_heap_config c2 = { "best-fit", 256, 5000, 8 };
-	const struct mems_heap_config c3 = { "next-fit", 64, 1 << 20, 16 };
-	struct mems_heap *h1, *h2, *h3;
+	unsigned int round, nr = nr_indexed_policies();
+	struct mems_heap_config cfg[3];
+	struct rule_hole holes[2];
 	char *global_before, *global_after;
-	uintptr_t v1 = c1.virt_base, v2 = c2.virt_base, v3 = c3.virt_base;
+	struct mems_heap *h[3];
+	const struct rule *rule;
+	size_t pick[3], nr_holes;
+	uintptr_t rover;
 	struct model m;
+	int i;
 
-	if (!all_policies_built())
-		SKIP(return, "needs every policy built in");
+	ASSERT_LT(0, nr);
 	ASSERT_EQ(BASE, U(mems_malloc(10)));
 	global_before = stats_text();
-	ASSERT_EQ(0, mems_heap_create(&c1, &h1));
-	ASSERT_EQ(0, mems_heap_create(&c2, &h2));
-	ASSERT_EQ(0, mems_heap_create(&c3, &h3));
-	ASSERT_STREQ("first-fit", mems_heap_policy(h1));
-	ASSERT_STREQ("best-fit", mems_heap_policy(h2));
-	ASSERT_STREQ("next-fit", mems_heap_policy(h3));
-	ASSERT_EQ(100, mems_heap_page_size(h1));
-	ASSERT_EQ(256, mems_heap_page_size(h2));
-	ASSERT_EQ(64, mems_heap_page_size(h3));
-
-	/* 10 bytes; 150 bytes; 30 bytes; then the 150 are freed. */
-	ASSERT_EQ(v1, alloc_or_zero(h1, 10));
-	ASSERT_EQ(v1 + 100, alloc_or_zero(h1, 150));
-	ASSERT_EQ(v1 + 10, alloc_or_zero(h1, 30));
-	ASSERT_EQ(v2, alloc_or_zero(h2, 10));
-	ASSERT_EQ(v2 + 16, alloc_or_zero(h2, 150));
-	ASSERT_EQ(v2 + 16 + 152, alloc_or_zero(h2, 30));
-	ASSERT_EQ(v3, alloc_or_zero(h3, 10));
-	ASSERT_EQ(v3 + 64, alloc_or_zero(h3, 150));
-	/* Next-fit: the rover is past node 1, in node 2's hole of 32. */
-	ASSERT_EQ(v3 + 64 + 160, alloc_or_zero(h3, 30));
-
-	/* first-fit, 100-byte pages, granule 1 */
-	model_init(&m, 100);
-	model_node(&m, v1, 1);
-	model_seg(&m, 'P', 10);
-	model_seg(&m, 'P', 30);
-	model_rest_hole(&m);
-	model_node(&m, v1 + 100, 2);
-	model_seg(&m, 'P', 150);
-	model_rest_hole(&m);
-	ASSERT_HEAP_REPORT(&m, h1);
-	/* best-fit, 256-byte pages, granule 8 */
-	model_init(&m, 256);
-	model_node(&m, v2, 1);
-	model_seg(&m, 'P', 16);
-	model_seg(&m, 'P', 152);
-	model_seg(&m, 'P', 32);
-	model_rest_hole(&m);
-	ASSERT_HEAP_REPORT(&m, h2);
-	/* next-fit, 64-byte pages, granule 16 */
-	model_init(&m, 64);
-	model_node(&m, v3, 1);
-	model_seg(&m, 'P', 16);
-	model_rest_hole(&m);
-	model_node(&m, v3 + 64, 3);
-	model_seg(&m, 'P', 160);
-	model_seg(&m, 'P', 32);
-	ASSERT_HEAP_REPORT(&m, h3);
-
-	ASSERT_EQ(0, mems_heap_free(h1, V(v1 + 100)));
-	ASSERT_EQ(0, mems_heap_free(h2, V(v2 + 16)));
-	ASSERT_EQ(0, mems_heap_free(h3, V(v3 + 64)));
-	model_init(&m, 100);
-	model_node(&m, v1, 1);
-	model_seg(&m, 'P', 10);
-	model_seg(&m, 'P', 30);
-	model_rest_hole(&m);
-	model_node(&m, v1 + 100, 2);
-	model_seg(&m, 'H', 200);
-	ASSERT_HEAP_REPORT(&m, h1);
-	model_init(&m, 256);
-	model_node(&m, v2, 1);
-	model_seg(&m, 'P', 16);
-	model_seg(&m, 'H', 152);
-	model_seg(&m, 'P', 32);
-	model_rest_hole(&m);
-	ASSERT_HEAP_REPORT(&m, h2);
-	model_init(&m, 64);
-	model_node(&m, v3, 1);
-	model_seg(&m, 'P', 16);
-	model_rest_hole(&m);
-	model_node(&m, v3 + 64, 3);
-	model_seg(&m, 'H', 160);
-	model_seg(&m, 'P', 32);
-	ASSERT_HEAP_REPORT(&m, h3);
-
-	global_after = stats_text();
-	ASSERT_STREQ(global_before, global_after);
+	for (round = 0; round < nr; round++) {
+		for (i = 0; i < 3; i++) {
+			cfg[i] = side_layouts[i];
+			cfg[i].policy = indexed_policy(round + i);
+			rule = rule_of_policy(cfg[i].policy);
+			ASSERT_NE(NULL, rule) TH_LOG("%s follows no rule of "
+						     "rules.h", cfg[i].policy);
+			nr_holes = side_holes(i, holes, &rover);
+			pick[i] = rule->pick(holes, nr_holes,
+					     round_up(30, cfg[i].align), rover);
+			ASSERT_GT(nr_holes, pick[i]);
+			ASSERT_EQ(0, mems_heap_create(&cfg[i], &h[i]));
+			ASSERT_STREQ(cfg[i].policy, mems_heap_policy(h[i]));
+			ASSERT_EQ(cfg[i].page_size, mems_heap_page_size(h[i]));
+		}
+		for (i = 0; i < 3; i++) {
+			nr_holes = side_holes(i, holes, &rover);
+			ASSERT_EQ(side_first[i][0], alloc_or_zero(h[i], 10));
+			ASSERT_EQ(side_first[i][1], alloc_or_zero(h[i], 150));
+			ASSERT_EQ(holes[pick[i]].start, alloc_or_zero(h[i], 30))
+				TH_LOG("%s, layout %d", cfg[i].policy, i);
+		}
+		for (i = 0; i < 3; i++) {
+			side_model(&m, i, pick[i], false);
+			ASSERT_HEAP_REPORT(&m, h[i]);
+		}
+		for (i = 0; i < 3; i++)
+			ASSERT_EQ(0, mems_heap_free(h[i], V(side_first[i][1])));
+		for (i = 0; i < 3; i++) {
+			side_model(&m, i, pick[i], true);
+			ASSERT_HEAP_REPORT(&m, h[i]);
+			ASSERT_EQ(0, mems_heap_check(h[i], stderr));
+			mems_heap_destroy(h[i]);
+		}
+		global_after = stats_text();
+		ASSERT_STREQ(global_before, global_after);
+		free(global_after);
+	}
 	free(global_before);
-	free(global_after);
-	ASSERT_EQ(0, mems_heap_check(h1, stderr));
-	ASSERT_EQ(0, mems_heap_check(h2, stderr));
-	ASSERT_EQ(0, mems_heap_check(h3, stderr));
-	mems_heap_destroy(h1);
-	mems_heap_destroy(h2);
-	mems_heap_destroy(h3);
 	ASSERT_EQ(0, check_global_heap());
 }
 
@@ -216,18 +268,36 @@ TEST(heap_create_rejects_alignment_not_a_power_of_two)
 	}
 }
 
+/*
+ * A name no policy has, and near misses of the default's name: '_' for
+ * '-', upper case, a prefix.  Names are exact.
+ */
 TEST(heap_create_rejects_unknown_policy)
 {
-	const char *const bad[] = { "worst-fit", "first_fit", "FIRST-FIT" };
+	const char *name = mems_default_policy();
 	struct mems_heap_config cfg = { 0 };
 	struct mems_heap *heap = V(1);
+	char *bad[4], *c;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	ASSERT_NE(NULL, strchr(name, '-')) TH_LOG("default %s", name);
+	bad[0] = strdup("no-such-fit");
+	bad[1] = strdup(name);
+	bad[2] = strdup(name);
+	bad[3] = strndup(name, strcspn(name, "-"));
+	for (i = 0; i < 4; i++)
+		ASSERT_NE(NULL, bad[i]);
+	for (c = bad[1]; *c; c++)
+		*c = *c == '-' ? '_' : *c;
+	for (c = bad[2]; *c; c++)
+		*c = *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c;
+	for (i = 0; i < 4; i++) {
+		ASSERT_FALSE(policy_built(bad[i])) TH_LOG("%s", bad[i]);
 		cfg.policy = bad[i];
 		ASSERT_EQ(-ENOENT, mems_heap_create(&cfg, &heap))
 			TH_LOG("policy %s", bad[i]);
 		ASSERT_EQ(V(1), heap);
+		free(bad[i]);
 	}
 	/* An empty name, like NULL, means the default. */
 	cfg.policy = "";
@@ -407,15 +477,14 @@ TEST(heap_destroy_unmaps_everything)
 	mems_heap_destroy(NULL);
 }
 
-TEST(heap_reset_empties_the_heap_and_keeps_its_layout)
+static void heap_reset_under(struct __test_metadata *_metadata,
+			     const char *policy)
 {
-	const struct mems_heap_config cfg = { "next-fit", 100, 7, 4 };
+	const struct mems_heap_config cfg = { policy, 100, 7, 4 };
 	struct mems_heap *heap;
 	char *phys, *text;
 	struct model m;
 
-	if (!policy_built("next-fit"))
-		SKIP(return, "needs next-fit built in");
 	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
 	ASSERT_EQ(7, alloc_or_zero(heap, 10));
 	ASSERT_EQ(7 + 12, alloc_or_zero(heap, 10));
@@ -427,7 +496,7 @@ TEST(heap_reset_empties_the_heap_and_keeps_its_layout)
 	ASSERT_STREQ(EMPTY_REPORT, text);
 	free(text);
 	ASSERT_EQ(0, mapped(phys, 300));
-	ASSERT_STREQ("next-fit", mems_heap_policy(heap));
+	ASSERT_STREQ(policy, mems_heap_policy(heap));
 	ASSERT_EQ(100, mems_heap_page_size(heap));
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 
@@ -443,6 +512,17 @@ TEST(heap_reset_empties_the_heap_and_keeps_its_layout)
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	mems_heap_destroy(heap);
 }
+
+/* Under every built policy: none keeps a rover or index past a reset. */
+TEST(heap_reset_empties_the_heap_and_keeps_its_layout)
+{
+	struct mems_policy_info info;
+	unsigned int i;
+
+	for (i = 0; !mems_policy_info(i, &info); i++)
+		heap_reset_under(_metadata, info.name);
+}
+
 
 /*
  * Two holes, 90 bytes at 11 and 50 bytes at 251: first-fit takes the
@@ -466,7 +546,7 @@ TEST(heap_set_policy_switches_the_placement)
 	ASSERT_EQ(11, alloc_or_zero(heap, 40));
 
 	errno = 12345;
-	ASSERT_EQ(-ENOENT, mems_heap_set_policy(heap, "worst-fit"));
+	ASSERT_EQ(-ENOENT, mems_heap_set_policy(heap, "no-such-fit"));
 	ASSERT_EQ(-ENOENT, mems_heap_set_policy(heap, NULL));
 	ASSERT_EQ(12345, errno);
 	ASSERT_STREQ("first-fit", mems_heap_policy(heap));
@@ -500,21 +580,30 @@ TEST(default_heap_is_the_global_mems)
  * mems_heap_check(): passes on sound heaps, fails on broken ones
  */
 
-/* Nodes of one, two and three pages with blocks and holes between. */
-static struct mems_heap *busy_heap(void)
+/*
+ * Nodes of one, two and three pages with blocks and holes between, under
+ * @policy (NULL: the default).  Each request is larger than every hole
+ * before it, so every policy lays them out alike.
+ */
+static struct mems_heap *busy_heap_of(const char *policy)
 {
-	const struct mems_heap_config cfg = { "first-fit", 64, 1000, 1 };
+	const struct mems_heap_config cfg = { policy, 64, 1000, 1 };
 	struct mems_heap *heap;
 	uintptr_t v[12];
 	int i;
 
-	if (!policy_built("first-fit") || mems_heap_create(&cfg, &heap))
+	if (mems_heap_create(&cfg, &heap))
 		return NULL;
 	for (i = 0; i < 12; i++)
 		v[i] = alloc_or_zero(heap, 1 + i * 13);
 	for (i = 0; i < 12; i += 3)
 		mems_heap_free(heap, V(v[i]));
 	return heap;
+}
+
+static struct mems_heap *busy_heap(void)
+{
+	return busy_heap_of(NULL);
 }
 
 static struct mems_node *nth_node(struct mems_heap *heap, int n)
@@ -557,23 +646,30 @@ static struct mems_seg *nth_seg(struct mems_node *node, int n)
 	free(why_);							\
 } while (0)
 
+/* Under every built policy, whose own index is checked too. */
 TEST(heap_check_passes_on_sound_heaps)
 {
-	struct mems_heap *heap = busy_heap(), *empty;
+	struct mems_policy_info info;
+	struct mems_heap *heap, *empty;
+	unsigned int k;
 	uintptr_t v;
 	int i;
 
-	ASSERT_NE(NULL, heap);
-	ASSERT_CHECK_PASSES(heap);
-	ASSERT_NE(NULL, nth_node(heap, 2)) TH_LOG("needs three nodes");
-	for (i = 0; i < 200; i++) {
-		v = alloc_or_zero(heap, 1 + (i * 37) % 150);
-		ASSERT_NE(0, v);
-		if (i % 3)
-			ASSERT_EQ(0, mems_heap_free(heap, V(v)));
+	for (k = 0; !mems_policy_info(k, &info); k++) {
+		heap = busy_heap_of(info.name);
+		ASSERT_NE(NULL, heap) TH_LOG("%s", info.name);
+		ASSERT_STREQ(info.name, mems_heap_policy(heap));
 		ASSERT_CHECK_PASSES(heap);
+		ASSERT_NE(NULL, nth_node(heap, 2)) TH_LOG("needs three nodes");
+		for (i = 0; i < 200; i++) {
+			v = alloc_or_zero(heap, 1 + (i * 37) % 150);
+			ASSERT_NE(0, v);
+			if (i % 3)
+				ASSERT_EQ(0, mems_heap_free(heap, V(v)));
+			ASSERT_CHECK_PASSES(heap);
+		}
+		mems_heap_destroy(heap);
 	}
-	mems_heap_destroy(heap);
 	ASSERT_EQ(0, mems_heap_create(NULL, &empty));
 	ASSERT_CHECK_PASSES(empty);
 	mems_heap_destroy(empty);
