@@ -30,12 +30,12 @@ static struct maps_snapshot maps_before, maps_after;
 
 struct walk_view {
 	const struct mems_heap *heap;
-	struct model *m;		/* where to record the layout, or NULL */
+	struct model *m;		/* the layout recorded, or NULL */
 	struct mems_heap_stats sum;	/* the figures the walk adds up */
 	size_t page_size;
 	struct mems_node_info node;	/* the node being walked */
 	size_t segs_in_node;
-	uintptr_t next;			/* where the next segment must start */
+	uintptr_t next;			/* the next segment's start */
 	char fault[200];		/* the first inconsistency seen */
 };
 
@@ -125,8 +125,8 @@ static void view_check_seg(struct walk_view *view,
 			   (uintmax_t)seg->vend);
 	if (seg->type == MEMS_PROCESS &&
 	    phys != (char *)node->phys + (seg->vstart - node->vstart))
-		view_fault(view, "block %ju: get says %p", (uintmax_t)seg->vstart,
-			   phys);
+		view_fault(view, "block %ju: get says %p",
+			   (uintmax_t)seg->vstart, phys);
 	if (seg->type == MEMS_HOLE && phys)
 		view_fault(view, "hole %ju translates", (uintmax_t)seg->vstart);
 	view_find(view, seg, seg->vstart);
@@ -571,7 +571,7 @@ TEST(find_agrees_with_walk)
 struct stats_step {
 	const char *what;
 	size_t alloc;		/* bytes to allocate, or 0 */
-	uintptr_t at;		/* where the block must go, or what to free */
+	uintptr_t at;		/* where the block goes, or what to free */
 	size_t pages_used, space_unused, nodes, segments, holes;
 	size_t largest_hole, live_bytes;
 	unsigned long mmaps;	/* mmap calls of this step */
@@ -644,7 +644,8 @@ TEST(stats_through_a_scenario_for_every_policy)
 	size_t i, object, meta;
 
 	for (p = 0; !mems_policy_info(p, &info); p++) {
-		ASSERT_EQ(0, wide_heap(info.name, &heap)) TH_LOG("%s", info.name);
+		ASSERT_EQ(0, wide_heap(info.name, &heap))
+			TH_LOG("%s", info.name);
 		/* Created: the heap object is the one mapping, and counts. */
 		mems_heap_stats(heap, &st);
 		ASSERT_EMPTY_FIGURES(&st, st.meta_bytes);
