@@ -696,11 +696,12 @@ TEST(stats_through_a_scenario_for_every_policy)
 /* Each node past the 32 the heap holds inline costs the index a mapping. */
 TEST(stats_count_the_node_index)
 {
-	struct mems_heap_stats st, prev;
+	struct mems_heap_stats st, prev, created;
 	struct mems_heap *heap;
 	int i;
 
 	ASSERT_EQ(0, wide_heap(NULL, &heap));
+	mems_heap_stats(heap, &created);
 	for (i = 0; i < 32; i++)
 		ASSERT_EQ(BASE + WIDE_PAGE * i, alloc(heap, WIDE_PAGE));
 	mems_heap_stats(heap, &prev);
@@ -718,6 +719,8 @@ TEST(stats_count_the_node_index)
 	mems_heap_reset(heap);
 	mems_heap_stats(heap, &st);
 	ASSERT_EQ(prev.munmap_calls + 35, st.munmap_calls);
+	ASSERT_EQ(prev.mmap_calls, st.mmap_calls);
+	ASSERT_EMPTY_FIGURES(&st, created.meta_bytes);
 	mems_heap_destroy(heap);
 }
 
