@@ -5,13 +5,21 @@
 # Every build goes to an O= directory under the test's scratch space and
 # never into the source tree, whose .config may be someone's work.  The
 # expected outputs of the classic demo are the contract's golden files,
-# found beside the repository in shared/golden.
+# kept in the tree in selftests/bats/data/golden: a fresh clone runs
+# every test, and a golden that is missing fails the test that needs it.
+#
+# No test spells out the list of placement policies.  What a build offers
+# is asked of its mems-info (built_policies, user_policies); what the
+# configuration offers is read from the default-policy choice in
+# policy/Kconfig (choice_policies).  A new policy is then tested
+# everywhere as soon as it is registered, and a test that has no golden
+# for it fails.
 
 bats_load_library bats-support
 bats_load_library bats-assert
 
 MEMS_SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-MEMS_GOLDEN=$(cd "$MEMS_SRC/.." && pwd)/shared/golden
+MEMS_GOLDEN=$MEMS_SRC/selftests/bats/data/golden
 
 # A make or a shell of the caller must not leak in: `make -s check` would
 # silence the build lines some tests read, O= or KCONFIG_CONFIG would
@@ -61,10 +69,63 @@ into() {
 	"$@" >"$file"
 }
 
-# require_golden - skip unless the contract's golden outputs are present.
+# require_golden [POLICY] - fail unless the golden outputs are there, and
+# the classic demo's golden for POLICY when one is named.  Never a skip:
+# the goldens are part of the tree.
 require_golden() {
-	[ -d "$MEMS_GOLDEN" ] ||
-		skip "no golden outputs at $MEMS_GOLDEN (clone shared/ beside the repository)"
+	local file=$MEMS_GOLDEN
+
+	[ -z "${1:-}" ] || file=$MEMS_GOLDEN/classic-$1.out
+	[ -e "$file" ] || fail "no golden output: $file"
+}
+
+# golden POLICY - the path of the classic demo's golden output for POLICY.
+golden() {
+	echo "$MEMS_GOLDEN/classic-$1.out"
+}
+
+# built_policies DIR - every policy the build in DIR has, references
+# included, one a line in the registry's order.
+built_policies() {
+	"$1/tools/mems-info" --policies
+}
+
+# user_policies DIR - the policies the build in DIR offers users: those
+# its registry does not flag as references, one a line in its order.
+user_policies() {
+	local table
+
+	table=$("$1/tools/mems-info" --policy-table) || return
+	awk -F '\t' '$2 !~ /(^|,)reference(,|$)/ { print $1 }' <<<"$table"
+}
+
+# reference_policies DIR - the linear references the build in DIR has.
+reference_policies() {
+	local table
+
+	table=$("$1/tools/mems-info" --policy-table) || return
+	awk -F '\t' '$2 ~ /(^|,)reference(,|$)/ { print $1 }' <<<"$table"
+}
+
+# choice_policies - the policies of the default-policy choice in
+# policy/Kconfig, one a line in its order, spelled as users name them:
+# MEMS_POLICY_FIRST_FIT is first-fit.
+choice_policies() {
+	sed -n '/^choice/,/^endchoice/s/^config MEMS_POLICY_//p' \
+		"$MEMS_SRC/policy/Kconfig" | tr 'A-Z_' 'a-z-'
+}
+
+# policy_defconfig POLICY - the make target that configures POLICY as
+# the default: first_fit_defconfig for first-fit.
+policy_defconfig() {
+	echo "${1//-/_}_defconfig"
+}
+
+# policy_symbol POLICY - its entry in the choice: CONFIG_MEMS_POLICY_FIRST_FIT.
+policy_symbol() {
+	local symbol=${1^^}
+
+	echo "CONFIG_MEMS_POLICY_${symbol//-/_}"
 }
 
 # mask_phys - the one machine-dependent number of the demo, as in golden/.
@@ -76,8 +137,8 @@ mask_phys() {
 # output for POLICY once the physical address is masked.
 assert_golden() {
 	local file=$1 policy=$2
-	require_golden
-	run diff -u "$MEMS_GOLDEN/classic-$policy.out" <(mask_phys <"$file")
+	require_golden "$policy"
+	run diff -u "$(golden "$policy")" <(mask_phys <"$file")
 	assert_success
 }
 
