@@ -34,9 +34,31 @@ assert_products() {
 		      check install uninstall clean mrproper; do
 		assert_line --regexp "^  $target +- "
 	done
-	assert_line --regexp '^  first_fit_defconfig, best_fit_defconfig, next_fit_defconfig$'
 	assert_line --regexp '^  V=1 +- '
 	assert_line --regexp '^  O=dir +- '
+}
+
+@test "make help lists a defconfig for every policy of the choice on one line" {
+	local policy line=
+
+	for policy in $(choice_policies); do
+		line+="${line:+, }$(policy_defconfig "$policy")"
+	done
+	echo "expected: '  $line'"
+	assert_regex "$line" '^[a-z_]+_defconfig(, [a-z_]+_defconfig)+$'
+	run mems_make "$BATS_TEST_TMPDIR/help" help
+	assert_success
+	assert_line "  $line"
+}
+
+@test "the policies' defconfigs are generated: configs/ holds no file for one" {
+	local policy
+
+	for policy in $(choice_policies); do
+		assert [ ! -e "$MEMS_SRC/configs/$(policy_defconfig "$policy")" ]
+	done
+	run ls "$MEMS_SRC/configs"
+	assert_output defconfig
 }
 
 @test "make help neither configures nor builds anything" {
@@ -57,6 +79,7 @@ assert_products() {
 	assert_success
 	assert_line '  CC      core/heap.o'
 	assert_line '  CC      policy/first_fit.o'
+	assert_line '  CC      common/rbtree.o'
 	assert_line '  AR      lib/libmems.a'
 	refute_output --partial -Wextra
 }
@@ -73,6 +96,19 @@ assert_products() {
 	assert_line --regexp "-c -o $dir/core/heap\.o $MEMS_SRC/core/heap\.c$"
 	assert_line --regexp "-shared .*-soname,libmems\.so\.0"
 	refute_line '  CC      core/heap.o'
+}
+
+@test "V=1 shows the tools compiled without the configuration or arch headers" {
+	local dir=$BATS_TEST_TMPDIR/verbose-tools
+
+	mems_make "$dir" defconfig >/dev/null
+	run mems_make "$dir" V=1 "$dir/tools/mems-info"
+	assert_success
+	assert_line --regexp "-c -o $dir/tools/mems-info\.o $MEMS_SRC/tools/mems-info\.c$"
+	run grep -F -- "-o $dir/tools/mems-info.o " <<<"$output"
+	assert_success
+	refute_output --partial autoconf.h
+	refute_output --partial /arch/
 }
 
 @test "make -j2 builds correctly from clean, twice after mrproper" {
@@ -112,9 +148,9 @@ assert_products() {
 	assert_success
 	run compiled_objects
 	assert_line core/heap.o
-	refute_line policy/first_fit.o
-	refute_line policy/best_fit.o
-	refute_line policy/next_fit.o
+	refute_line --regexp '^policy/'
+	refute_line --regexp '^common/'
+	refute_line --regexp '^tools/'
 	refute_line core/chain.o
 	refute_line samples/classic.o
 	run grep -x '#define CONFIG_MEMS_DEBUG 1' \
@@ -145,7 +181,7 @@ assert_products() {
 	assert_output ""
 }
 
-@test "changing MEMS_PAGE_SIZE recompiles what uses the page size" {
+@test "changing MEMS_PAGE_SIZE recompiles the core, not mems-info, which asks the library" {
 	local dir=$BATS_TEST_TMPDIR/page
 
 	mems_build "$dir" defconfig
@@ -153,9 +189,10 @@ assert_products() {
 	run mems_make "$dir"
 	echo "$output"
 	assert_success
+	assert_line '  LD      tools/mems-info'
 	run compiled_objects
 	assert_line core/heap.o
-	assert_line tools/mems-info.o
+	refute_line tools/mems-info.o
 	run "$dir/tools/mems-info" --page-size
 	assert_output 64
 }

@@ -4,7 +4,9 @@
 # menuconfig.bats - `make menuconfig`, driven through a tmux terminal.
 #
 # Each test has its own tmux server (its socket in the test's scratch
-# directory), so that teardown can end it and nothing else.
+# directory), so that teardown can end it and nothing else.  The
+# default-policy choice sits in policy/Kconfig, sourced at the top: it is
+# on the first screen, and offers every policy of that choice.
 
 bats_require_minimum_version 1.5.0
 load test_helper
@@ -75,6 +77,38 @@ keys() {
 	sleep 0.3
 	keys Escape
 	wait_for_exit
+}
+
+@test "menuconfig's policy choice offers every policy of policy/Kconfig, first-fit chosen" {
+	local policy
+
+	start_menuconfig
+	wait_for "Default placement policy (first-fit)"
+	keys Enter
+	wait_for "(X) first-fit"
+	run capture_screen
+	echo "$output"
+	for policy in $(choice_policies); do
+		if [ "$policy" = first-fit ]; then
+			assert_output --partial "(X) $policy"
+		else
+			assert_output --partial "( ) $policy"
+		fi
+	done
+	# One radio button per entry of the choice, no more.
+	assert_equal "$(grep -cE '\([X ]\) [a-z]' <<<"$output")" \
+		"$(choice_policies | wc -l)"
+	# Esc Esc leaves the choice unchanged, and again menuconfig.
+	keys Escape
+	sleep 0.3
+	keys Escape
+	wait_for "Memory layout  --->"
+	keys Escape
+	sleep 0.3
+	keys Escape
+	wait_for_exit
+	run diff -u "$BATS_TEST_TMPDIR/config.before" "$DIR/.config"
+	assert_success
 }
 
 @test "Esc Esc leaves menuconfig without changing .config" {

@@ -1,20 +1,23 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
 #
-# run.bats - `make run` and the shipped defconfigs.
+# run.bats - `make run`, defconfig and the policies' defconfigs.
 #
-# Each configs/*defconfig, configured and built out of tree, must select
-# its placement policy and make `make run` print the classic demo exactly
-# as the contract's golden output for that policy.
+# `make X_defconfig` exists for each entry of the default-policy choice in
+# policy/Kconfig, generated from configs/defconfig.  Each, configured and
+# built out of tree, must select its placement policy and make `make run`
+# print the classic demo exactly as the golden output for that policy.
+# The policies are read from the choice, never listed here.
 
 bats_require_minimum_version 1.5.0
 load test_helper
 
 setup_file() {
-	local config
+	local policy config
 
-	for config in defconfig first_fit_defconfig best_fit_defconfig \
-		      next_fit_defconfig; do
+	mems_build "$BATS_FILE_TMPDIR/defconfig" defconfig
+	for policy in $(choice_policies); do
+		config=$(policy_defconfig "$policy")
 		mems_build "$BATS_FILE_TMPDIR/$config" "$config"
 	done
 }
@@ -31,14 +34,22 @@ make_run() {
 # assert_selects CONFIG POLICY - CONFIG makes POLICY the default.
 assert_selects() {
 	local dir=$BATS_FILE_TMPDIR/$1 policy=$2
-	local symbol=${policy^^}
-	symbol=CONFIG_MEMS_POLICY_${symbol//-/_}
 
-	run grep -E '^CONFIG_MEMS_POLICY_[A-Z_]+_FIT=y$' "$dir/.config"
-	assert_output "$symbol=y"
+	run grep -E '^CONFIG_MEMS_POLICY_[A-Z_]+=y$' "$dir/.config"
+	assert_output "$(policy_symbol "$policy")=y"
 	run "$dir/tools/mems-info" --default-policy
 	assert_success
 	assert_output "$policy"
+}
+
+@test "the choice in policy/Kconfig offers several policies, the default among them" {
+	run choice_policies
+	echo "$output"
+	assert_success
+	assert [ "${#lines[@]}" -gt 1 ]
+	assert_line first-fit
+	# Each a policy name: lower-case words joined by hyphens.
+	refute_line --regexp '[^a-z0-9-]|^-|-$'
 }
 
 @test "make run under defconfig prints the first-fit demo" {
@@ -46,19 +57,14 @@ assert_selects() {
 	assert_golden "$BATS_TEST_TMPDIR/demo.out" first-fit
 }
 
-@test "make run under first_fit_defconfig prints the first-fit demo" {
-	make_run first_fit_defconfig
-	assert_golden "$BATS_TEST_TMPDIR/demo.out" first-fit
-}
+@test "make run under each policy's defconfig prints that policy's golden demo" {
+	local policy
 
-@test "make run under best_fit_defconfig prints the best-fit demo" {
-	make_run best_fit_defconfig
-	assert_golden "$BATS_TEST_TMPDIR/demo.out" best-fit
-}
-
-@test "make run under next_fit_defconfig prints the next-fit demo" {
-	make_run next_fit_defconfig
-	assert_golden "$BATS_TEST_TMPDIR/demo.out" next-fit
+	for policy in $(choice_policies); do
+		echo "policy $policy"
+		make_run "$(policy_defconfig "$policy")"
+		assert_golden "$BATS_TEST_TMPDIR/demo.out" "$policy"
+	done
 }
 
 @test "the demo prints a non-zero, page-aligned physical address" {
@@ -76,13 +82,13 @@ assert_selects() {
 @test "make run with no .config configures from defconfig and runs the first-fit demo" {
 	local dir=$BATS_TEST_TMPDIR/fresh lines
 
-	require_golden
+	require_golden first-fit
 	run into "$BATS_TEST_TMPDIR/make.out" mems_make "$dir" run
 	assert_success
 	run head -n 1 "$BATS_TEST_TMPDIR/make.out"
 	assert_output "  no .config yet: using configs/defconfig"
 	# The build's own lines come first; the demo is the rest.
-	lines=$(wc -l <"$MEMS_GOLDEN/classic-first-fit.out")
+	lines=$(wc -l <"$(golden first-fit)")
 	tail -n "$lines" "$BATS_TEST_TMPDIR/make.out" >"$BATS_TEST_TMPDIR/demo.out"
 	assert_golden "$BATS_TEST_TMPDIR/demo.out" first-fit
 	run diff -u "$BATS_FILE_TMPDIR/defconfig/.config" "$dir/.config"
@@ -92,11 +98,11 @@ assert_selects() {
 @test "make next_fit_defconfig run configures, builds and runs in one command" {
 	local dir=$BATS_TEST_TMPDIR/both lines
 
-	require_golden
+	require_golden next-fit
 	run into "$BATS_TEST_TMPDIR/make.out" \
 		mems_make "$dir" next_fit_defconfig run
 	assert_success
-	lines=$(wc -l <"$MEMS_GOLDEN/classic-next-fit.out")
+	lines=$(wc -l <"$(golden next-fit)")
 	tail -n "$lines" "$BATS_TEST_TMPDIR/make.out" >"$BATS_TEST_TMPDIR/demo.out"
 	assert_golden "$BATS_TEST_TMPDIR/demo.out" next-fit
 }
@@ -104,28 +110,65 @@ assert_selects() {
 @test "make -s run on a configured, unbuilt tree prints nothing but the demo" {
 	local dir=$BATS_TEST_TMPDIR/silent
 
-	mems_make "$dir" best_fit_defconfig >/dev/null
+	mems_make "$dir" next_fit_defconfig >/dev/null
 	run --separate-stderr into "$BATS_TEST_TMPDIR/demo.out" \
 		mems_make "$dir" -s run
 	assert_success
 	assert_equal "$stderr" ""
-	assert_golden "$BATS_TEST_TMPDIR/demo.out" best-fit
+	assert_golden "$BATS_TEST_TMPDIR/demo.out" next-fit
 }
 
 @test "defconfig selects first-fit as the default policy" {
 	assert_selects defconfig first-fit
 }
 
-@test "first_fit_defconfig selects first-fit as the default policy" {
-	assert_selects first_fit_defconfig first-fit
+@test "each policy's defconfig selects that policy as the default" {
+	local policy
+
+	for policy in $(choice_policies); do
+		echo "policy $policy"
+		assert_selects "$(policy_defconfig "$policy")" "$policy"
+	done
 }
 
-@test "best_fit_defconfig selects best-fit as the default policy" {
-	assert_selects best_fit_defconfig best-fit
+@test "each policy's defconfig differs from defconfig in the policy choice alone" {
+	local policy dir
+
+	for policy in $(choice_policies); do
+		echo "policy $policy"
+		dir=$BATS_FILE_TMPDIR/$(policy_defconfig "$policy")
+		run diff <(grep -v 'CONFIG_MEMS_POLICY_' \
+				"$BATS_FILE_TMPDIR/defconfig/.config") \
+			<(grep -v 'CONFIG_MEMS_POLICY_' "$dir/.config")
+		assert_success
+	done
 }
 
-@test "next_fit_defconfig selects next-fit as the default policy" {
-	assert_selects next_fit_defconfig next-fit
+@test "every policy of the choice is built for users, and only those by defconfig" {
+	run user_policies "$BATS_FILE_TMPDIR/defconfig"
+	assert_success
+	assert_equal "$(sort <<<"$output")" "$(choice_policies | sort)"
+}
+
+@test "every policy a build offers users has a golden demo output" {
+	local policy missing=
+
+	for policy in $(user_policies "$BATS_FILE_TMPDIR/defconfig"); do
+		[ -f "$(golden "$policy")" ] || missing+=" $policy"
+	done
+	assert_equal "policies without a golden:$missing" \
+		"policies without a golden:"
+}
+
+@test "every golden demo output is that of a policy the build offers" {
+	local file policy
+
+	for file in "$MEMS_GOLDEN"/classic-*.out; do
+		policy=${file##*/classic-}
+		policy=${policy%.out}
+		run user_policies "$BATS_FILE_TMPDIR/defconfig"
+		assert_line "$policy"
+	done
 }
 
 @test "a defconfig that does not exist is refused without writing a .config" {
