@@ -80,14 +80,20 @@ int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops)
 	return 0;
 }
 
+/*
+ * The system-call counters survive: mems_init() sets the global heap up
+ * again each time, and its counts run from the program's start.
+ */
 int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config)
 {
+	struct mems_os_stats os = heap->os;
 	struct mems_heap_config cfg;
 	int err = config_resolve(config, &cfg);
 
 	if (err)
 		return err;
 	memset(heap, 0, sizeof(*heap));
+	heap->os = os;
 	heap->page_size = cfg.page_size;
 	heap->align = cfg.align;
 	heap->virt_base = cfg.virt_base;
