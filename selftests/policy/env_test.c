@@ -165,7 +165,8 @@ TEST_F(env, lazy_init_uses_named_policy)
 	self->err = CAPTURE(stderr, build_layout(_metadata));
 	ASSERT_STREQ("", self->err);
 	ASSERT_STREQ(variant->name, mems_heap_policy(mems_default_heap()));
-	ASSERT_EQ(expected_pick(_metadata, variant->name), U(mems_malloc(2 * UNIT)));
+	ASSERT_EQ(expected_pick(_metadata, variant->name),
+		  U(mems_malloc(2 * UNIT)));
 }
 
 /* So does the lazy initialisation after a mems_finish(). */
@@ -185,7 +186,8 @@ TEST_F(env, lazy_init_after_finish_rereads)
 	ASSERT_EQ(0, setenv("MEMS_POLICY", variant->name, 1));
 	build_layout(_metadata);
 	ASSERT_STREQ(variant->name, mems_heap_policy(mems_default_heap()));
-	ASSERT_EQ(expected_pick(_metadata, variant->name), U(mems_malloc(2 * UNIT)));
+	ASSERT_EQ(expected_pick(_metadata, variant->name),
+		  U(mems_malloc(2 * UNIT)));
 }
 
 /* A mems_init() on a MeMS in use reads the variable again. */

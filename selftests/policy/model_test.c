@@ -572,8 +572,8 @@ TEST_F(model, global_mems)
 	ASSERT_GE(sizeof(global_seeds) / sizeof(global_seeds[0]),
 		  variant->seeds);
 	for (i = 0; i < variant->seeds; i++) {
-		ref_init(&e->ref, variant->rule, PAGE_SIZE, CONFIG_MEMS_VIRT_BASE,
-			 CONFIG_MEMS_ALIGN);
+		ref_init(&e->ref, variant->rule, PAGE_SIZE,
+			 CONFIG_MEMS_VIRT_BASE, CONFIG_MEMS_ALIGN);
 		e->rng.state = global_seeds[i];
 		e->policy = variant->name;
 		mems_init();
@@ -608,8 +608,8 @@ TEST_F(model, odd_heaps)
 		config = layouts[i];
 		config.policy = variant->name;
 		ASSERT_EQ(0, mems_heap_create(&config, &e->own));
-		ref_init(&e->ref, variant->rule, config.page_size, config.virt_base,
-			 config.align);
+		ref_init(&e->ref, variant->rule, config.page_size,
+			 config.virt_base, config.align);
 		e->rng.state = 1000 + i;
 		e->policy = variant->name;
 		stderr_divert(e);
