@@ -155,9 +155,10 @@ FIXTURE_TEARDOWN(policy)
 }
 
 /*
- * Holes of 100 at 1000 (the lowest), 300 at 1200 (the rover inside it)
- * and 80 at 1600 (the smallest): first-fit, best-fit and next-fit each
- * take another one, next-fit from the low end of the hole it is inside.
+ * Holes of 100 at 1000 (the lowest), 300 at 1200 (the rover inside it,
+ * and the largest) and 80 at 1600 (the smallest): first-fit, best-fit
+ * and next-fit each take another one, next-fit from the low end of the
+ * hole it is inside.
  */
 TEST_F(policy, picks_differ_with_rover_inside_hole)
 {

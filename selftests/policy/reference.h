@@ -5,8 +5,10 @@
  * Written from the contract alone (the free list, the API, the report and
  * the placement rules), as plainly as possible: nodes in an array, each
  * with an array of segments in address order, and every search a linear
- * walk.  It shares no code and no data structure with the library, so a
- * mistake would have to be made twice to go unnoticed.
+ * walk.  Where a request goes is the business of the rule functions of
+ * rules.h, the tests' one copy of the placement table.  It shares no code
+ * and no data structure with the library, so a mistake would have to be
+ * made twice to go unnoticed.
  *
  * The model cannot know physical addresses: the test tells it what the
  * library returned for the first byte of each node it maps, and the model
