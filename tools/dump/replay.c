@@ -344,6 +344,7 @@ static int replay_dump(struct replay *r, const char *trigger)
 	struct dump_label label = { r->trace->path, trigger };
 	const struct replay_options *opts = r->opts;
 	struct snapshot snap;
+	int err;
 
 	if (opts->label_steps)
 		sink_note(opts->sink, "# step %lu", r->step);
@@ -351,8 +352,16 @@ static int replay_dump(struct replay *r, const char *trigger)
 	/* Text is the library's own report, so it cannot drift from it. */
 	if (opts->sink->format == DUMP_TEXT)
 		return sink_dump_report(opts->sink, r->heap);
-	if (snapshot_take(r->heap, r->step, &snap))
+	err = snapshot_take(r->heap, r->step, &snap);
+	if (err == -ENOMEM)
 		return out_of_memory(r);
+	if (err) {
+		dump_error(r->trace->path, line_of(r),
+			   "a walk of the chains after step %lu disagrees "
+			   "with the heap's statistics",
+			   r->step);
+		return -1;
+	}
 	return sink_dump(opts->sink, &snap, &label);
 }
 
