@@ -3,12 +3,17 @@
 #
 # policy_env.bats - the MEMS_POLICY environment variable.
 #
-# The classic demo cannot tell first-fit from best-fit (their golden
-# outputs are the same), so a probe program also lays out holes where the
-# three policies place a request at three different addresses.
+# Every policy a build offers (asked of its mems-info, never listed here)
+# must run the classic demo as its golden output when MEMS_POLICY names
+# it.  The classic demo cannot tell every policy from every other (some
+# golden outputs are the same), so a probe program also lays out holes
+# where each policy places a request at its own address; the addresses
+# are the golden data/golden/probe.out, a line "ADDRESS POLICY" for each.
 
 bats_require_minimum_version 1.5.0
 load test_helper
+
+PROBE_GOLDEN=$MEMS_GOLDEN/probe.out
 
 setup_file() {
 	local dir
@@ -22,25 +27,32 @@ setup_file() {
 
 	cat >"$BATS_FILE_TMPDIR/probe.c" <<-'EOF'
 	#include <stdlib.h>
-	#include "mems.h"
+	#include <mems.h>
+	#include <mems/heap.h>
 
 	/*
-	 * One page of 4096 bytes from 1000: holes of 2000 bytes at 1000
-	 * and 500 at 3100 below the next-fit rover (3700), 1396 at 3700.
-	 * 400 bytes then go to 1000 (first-fit), 3100 (best-fit) or 3700
-	 * (next-fit).
+	 * One page of 4096 bytes from 1000.  Blocks of 600, 450 and 2000
+	 * bytes, each followed by one of 10, are freed: holes of 600 at
+	 * 1000 (the lowest), 450 at 1610 (the smallest), 2000 at 2070 (the
+	 * largest), and the tail, 1016 bytes at 4080, after the last
+	 * allocation.  400 bytes then go to a different hole under each
+	 * rule; the probe prints where, and the policy that placed them.
 	 */
-	static unsigned long probe(void)
+	static void probe(void)
 	{
-		void *a, *c;
+		void *a, *c, *e;
 
-		a = mems_malloc(2000);
-		mems_malloc(100);
-		c = mems_malloc(500);
-		mems_malloc(100);
+		a = mems_malloc(600);
+		mems_malloc(10);
+		c = mems_malloc(450);
+		mems_malloc(10);
+		e = mems_malloc(2000);
+		mems_malloc(10);
 		mems_free(a);
 		mems_free(c);
-		return (unsigned long)mems_malloc(400);
+		mems_free(e);
+		printf("%lu %s\n", (unsigned long)mems_malloc(400),
+		       mems_heap_policy(mems_default_heap()));
 	}
 
 	/*
@@ -51,11 +63,11 @@ setup_file() {
 	{
 		int i;
 
-		printf("%lu\n", probe());
+		probe();
 		for (i = 1; i < argc; i++) {
 			setenv("MEMS_POLICY", argv[i], 1);
 			mems_init();
-			printf("%lu\n", probe());
+			probe();
 		}
 		mems_finish();
 		return 0;
@@ -85,22 +97,49 @@ probe() {
 	"$dir/probe" "$@"
 }
 
-@test "MEMS_POLICY=best-fit runs the demo as the best-fit golden" {
-	demo_with defconfig best-fit
-	assert_equal "$stderr" ""
-	assert_golden "$BATS_TEST_TMPDIR/demo.out" best-fit
+# placed POLICY - the probe's golden line for POLICY; fails without one.
+placed() {
+	local line
+
+	line=$(awk -v policy="$1" '$2 == policy' "$PROBE_GOLDEN")
+	[ -n "$line" ] || fail "no line for $1 in $PROBE_GOLDEN"
+	echo "$line"
 }
 
-@test "MEMS_POLICY=next-fit overrides defconfig's first-fit in the demo" {
-	demo_with defconfig next-fit
-	assert_equal "$stderr" ""
-	assert_golden "$BATS_TEST_TMPDIR/demo.out" next-fit
+# policies - what the defconfig build offers users, in its order.
+policies() {
+	user_policies "$BATS_FILE_TMPDIR/defconfig"
 }
 
-@test "MEMS_POLICY=first-fit overrides next_fit_defconfig's next-fit in the demo" {
-	demo_with next_fit_defconfig first-fit
-	assert_equal "$stderr" ""
-	assert_golden "$BATS_TEST_TMPDIR/demo.out" first-fit
+@test "the defconfig build offers several policies, first-fit the default" {
+	run policies
+	echo "$output"
+	assert_success
+	assert [ "${#lines[@]}" -gt 1 ]
+	run "$BATS_FILE_TMPDIR/defconfig/tools/mems-info" --default-policy
+	assert_output first-fit
+}
+
+@test "MEMS_POLICY naming each policy runs the demo as that policy's golden" {
+	local policy
+
+	for policy in $(policies); do
+		echo "MEMS_POLICY=$policy"
+		demo_with defconfig "$policy"
+		assert_equal "$stderr" ""
+		assert_golden "$BATS_TEST_TMPDIR/demo.out" "$policy"
+	done
+}
+
+@test "MEMS_POLICY overrides next_fit_defconfig's default with each policy" {
+	local policy
+
+	for policy in $(policies); do
+		echo "MEMS_POLICY=$policy"
+		demo_with next_fit_defconfig "$policy"
+		assert_equal "$stderr" ""
+		assert_golden "$BATS_TEST_TMPDIR/demo.out" "$policy"
+	done
 }
 
 @test "MEMS_POLICY=bogus prints one stderr line naming it and runs the first-fit demo" {
@@ -125,49 +164,58 @@ probe() {
 	assert_golden "$BATS_TEST_TMPDIR/demo.out" next-fit
 }
 
-@test "the probe tells the three policies apart, as the contract places them" {
-	run --separate-stderr probe defconfig first-fit best-fit next-fit
+@test "the probe's golden has a line for each policy and one only" {
+	run awk '{ print $2 }' "$PROBE_GOLDEN"
 	assert_success
-	assert_equal "$stderr" ""
-	assert_output - <<-'EOF'
-	1000
-	1000
-	3100
-	3700
-	EOF
+	assert_equal "$(sort <<<"$output")" "$(policies | sort)"
 }
 
-@test "a lazy initialisation reads MEMS_POLICY too" {
-	run --separate-stderr env MEMS_POLICY=best-fit \
-		"$BATS_FILE_TMPDIR/defconfig/probe"
+@test "the probe's golden places the request at a different address for each policy" {
+	run awk '{ print $1 }' "$PROBE_GOLDEN"
 	assert_success
-	assert_equal "$stderr" ""
-	assert_output 3100
+	assert_equal "$(sort -u <<<"$output" | wc -l)" "${#lines[@]}"
+}
+
+@test "a lazy initialisation reads MEMS_POLICY, for each policy" {
+	local policy
+
+	for policy in $(policies); do
+		run --separate-stderr env MEMS_POLICY="$policy" \
+			"$BATS_FILE_TMPDIR/defconfig/probe"
+		assert_success
+		assert_equal "$stderr" ""
+		assert_output "$(placed "$policy")"
+	done
 }
 
 @test "MEMS_POLICY is read again at each mems_init" {
-	run --separate-stderr env MEMS_POLICY=next-fit \
-		"$BATS_FILE_TMPDIR/defconfig/probe" best-fit first-fit next-fit ""
+	local policy last expected args=()
+
+	# Lazily the last policy, then each in turn, then "": the default.
+	mapfile -t args < <(policies)
+	last=${args[-1]}
+	expected=$(placed "$last")
+	for policy in "${args[@]}"; do
+		expected+=$'\n'$(placed "$policy")
+	done
+	expected+=$'\n'$(placed first-fit)
+	run --separate-stderr env MEMS_POLICY="$last" \
+		"$BATS_FILE_TMPDIR/defconfig/probe" "${args[@]}" ""
 	assert_success
 	assert_equal "$stderr" ""
-	assert_output - <<-'EOF'
-	3700
-	3100
-	1000
-	3700
-	1000
-	EOF
+	assert_output "$expected"
 }
 
 @test "an unknown MEMS_POLICY is reported at each mems_init that reads it" {
+	local other
+
+	other=$(policies | sed -n 2p)
 	run --separate-stderr env MEMS_POLICY=bogus \
-		"$BATS_FILE_TMPDIR/defconfig/probe" best-fit also-bogus
+		"$BATS_FILE_TMPDIR/defconfig/probe" "$other" also-bogus
 	assert_success
-	assert_output - <<-'EOF'
-	1000
-	3100
-	1000
-	EOF
+	assert_output "$(placed first-fit)
+$(placed "$other")
+$(placed first-fit)"
 	echo "stderr: $stderr"
 	assert_equal "${#stderr_lines[@]}" 2
 	assert_regex "${stderr_lines[0]}" bogus
@@ -178,8 +226,14 @@ probe() {
 	run --separate-stderr env MEMS_POLICY=next-fit \
 		"$BATS_FILE_TMPDIR/no-next/probe"
 	assert_success
-	assert_output 1000
+	assert_output "$(placed first-fit)"
 	echo "stderr: $stderr"
 	assert_equal "${#stderr_lines[@]}" 1
 	assert_regex "${stderr_lines[0]}" next-fit
+}
+
+@test "a build without next-fit offers every other policy and no more" {
+	run user_policies "$BATS_FILE_TMPDIR/no-next"
+	assert_success
+	assert_output "$(policies | grep -vx next-fit)"
 }
