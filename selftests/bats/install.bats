@@ -85,7 +85,8 @@ staged_pkg_config() {
 @test "make install with DESTDIR stages headers, libraries, pkg-config file and tools" {
 	local root=$BATS_FILE_TMPDIR/root file
 
-	for file in include/mems.h include/mems/heap.h lib/libmems.a \
+	for file in include/mems.h include/mems/heap.h \
+		    include/mems/introspect.h lib/libmems.a \
 		    lib/libmems.so lib/pkgconfig/mems.pc bin/mems-info; do
 		assert [ -e "$root/usr/$file" ]
 	done
@@ -95,7 +96,8 @@ staged_pkg_config() {
 @test "make install leaves the internal headers out" {
 	run find "$BATS_FILE_TMPDIR/root/usr/include" ! -type d -printf '%P\n'
 	assert_success
-	assert_equal "$(sort <<<"$output")" $'mems.h\nmems/heap.h'
+	assert_equal "$(sort <<<"$output")" \
+		$'mems.h\nmems/heap.h\nmems/introspect.h'
 }
 
 @test "the installed libmems.so is a symlink chain to a library whose SONAME is libmems.so.0" {
@@ -256,11 +258,17 @@ staged_pkg_config() {
 }
 
 @test "the installed mems-info reports the configuration it was built with" {
+	local policies
+
+	# defconfig builds every policy of the choice, in the registry's
+	# order, and no linear reference.
+	policies=$(built_policies "$BATS_FILE_TMPDIR/build")
+	assert_equal "$(sort <<<"$policies")" "$(choice_policies | sort)"
 	run "$BATS_FILE_TMPDIR/root/usr/bin/mems-info"
 	echo "$output"
 	assert_success
-	assert_line --index 0 --regexp '^policies: first-fit best-fit next-fit( |$)'
-	assert_equal "$(sed 1d <<<"$output")" "$(cat <<-EOF
+	assert_output "$(cat <<-EOF
+	policies: $(paste -sd ' ' <<<"$policies")
 	default-policy: first-fit
 	page-size: $(getconf PAGESIZE)
 	virt-base: 1000
@@ -269,13 +277,77 @@ staged_pkg_config() {
 	)"
 }
 
+@test "the installed mems-info's policy table flags the default and no reference" {
+	local root=$BATS_FILE_TMPDIR/root
+
+	run "$root/usr/bin/mems-info" --policy-table
+	echo "$output"
+	assert_success
+	run cut -f 1-3 <<<"$output"
+	assert_output "$(built_policies "$BATS_FILE_TMPDIR/build" |
+		awk '{ print $0 "\t" ($0 == "first-fit" ? "default" : "-") "\t-" }')"
+}
+
+@test "a program of the introspection API builds against the installed <mems/introspect.h> alone" {
+	local root=$BATS_FILE_TMPDIR/root prog=$BATS_TEST_TMPDIR/introspect
+
+	cat >"$prog.c" <<-'EOF'
+	#include <mems/introspect.h>
+
+	static int seg(const struct mems_node_info *node,
+		       const struct mems_seg_info *seg, void *arg)
+	{
+		(void)arg;
+		printf("%zu %c %ju:%ju\n", node->index,
+		       seg->type == MEMS_HOLE ? 'H' : 'P',
+		       (uintmax_t)seg->vstart, (uintmax_t)seg->vend);
+		return 0;
+	}
+
+	int main(void)
+	{
+		const struct mems_walk_ops ops = { .seg = seg };
+		struct mems_heap_config config;
+		struct mems_policy_info info;
+		struct mems_heap_stats stats;
+		struct mems_heap *heap;
+		void *v;
+		unsigned int i;
+
+		mems_default_config(&config);
+		config.page_size = 64;
+		if (mems_heap_create(&config, &heap) ||
+		    mems_heap_alloc(heap, 1000, &v))
+			return 1;
+		mems_heap_walk(heap, &ops, NULL);
+		mems_heap_stats(heap, &stats);
+		printf("%zu %zu %zu %zu\n", stats.pages_used,
+		       stats.space_unused, stats.nodes, stats.holes);
+		for (i = 0; !mems_policy_info(i, &info); i++)
+			printf("%s\n", info.name);
+		mems_heap_destroy(heap);
+		return 0;
+	}
+	EOF
+	# shellcheck disable=SC2046
+	cc -Wall -Wextra -Werror -o "$prog" "$prog.c" \
+		$(staged_pkg_config --cflags --libs mems)
+	run --separate-stderr env LD_LIBRARY_PATH="$root/usr/lib" "$prog"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output "0 P 1000:1999
+0 H 2000:2023
+16 24 1 1
+$("$root/usr/bin/mems-info" --policies)"
+}
+
 @test "make uninstall removes everything make install put there" {
 	local root=$BATS_TEST_TMPDIR/root build=$BATS_FILE_TMPDIR/build
 
 	mems_make "$build" install PREFIX=/usr DESTDIR="$root" >/dev/null
-	run find "$root" ! -type d
+	run find "$root" ! -type d -printf '%P\n'
 	assert_success
-	refute_output ""
+	assert_line usr/include/mems/introspect.h
 	run mems_make "$build" uninstall PREFIX=/usr DESTDIR="$root"
 	assert_success
 	run find "$root" ! -type d

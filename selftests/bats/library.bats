@@ -4,7 +4,9 @@
 # library.bats - what libmems.a and libmems.so import and export.
 #
 # MeMS takes memory only with mmap, so neither library may reference the
-# C allocator; the shared library exports the public API and nothing else.
+# C allocator; the shared library exports the public API and nothing else,
+# every header of include/, each function under the version node of
+# scripts/libmems.map that lists it.
 
 bats_require_minimum_version 1.5.0
 load test_helper
@@ -16,11 +18,33 @@ setup_file() {
 	mems_build "$BATS_FILE_TMPDIR/build" defconfig
 }
 
-# public_functions - every function the installed headers declare.
+# public_functions [HEADER...] - every function the headers declare; by
+# default the installed ones, every header under include/.
 public_functions() {
-	grep -hoE '^[a-z][^(;]*\bmems_[a-z0-9_]+\(' \
-		"$MEMS_SRC/include/mems.h" "$MEMS_SRC/include/mems/heap.h" |
+	local headers=("$@")
+
+	((${#headers[@]})) ||
+		mapfile -t headers < <(find "$MEMS_SRC/include" -name '*.h')
+	grep -hoE '^[a-z][^(;]*\bmems_[a-z0-9_]+\(' "${headers[@]}" |
 		grep -oE 'mems_[a-z0-9_]+\($' | tr -d '(' | sort
+}
+
+# map_versions - "symbol@@NODE" for each symbol scripts/libmems.map
+# exports, sorted.
+map_versions() {
+	awk '/^[A-Za-z_][A-Za-z0-9_.]* *\{/ { node = $1; global = 0; next }
+	     /global:/ { global = 1; next }
+	     /local:/ { global = 0; next }
+	     global && /^[ \t]*[a-z_][a-z0-9_]*;/ {
+		sym = $1; sub(/;.*/, "", sym); print sym "@@" node
+	     }' "$MEMS_SRC/scripts/libmems.map" | sort
+}
+
+# exported_versions - "symbol@@VERSION" for each function libmems.so
+# exports, sorted.
+exported_versions() {
+	nm -D --defined-only "$BATS_FILE_TMPDIR/build/lib/libmems.so" |
+		awk '$2 != "A" { print $3 }' | sort
 }
 
 @test "libmems.a references none of the C allocator's functions" {
@@ -53,18 +77,47 @@ public_functions() {
 	assert_success
 	assert_line mems_init
 	assert_line mems_heap_create
+	assert_line mems_heap_walk
+	assert_line mems_policy_info
 	run diff -u <(public_functions) \
 		<(nm -D --defined-only "$BATS_FILE_TMPDIR/build/lib/libmems.so" |
 		  awk '$2 != "A" { sub(/@.*/, "", $3); print $3 }' | sort)
 	assert_success
 }
 
-@test "every symbol libmems.so exports carries the MEMS_0 version" {
+@test "libmems.so defines the version nodes MEMS_0 and MEMS_0.2" {
 	run nm -D --defined-only "$BATS_FILE_TMPDIR/build/lib/libmems.so"
 	assert_success
-	assert_line --regexp ' T mems_malloc@@MEMS_0$'
-	run awk '$2 != "A" && $3 !~ /@@MEMS_0$/' <<<"$output"
-	assert_output ""
+	assert_line --regexp ' A MEMS_0$'
+	assert_line --regexp ' A MEMS_0\.2$'
+}
+
+@test "every symbol libmems.so exports carries the version libmems.map gives it" {
+	run map_versions
+	assert_success
+	assert_line mems_malloc@@MEMS_0
+	assert_line mems_heap_walk@@MEMS_0.2
+	run diff -u <(map_versions) <(exported_versions)
+	assert_success
+}
+
+@test "the functions of <mems/introspect.h> carry the version MEMS_0.2" {
+	local function
+
+	run exported_versions
+	for function in $(public_functions "$MEMS_SRC/include/mems/introspect.h"); do
+		assert_line "$function@@MEMS_0.2"
+	done
+}
+
+@test "the functions of <mems.h> and <mems/heap.h> keep the version MEMS_0" {
+	local function
+
+	run exported_versions
+	for function in $(public_functions "$MEMS_SRC/include/mems.h" \
+			  "$MEMS_SRC/include/mems/heap.h"); do
+		assert_line "$function@@MEMS_0"
+	done
 }
 
 @test "libmems.a defines every function of the public headers" {

@@ -4,9 +4,10 @@
 # roundtrip.bats - a program traced with MEMS_TRACE, replayed by mems-dump.
 #
 # The replay must print, byte for byte, every state the program printed,
-# for every policy.  The programs are the classic demo and a program of
-# random calls, bad frees and gets included, whose output is only known
-# from running it: the test compares the two runs, not fixed text.
+# for every policy the build offers (asked of its mems-info, not listed
+# here).  The programs are the classic demo and a program of random
+# calls, bad frees and gets included, whose output is only known from
+# running it: the test compares the two runs, not fixed text.
 
 bats_require_minimum_version 1.5.0
 load test_helper
@@ -68,19 +69,35 @@ roundtrip() {
 	diff -u "$out.expected" "$out.replayed"
 }
 
+# policies - what the build offers users, one a line.
+policies() {
+	user_policies "$BATS_FILE_TMPDIR/build"
+}
+
+@test "the build offers several policies to replay under" {
+	run policies
+	echo "$output"
+	assert_success
+	assert [ "${#lines[@]}" -gt 1 ]
+}
+
 @test "the classic demo's states replay byte for byte under every policy" {
 	local policy
 
-	for policy in first-fit best-fit next-fit; do
+	for policy in $(policies); do
+		echo "policy $policy"
 		run roundtrip "$BATS_FILE_TMPDIR/build/samples/classic" "$policy"
 		assert_success
+		run sed -n 2p "$BATS_TEST_TMPDIR/$policy.trace"
+		assert_output --regexp "^init $policy "
 	done
 }
 
 @test "a program of random calls, bad ones included, replays byte for byte" {
 	local policy
 
-	for policy in first-fit best-fit next-fit; do
+	for policy in $(policies); do
+		echo "policy $policy"
 		run roundtrip "$BATS_FILE_TMPDIR/random" "$policy"
 		assert_success
 	done
