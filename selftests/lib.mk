@@ -19,7 +19,8 @@
 #			configuration, sanitizers
 #	MEMS_LIBS	what to link: the path of libmems.a, sanitizers
 #	CC		compiler (default cc)
-#	CFLAGS		default -std=gnu11 -O1 -g -Wall -Wextra
+#	CFLAGS		added to -std=gnu11 -O1 -g -Wall -Wextra, which
+#			always apply (CFLAGS=-Werror must not drop them)
 #	LDFLAGS, LDLIBS	passed to the link as usual
 #	V=1		show the commands (on stdout, as make does) instead of
 #			one line per program on stderr
@@ -38,7 +39,7 @@ test_dir := $(CURDIR)
 OUTPUT ?= $(test_dir)
 override OUTPUT := $(abspath $(OUTPUT))
 
-CFLAGS ?= -std=gnu11 -O1 -g -Wall -Wextra
+base_cflags := -std=gnu11 -O1 -g -Wall -Wextra
 
 ifeq ($(V),1)
 Q :=
@@ -56,7 +57,7 @@ run_progs := $(gen_progs) $(addprefix $(OUTPUT)/,$(TEST_PROGS))
 # A library named by path is a dependency; -l and flags are not.
 lib_files := $(wildcard $(filter %.a %.so %.o,$(MEMS_LIBS)))
 
-all_cflags := $(CFLAGS) -I$(selftests_dir) -I$(test_dir) $(MEMS_CFLAGS)
+all_cflags := $(base_cflags) $(CFLAGS) -I$(selftests_dir) -I$(test_dir) $(MEMS_CFLAGS)
 link := $(CC) $(all_cflags) $(LDFLAGS)
 
 # A change of compiler or flags must rebuild, even with nothing newer:
