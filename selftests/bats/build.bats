@@ -57,8 +57,7 @@ assert_products() {
 	for policy in $(choice_policies); do
 		assert [ ! -e "$MEMS_SRC/configs/$(policy_defconfig "$policy")" ]
 	done
-	run ls "$MEMS_SRC/configs"
-	assert_output defconfig
+	assert [ -f "$MEMS_SRC/configs/defconfig" ]
 }
 
 @test "make help neither configures nor builds anything" {
