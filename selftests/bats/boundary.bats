@@ -111,10 +111,10 @@ tracked() {
 }
 
 @test "no file reads the golden outputs from outside the repository" {
-	local shared=shared
+	local outside=shared
 
-	# Spelled in two pieces, so that this file does not match itself.
-	run tracked -F -e "../$shared" -e "$shared/golden" -- . ':!*.md'
+	# Spelled in pieces, so that this file does not match itself.
+	run tracked -F -e "../$outside" -e "$outside/golden" -- . ':!*.md'
 	echo "$output"
 	assert_output ""
 }
