@@ -97,21 +97,24 @@ static void next_fit_linear_allocated(struct mems_policy *policy,
 
 const struct mems_policy_ops mems_first_fit_linear_ops = {
 	.name = "first-fit-linear",
-	.summary = "first-fit by a walk of the chains (reference)",
+	.summary = "the lowest-addressed hole that fits, by a walk of the "
+		   "chains",
 	.flags = MEMS_POLICY_REFERENCE,
 	.find = first_fit_linear_find,
 };
 
 const struct mems_policy_ops mems_best_fit_linear_ops = {
 	.name = "best-fit-linear",
-	.summary = "best-fit by a walk of the chains (reference)",
+	.summary = "the smallest hole that fits, ties to the lowest address, "
+		   "by a walk of the chains",
 	.flags = MEMS_POLICY_REFERENCE,
 	.find = best_fit_linear_find,
 };
 
 const struct mems_policy_ops mems_next_fit_linear_ops = {
 	.name = "next-fit-linear",
-	.summary = "next-fit by a walk of the chains (reference)",
+	.summary = "the lowest hole that fits from the end of the last block, "
+		   "else from the start, by a walk of the chains",
 	.flags = MEMS_POLICY_REFERENCE,
 	.init = next_fit_linear_init,
 	.find = next_fit_linear_find,
@@ -120,7 +123,8 @@ const struct mems_policy_ops mems_next_fit_linear_ops = {
 
 const struct mems_policy_ops mems_worst_fit_linear_ops = {
 	.name = "worst-fit-linear",
-	.summary = "worst-fit by a walk of the chains (reference)",
+	.summary = "the largest hole, if it fits, ties to the lowest address, "
+		   "by a walk of the chains",
 	.flags = MEMS_POLICY_REFERENCE,
 	.find = worst_fit_linear_find,
 };
