@@ -76,65 +76,51 @@ assert_bad_trace() {
 	assert_bad_file "$DATA/bad/$1" "$2" "$3"
 }
 
-# The three reports of data/reuse.trace under first-fit (and best-fit):
-# 1000 bytes from a new one-page node, 2000 from its hole, 5000 from a
-# new two-page node; then the 2000-byte block freed and 500 bytes carved
-# from the low end of the hole it left; then those 500 freed again.
-REUSE_FIRST_FIT='----- MeMS SYSTEM STATS -----
-MAIN[1000:5095]-> P[1000:1999] <-> P[2000:3999] <-> H[4000:5095] <-> NULL
-MAIN[5096:13287]-> P[5096:10095] <-> H[10096:13287] <-> NULL
-Pages used:	3
-Space unused:	4288
-Main Chain Length:	2
-Sub-chain Length array: [3, 2, ]
------------------------------
------ MeMS SYSTEM STATS -----
-MAIN[1000:5095]-> P[1000:1999] <-> P[2000:2499] <-> H[2500:5095] <-> NULL
-MAIN[5096:13287]-> P[5096:10095] <-> H[10096:13287] <-> NULL
-Pages used:	3
-Space unused:	5788
-Main Chain Length:	2
-Sub-chain Length array: [3, 2, ]
------------------------------
------ MeMS SYSTEM STATS -----
-MAIN[1000:5095]-> P[1000:1999] <-> H[2000:5095] <-> NULL
-MAIN[5096:13287]-> P[5096:10095] <-> H[10096:13287] <-> NULL
-Pages used:	3
-Space unused:	6288
-Main Chain Length:	2
-Sub-chain Length array: [2, 2, ]
------------------------------'
-
+# The reports expected of data/reuse.trace, one file per policy in
+# data/expected/reuse-POLICY.out, compared byte for byte (so they hold
+# no comment: why each policy gives its report is told here).
+#
+# Under first-fit (and best-fit) the three reports are: 1000 bytes from a
+# new one-page node, 2000 from its hole, 5000 from a new two-page node;
+# then the 2000-byte block freed and 500 bytes carved from the low end of
+# the hole it left; then those 500 freed again.
+#
 # Under next-fit the rover stands at 10096, one past the 5000-byte
 # block, so the 500 bytes come from the second node's hole; the trace's
 # free of address 2000 then frees that block, at its replayed address.
 # Worst-fit does the same for another reason: the freed block left a
 # hole of 3096 bytes (2000 and the 1096 after it), the second node's is
 # larger, 3192 bytes, and the 500 bytes are carved from its low end.
-REUSE_NEXT_FIT='----- MeMS SYSTEM STATS -----
-MAIN[1000:5095]-> P[1000:1999] <-> P[2000:3999] <-> H[4000:5095] <-> NULL
-MAIN[5096:13287]-> P[5096:10095] <-> H[10096:13287] <-> NULL
-Pages used:	3
-Space unused:	4288
-Main Chain Length:	2
-Sub-chain Length array: [3, 2, ]
------------------------------
------ MeMS SYSTEM STATS -----
-MAIN[1000:5095]-> P[1000:1999] <-> H[2000:5095] <-> NULL
-MAIN[5096:13287]-> P[5096:10095] <-> P[10096:10595] <-> H[10596:13287] <-> NULL
-Pages used:	3
-Space unused:	5788
-Main Chain Length:	2
-Sub-chain Length array: [2, 3, ]
------------------------------
------ MeMS SYSTEM STATS -----
-MAIN[1000:5095]-> P[1000:1999] <-> H[2000:5095] <-> NULL
-MAIN[5096:13287]-> P[5096:10095] <-> H[10096:13287] <-> NULL
-Pages used:	3
-Space unused:	6288
-Main Chain Length:	2
-Sub-chain Length array: [2, 2, ]
------------------------------'
+#
+# A built policy without its file fails the tests that replay it.
+EXPECTED=$DATA/expected
+
+# require_expected NAME WHAT - fail unless data/expected/NAME is there; WHAT
+# says, in the message, what it would have held.
+require_expected() {
+	local name=$1 what=$2
+
+	[ -e "$EXPECTED/$name" ] ||
+		fail "no expected $what: $EXPECTED/$name is missing"
+}
+
+# require_reuse POLICY - fail unless the reports of data/reuse.trace
+# under POLICY are in data/expected.
+require_reuse() {
+	require_expected "reuse-$1.out" \
+		"reports of reuse.trace for the policy '$1'"
+}
+
+# reuse_report POLICY - the path of those reports.
+reuse_report() {
+	echo "$EXPECTED/reuse-$1.out"
+}
+
+# trace_policy TRACE - the policy TRACE's init line recorded: the one a
+# replay without --policy uses.
+trace_policy() {
+	awk '$1 == "init" { print $2; exit }' "$DATA/$1"
+}
 
 EMPTY_REPORT='----- MeMS SYSTEM STATS -----
 Pages used:	0
@@ -144,24 +130,32 @@ Sub-chain Length array: []
 -----------------------------'
 
 @test "a MeMS trace replays to the reports its program printed" {
+	local policy
+
+	policy=$(trace_policy reuse.trace)
+	require_reuse "$policy"
 	run --separate-stderr mems_dump "$DATA/reuse.trace"
 	assert_success
 	assert_equal "$stderr" ""
 	# The trace ends in finish: no final report follows.
-	assert_output "$REUSE_FIRST_FIT"
+	assert_output "$(<"$(reuse_report "$policy")")"
 }
 
 @test "the output is byte for byte the report, with its tabs" {
+	local policy
+
+	policy=$(trace_policy reuse.trace)
+	require_reuse "$policy"
 	into "$BATS_TEST_TMPDIR/out" mems_dump "$DATA/reuse.trace"
-	run diff -u <(printf '%s\n' "$REUSE_FIRST_FIT") "$BATS_TEST_TMPDIR/out"
+	run diff -u "$(reuse_report "$policy")" "$BATS_TEST_TMPDIR/out"
 	assert_success
 }
 
 @test "the classic demo's trace replays to its golden reports per policy" {
 	local policy
 
-	require_golden
 	for policy in $(compared_policies); do
+		require_golden "$policy"
 		run diff -u <(golden_reports "$policy") \
 			<(mems_dump --policy "$policy" "$DATA/classic.trace")
 		assert_success
@@ -169,14 +163,16 @@ Sub-chain Length array: []
 }
 
 @test "an address of the trace follows its block to the replayed address" {
+	require_reuse next-fit
 	run mems_dump --policy next-fit "$DATA/reuse.trace"
 	assert_success
-	assert_output "$REUSE_NEXT_FIT"
+	assert_output "$(<"$(reuse_report next-fit)")"
 }
 
 @test "the registry's policies but the references are those compared" {
-	assert_equal "$(compared_policies | tr '\n' ' ')" \
-		"first-fit best-fit next-fit worst-fit "
+	# Those of the default-policy choice, in its order: the registry
+	# lists them in the same one.
+	assert_equal "$(compared_policies)" "$(choice_policies)"
 	run mems_dump --policy all "$DATA/reuse.trace"
 	assert_success
 	assert_equal "$(sed -n 's/^# policy: //p' <<<"$output")" \
@@ -184,16 +180,16 @@ Sub-chain Length array: []
 }
 
 @test "--policy all replays each policy after a '# policy:' line" {
-	run mems_dump --policy all "$DATA/reuse.trace"
+	local policy expected=$BATS_TEST_TMPDIR/expected
+
+	for policy in $(compared_policies); do
+		require_reuse "$policy"
+		echo "# policy: $policy"
+		cat "$(reuse_report "$policy")"
+	done >"$expected"
+	into "$BATS_TEST_TMPDIR/out" mems_dump --policy all "$DATA/reuse.trace"
+	run diff -u "$expected" "$BATS_TEST_TMPDIR/out"
 	assert_success
-	assert_output "# policy: first-fit
-$REUSE_FIRST_FIT
-# policy: best-fit
-$REUSE_FIRST_FIT
-# policy: next-fit
-$REUSE_NEXT_FIT
-# policy: worst-fit
-$REUSE_NEXT_FIT"
 }
 
 @test "--at dumps after the given steps too, each after a '# step' line" {
@@ -302,6 +298,8 @@ Sub-chain Length array: [4, ]
 }
 
 @test "--format json writes an object for one dump, an array for several" {
+	local policy steps expected=
+
 	require_python3
 	into "$BATS_TEST_TMPDIR/one.json" mems_dump --format json \
 		"$DATA/huge.trace"
@@ -313,7 +311,9 @@ print(d["policy"], d["step"], d["trigger"], d["pages_used"],
       d["space_unused"], d["main_chain_length"], d["sub_chain_lengths"],
       [(s["type"], s["vstart"], s["vend"], s["size"])
        for s in d["nodes"][0]["segments"]])' "$BATS_TEST_TMPDIR/one.json"
-	assert_output "first-fit 6 final 1 3796 1 [3] [('process', 1000, 1099, 100), ('process', 1100, 1299, 200), ('hole', 1300, 5095, 3796)]"
+	# Replayed on the policy its init line recorded.
+	policy=$(trace_policy huge.trace)
+	assert_output "$policy 6 final 1 3796 1 [3] [('process', 1000, 1099, 100), ('process', 1100, 1299, 200), ('hole', 1300, 5095, 3796)]"
 	into "$BATS_TEST_TMPDIR/all.json" mems_dump --format json \
 		--policy all --every 4 "$DATA/reuse.trace"
 	run python3 -m json.tool "$BATS_TEST_TMPDIR/all.json"
@@ -321,14 +321,20 @@ print(d["policy"], d["step"], d["trigger"], d["pages_used"],
 	run python3 -c 'import json, sys
 for d in json.load(open(sys.argv[1])):
     print(d["policy"], d["step"], d["trigger"])' "$BATS_TEST_TMPDIR/all.json"
-	# Steps 4, 8, 12, 16 and the reports at 5, 12, 15, per policy.
-	assert_equal "${#lines[@]}" 24
-	assert_line --index 0 "first-fit 4 every"
-	assert_line --index 1 "first-fit 5 stats"
-	assert_line --index 3 "first-fit 12 stats"
-	assert_line --index 17 "next-fit 16 every"
-	assert_line --index 18 "worst-fit 4 every"
-	assert_line --index 23 "worst-fit 16 every"
+	# Per policy, whichever it is, the same six dumps: steps 4, 8, 12
+	# and 16 (finish) of --every 4, and the trace's stats at steps 5,
+	# 12 and 15; at step 12 the report's dump is the only one.
+	steps='4 every
+5 stats
+8 every
+12 stats
+15 stats
+16 every'
+	for policy in $(compared_policies); do
+		expected+=$(sed "s/^/$policy /" <<<"$steps")$'\n'
+	done
+	assert_equal "${#lines[@]}" $((6 * $(compared_policies | wc -l)))
+	assert_output "${expected%$'\n'}"
 }
 
 @test "--format dot writes one digraph with a cluster per dump" {
@@ -375,11 +381,17 @@ for d in json.load(open(sys.argv[1])):
 }
 
 @test "--compare prints a table of every policy but the references" {
+	local policy row expected=
+	local rows=$EXPECTED/compare-policies.rep.txt
+
+	require_expected compare-policies.rep.txt "--compare rows"
 	run mems_dump --compare --page-size 4096 "$DATA/policies.rep"
 	assert_success
 	assert_line --index 0 "# $DATA/policies.rep: malloclab .rep, 10 steps"
 	assert_line --index 1 --regexp \
 		'^policy +mmap +munmap +peak-pages +utilization +holes +largest-hole +time-ms$'
+	# The expected rows, all columns but time-ms, are those of
+	# data/expected/compare-policies.rep.txt, one per policy:
 	# Best-fit puts the 1800 bytes in the 2000-byte hole; the others
 	# find no hole and map a second node (each also maps one slab).
 	# Worst-fit carves the 900 bytes from that hole, the largest, as
@@ -387,11 +399,14 @@ for d in json.load(open(sys.argv[1])):
 	# largest hole, too small.  At the peak, 2 pages, the holes are
 	# 1100, 1000, 896 and the new node's 2296 bytes: 2296 of 5292 is
 	# 43.4%; the most ever live, 3200 bytes, is 39.1% of 8192.
-	assert_equal "$(awk 'NR > 2 { $NF = ""; print }' <<<"$output")" \
-		"first-fit 3 0 2 39.1% 4 43.4% 
-best-fit 2 0 1 78.1% 1 100.0% 
-next-fit 3 0 2 39.1% 4 43.4% 
-worst-fit 3 0 2 39.1% 4 43.4% "
+	for policy in $(compared_policies); do
+		row=$(awk -v p="$policy" '$1 == p' "$rows")
+		[ -n "$row" ] ||
+			fail "no expected --compare row for the policy '$policy' in $rows"
+		expected+=$row$'\n'
+	done
+	assert_equal "$(awk 'NR > 2 { $NF = ""; sub(/ $/, ""); print }' \
+		<<<"$output")" "${expected%$'\n'}"
 	assert_line --index 2 --regexp ' [0-9]+\.[0-9]{3}$'
 }
 
@@ -404,11 +419,15 @@ worst-fit 3 0 2 39.1% 4 43.4% "
 }
 
 @test "-o writes the dumps to a file" {
+	local policy
+
+	policy=$(trace_policy reuse.trace)
+	require_reuse "$policy"
 	run mems_dump -o "$BATS_TEST_TMPDIR/out" "$DATA/reuse.trace"
 	assert_success
 	assert_output ""
-	run cat "$BATS_TEST_TMPDIR/out"
-	assert_output "$REUSE_FIRST_FIT"
+	run diff -u "$(reuse_report "$policy")" "$BATS_TEST_TMPDIR/out"
+	assert_success
 }
 
 @test "several traces are each introduced by a '# trace:' line" {
