@@ -142,7 +142,8 @@ assert_one_row() {
 	local csv=$BATS_FILE_TMPDIR/build/bench.csv
 
 	# ns_per_op, peak_pages, peak_bytes, peak_mib, mmap, munmap, util,
-	# meta_bytes, cpu_ns_per_op: an indexed policy never times out.
+	# meta_bytes, cpu_ns_per_op, overhead_per_block: an indexed policy
+	# never times out.
 	run awk -F, -v list="$(policies)" '
 		BEGIN { n = split(list, p, "\n"); for (i = 1; i <= n; i++) mems[p[i]] }
 		NR > 1 && ($3 in mems) {
@@ -151,7 +152,7 @@ assert_one_row() {
 			    $6 !~ /^[1-9][0-9]*$/ || $7 !~ /^[0-9]+\.[0-9][0-9]$/ ||
 			    $8 !~ /^[1-9][0-9]*$/ || $9 !~ /^[0-9]+$/ ||
 			    $10 !~ /^[0-9]+\.[0-9]$/ || $11 !~ /^[1-9][0-9]*$/ ||
-			    $12 !~ /^[0-9]+\.[0-9]$/)
+			    $12 !~ /^[0-9]+\.[0-9]$/ || $13 !~ /^[0-9]+\.[0-9]$/)
 				print "bad: " $0
 		}
 		END { print rows + 0, "rows" }' \
@@ -165,7 +166,7 @@ assert_one_row() {
 	run awk -F, 'NR > 1 && $3 == "glibc" {
 			rows++
 			if ($4 !~ /^[0-9]+\.[0-9]$/ || $8 != "n/a" ||
-			    $11 != "n/a")
+			    $11 != "n/a" || $13 !~ /^[0-9]+\.[0-9]$/)
 				print "bad: " $0
 		}
 		END { print rows + 0, "rows" }' \
@@ -252,4 +253,21 @@ assert_one_row() {
 	assert_success
 	assert_line --index 0 --partial 'Usage: mems-bench'
 	assert_line --partial '--references'
+}
+
+# Ten blocks are live at the classic round's peak, so the bookkeeping per
+# block of a policy's classic row is its meta_bytes over ten.
+@test "classic's overhead per block is its bookkeeping over the ten live blocks" {
+	run awk -F, -v list="$(policies)" '
+		BEGIN { n = split(list, p, "\n"); for (i = 1; i <= n; i++) mems[p[i]] }
+		NR > 1 && $1 == "classic" && ($3 in mems) {
+			rows++
+			if ($13 != sprintf("%.1f", $11 / 10))
+				print "bad: " $0
+		}
+		END { print rows + 0, "rows" }' \
+		"$BATS_FILE_TMPDIR/build/bench.csv"
+	assert_success
+	refute_output --partial 'bad: '
+	assert_output "$(policies | wc -l) rows"
 }

@@ -83,6 +83,7 @@ struct workload {
 	size_t nr_slots;
 	size_t fill_end; /* ops before this index only fill the heap */
 	size_t peak_live; /* bytes, whatever the allocator */
+	size_t peak_blocks; /* the most blocks live at once */
 	unsigned int reps; /* timed runs at most: the best one counts */
 };
 
@@ -198,11 +199,14 @@ static void workload_free(struct workload *w)
 	w->ops = NULL;
 }
 
-/* The most bytes live at once: the same for every allocator. */
-static size_t workload_peak_live(const struct workload *w)
+/*
+ * The most bytes, and the most blocks, live at once: the same for every
+ * allocator.
+ */
+static void workload_peaks(struct workload *w)
 {
 	uint32_t *sizes = map_array(w->nr_slots, sizeof(*sizes));
-	size_t live = 0, peak = 0, i, slot;
+	size_t live = 0, peak = 0, blocks = 0, peak_blocks = 0, i, slot;
 
 	for (i = 0; i < w->nr_ops; i++) {
 		const struct op *op = &w->ops[i];
@@ -212,11 +216,13 @@ static size_t workload_peak_live(const struct workload *w)
 		case OP_ALLOC:
 			sizes[slot] = op->arg;
 			live += op->arg;
+			blocks++;
 			break;
 		case OP_FREE:
 			live -= sizes[slot];
 			sizes[slot] = sizes[op->arg];
 			sizes[op->arg] = 0;
+			blocks--;
 			break;
 		case OP_REALLOC:
 			live += op->arg;
@@ -226,15 +232,19 @@ static size_t workload_peak_live(const struct workload *w)
 		case OP_FINISH:
 			memset(sizes, 0, w->nr_slots * sizeof(*sizes));
 			live = 0;
+			blocks = 0;
 			break;
 		case OP_GET:
 			break;
 		}
 		if (live > peak)
 			peak = live;
+		if (blocks > peak_blocks)
+			peak_blocks = blocks;
 	}
 	unmap_array(sizes, w->nr_slots, sizeof(*sizes));
-	return peak;
+	w->peak_live = peak;
+	w->peak_blocks = peak_blocks;
 }
 
 /*
@@ -281,7 +291,7 @@ static void churn_build(struct workload *w, size_t live, unsigned int reps)
 		}
 	}
 	unmap_array(sizes, cap, sizeof(*sizes));
-	w->peak_live = workload_peak_live(w);
+	workload_peaks(w);
 }
 
 /*
@@ -312,7 +322,7 @@ static void classic_build(struct workload *w, size_t rounds, unsigned int reps)
 		w->ops[n++] = op_make(OP_ALLOC, 3, CLASSIC_BLOCK_BYTES);
 		w->ops[n++] = op_make(OP_FINISH, 0, CLASSIC_BLOCKS);
 	}
-	w->peak_live = workload_peak_live(w);
+	workload_peaks(w);
 }
 
 /* The next op of a malloclab trace; 0, 1 at the end, or -1 when bad. */
@@ -380,7 +390,7 @@ static int trace_build(struct workload *w, const char *path, const char *name,
 		workload_free(w);
 		goto out_close;
 	}
-	w->peak_live = workload_peak_live(w);
+	workload_peaks(w);
 	ret = 0;
 out_close:
 	fclose(in);
@@ -721,12 +731,12 @@ static void bench_libc(const struct workload *w, const struct options *opts,
 /* ---------------------------------------------------------------------- */
 /* Reporting */
 
-#define COLUMNS 9
+#define COLUMNS 10
 
-static const int column_width[COLUMNS] = { 8, 14, 16, 9, 10, 9, 9, 9, 6 };
+static const int column_width[COLUMNS] = { 8, 14, 16, 9, 10, 9, 9, 9, 6, 9 };
 static const char *const column_title[COLUMNS] = {
 	"workload", "L/trace", "allocator", "ns/op",  "peak pages",
-	"peak MiB", "mmap",    "munmap",    "util %",
+	"peak MiB", "mmap",    "munmap",    "util %", "ovh B/blk",
 };
 
 /* Characters, not bytes: the em dash takes three bytes and one column. */
@@ -831,7 +841,7 @@ static void print_header(const struct options *opts)
 	if (csv)
 		fprintf(csv, "workload,param,allocator,ns_per_op,peak_pages,"
 			     "peak_bytes,peak_mib,mmap,munmap,utilization_pct,"
-			     "meta_bytes,cpu_ns_per_op\n");
+			     "meta_bytes,cpu_ns_per_op,overhead_per_block\n");
 }
 
 static void print_footer(const struct options *opts, double seconds)
@@ -847,14 +857,38 @@ static void print_footer(const struct options *opts, double seconds)
 	       "mallinfo2() arena + hblkhd\n",
 	       LIBC_NAME);
 	printf("util %%: peak live bytes / peak mapped bytes\n");
+	printf("ovh B/blk: per block live at the peak, MeMS' bookkeeping "
+	       "(mems_heap_stats()),\n  %s's arena beyond the live bytes\n",
+	       LIBC_NAME);
 	printf("took %.0f s; load average at the end %s\n", seconds, load);
 	if (csv)
 		printf("CSV: %s\n", opts->csv_path);
 }
 
+/*
+ * What an allocator spends per live block beside the blocks themselves,
+ * at the peak, or -1 when it is not known.  MeMS: the bookkeeping it
+ * mapped (mems_heap_stats().meta_bytes), since its holes are the report's
+ * own business; glibc: everything its arena holds beyond the live bytes,
+ * headers and free chunks together, which is all one can see of it.
+ */
+static double overhead_per_block(const struct workload *w,
+				 const struct result *res)
+{
+	if (res->timed_out || !w->peak_blocks)
+		return -1;
+	if (res->have_os)
+		return (double)res->meta_bytes / w->peak_blocks;
+	if (res->have_mem && res->peak_bytes >= w->peak_live)
+		return (double)(res->peak_bytes - w->peak_live) /
+		       w->peak_blocks;
+	return -1;
+}
+
 static void print_result(const struct workload *w, const char *allocator,
 			 const struct result *res)
 {
+	double overhead = overhead_per_block(w, res);
 	char cell[COLUMNS][48];
 	unsigned int col;
 	double util = 0;
@@ -885,6 +919,8 @@ static void print_result(const struct workload *w, const char *allocator,
 		snprintf(cell[6], sizeof(cell[6]), "n/a");
 		snprintf(cell[7], sizeof(cell[7]), "n/a");
 	}
+	if (overhead >= 0)
+		snprintf(cell[9], sizeof(cell[9]), "%.1f", overhead);
 	for (col = 0; col < COLUMNS; col++)
 		print_cell(col, cell[col]);
 	fflush(stdout);
@@ -892,7 +928,7 @@ static void print_result(const struct workload *w, const char *allocator,
 		return;
 	fprintf(csv, "%s,%s,%s,", w->name, w->param, allocator);
 	if (res->timed_out) {
-		fprintf(csv, "timeout,,,,,,,,\n");
+		fprintf(csv, "timeout,,,,,,,,,\n");
 		return;
 	}
 	fprintf(csv, "%.1f,", res->ns_per_op);
@@ -913,7 +949,11 @@ static void print_result(const struct workload *w, const char *allocator,
 		fprintf(csv, "%zu,", res->meta_bytes);
 	else
 		fprintf(csv, "n/a,");
-	fprintf(csv, "%.1f\n", res->cpu_ns_per_op);
+	fprintf(csv, "%.1f,", res->cpu_ns_per_op);
+	if (overhead >= 0)
+		fprintf(csv, "%.1f\n", overhead);
+	else
+		fprintf(csv, "\n");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1069,7 +1109,9 @@ static void parse_churn_sizes(struct options *opts, const char *list)
 
 static void options_defaults(struct options *opts, bool quick)
 {
-	static const size_t full_sizes[] = { 1000, 10000, 100000, 1000000 };
+	/* 10^7: about 14 GiB for MeMS, and some minutes a policy. */
+	static const size_t full_sizes[] = { 1000, 10000, 100000, 1000000,
+					     10000000 };
 	unsigned int i;
 
 	opts->quick = quick;
@@ -1077,7 +1119,7 @@ static void options_defaults(struct options *opts, bool quick)
 	opts->cell_budget = quick ? 0.3 : 3;
 	opts->reps = quick ? 3 : 7;
 	opts->classic_rounds = quick ? 10000 : 100000;
-	opts->nr_churn_sizes = quick ? 2 : 4;
+	opts->nr_churn_sizes = quick ? 2 : 5;
 	for (i = 0; i < opts->nr_churn_sizes; i++)
 		opts->churn_sizes[i] = full_sizes[i];
 }
