@@ -4,9 +4,9 @@
  *
  * Every change to a hole goes through hole_appeared(), hole_vanishing()
  * or hole_set_bounds(), which keep the policy's view and the heap's hole
- * counters in step with the chains.  Free and get find their segment in two O(log n) steps: a
- * binary search of the heap's node index, a compact array of the nodes
- * by address, then a descent of the node's own tree of segments keyed by
+ * counters in step with the chains.  Free and get find their segment in
+ * two O(log n) steps: a binary search of the heap's node index, a compact
+ * array of the nodes by address, then a descent of the node's own tree of segments keyed by
  * vstart.  Nodes are only ever appended, so the index stays sorted by
  * appending; since segments never overlap, moving a segment's bounds
  * never changes its place in its node's tree, and only creating or
@@ -108,11 +108,11 @@ static struct mems_seg *seg_next_hole(struct mems_seg *seg)
 }
 
 /* The node whose range holds @v, or NULL: the last slot at or below it. */
-static struct mems_node *node_index_find(const struct mems_node_index *index,
-					 uintptr_t v)
+/* The last slot whose node starts at or below @v; 0 when there is none. */
+static size_t node_index_below(const struct mems_node_index *index,
+			       uintptr_t v)
 {
 	size_t low = 0, high = index->nr;
-	struct mems_node *node;
 
 	while (high - low > 1) {
 		size_t mid = low + (high - low) / 2;
@@ -122,10 +122,26 @@ static struct mems_node *node_index_find(const struct mems_node_index *index,
 		else
 			high = mid;
 	}
-	if (!index->nr || v < index->slots[low].vstart)
+	return low;
+}
+
+static struct mems_node *node_index_find(const struct mems_node_index *index,
+					 uintptr_t v)
+{
+	size_t slot = node_index_below(index, v);
+	struct mems_node *node;
+
+	if (!index->nr || v < index->slots[slot].vstart)
 		return NULL;
-	node = index->slots[low].node;
+	node = index->slots[slot].node;
 	return v <= node->vend ? node : NULL;
+}
+
+/* @node's place in the main chain, which is its slot in the index. */
+size_t chain_node_position(const struct mems_heap *heap,
+			   const struct mems_node *node)
+{
+	return node_index_below(&heap->node_index, node->vstart);
 }
 
 struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v)

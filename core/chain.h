@@ -28,6 +28,7 @@
 #define heap_use_policy mems_heap_use_policy
 #define chain_setup mems_chain_setup
 #define chain_find_seg mems_chain_find_seg
+#define chain_node_position mems_chain_node_position
 #define chain_map_node mems_chain_map_node
 #define chain_carve mems_chain_carve
 #define chain_release mems_chain_release
@@ -144,6 +145,8 @@ int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops);
 /* core/chain.c */
 void chain_setup(struct mems_heap *heap);
 struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v);
+size_t chain_node_position(const struct mems_heap *heap,
+			   const struct mems_node *node);
 struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes);
 struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 			     size_t bytes);

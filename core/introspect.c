@@ -75,24 +75,6 @@ int mems_heap_walk(const struct mems_heap *heap,
 	return 0;
 }
 
-/* The node's place in the main chain: its slot in the node index. */
-static size_t node_position(const struct mems_heap *heap,
-			    const struct mems_node *node)
-{
-	const struct mems_node_index *index = &heap->node_index;
-	size_t low = 0, high = index->nr;
-
-	while (high - low > 1) {
-		size_t mid = low + (high - low) / 2;
-
-		if (index->slots[mid].vstart <= node->vstart)
-			low = mid;
-		else
-			high = mid;
-	}
-	return low;
-}
-
 /* The segment's place in its sub-chain: counted, as the report counts. */
 static size_t seg_position(const struct mems_seg *seg)
 {
@@ -116,7 +98,8 @@ int mems_heap_find(const struct mems_heap *heap, const void *v,
 	if (!found)
 		return -ENOENT;
 	if (node)
-		node_info_fill(found->node, node_position(heap, found->node),
+		node_info_fill(found->node,
+			       chain_node_position(heap, found->node),
 			       node);
 	if (seg)
 		seg_info_fill(found, seg_position(found), seg);
