@@ -106,17 +106,19 @@ policy-defconfigs := $(shell sed -n '/^choice/,/^endchoice/ \
 	s/^config MEMS_POLICY_\(.*\)/\1_defconfig/p' \
 	'$(srctree)/policy/Kconfig' | tr A-Z a-z)
 
+defconfig-file = $(strip $(if $(filter $@,$(policy-defconfigs)),\
+	$(objtree)/include/config/$@,$(srctree)/configs/$@))
+
 %_defconfig:
 	$(need) kconfig-conf kconfig-frontends-nox
 	$(Q)$(if $(filter $@,$(policy-defconfigs)),\
 		mkdir -p $(objtree)/include/config && \
 		{ cat $(srctree)/configs/defconfig; \
 		  echo 'CONFIG_MEMS_POLICY_$(shell echo '$*' | tr a-z A-Z)=y'; } \
-		> $(objtree)/include/config/$@,\
-		test -f $(srctree)/configs/$@ || \
+		> $(defconfig-file),\
+		test -f $(defconfig-file) || \
 		{ echo "no such configuration: configs/$@" >&2; exit 1; })
-	$(Q)$(kconfig-env) kconfig-conf --defconfig=$(if \
-		$(filter $@,$(policy-defconfigs)),include/config,$(srctree)/configs)/$@ \
+	$(Q)$(kconfig-env) kconfig-conf --defconfig=$(defconfig-file) \
 		$(Kconfig) $(silent-out)
 
 defconfig: $(srctree)/configs/defconfig
