@@ -4,14 +4,11 @@
  *
  * Every change to a hole goes through hole_appeared(), hole_vanishing()
  * or hole_set_bounds(), which keep the policy's view and the heap's hole
- * counters in step with the chains.  Free and get find their segment in
- * two O(log n) steps: a binary search of the heap's node index, a compact
- * array of the nodes by address, then a descent of the node's own tree of segments keyed by
- * vstart.  Nodes are only ever appended, so the index stays sorted by
- * appending; since segments never overlap, moving a segment's bounds
- * never changes its place in its node's tree, and only creating or
- * deleting one touches it.  Functions that may fail do so before they
- * change anything.
+ * counters in step with the chains, and every change of a segment's
+ * start goes with a addr_table_point() for the bytes it gained, so that
+ * free and get find their segment through the address table
+ * (core/addr_table.c).  Functions that may fail do so before they change
+ * anything.
  */
 #include <string.h>
 
@@ -56,31 +53,9 @@ static void hole_set_bounds(struct mems_heap *heap, struct mems_seg *hole,
 	hole_appeared(heap, hole);
 }
 
-static struct mems_seg *addr_entry(const struct rb_node *rb)
-{
-	return rb_entry(rb, struct mems_seg, addr_link);
-}
-
-/* @seg goes right before @next, whose predecessor slot is found locally. */
-static void addr_insert_before(struct mems_seg *seg, struct mems_seg *next)
-{
-	struct rb_node *parent = &next->addr_link;
-	struct rb_node **link = &parent->rb_left;
-
-	if (*link) {
-		parent = *link;
-		while (parent->rb_right)
-			parent = parent->rb_right;
-		link = &parent->rb_right;
-	}
-	rb_link_node(&seg->addr_link, parent, link);
-	rb_insert_color(&seg->addr_link, &next->node->segs_by_addr);
-}
-
 /* Unlink @seg from its sub-chain and return its record to the pool. */
 static void seg_delete(struct mems_heap *heap, struct mems_seg *seg)
 {
-	rb_erase(&seg->addr_link, &seg->node->segs_by_addr);
 	list_del(&seg->link);
 	seg->node->nr_segs--;
 	heap->nr_segs--;
@@ -105,95 +80,6 @@ static struct mems_seg *seg_next_hole(struct mems_seg *seg)
 		return NULL;
 	next = list_next_entry(seg, link);
 	return seg_is_hole(next) ? next : NULL;
-}
-
-/* The node whose range holds @v, or NULL: the last slot at or below it. */
-/* The last slot whose node starts at or below @v; 0 when there is none. */
-static size_t node_index_below(const struct mems_node_index *index,
-			       uintptr_t v)
-{
-	size_t low = 0, high = index->nr;
-
-	while (high - low > 1) {
-		size_t mid = low + (high - low) / 2;
-
-		if (index->slots[mid].vstart <= v)
-			low = mid;
-		else
-			high = mid;
-	}
-	return low;
-}
-
-static struct mems_node *node_index_find(const struct mems_node_index *index,
-					 uintptr_t v)
-{
-	size_t slot = node_index_below(index, v);
-	struct mems_node *node;
-
-	if (!index->nr || v < index->slots[slot].vstart)
-		return NULL;
-	node = index->slots[slot].node;
-	return v <= node->vend ? node : NULL;
-}
-
-/* @node's place in the main chain, which is its slot in the index. */
-size_t chain_node_position(const struct mems_heap *heap,
-			   const struct mems_node *node)
-{
-	return node_index_below(&heap->node_index, node->vstart);
-}
-
-struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v)
-{
-	const struct mems_node *node = node_index_find(&heap->node_index, v);
-	const struct rb_node *rb = node ? node->segs_by_addr.rb_node : NULL;
-	struct mems_seg *below = NULL;
-
-	/* The segment with the highest start at or below @v. */
-	while (rb) {
-		struct mems_seg *seg = addr_entry(rb);
-
-		if (v < seg->vstart) {
-			rb = rb->rb_left;
-		} else {
-			below = seg;
-			rb = rb->rb_right;
-		}
-	}
-	return below;
-}
-
-/* Room for one more slot: the index moves to a mapping twice its size. */
-static int node_index_reserve(struct mems_heap *heap)
-{
-	struct mems_node_index *index = &heap->node_index;
-	size_t bytes = 2 * index->capacity * sizeof(*index->slots);
-	struct mems_node_slot *slots;
-
-	if (index->nr < index->capacity)
-		return 0;
-	/* Whole MeMS pages, as for every mapping. */
-	bytes = (bytes / heap->page_size + !!(bytes % heap->page_size)) *
-		heap->page_size;
-	slots = os_map(&heap->os, bytes);
-	if (!slots)
-		return -1;
-	memcpy(slots, index->slots, index->nr * sizeof(*slots));
-	if (index->bytes)
-		os_unmap(&heap->os, index->slots, index->bytes);
-	index->slots = slots;
-	index->capacity = bytes / sizeof(*slots);
-	index->bytes = bytes;
-	return 0;
-}
-
-static void node_index_append(struct mems_node_index *index,
-			      struct mems_node *node)
-{
-	index->slots[index->nr].vstart = node->vstart;
-	index->slots[index->nr].node = node;
-	index->nr++;
 }
 
 /* The pages a node needs for @bytes, or 0 when its length would overflow. */
@@ -229,7 +115,7 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	phys = os_map(&heap->os, len);
 	if (!phys)
 		return NULL;
-	if (node_index_reserve(heap) ||
+	if (addr_table_reserve(heap, vstart + (len - 1)) ||
 	    meta_reserve(&heap->meta, &heap->os, 3)) {
 		os_unmap(&heap->os, phys, len);
 		return NULL;
@@ -241,6 +127,7 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	node->vend = vstart + (len - 1);
 	node->pages = pages;
 	node->nr_segs = 1;
+	node->position = heap->nr_nodes;
 	INIT_LIST_HEAD(&node->segs);
 	hole = meta_alloc(&heap->meta);
 	hole->node = node;
@@ -249,10 +136,7 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	hole->type = MEMS_HOLE;
 	list_add_tail(&hole->link, &node->segs);
 	list_add_tail(&node->chain, &heap->nodes);
-	node->segs_by_addr = RB_ROOT;
-	rb_link_node(&hole->addr_link, NULL, &node->segs_by_addr.rb_node);
-	rb_insert_color(&hole->addr_link, &node->segs_by_addr);
-	node_index_append(&heap->node_index, node);
+	addr_table_point(heap, node->vstart, node->vend, hole);
 	heap->nr_nodes++;
 	heap->nr_segs++;
 	heap->user_pages += pages;
@@ -280,7 +164,7 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 		proc->vend = hole->vstart + (bytes - 1);
 		proc->type = MEMS_PROCESS;
 		list_add_tail(&proc->link, &hole->link);
-		addr_insert_before(proc, hole);
+		addr_table_point(heap, proc->vstart, proc->vend, proc);
 		hole->node->nr_segs++;
 		heap->nr_segs++;
 		hole_set_bounds(heap, hole, proc->vend + 1, hole->vend);
@@ -290,6 +174,33 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 	return proc;
 }
 
+/*
+ * A block between two holes: the three become the larger hole's record,
+ * so that the address table slots rewritten are those of the block and of the
+ * smaller hole.
+ */
+static void release_between(struct mems_heap *heap, struct mems_seg *prev,
+			    struct mems_seg *proc, struct mems_seg *next)
+{
+	uintptr_t vstart = prev->vstart;
+	uintptr_t vend = next->vend;
+	uintptr_t proc_vstart = proc->vstart;
+	uintptr_t proc_vend = proc->vend;
+
+	seg_delete(heap, proc);
+	if (seg_size(prev) >= seg_size(next)) {
+		addr_table_point(heap, proc_vstart, vend, prev);
+		hole_vanishing(heap, next);
+		seg_delete(heap, next);
+		hole_set_bounds(heap, prev, vstart, vend);
+		return;
+	}
+	addr_table_point(heap, vstart, proc_vend, next);
+	hole_vanishing(heap, prev);
+	seg_delete(heap, prev);
+	hole_set_bounds(heap, next, vstart, vend);
+}
+
 void chain_release(struct mems_heap *heap, struct mems_seg *proc)
 {
 	struct mems_seg *prev = seg_prev_hole(proc);
@@ -297,33 +208,30 @@ void chain_release(struct mems_heap *heap, struct mems_seg *proc)
 	uintptr_t vstart = proc->vstart;
 	uintptr_t vend = proc->vend;
 
+	if (prev && next) {
+		release_between(heap, prev, proc, next);
+		return;
+	}
 	if (!prev && !next) {
 		proc->type = MEMS_HOLE;
 		hole_appeared(heap, proc);
 		return;
 	}
 	seg_delete(heap, proc);
-	if (prev && next) {
-		vend = next->vend;
-		hole_vanishing(heap, next);
-		seg_delete(heap, next);
-	}
-	if (prev)
+	if (prev) {
+		addr_table_point(heap, vstart, vend, prev);
 		hole_set_bounds(heap, prev, prev->vstart, vend);
-	else
-		hole_set_bounds(heap, next, vstart, next->vend);
+		return;
+	}
+	addr_table_point(heap, vstart, vend, next);
+	hole_set_bounds(heap, next, vstart, next->vend);
 }
 
-/* An empty main chain, and a node index in the heap's own slots. */
+/* An empty main chain, and a address table in the heap's own slots. */
 void chain_setup(struct mems_heap *heap)
 {
-	struct mems_node_index *index = &heap->node_index;
-
 	INIT_LIST_HEAD(&heap->nodes);
-	index->slots = index->inline_slots;
-	index->nr = 0;
-	index->capacity = MEMS_INLINE_NODE_SLOTS;
-	index->bytes = 0;
+	addr_table_setup(heap);
 	heap->nr_nodes = 0;
 	heap->user_pages = 0;
 	heap->nr_segs = 0;
@@ -339,8 +247,6 @@ void chain_unmap_all(struct mems_heap *heap)
 	heap_for_each_node(node, heap)
 		os_unmap(&heap->os, node->phys, node->pages * heap->page_size);
 	meta_release(&heap->meta, &heap->os);
-	if (heap->node_index.bytes)
-		os_unmap(&heap->os, heap->node_index.slots,
-			 heap->node_index.bytes);
+	addr_table_release(heap);
 	chain_setup(heap);
 }

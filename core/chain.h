@@ -27,8 +27,13 @@
 #define heap_teardown mems_heap_teardown
 #define heap_use_policy mems_heap_use_policy
 #define chain_setup mems_chain_setup
-#define chain_find_seg mems_chain_find_seg
-#define chain_node_position mems_chain_node_position
+#define addr_table_setup mems_addr_table_setup
+#define addr_table_release mems_addr_table_release
+#define addr_table_reserve mems_addr_table_reserve
+#define addr_table_point mems_addr_table_point
+#define addr_table_find mems_addr_table_find
+#define addr_table_slot mems_addr_table_slot
+#define addr_table_span mems_addr_table_span
 #define chain_map_node mems_chain_map_node
 #define chain_carve mems_chain_carve
 #define chain_release mems_chain_release
@@ -50,7 +55,6 @@ struct mems_seg {
 	uintptr_t vstart;
 	uintptr_t vend; /* inclusive */
 	enum mems_seg_type type;
-	struct rb_node addr_link; /* in node->segs_by_addr */
 	struct rb_node policy_link; /* in the policy's index, holes only */
 	size_t policy_key; /* the policy's cached value, e.g. a subtree max */
 };
@@ -58,12 +62,12 @@ struct mems_seg {
 struct mems_node {
 	struct list_head chain; /* in heap->nodes, mapping order */
 	struct list_head segs;
-	struct rb_root segs_by_addr; /* the same segments, keyed by vstart */
 	uintptr_t vstart;
 	uintptr_t vend; /* inclusive */
 	void *phys; /* what mmap returned */
 	size_t pages;
 	size_t nr_segs;
+	size_t position; /* in the main chain, from 0 */
 };
 
 /* Calls into the OS, counted so that tools can report them. */
@@ -72,29 +76,27 @@ struct mems_os_stats {
 	unsigned long munmap_calls;
 };
 
-/* One slot per node, in mapping order, which is ascending vstart. */
-struct mems_node_slot {
-	uintptr_t vstart;
-	struct mems_node *node;
-};
-
 /*
- * The first slots live in the heap itself, so that a small heap maps no
- * index; past them, in a mapping of their own that doubles when full
- * (@bytes is 0 while the slots are the inline ones).
+ * The address table (core/addr_table.c): slot i names the segment holding
+ * the byte virt_base + i * MEMS_ADDR_SLOT_BYTES.  A power of two whatever
+ * the page size; 1 KiB keeps the table near 1% of the space it covers
+ * while most look-ups land on their segment or the one after it.
  */
-#define MEMS_INLINE_NODE_SLOTS 32
+#define MEMS_ADDR_SLOT_SHIFT 10
+#define MEMS_ADDR_SLOT_BYTES ((uintptr_t)1 << MEMS_ADDR_SLOT_SHIFT)
+#define MEMS_INLINE_ADDR_SLOTS 64
 
-struct mems_node_index {
-	struct mems_node_slot *slots;
-	size_t nr;
+struct mems_addr_table {
+	struct mems_seg **slots;
+	size_t nr; /* slots in use: up to the last node's last byte */
 	size_t capacity;
-	size_t bytes;
-	struct mems_node_slot inline_slots[MEMS_INLINE_NODE_SLOTS];
+	size_t bytes; /* of its mapping; 0 while the slots are the inline ones */
+	struct mems_seg *inline_slots[MEMS_INLINE_ADDR_SLOTS];
 };
+
 struct mems_heap {
 	struct list_head nodes; /* the main chain */
-	struct mems_node_index node_index;
+	struct mems_addr_table addr_table;
 	struct mems_meta meta; /* records of nodes and segments */
 	struct mems_policy policy;
 	size_t page_size;
@@ -144,14 +146,22 @@ int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops);
 
 /* core/chain.c */
 void chain_setup(struct mems_heap *heap);
-struct mems_seg *chain_find_seg(const struct mems_heap *heap, uintptr_t v);
-size_t chain_node_position(const struct mems_heap *heap,
-			   const struct mems_node *node);
 struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes);
 struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 			     size_t bytes);
 void chain_release(struct mems_heap *heap, struct mems_seg *proc);
 void chain_unmap_all(struct mems_heap *heap);
+
+/* core/addr_table.c */
+void addr_table_setup(struct mems_heap *heap);
+void addr_table_release(struct mems_heap *heap);
+int addr_table_reserve(struct mems_heap *heap, uintptr_t vend);
+void addr_table_point(struct mems_heap *heap, uintptr_t vstart, uintptr_t vend,
+		      struct mems_seg *seg);
+struct mems_seg *addr_table_find(const struct mems_heap *heap, uintptr_t v);
+const struct mems_seg *addr_table_slot(const struct mems_heap *heap, size_t i);
+void addr_table_span(const struct mems_heap *heap, const struct mems_seg *seg,
+		     size_t *first, size_t *last);
 
 /* core/os.c */
 void *os_map(struct mems_os_stats *os, size_t bytes);

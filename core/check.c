@@ -55,10 +55,6 @@ static int seg_check(const struct mems_heap *heap, const struct mems_node *node,
 	return 0;
 }
 
-/*
- * A cursor walks the node's segment tree in order beside the chain walk:
- * the tree must hold exactly the sub-chain's segments, in the same order.
- */
 /* What the heap counts beside the chains, recounted by the walk. */
 struct check_counts {
 	size_t records;
@@ -80,22 +76,36 @@ static void counts_add_seg(struct check_counts *counts,
 		counts->largest_hole = seg_size(seg);
 }
 
-static int node_check(const struct mems_heap *heap,
-		      const struct mems_node *node,
-		      struct check_counts *counts, FILE *report)
+/*
+ * The address table names @seg in exactly the slots whose first byte
+ * lies in it; segments are walked in order, so the slot after the last
+ * segment's must be the table's end.
+ */
+static int addr_table_seg_check(const struct mems_heap *heap,
+				const struct mems_seg *seg, FILE *report)
 {
-	const struct rb_node *cursor = rb_first(&node->segs_by_addr);
+	size_t first, last, i;
+
+	addr_table_span(heap, seg, &first, &last);
+	for (i = first; i <= last && first <= last; i++)
+		if (addr_table_slot(heap, i) != seg)
+			return check_failed(
+				report,
+				"address slot %zu does not name segment " RANGE,
+				i, seg->vstart, seg->vend);
+	return 0;
+}
+
+static int node_check(const struct mems_heap *heap,
+		      const struct mems_node *node, struct check_counts *counts,
+		      FILE *report)
+{
 	const struct mems_seg *seg;
 	uintptr_t expect = node->vstart;
 	bool prev_hole = false;
 	size_t segs = 0;
 	int err;
 
-	if (rb_validate(&node->segs_by_addr))
-		return check_failed(report,
-				    "the segment tree of node " RANGE
-				    " is unbalanced",
-				    node->vstart, node->vend);
 	if (!node->phys || !node->pages ||
 	    node->vend - node->vstart + 1 != node->pages * heap->page_size)
 		return check_failed(report,
@@ -108,22 +118,14 @@ static int node_check(const struct mems_heap *heap,
 		if (prev_hole && seg_is_hole(seg))
 			return check_failed(report, "holes meet at %" PRIuPTR,
 					    seg->vstart);
-		if (cursor != &seg->addr_link)
-			return check_failed(report,
-					    "segment " RANGE
-					    " is not in the address index",
-					    seg->vstart, seg->vend);
-		cursor = rb_next(cursor);
+		err = addr_table_seg_check(heap, seg, report);
+		if (err)
+			return err;
 		counts_add_seg(counts, seg);
 		prev_hole = seg_is_hole(seg);
 		expect = seg->vend + 1;
 		segs++;
 	}
-	if (cursor)
-		return check_failed(report,
-				    "the segment tree of node " RANGE
-				    " holds more than its sub-chain",
-				    node->vstart, node->vend);
 	if (!segs || expect - 1 != node->vend)
 		return check_failed(
 			report, "segments of node " RANGE " end at %" PRIuPTR,
@@ -144,7 +146,8 @@ static int counts_check(const struct mems_heap *heap,
 	const struct mems_policy *policy = &heap->policy;
 
 	if (counts->records != heap->meta.live_records)
-		return check_failed(report, "%zu records live, %zu in the chains",
+		return check_failed(report,
+				    "%zu records live, %zu in the chains",
 				    heap->meta.live_records, counts->records);
 	if (counts->segs != heap->nr_segs || counts->holes != heap->nr_holes ||
 	    counts->hole_bytes != heap->hole_bytes)
@@ -164,9 +167,31 @@ static int counts_check(const struct mems_heap *heap,
 	return 0;
 }
 
+/* The table ends with the slot of @top, the last byte handed out. */
+static int addr_table_check(const struct mems_heap *heap, uintptr_t top,
+			    FILE *report)
+{
+	const struct mems_addr_table *table = &heap->addr_table;
+	size_t nr = heap->nr_nodes ?
+			    (top - heap->virt_base) / MEMS_ADDR_SLOT_BYTES + 1 :
+			    0;
+
+	if ((table->slots == table->inline_slots) != !table->bytes ||
+	    table->capacity < table->nr ||
+	    table->capacity < MEMS_INLINE_ADDR_SLOTS ||
+	    (table->bytes &&
+	     table->capacity != table->bytes / sizeof(*table->slots)))
+		return check_failed(report,
+				    "the address table lost its mapping");
+	if (table->nr != nr)
+		return check_failed(
+			report, "the address table holds %zu slots, not %zu",
+			table->nr, nr);
+	return 0;
+}
+
 static int chain_check(const struct mems_heap *heap, FILE *report)
 {
-	const struct mems_node_index *index = &heap->node_index;
 	const struct mems_node *node;
 	uintptr_t lowest = heap->virt_base;
 	struct check_counts counts = { 0 };
@@ -180,12 +205,12 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 					    "node " RANGE
 					    " should start at %" PRIuPTR,
 					    node->vstart, node->vend, lowest);
-		if (nodes >= index->nr || index->slots[nodes].node != node ||
-		    index->slots[nodes].vstart != node->vstart)
+		if (node->position != nodes)
 			return check_failed(report,
-					    "node " RANGE
-					    " is not in the node index",
-					    node->vstart, node->vend);
+					    "node " RANGE " says it is number "
+					    "%zu, not %zu",
+					    node->vstart, node->vend,
+					    node->position, nodes);
 		err = node_check(heap, node, &counts, report);
 		if (err)
 			return err;
@@ -193,12 +218,9 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 		pages += node->pages;
 		nodes++;
 	}
-	if ((index->slots == index->inline_slots) != !index->bytes)
-		return check_failed(report, "the node index lost its mapping");
-	if (index->nr != nodes || index->nr > index->capacity)
-		return check_failed(report,
-				    "the node index holds %zu nodes, not %zu",
-				    index->nr, nodes);
+	err = addr_table_check(heap, nodes ? lowest - 1 : 0, report);
+	if (err)
+		return err;
 	if (heap->next_vaddr != lowest)
 		return check_failed(report,
 				    "next node would start at %" PRIuPTR

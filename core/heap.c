@@ -191,7 +191,7 @@ int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v)
 
 int mems_heap_free(struct mems_heap *heap, void *v)
 {
-	struct mems_seg *seg = chain_find_seg(heap, (uintptr_t)v);
+	struct mems_seg *seg = addr_table_find(heap, (uintptr_t)v);
 
 	if (!seg || seg_is_hole(seg) || seg->vstart != (uintptr_t)v)
 		return -EINVAL;
@@ -202,7 +202,7 @@ int mems_heap_free(struct mems_heap *heap, void *v)
 
 void *mems_heap_get(const struct mems_heap *heap, void *v)
 {
-	struct mems_seg *seg = chain_find_seg(heap, (uintptr_t)v);
+	struct mems_seg *seg = addr_table_find(heap, (uintptr_t)v);
 
 	if (!seg || seg_is_hole(seg))
 		return NULL;

@@ -94,13 +94,11 @@ int mems_heap_find(const struct mems_heap *heap, const void *v,
 {
 	const struct mems_seg *found;
 
-	found = heap ? chain_find_seg(heap, (uintptr_t)v) : NULL;
+	found = heap ? addr_table_find(heap, (uintptr_t)v) : NULL;
 	if (!found)
 		return -ENOENT;
 	if (node)
-		node_info_fill(found->node,
-			       chain_node_position(heap, found->node),
-			       node);
+		node_info_fill(found->node, found->node->position, node);
 	if (seg)
 		seg_info_fill(found, seg_position(found), seg);
 	return 0;
@@ -122,7 +120,7 @@ static size_t largest_hole_walk(const struct mems_heap *heap)
 
 static size_t meta_bytes(const struct mems_heap *heap)
 {
-	return heap->object_bytes + heap->node_index.bytes +
+	return heap->object_bytes + heap->addr_table.bytes +
 	       heap->meta.nr_slabs * heap->meta.slab_bytes;
 }
 

@@ -777,6 +777,106 @@ TEST(heap_check_detects_a_wrong_segment_count)
 	mems_heap_destroy(heap);
 }
 
+TEST(heap_check_detects_a_wrong_node_position)
+{
+	struct mems_heap *heap = busy_heap();
+	struct mems_node *node;
+
+	ASSERT_NE(NULL, heap);
+	node = nth_node(heap, 1);
+	ASSERT_NE(NULL, node);
+	node->position++;
+	ASSERT_CHECK_FAILS(heap);
+	node->position--;
+	ASSERT_CHECK_PASSES(heap);
+	mems_heap_destroy(heap);
+}
+
+/* Slot 1 names the segment holding BASE + MEMS_ADDR_SLOT_BYTES; not its neighbour. */
+TEST(heap_check_detects_a_stale_addr_table_slot)
+{
+	const struct mems_heap_config cfg = { NULL, 4096, 1000, 1 };
+	struct mems_heap *heap;
+	struct mems_seg *owner, *other;
+
+	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
+	ASSERT_EQ(1000, alloc_or_zero(heap, MEMS_ADDR_SLOT_BYTES + 10));
+	ASSERT_EQ(1000 + MEMS_ADDR_SLOT_BYTES + 10, alloc_or_zero(heap, 10));
+	owner = heap->addr_table.slots[1];
+	ASSERT_EQ(1000, owner->vstart);
+	other = list_next_entry(owner, link);
+	ASSERT_CHECK_PASSES(heap);
+	heap->addr_table.slots[1] = other;
+	ASSERT_CHECK_FAILS(heap);
+	heap->addr_table.slots[1] = owner;
+	ASSERT_CHECK_PASSES(heap);
+	heap->addr_table.nr++;
+	ASSERT_CHECK_FAILS(heap);
+	heap->addr_table.nr--;
+	ASSERT_CHECK_PASSES(heap);
+	mems_heap_destroy(heap);
+}
+
+static size_t round_to_page(size_t bytes, size_t page)
+{
+	return (bytes + page - 1) / page * page;
+}
+
+/*
+ * The address table lives in the heap object until the space handed out
+ * needs more slots than it holds there; then in a mapping of whole pages,
+ * which moves to one twice as large when its slots run out, and goes
+ * with the rest at reset.  Nodes of one 1000-byte page: node k ends at
+ * BASE + 1000 k + 999, in slot (1000 k + 999) / MEMS_ADDR_SLOT_BYTES.
+ */
+TEST(address_table_maps_once_the_space_outgrows_the_heap)
+{
+	const struct mems_heap_config cfg = { NULL, 1000, 1000, 1 };
+	const size_t fit = (MEMS_INLINE_ADDR_SLOTS * MEMS_ADDR_SLOT_BYTES - 1000) /
+			   1000 + 1;
+	const size_t first_map = round_to_page(2 * MEMS_INLINE_ADDR_SLOTS *
+					       sizeof(void *), 1000);
+	const size_t second_map = round_to_page(2 * first_map, 1000);
+	struct mems_heap_stats st, prev, created;
+	struct mems_heap *heap;
+	size_t k;
+
+	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
+	mems_heap_stats(heap, &created);
+	for (k = 0; k < fit; k++)
+		ASSERT_EQ(1000 + 1000 * k, alloc_or_zero(heap, 1000));
+	mems_heap_stats(heap, &prev);
+	/* The heap object, a node each, one slab. */
+	ASSERT_EQ(1 + fit + 1, prev.mmap_calls);
+	ASSERT_EQ(0, heap->addr_table.bytes);
+	ASSERT_EQ(1000 + 1000 * fit, alloc_or_zero(heap, 1000));
+	mems_heap_stats(heap, &st);
+	ASSERT_EQ(prev.mmap_calls + 2, st.mmap_calls);
+	ASSERT_EQ(0, st.munmap_calls);
+	ASSERT_EQ(first_map, st.meta_bytes - prev.meta_bytes);
+	ASSERT_CHECK_PASSES(heap);
+	/* Full at the first node that ends past the mapping's slots. */
+	for (k = fit + 1; !st.munmap_calls; k++) {
+		prev = st;
+		ASSERT_EQ(1000 + 1000 * k, alloc_or_zero(heap, 1000));
+		mems_heap_stats(heap, &st);
+	}
+	k--;
+	ASSERT_EQ(first_map / sizeof(void *),
+		  (1000 * k + 999) / MEMS_ADDR_SLOT_BYTES);
+	ASSERT_EQ(prev.mmap_calls + 2, st.mmap_calls);
+	ASSERT_EQ(1, st.munmap_calls);
+	ASSERT_EQ(second_map - first_map, st.meta_bytes - prev.meta_bytes);
+	ASSERT_CHECK_PASSES(heap);
+	prev = st;
+	mems_heap_reset(heap);
+	mems_heap_stats(heap, &st);
+	/* Every node, the slab and the table. */
+	ASSERT_EQ(prev.munmap_calls + (k + 1) + 1 + 1, st.munmap_calls);
+	ASSERT_EQ(created.meta_bytes, st.meta_bytes);
+	mems_heap_destroy(heap);
+}
+
 /* With CONFIG_MEMS_DEBUG every operation checks, and stops at a fault. */
 TEST(debug_build_stops_at_a_broken_invariant)
 {

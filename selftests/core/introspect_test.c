@@ -583,8 +583,9 @@ struct stats_step {
  * maps the first bookkeeping slab: core/meta.c maps a slab when the
  * record pool has fewer free records than an operation reserves, and
  * the pool starts empty (after a reset too); one slab (64 KiB) holds
- * hundreds of records, far more than these steps use.  The node index
- * lives in the heap until its 33rd node, so it maps nothing here.
+ * hundreds of records, far more than these steps use.  The granule
+ * table's first slots live in the heap object and cover these nodes, so
+ * it maps nothing here.
  */
 static const struct stats_step scenario[] = {
 	{ "malloc 300", 300, 1000, 1, 700, 1, 2, 1, 700, 300, 2 },
@@ -691,37 +692,6 @@ TEST(stats_through_a_scenario_for_every_policy)
 		mems_heap_destroy(heap);
 	}
 	ASSERT_LT(0, p);
-}
-
-/* Each node past the 32 the heap holds inline costs the index a mapping. */
-TEST(stats_count_the_node_index)
-{
-	struct mems_heap_stats st, prev, created;
-	struct mems_heap *heap;
-	int i;
-
-	ASSERT_EQ(0, wide_heap(NULL, &heap));
-	mems_heap_stats(heap, &created);
-	for (i = 0; i < 32; i++)
-		ASSERT_EQ(BASE + WIDE_PAGE * i, alloc(heap, WIDE_PAGE));
-	mems_heap_stats(heap, &prev);
-	ASSERT_EQ(1 + 32 + 1, prev.mmap_calls);
-	ASSERT_EQ(BASE + WIDE_PAGE * 32, alloc(heap, WIDE_PAGE));
-	mems_heap_stats(heap, &st);
-	ASSERT_EQ(33, st.nodes);
-	ASSERT_EQ(prev.mmap_calls + 2, st.mmap_calls);
-	ASSERT_EQ(0, st.munmap_calls);
-	ASSERT_LT(prev.meta_bytes, st.meta_bytes);
-	ASSERT_EQ(0, (st.meta_bytes - prev.meta_bytes) % WIDE_PAGE);
-	ASSERT_EQ(0, mems_heap_check(heap, stderr));
-	/* The index goes with the nodes: 33 nodes, a slab and the index. */
-	prev = st;
-	mems_heap_reset(heap);
-	mems_heap_stats(heap, &st);
-	ASSERT_EQ(prev.munmap_calls + 35, st.munmap_calls);
-	ASSERT_EQ(prev.mmap_calls, st.mmap_calls);
-	ASSERT_EMPTY_FIGURES(&st, created.meta_bytes);
-	mems_heap_destroy(heap);
 }
 
 /* The bytes every mapping of /proc/self/maps spans, added up. */
@@ -980,7 +950,7 @@ TEST_TIMEOUT(stats_agree_with_check_and_walk, 300)
 			ASSERT_EQ(st.pages_used * RANDOM_PAGE,
 				  st.live_bytes + st.space_unused);
 			ASSERT_LE(st.nodes, st.holes + r.nr_live);
-			/* Only a moving node index unmaps before the end. */
+			/* Only a moving address table unmaps before the end. */
 			ASSERT_LT(st.nodes + st.munmap_calls, st.mmap_calls);
 		}
 		mems_heap_destroy(r.heap);

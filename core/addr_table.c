@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+/*
+ * core/addr_table.c - the address table: from a MeMS address to its
+ * segment.
+ *
+ * MeMS addresses are dense from the heap's virtual base and only grow, so
+ * an array indexed by (v - virt_base) / MEMS_ADDR_SLOT_BYTES covers every
+ * address handed out, as a page table does.  Each slot names the segment
+ * holding the first byte of its stretch of space; the segment holding v
+ * is that one or one a few steps further along the chains, since
+ * segments tile the space.  A stretch is a fixed power of two rather than
+ * a page, so it may straddle two nodes, and the step forward then
+ * crosses into the next node.
+ *
+ * A segment owns the slots whose first byte lies inside it.  Whoever
+ * creates a segment or moves its start down therefore takes over the
+ * slots of the bytes it gained; core/chain.c decides which record
+ * survives a merge so that the fewest slots are rewritten.
+ *
+ * The first slots live in the heap itself, so that a small heap maps no
+ * table; past them, in a mapping of its own, which moves to one twice
+ * as large when full.
+ */
+#include <string.h>
+
+#include "chain.h"
+
+static size_t slot_of(const struct mems_heap *heap, uintptr_t v)
+{
+	return (v - heap->virt_base) >> MEMS_ADDR_SLOT_SHIFT;
+}
+
+/* The first slot whose first byte is at or after @v. */
+static size_t slot_from(const struct mems_heap *heap, uintptr_t v)
+{
+	uintptr_t offset = v - heap->virt_base;
+
+	return (offset >> MEMS_ADDR_SLOT_SHIFT) +
+	       !!(offset & (MEMS_ADDR_SLOT_BYTES - 1));
+}
+
+void addr_table_setup(struct mems_heap *heap)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+
+	table->slots = table->inline_slots;
+	table->nr = 0;
+	table->capacity = MEMS_INLINE_ADDR_SLOTS;
+	table->bytes = 0;
+}
+
+void addr_table_release(struct mems_heap *heap)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+
+	if (table->bytes)
+		os_unmap(&heap->os, table->slots, table->bytes);
+	addr_table_setup(heap);
+}
+
+/*
+ * Room for the slots of every byte up to @vend, the last byte of a
+ * node about to be mapped.  Fails, changing nothing, when the table
+ * cannot grow.
+ */
+int addr_table_reserve(struct mems_heap *heap, uintptr_t vend)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+	size_t need = slot_of(heap, vend) + 1;
+	size_t capacity = table->capacity;
+	struct mems_seg **slots;
+	size_t bytes;
+
+	if (need <= capacity)
+		return 0;
+	while (capacity < need)
+		capacity = capacity > SIZE_MAX / 2 ? need : 2 * capacity;
+	if (capacity > (SIZE_MAX - heap->page_size) / sizeof(*slots))
+		return -1;
+	/* Whole MeMS pages, as for every mapping. */
+	bytes = capacity * sizeof(*slots);
+	bytes = (bytes / heap->page_size + !!(bytes % heap->page_size)) *
+		heap->page_size;
+	slots = os_map(&heap->os, bytes);
+	if (!slots)
+		return -1;
+	memcpy(slots, table->slots, table->nr * sizeof(*slots));
+	if (table->bytes)
+		os_unmap(&heap->os, table->slots, table->bytes);
+	table->slots = slots;
+	table->capacity = bytes / sizeof(*slots);
+	table->bytes = bytes;
+	return 0;
+}
+
+/* The slots whose first byte is in [@vstart, @vend] now name @seg. */
+void addr_table_point(struct mems_heap *heap, uintptr_t vstart, uintptr_t vend,
+		      struct mems_seg *seg)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+	size_t first = slot_from(heap, vstart);
+	size_t last = slot_of(heap, vend);
+	size_t i;
+
+	if (first > last)
+		return;
+	for (i = first; i <= last; i++)
+		table->slots[i] = seg;
+	if (last >= table->nr)
+		table->nr = last + 1;
+}
+
+/* The segment after @seg in address order; there must be one. */
+static struct mems_seg *seg_after(struct mems_seg *seg)
+{
+	struct mems_node *node = seg->node;
+
+	if (!list_is_last(&seg->link, &node->segs))
+		return list_next_entry(seg, link);
+	node = list_next_entry(node, chain);
+	return list_first_entry(&node->segs, struct mems_seg, link);
+}
+
+/* The highest address handed out so far; false while there is none. */
+static bool heap_top(const struct mems_heap *heap, uintptr_t *top)
+{
+	if (!heap->nr_nodes)
+		return false;
+	/* next_vaddr is 0 once a node has reached the top of the space. */
+	*top = heap->next_vaddr - 1;
+	return true;
+}
+
+struct mems_seg *addr_table_find(const struct mems_heap *heap, uintptr_t v)
+{
+	struct mems_seg *seg;
+	uintptr_t top;
+
+	if (v < heap->virt_base || !heap_top(heap, &top) || v > top)
+		return NULL;
+	seg = heap->addr_table.slots[slot_of(heap, v)];
+	while (v > seg->vend)
+		seg = seg_after(seg);
+	return seg;
+}
+
+/* Slot @i's owner, for the checker; NULL past the table's end. */
+const struct mems_seg *addr_table_slot(const struct mems_heap *heap, size_t i)
+{
+	return i < heap->addr_table.nr ? heap->addr_table.slots[i] : NULL;
+}
+
+/* The slots @seg owns: [*first, *last], empty when *first > *last. */
+void addr_table_span(const struct mems_heap *heap, const struct mems_seg *seg,
+		     size_t *first, size_t *last)
+{
+	*first = slot_from(heap, seg->vstart);
+	*last = slot_of(heap, seg->vend);
+}
