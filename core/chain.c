@@ -57,7 +57,6 @@ static void hole_set_bounds(struct mems_heap *heap, struct mems_seg *hole,
 static void seg_delete(struct mems_heap *heap, struct mems_seg *seg)
 {
 	list_del(&seg->link);
-	seg->node->nr_segs--;
 	heap->nr_segs--;
 	meta_free(&heap->meta, seg);
 }
@@ -126,11 +125,11 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	node->vstart = vstart;
 	node->vend = vstart + (len - 1);
 	node->pages = pages;
-	node->nr_segs = 1;
 	node->position = heap->nr_nodes;
 	INIT_LIST_HEAD(&node->segs);
 	hole = meta_alloc(&heap->meta);
 	hole->node = node;
+	hole->to_phys = (uintptr_t)phys - vstart;
 	hole->vstart = node->vstart;
 	hole->vend = node->vend;
 	hole->type = MEMS_HOLE;
@@ -160,12 +159,12 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 	} else {
 		proc = meta_alloc(&heap->meta);
 		proc->node = hole->node;
+		proc->to_phys = hole->to_phys;
 		proc->vstart = hole->vstart;
 		proc->vend = hole->vstart + (bytes - 1);
 		proc->type = MEMS_PROCESS;
 		list_add_tail(&proc->link, &hole->link);
 		addr_table_point(heap, proc->vstart, proc->vend, proc);
-		hole->node->nr_segs++;
 		heap->nr_segs++;
 		hole_set_bounds(heap, hole, proc->vend + 1, hole->vend);
 	}

@@ -54,6 +54,7 @@ struct mems_seg {
 	struct mems_node *node;
 	uintptr_t vstart;
 	uintptr_t vend; /* inclusive */
+	uintptr_t to_phys; /* the node's: v + to_phys is v's physical byte */
 	enum mems_seg_type type;
 	struct rb_node policy_link; /* in the policy's index, holes only */
 	size_t policy_key; /* the policy's cached value, e.g. a subtree max */
@@ -66,7 +67,6 @@ struct mems_node {
 	uintptr_t vend; /* inclusive */
 	void *phys; /* what mmap returned */
 	size_t pages;
-	size_t nr_segs;
 	size_t position; /* in the main chain, from 0 */
 };
 
@@ -138,6 +138,20 @@ static inline bool node_contains(const struct mems_node *node, uintptr_t v)
 
 #define node_for_each_seg(seg, node) \
 	list_for_each_entry(seg, &(node)->segs, link)
+
+/*
+ * Counted when asked, by the report and the walk: a count kept in the
+ * node would cost a node access on every split and merge.
+ */
+static inline size_t node_nr_segs(const struct mems_node *node)
+{
+	const struct mems_seg *seg;
+	size_t nr = 0;
+
+	node_for_each_seg(seg, node)
+		nr++;
+	return nr;
+}
 
 /* core/heap.c */
 int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config);

@@ -206,7 +206,7 @@ void *mems_heap_get(const struct mems_heap *heap, void *v)
 
 	if (!seg || seg_is_hole(seg))
 		return NULL;
-	return (char *)seg->node->phys + ((uintptr_t)v - seg->node->vstart);
+	return (void *)((uintptr_t)v + seg->to_phys);
 }
 
 int mems_heap_set_policy(struct mems_heap *heap, const char *name)

@@ -20,7 +20,7 @@ static void node_info_fill(const struct mems_node *node, size_t index,
 	info->vend = node->vend;
 	info->phys = node->phys;
 	info->pages = node->pages;
-	info->nr_segs = node->nr_segs;
+	info->nr_segs = node_nr_segs(node);
 }
 
 static void seg_info_fill(const struct mems_seg *seg, size_t index,

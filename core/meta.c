@@ -30,7 +30,6 @@ union mems_record {
 	struct mems_node node;
 	struct mems_seg seg;
 	void *next_free;
-	max_align_t align;
 };
 
 #define RECORD_BYTES sizeof(union mems_record)

@@ -48,6 +48,6 @@ void mems_heap_print_stats(const struct mems_heap *heap, FILE *out)
 	fputs("Sub-chain Length array: [", out);
 	if (heap)
 		heap_for_each_node(node, heap)
-			fprintf(out, "%zu, ", node->nr_segs);
+			fprintf(out, "%zu, ", node_nr_segs(node));
 	fputs("]\n-----------------------------\n", out);
 }

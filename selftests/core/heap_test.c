@@ -762,17 +762,18 @@ TEST(heap_check_detects_overlapping_nodes)
 	mems_heap_destroy(heap);
 }
 
-TEST(heap_check_detects_a_wrong_segment_count)
+TEST(heap_check_detects_a_wrong_translation)
 {
 	struct mems_heap *heap = busy_heap();
-	struct mems_node *node;
+	struct mems_seg *seg;
 
 	ASSERT_NE(NULL, heap);
-	node = nth_node(heap, 2);
-	ASSERT_NE(NULL, node);
-	node->nr_segs++;
+	ASSERT_NE(NULL, nth_node(heap, 2));
+	seg = nth_seg(nth_node(heap, 2), 1);
+	ASSERT_NE(NULL, seg);
+	seg->to_phys += heap->page_size;
 	ASSERT_CHECK_FAILS(heap);
-	node->nr_segs--;
+	seg->to_phys -= heap->page_size;
 	ASSERT_CHECK_PASSES(heap);
 	mems_heap_destroy(heap);
 }
