@@ -19,7 +19,8 @@
  *
  * The first slots live in the heap itself, so that a small heap maps no
  * table; past them, in a mapping of its own, which moves to one twice
- * as large when full.
+ * as large when full.  The hole map's levels (core/hole_map.c) live
+ * beside the slots, inline or in the same mapping, and move with them.
  */
 #include <string.h>
 
@@ -27,7 +28,7 @@
 
 static size_t slot_of(const struct mems_heap *heap, uintptr_t v)
 {
-	return (v - heap->virt_base) >> MEMS_ADDR_SLOT_SHIFT;
+	return addr_table_slot_of(heap, v);
 }
 
 /* The first slot whose first byte is at or after @v. */
@@ -39,6 +40,34 @@ static size_t slot_from(const struct mems_heap *heap, uintptr_t v)
 	       !!(offset & (MEMS_ADDR_SLOT_BYTES - 1));
 }
 
+/*
+ * Lay the hole map's levels for @capacity slots out from @entries:
+ * level 0 has an entry a slot, each further level one per
+ * MEMS_HOLE_MAP_FANOUT of the level below, the last one entry.  Returns
+ * the entries used; @entries NULL only counts them.
+ */
+static size_t hole_map_layout(struct mems_addr_table *table, size_t capacity,
+			      size_t *entries)
+{
+	size_t total = 0, size = capacity;
+	unsigned int k = 0;
+
+	for (;;) {
+		if (entries) {
+			table->largest[k] = entries + total;
+			table->level_size[k] = size;
+		}
+		total += size;
+		k++;
+		if (size == 1)
+			break;
+		size = (size + MEMS_HOLE_MAP_FANOUT - 1) >> MEMS_HOLE_MAP_SHIFT;
+	}
+	if (entries)
+		table->nr_levels = k;
+	return total;
+}
+
 void addr_table_setup(struct mems_heap *heap)
 {
 	struct mems_addr_table *table = &heap->addr_table;
@@ -47,6 +76,8 @@ void addr_table_setup(struct mems_heap *heap)
 	table->nr = 0;
 	table->capacity = MEMS_INLINE_ADDR_SLOTS;
 	table->bytes = 0;
+	memset(table->inline_largest, 0, sizeof(table->inline_largest));
+	hole_map_layout(table, MEMS_INLINE_ADDR_SLOTS, table->inline_largest);
 }
 
 void addr_table_release(struct mems_heap *heap)
@@ -56,6 +87,31 @@ void addr_table_release(struct mems_heap *heap)
 	if (table->bytes)
 		os_unmap(&heap->os, table->slots, table->bytes);
 	addr_table_setup(heap);
+}
+
+/* The bytes of a mapping for @capacity slots and their hole map. */
+static size_t addr_table_bytes(struct mems_addr_table *table, size_t capacity)
+{
+	return capacity * sizeof(*table->slots) +
+	       hole_map_layout(table, capacity, NULL) * sizeof(size_t);
+}
+
+/* Move the table into @slots, a zeroed mapping of @bytes for @capacity. */
+static void addr_table_move(struct mems_heap *heap, struct mems_seg **slots,
+			    size_t capacity, size_t bytes)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+	size_t *level0 = table->largest[0];
+
+	memcpy(slots, table->slots, table->nr * sizeof(*slots));
+	memcpy(slots + capacity, level0, table->nr * sizeof(*level0));
+	if (table->bytes)
+		os_unmap(&heap->os, table->slots, table->bytes);
+	table->slots = slots;
+	table->capacity = capacity;
+	table->bytes = bytes;
+	hole_map_layout(table, capacity, (size_t *)(slots + capacity));
+	hole_map_build(table, 1);
 }
 
 /*
@@ -74,22 +130,18 @@ int addr_table_reserve(struct mems_heap *heap, uintptr_t vend)
 	if (need <= capacity)
 		return 0;
 	while (capacity < need)
-		capacity = capacity > SIZE_MAX / 2 ? need : 2 * capacity;
-	if (capacity > (SIZE_MAX - heap->page_size) / sizeof(*slots))
+		capacity = capacity > SIZE_MAX / 4 ? need : 2 * capacity;
+	/* Slots and hole map take under 20 bytes a slot. */
+	if (capacity > (SIZE_MAX - heap->page_size) / 20)
 		return -1;
 	/* Whole MeMS pages, as for every mapping. */
-	bytes = capacity * sizeof(*slots);
+	bytes = addr_table_bytes(table, capacity);
 	bytes = (bytes / heap->page_size + !!(bytes % heap->page_size)) *
 		heap->page_size;
 	slots = os_map(&heap->os, bytes);
 	if (!slots)
 		return -1;
-	memcpy(slots, table->slots, table->nr * sizeof(*slots));
-	if (table->bytes)
-		os_unmap(&heap->os, table->slots, table->bytes);
-	table->slots = slots;
-	table->capacity = bytes / sizeof(*slots);
-	table->bytes = bytes;
+	addr_table_move(heap, slots, capacity, bytes);
 	return 0;
 }
 
@@ -110,13 +162,16 @@ void addr_table_point(struct mems_heap *heap, uintptr_t vstart, uintptr_t vend,
 		table->nr = last + 1;
 }
 
-/* The segment after @seg in address order; there must be one. */
-static struct mems_seg *seg_after(struct mems_seg *seg)
+/* The segment after @seg in address order, NULL after the last. */
+struct mems_seg *addr_table_next(const struct mems_heap *heap,
+				 struct mems_seg *seg)
 {
 	struct mems_node *node = seg->node;
 
 	if (!list_is_last(&seg->link, &node->segs))
 		return list_next_entry(seg, link);
+	if (list_is_last(&node->chain, &heap->nodes))
+		return NULL;
 	node = list_next_entry(node, chain);
 	return list_first_entry(&node->segs, struct mems_seg, link);
 }
@@ -139,8 +194,9 @@ struct mems_seg *addr_table_find(const struct mems_heap *heap, uintptr_t v)
 	if (v < heap->virt_base || !heap_top(heap, &top) || v > top)
 		return NULL;
 	seg = heap->addr_table.slots[slot_of(heap, v)];
+	/* v is handed out, so a segment after @seg holds it. */
 	while (v > seg->vend)
-		seg = seg_after(seg);
+		seg = addr_table_next(heap, seg);
 	return seg;
 }
 

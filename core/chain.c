@@ -141,6 +141,7 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	heap->user_pages += pages;
 	heap->next_vaddr = node->vend + 1;
 	hole_appeared(heap, hole);
+	hole_map_raise(heap, hole->vstart, seg_size(hole));
 	return hole;
 }
 
@@ -152,10 +153,13 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 			     size_t bytes)
 {
 	struct mems_seg *proc = hole;
+	uintptr_t vstart = hole->vstart;
+	size_t size = seg_size(hole);
 
-	if (seg_size(hole) == bytes) {
+	if (size == bytes) {
 		hole_vanishing(heap, hole);
 		hole->type = MEMS_PROCESS;
+		hole_map_lost(heap, vstart, size);
 	} else {
 		proc = meta_alloc(&heap->meta);
 		proc->node = hole->node;
@@ -167,6 +171,8 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 		addr_table_point(heap, proc->vstart, proc->vend, proc);
 		heap->nr_segs++;
 		hole_set_bounds(heap, hole, proc->vend + 1, hole->vend);
+		hole_map_lost(heap, vstart, size);
+		hole_map_raise(heap, hole->vstart, seg_size(hole));
 	}
 	if (heap_ops(heap)->allocated)
 		heap_ops(heap)->allocated(&heap->policy, proc);
@@ -185,19 +191,37 @@ static void release_between(struct mems_heap *heap, struct mems_seg *prev,
 	uintptr_t vend = next->vend;
 	uintptr_t proc_vstart = proc->vstart;
 	uintptr_t proc_vend = proc->vend;
+	uintptr_t next_vstart = next->vstart;
+	size_t next_size = seg_size(next);
+	struct mems_seg *keep = next;
 
 	seg_delete(heap, proc);
-	if (seg_size(prev) >= seg_size(next)) {
+	if (seg_size(prev) >= next_size) {
+		keep = prev;
 		addr_table_point(heap, proc_vstart, vend, prev);
 		hole_vanishing(heap, next);
 		seg_delete(heap, next);
-		hole_set_bounds(heap, prev, vstart, vend);
-		return;
+	} else {
+		addr_table_point(heap, vstart, proc_vend, next);
+		hole_vanishing(heap, prev);
+		seg_delete(heap, prev);
 	}
-	addr_table_point(heap, vstart, proc_vend, next);
-	hole_vanishing(heap, prev);
-	seg_delete(heap, prev);
-	hole_set_bounds(heap, next, vstart, vend);
+	hole_set_bounds(heap, keep, vstart, vend);
+	hole_map_lost(heap, next_vstart, next_size);
+	hole_map_raise(heap, vstart, seg_size(keep));
+}
+
+/* The block [@vstart, @vend], already deleted, joins the hole after it. */
+static void release_before(struct mems_heap *heap, struct mems_seg *next,
+			   uintptr_t vstart, uintptr_t vend)
+{
+	uintptr_t next_vstart = next->vstart;
+	size_t next_size = seg_size(next);
+
+	addr_table_point(heap, vstart, vend, next);
+	hole_set_bounds(heap, next, vstart, next->vend);
+	hole_map_lost(heap, next_vstart, next_size);
+	hole_map_raise(heap, vstart, seg_size(next));
 }
 
 void chain_release(struct mems_heap *heap, struct mems_seg *proc)
@@ -214,19 +238,20 @@ void chain_release(struct mems_heap *heap, struct mems_seg *proc)
 	if (!prev && !next) {
 		proc->type = MEMS_HOLE;
 		hole_appeared(heap, proc);
+		hole_map_raise(heap, vstart, seg_size(proc));
 		return;
 	}
 	seg_delete(heap, proc);
 	if (prev) {
 		addr_table_point(heap, vstart, vend, prev);
 		hole_set_bounds(heap, prev, prev->vstart, vend);
+		hole_map_raise(heap, prev->vstart, seg_size(prev));
 		return;
 	}
-	addr_table_point(heap, vstart, vend, next);
-	hole_set_bounds(heap, next, vstart, next->vend);
+	release_before(heap, next, vstart, vend);
 }
 
-/* An empty main chain, and a address table in the heap's own slots. */
+/* An empty main chain, and an address table in the heap's own slots. */
 void chain_setup(struct mems_heap *heap)
 {
 	INIT_LIST_HEAD(&heap->nodes);

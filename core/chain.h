@@ -34,6 +34,13 @@
 #define addr_table_find mems_addr_table_find
 #define addr_table_slot mems_addr_table_slot
 #define addr_table_span mems_addr_table_span
+#define addr_table_next mems_addr_table_next
+#define hole_map_build mems_hole_map_build
+#define hole_map_raise mems_hole_map_raise
+#define hole_map_lost mems_hole_map_lost
+#define hole_map_largest mems_hole_map_largest
+#define hole_map_lowest_fit mems_hole_map_lowest_fit
+#define hole_map_check mems_hole_map_check
 #define chain_map_node mems_chain_map_node
 #define chain_carve mems_chain_carve
 #define chain_release mems_chain_release
@@ -81,17 +88,32 @@ struct mems_os_stats {
  * the byte virt_base + i * MEMS_ADDR_SLOT_BYTES.  A power of two whatever
  * the page size; 1 KiB keeps the table near 1% of the space it covers
  * while most look-ups land on their segment or the one after it.
+ *
+ * Beside the slots, the hole map (core/hole_map.c): largest[0][i] is the
+ * size of the largest hole that starts in slot i, 0 when none does, and
+ * each entry of level k + 1 is the largest of MEMS_HOLE_MAP_FANOUT
+ * entries of level k, up to a level of one entry, the largest hole.
  */
 #define MEMS_ADDR_SLOT_SHIFT 10
 #define MEMS_ADDR_SLOT_BYTES ((uintptr_t)1 << MEMS_ADDR_SLOT_SHIFT)
 #define MEMS_INLINE_ADDR_SLOTS 64
+#define MEMS_HOLE_MAP_SHIFT 4
+#define MEMS_HOLE_MAP_FANOUT ((size_t)1 << MEMS_HOLE_MAP_SHIFT)
+/* Enough levels for 2^64 slots; 16 entries summarised into one. */
+#define MEMS_HOLE_MAP_MAX_LEVELS 17
+/* The inline slots' levels: 64, 4 and 1 entries. */
+#define MEMS_INLINE_HOLE_MAP_ENTRIES (64 + 4 + 1)
 
 struct mems_addr_table {
 	struct mems_seg **slots;
 	size_t nr; /* slots in use: up to the last node's last byte */
 	size_t capacity;
 	size_t bytes; /* of its mapping; 0 while the slots are the inline ones */
+	size_t *largest[MEMS_HOLE_MAP_MAX_LEVELS];
+	size_t level_size[MEMS_HOLE_MAP_MAX_LEVELS];
+	unsigned int nr_levels;
 	struct mems_seg *inline_slots[MEMS_INLINE_ADDR_SLOTS];
+	size_t inline_largest[MEMS_INLINE_HOLE_MAP_ENTRIES];
 };
 
 struct mems_heap {
@@ -176,6 +198,23 @@ struct mems_seg *addr_table_find(const struct mems_heap *heap, uintptr_t v);
 const struct mems_seg *addr_table_slot(const struct mems_heap *heap, size_t i);
 void addr_table_span(const struct mems_heap *heap, const struct mems_seg *seg,
 		     size_t *first, size_t *last);
+struct mems_seg *addr_table_next(const struct mems_heap *heap,
+				 struct mems_seg *seg);
+
+static inline size_t addr_table_slot_of(const struct mems_heap *heap,
+					uintptr_t v)
+{
+	return (v - heap->virt_base) >> MEMS_ADDR_SLOT_SHIFT;
+}
+
+/* core/hole_map.c */
+void hole_map_build(struct mems_addr_table *table, unsigned int from_level);
+void hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size);
+void hole_map_lost(struct mems_heap *heap, uintptr_t vstart, size_t size);
+size_t hole_map_largest(const struct mems_heap *heap);
+struct mems_seg *hole_map_lowest_fit(const struct mems_heap *heap,
+				     size_t bytes, uintptr_t from);
+int hole_map_check(const struct mems_heap *heap, FILE *report);
 
 /* core/os.c */
 void *os_map(struct mems_os_stats *os, size_t bytes);

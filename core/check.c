@@ -156,6 +156,12 @@ static int counts_check(const struct mems_heap *heap,
 				    heap->nr_segs, heap->nr_holes,
 				    heap->hole_bytes, counts->segs,
 				    counts->holes, counts->hole_bytes);
+	if (hole_map_largest(heap) != counts->largest_hole)
+		return check_failed(report,
+				    "the hole map's largest hole is %zu bytes, "
+				    "not %zu",
+				    hole_map_largest(heap),
+				    counts->largest_hole);
 	if (policy->ops->largest_hole &&
 	    policy->ops->largest_hole(policy) != counts->largest_hole)
 		return check_failed(report,
@@ -179,7 +185,7 @@ static int addr_table_check(const struct mems_heap *heap, uintptr_t top,
 	    table->capacity < table->nr ||
 	    table->capacity < MEMS_INLINE_ADDR_SLOTS ||
 	    (table->bytes &&
-	     table->capacity != table->bytes / sizeof(*table->slots)))
+	     table->capacity * sizeof(*table->slots) >= table->bytes))
 		return check_failed(report,
 				    "the address table lost its mapping");
 	if (table->nr != nr)
@@ -239,6 +245,8 @@ int mems_heap_check(const struct mems_heap *heap, FILE *report)
 	const struct mems_policy_ops *ops = heap->policy.ops;
 	int err = chain_check(heap, report);
 
+	if (!err)
+		err = hole_map_check(heap, report);
 	if (err || !ops->check)
 		return err;
 	return ops->check(&heap->policy, report);

@@ -1,26 +1,28 @@
 // SPDX-License-Identifier: MIT
 /*
- * policy/first_fit.c - the lowest-addressed hole that is large enough.
+ * policy/first_fit.c - the lowest-addressed hole that fits.
  *
- * Holes sit in an address-ordered tree that knows each subtree's largest
- * hole (policy/hole_tree.c), so the search is one O(log n) descent.
+ * The core's hole map (core/hole_map.c) knows the largest hole of every
+ * stretch of space, so the lowest hole of at least n bytes is one descent
+ * of it and a look at the few segments of one stretch.  The policy keeps
+ * no index of its own.
  */
-#include "hole_tree.h"
+#include <core/chain.h>
 
 static struct mems_seg *first_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	return hole_tree_lowest_fit(policy, bytes, 0);
+	return hole_map_lowest_fit(policy->heap, bytes, 0);
+}
+
+static size_t first_fit_largest(const struct mems_policy *policy)
+{
+	return hole_map_largest(policy->heap);
 }
 
 const struct mems_policy_ops mems_first_fit_ops = {
 	.name = "first-fit",
 	.summary = "the lowest-addressed hole that fits",
 	.reference = "first-fit-linear",
-	.init = hole_tree_init,
 	.find = first_fit_find,
-	.hole_insert = hole_tree_insert,
-	.hole_erase = hole_tree_erase,
-	.hole_resize = hole_tree_resize,
-	.largest_hole = hole_tree_largest,
-	.check = hole_tree_check,
+	.largest_hole = first_fit_largest,
 };

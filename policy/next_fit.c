@@ -6,20 +6,16 @@
  * it came from a hole or from a new node.  A hole qualifies when its last
  * byte is at or after the rover; the block is still carved from the
  * hole's low end.  With no qualifying hole the search wraps to the
- * lowest address.  Both searches are descents of the address-ordered
- * hole tree that first-fit uses (policy/hole_tree.c).
+ * lowest address.  Both searches are descents of the core's hole map
+ * (core/hole_map.c), which first-fit uses too.
  */
-#include "hole_tree.h"
+#include <core/chain.h>
 
-/* The root first: the hole tree's hooks find it there. */
 struct next_fit_state {
-	struct rb_root holes;
 	uintptr_t rover;
 };
 
 MEMS_POLICY_PRIV_FITS(struct next_fit_state);
-_Static_assert(offsetof(struct next_fit_state, holes) == 0,
-	       "the hole tree's root must come first");
 
 static struct next_fit_state *next_fit_state(const struct mems_policy *policy)
 {
@@ -28,7 +24,6 @@ static struct next_fit_state *next_fit_state(const struct mems_policy *policy)
 
 static void next_fit_init(struct mems_policy *policy)
 {
-	hole_tree_init(policy);
 	next_fit_state(policy)->rover = policy->heap->virt_base;
 }
 
@@ -36,10 +31,11 @@ static struct mems_seg *next_fit_find(struct mems_policy *policy, size_t bytes)
 {
 	struct mems_seg *hole;
 
-	hole = hole_tree_lowest_fit(policy, bytes, next_fit_state(policy)->rover);
+	hole = hole_map_lowest_fit(policy->heap, bytes,
+				   next_fit_state(policy)->rover);
 	if (hole)
 		return hole;
-	return hole_tree_lowest_fit(policy, bytes, 0);
+	return hole_map_lowest_fit(policy->heap, bytes, 0);
 }
 
 static void next_fit_allocated(struct mems_policy *policy,
@@ -47,6 +43,11 @@ static void next_fit_allocated(struct mems_policy *policy,
 {
 	/* Past the top of the space the rover wraps to 0: search from 0. */
 	next_fit_state(policy)->rover = proc->vend + 1;
+}
+
+static size_t next_fit_largest(const struct mems_policy *policy)
+{
+	return hole_map_largest(policy->heap);
 }
 
 const struct mems_policy_ops mems_next_fit_ops = {
@@ -57,9 +58,5 @@ const struct mems_policy_ops mems_next_fit_ops = {
 	.init = next_fit_init,
 	.find = next_fit_find,
 	.allocated = next_fit_allocated,
-	.hole_insert = hole_tree_insert,
-	.hole_erase = hole_tree_erase,
-	.hole_resize = hole_tree_resize,
-	.largest_hole = hole_tree_largest,
-	.check = hole_tree_check,
+	.largest_hole = next_fit_largest,
 };

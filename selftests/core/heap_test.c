@@ -818,26 +818,64 @@ TEST(heap_check_detects_a_stale_addr_table_slot)
 	mems_heap_destroy(heap);
 }
 
-static size_t round_to_page(size_t bytes, size_t page)
+/* Each level of the hole map is checked, against the chains and below. */
+TEST(heap_check_detects_a_wrong_hole_map_entry)
 {
-	return (bytes + page - 1) / page * page;
+	struct mems_heap *heap = busy_heap();
+	struct mems_addr_table *table;
+	unsigned int k;
+
+	ASSERT_NE(NULL, heap);
+	table = &heap->addr_table;
+	ASSERT_LT(1, table->nr_levels);
+	ASSERT_LT(0, hole_map_largest(heap));
+	for (k = 0; k < table->nr_levels; k++) {
+		table->largest[k][0]++;
+		ASSERT_CHECK_FAILS(heap);
+		table->largest[k][0]--;
+		ASSERT_CHECK_PASSES(heap);
+	}
+	/* An entry past the slots in use must stay 0. */
+	table->largest[0][table->nr] = 1;
+	ASSERT_CHECK_FAILS(heap);
+	table->largest[0][table->nr] = 0;
+	ASSERT_CHECK_PASSES(heap);
+	mems_heap_destroy(heap);
+}
+
+/*
+ * The bytes a mapping of the address table takes for @capacity slots, in
+ * whole 1000-byte pages: a pointer a slot, and the hole map's words, one
+ * a slot and one for every MEMS_HOLE_MAP_FANOUT of the level below, up
+ * to a level of one.
+ */
+static size_t table_mapping(size_t capacity)
+{
+	size_t words = capacity, level = capacity;
+
+	while (level > 1) {
+		level = (level + MEMS_HOLE_MAP_FANOUT - 1) / MEMS_HOLE_MAP_FANOUT;
+		words += level;
+	}
+	return (capacity * sizeof(void *) + words * sizeof(size_t) + 999) /
+	       1000 * 1000;
 }
 
 /*
  * The address table lives in the heap object until the space handed out
- * needs more slots than it holds there; then in a mapping of whole pages,
- * which moves to one twice as large when its slots run out, and goes
- * with the rest at reset.  Nodes of one 1000-byte page: node k ends at
- * BASE + 1000 k + 999, in slot (1000 k + 999) / MEMS_ADDR_SLOT_BYTES.
+ * needs more slots than it holds there; then in a mapping of whole pages
+ * with twice the slots, which moves to one with twice as many again when
+ * they run out, and goes with the rest at reset.  Nodes of one 1000-byte
+ * page: node k ends at BASE + 1000 k + 999, in slot
+ * (1000 k + 999) / MEMS_ADDR_SLOT_BYTES.
  */
 TEST(address_table_maps_once_the_space_outgrows_the_heap)
 {
 	const struct mems_heap_config cfg = { NULL, 1000, 1000, 1 };
-	const size_t fit = (MEMS_INLINE_ADDR_SLOTS * MEMS_ADDR_SLOT_BYTES - 1000) /
-			   1000 + 1;
-	const size_t first_map = round_to_page(2 * MEMS_INLINE_ADDR_SLOTS *
-					       sizeof(void *), 1000);
-	const size_t second_map = round_to_page(2 * first_map, 1000);
+	const size_t fit = (MEMS_INLINE_ADDR_SLOTS * MEMS_ADDR_SLOT_BYTES -
+			    1000) / 1000 + 1;
+	const size_t first_map = table_mapping(2 * MEMS_INLINE_ADDR_SLOTS);
+	const size_t second_map = table_mapping(4 * MEMS_INLINE_ADDR_SLOTS);
 	struct mems_heap_stats st, prev, created;
 	struct mems_heap *heap;
 	size_t k;
@@ -863,7 +901,7 @@ TEST(address_table_maps_once_the_space_outgrows_the_heap)
 		mems_heap_stats(heap, &st);
 	}
 	k--;
-	ASSERT_EQ(first_map / sizeof(void *),
+	ASSERT_EQ(2 * MEMS_INLINE_ADDR_SLOTS,
 		  (1000 * k + 999) / MEMS_ADDR_SLOT_BYTES);
 	ASSERT_EQ(prev.mmap_calls + 2, st.mmap_calls);
 	ASSERT_EQ(1, st.munmap_calls);

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: MIT
+/*
+ * core/hole_map.c - the largest hole of every stretch of space, for
+ * placement by address.
+ *
+ * Level 0 has an entry per address table slot: the size of the largest
+ * hole that starts in the slot's 1 KiB, 0 when none does.  Each entry of
+ * the next level is the largest of MEMS_HOLE_MAP_FANOUT entries below
+ * it, up to one entry, the largest hole of the heap.  "The lowest hole
+ * of at least n bytes" is then the lowest slot whose entry is at least
+ * n, found by a descent that reads one group of entries a level, and
+ * the first hole of that size among the few segments starting in the
+ * slot.  The levels are arrays of words, a few cache lines a descent,
+ * where a tree of holes costs a record a level.
+ *
+ * The entries live beside the address table's slots (core/addr_table.c)
+ * and grow with them.  core/chain.c reports every hole that appears or
+ * grows (hole_map_raise()) and every hole that loses bytes, moves its
+ * start to another slot or vanishes (hole_map_lost()), after the chains
+ * and the slots are up to date, since a loss may have to look at the
+ * slot's segments again.
+ */
+#include <errno.h>
+#include <inttypes.h>
+
+#include "chain.h"
+
+/* @table's entry @i of level @k, recomputed from the level below. */
+static size_t group_largest(const struct mems_addr_table *table, unsigned int k,
+			    size_t i)
+{
+	const size_t *below = table->largest[k - 1];
+	size_t first = i << MEMS_HOLE_MAP_SHIFT;
+	size_t end = first + MEMS_HOLE_MAP_FANOUT;
+	size_t largest = 0, j;
+
+	if (end > table->level_size[k - 1])
+		end = table->level_size[k - 1];
+	for (j = first; j < end; j++)
+		if (below[j] > largest)
+			largest = below[j];
+	return largest;
+}
+
+/* Recompute every level from @from_level up out of the one below it. */
+void hole_map_build(struct mems_addr_table *table, unsigned int from_level)
+{
+	unsigned int k;
+	size_t i;
+
+	for (k = from_level; k < table->nr_levels; k++)
+		for (i = 0; i < table->level_size[k]; i++)
+			table->largest[k][i] = group_largest(table, k, i);
+}
+
+/* Level 0's entry @i became @size: carry it up while it changes things. */
+static void hole_map_set(struct mems_addr_table *table, size_t i, size_t size)
+{
+	unsigned int k;
+
+	table->largest[0][i] = size;
+	for (k = 1; k < table->nr_levels; k++) {
+		i >>= MEMS_HOLE_MAP_SHIFT;
+		size = group_largest(table, k, i);
+		if (table->largest[k][i] == size)
+			return;
+		table->largest[k][i] = size;
+	}
+}
+
+/* A hole of @size bytes now starts at @vstart. */
+void hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+	size_t i = addr_table_slot_of(heap, vstart);
+	unsigned int k;
+
+	if (table->largest[0][i] >= size)
+		return;
+	/* Growing needs no look at siblings. */
+	for (k = 0; k < table->nr_levels; k++) {
+		if (table->largest[k][i] >= size)
+			return;
+		table->largest[k][i] = size;
+		i >>= MEMS_HOLE_MAP_SHIFT;
+	}
+}
+
+/* The first segment starting in slot @i, or NULL when none does. */
+static struct mems_seg *slot_first_seg(const struct mems_heap *heap, size_t i)
+{
+	struct mems_seg *seg = heap->addr_table.slots[i];
+
+	if (addr_table_slot_of(heap, seg->vstart) == i)
+		return seg;
+	seg = addr_table_next(heap, seg);
+	if (seg && addr_table_slot_of(heap, seg->vstart) == i)
+		return seg;
+	return NULL;
+}
+
+/* The largest hole starting in slot @i, found by walking its segments. */
+static size_t slot_largest(const struct mems_heap *heap, size_t i)
+{
+	struct mems_seg *seg = slot_first_seg(heap, i);
+	size_t largest = 0;
+
+	for (; seg && addr_table_slot_of(heap, seg->vstart) == i;
+	     seg = addr_table_next(heap, seg))
+		if (seg_is_hole(seg) && seg_size(seg) > largest)
+			largest = seg_size(seg);
+	return largest;
+}
+
+/*
+ * A hole of @size bytes no longer starts at @vstart: it shrank, moved or
+ * vanished.  The chains are already in their new state.
+ */
+void hole_map_lost(struct mems_heap *heap, uintptr_t vstart, size_t size)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+	size_t i = addr_table_slot_of(heap, vstart);
+
+	/* Another hole of the slot is at least as large: nothing changes. */
+	if (table->largest[0][i] > size)
+		return;
+	hole_map_set(table, i, slot_largest(heap, i));
+}
+
+size_t hole_map_largest(const struct mems_heap *heap)
+{
+	const struct mems_addr_table *table = &heap->addr_table;
+
+	return table->largest[table->nr_levels - 1][0];
+}
+
+/*
+ * The lowest slot at or after @i whose largest hole has at least @bytes
+ * bytes: up while the rest of each group falls short, then down.
+ */
+static bool lowest_slot_fitting(const struct mems_addr_table *table, size_t i,
+				size_t bytes, size_t *slot)
+{
+	unsigned int k = 0;
+	size_t end;
+
+	for (;;) {
+		end = (i | (MEMS_HOLE_MAP_FANOUT - 1)) + 1;
+		if (end > table->level_size[k])
+			end = table->level_size[k];
+		while (i < end && table->largest[k][i] < bytes)
+			i++;
+		if (i < end)
+			break;
+		if (k + 1 == table->nr_levels)
+			return false;
+		i = (i - 1) >> MEMS_HOLE_MAP_SHIFT;
+		i++;
+		k++;
+	}
+	while (k--) {
+		i <<= MEMS_HOLE_MAP_SHIFT;
+		while (table->largest[k][i] < bytes)
+			i++;
+	}
+	*slot = i;
+	return true;
+}
+
+/* The first hole of at least @bytes bytes from @seg on, within its slot. */
+static struct mems_seg *slot_fit_from(const struct mems_heap *heap,
+				      struct mems_seg *seg, size_t slot,
+				      size_t bytes)
+{
+	for (; seg && addr_table_slot_of(heap, seg->vstart) == slot;
+	     seg = addr_table_next(heap, seg))
+		if (seg_is_hole(seg) && seg_size(seg) >= bytes)
+			return seg;
+	return NULL;
+}
+
+/*
+ * The lowest hole of at least @bytes bytes whose last byte is at or after
+ * @from: the hole holding @from, if it fits, else the first that starts
+ * after it.
+ */
+struct mems_seg *hole_map_lowest_fit(const struct mems_heap *heap, size_t bytes,
+				     uintptr_t from)
+{
+	const struct mems_addr_table *table = &heap->addr_table;
+	struct mems_seg *seg;
+	size_t slot = 0;
+
+	if (!heap->nr_nodes)
+		return NULL;
+	if (from > heap->virt_base) {
+		seg = addr_table_find(heap, from);
+		if (!seg)
+			return NULL;
+		if (seg_is_hole(seg) && seg_size(seg) >= bytes)
+			return seg;
+		slot = addr_table_slot_of(heap, from);
+		seg = slot_fit_from(heap, addr_table_next(heap, seg), slot,
+				    bytes);
+		if (seg)
+			return seg;
+		slot++;
+		if (slot >= table->nr)
+			return NULL;
+	}
+	if (!lowest_slot_fitting(table, slot, bytes, &slot))
+		return NULL;
+	return slot_fit_from(heap, slot_first_seg(heap, slot), slot, bytes);
+}
+
+static int map_failed(FILE *report, const char *what, unsigned int level,
+		      size_t i, size_t has, size_t want)
+{
+	if (report)
+		fprintf(report,
+			"mems_check: hole map %s: level %u entry %zu "
+			"is %zu, not %zu\n",
+			what, level, i, has, want);
+	return -EUCLEAN;
+}
+
+/* Every entry, recomputed from the chains and from the level below. */
+int hole_map_check(const struct mems_heap *heap, FILE *report)
+{
+	const struct mems_addr_table *table = &heap->addr_table;
+	unsigned int k;
+	size_t i, want;
+
+	if (!table->nr_levels || table->level_size[table->nr_levels - 1] != 1 ||
+	    table->level_size[0] != table->capacity)
+		return map_failed(report, "shape", table->nr_levels, 0,
+				  table->level_size[0], table->capacity);
+	for (i = 0; i < table->capacity; i++) {
+		want = i < table->nr ? slot_largest(heap, i) : 0;
+		if (table->largest[0][i] != want)
+			return map_failed(report, "slot", 0, i,
+					  table->largest[0][i], want);
+	}
+	for (k = 1; k < table->nr_levels; k++) {
+		for (i = 0; i < table->level_size[k]; i++) {
+			want = group_largest(table, k, i);
+			if (table->largest[k][i] != want)
+				return map_failed(report, "summary", k, i,
+						  table->largest[k][i], want);
+		}
+	}
+	return 0;
+}
