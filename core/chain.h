@@ -64,7 +64,6 @@ struct mems_seg {
 	uintptr_t to_phys; /* the node's: v + to_phys is v's physical byte */
 	enum mems_seg_type type;
 	struct rb_node policy_link; /* in the policy's index, holes only */
-	size_t policy_key; /* the policy's cached value, e.g. a subtree max */
 };
 
 struct mems_node {
