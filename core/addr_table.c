@@ -77,6 +77,9 @@ void addr_table_setup(struct mems_heap *heap)
 	table->capacity = MEMS_INLINE_ADDR_SLOTS;
 	table->bytes = 0;
 	memset(table->inline_largest, 0, sizeof(table->inline_largest));
+	memset(table->inline_holes_in_slot, 0,
+	       sizeof(table->inline_holes_in_slot));
+	table->holes_in_slot = table->inline_holes_in_slot;
 	hole_map_layout(table, MEMS_INLINE_ADDR_SLOTS, table->inline_largest);
 }
 
@@ -93,7 +96,8 @@ void addr_table_release(struct mems_heap *heap)
 static size_t addr_table_bytes(struct mems_addr_table *table, size_t capacity)
 {
 	return capacity * sizeof(*table->slots) +
-	       hole_map_layout(table, capacity, NULL) * sizeof(size_t);
+	       hole_map_layout(table, capacity, NULL) * sizeof(size_t) +
+	       capacity * sizeof(*table->holes_in_slot);
 }
 
 /* Move the table into @slots, a zeroed mapping of @bytes for @capacity. */
@@ -101,16 +105,21 @@ static void addr_table_move(struct mems_heap *heap, struct mems_seg **slots,
 			    size_t capacity, size_t bytes)
 {
 	struct mems_addr_table *table = &heap->addr_table;
-	size_t *level0 = table->largest[0];
+	size_t *largest = (size_t *)(slots + capacity);
+	size_t entries = hole_map_layout(table, capacity, NULL);
+	uint16_t *holes_in_slot = (uint16_t *)(largest + entries);
 
 	memcpy(slots, table->slots, table->nr * sizeof(*slots));
-	memcpy(slots + capacity, level0, table->nr * sizeof(*level0));
+	memcpy(largest, table->largest[0], table->nr * sizeof(*largest));
+	memcpy(holes_in_slot, table->holes_in_slot,
+	       table->nr * sizeof(*holes_in_slot));
 	if (table->bytes)
 		os_unmap(&heap->os, table->slots, table->bytes);
 	table->slots = slots;
 	table->capacity = capacity;
 	table->bytes = bytes;
-	hole_map_layout(table, capacity, (size_t *)(slots + capacity));
+	table->holes_in_slot = holes_in_slot;
+	hole_map_layout(table, capacity, largest);
 	hole_map_build(table, 1);
 }
 

@@ -141,7 +141,7 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	heap->user_pages += pages;
 	heap->next_vaddr = node->vend + 1;
 	hole_appeared(heap, hole);
-	hole_map_raise(heap, hole->vstart, seg_size(hole));
+	hole_map_add(heap, hole->vstart, seg_size(hole));
 	return hole;
 }
 
@@ -159,7 +159,7 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 	if (size == bytes) {
 		hole_vanishing(heap, hole);
 		hole->type = MEMS_PROCESS;
-		hole_map_lost(heap, vstart, size);
+		hole_map_remove(heap, vstart, size);
 	} else {
 		proc = meta_alloc(&heap->meta);
 		proc->node = hole->node;
@@ -171,8 +171,8 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 		addr_table_point(heap, proc->vstart, proc->vend, proc);
 		heap->nr_segs++;
 		hole_set_bounds(heap, hole, proc->vend + 1, hole->vend);
-		hole_map_lost(heap, vstart, size);
-		hole_map_raise(heap, hole->vstart, seg_size(hole));
+		hole_map_move(heap, vstart, size, hole->vstart,
+			      seg_size(hole));
 	}
 	if (heap_ops(heap)->allocated)
 		heap_ops(heap)->allocated(&heap->policy, proc);
@@ -207,7 +207,8 @@ static void release_between(struct mems_heap *heap, struct mems_seg *prev,
 		seg_delete(heap, prev);
 	}
 	hole_set_bounds(heap, keep, vstart, vend);
-	hole_map_lost(heap, next_vstart, next_size);
+	/* One hole starts at @vstart, as before; the one after is gone. */
+	hole_map_remove(heap, next_vstart, next_size);
 	hole_map_raise(heap, vstart, seg_size(keep));
 }
 
@@ -220,8 +221,7 @@ static void release_before(struct mems_heap *heap, struct mems_seg *next,
 
 	addr_table_point(heap, vstart, vend, next);
 	hole_set_bounds(heap, next, vstart, next->vend);
-	hole_map_lost(heap, next_vstart, next_size);
-	hole_map_raise(heap, vstart, seg_size(next));
+	hole_map_move(heap, next_vstart, next_size, vstart, seg_size(next));
 }
 
 void chain_release(struct mems_heap *heap, struct mems_seg *proc)
@@ -238,7 +238,7 @@ void chain_release(struct mems_heap *heap, struct mems_seg *proc)
 	if (!prev && !next) {
 		proc->type = MEMS_HOLE;
 		hole_appeared(heap, proc);
-		hole_map_raise(heap, vstart, seg_size(proc));
+		hole_map_add(heap, vstart, seg_size(proc));
 		return;
 	}
 	seg_delete(heap, proc);

@@ -36,8 +36,10 @@
 #define addr_table_span mems_addr_table_span
 #define addr_table_next mems_addr_table_next
 #define hole_map_build mems_hole_map_build
+#define hole_map_add mems_hole_map_add
+#define hole_map_remove mems_hole_map_remove
+#define hole_map_move mems_hole_map_move
 #define hole_map_raise mems_hole_map_raise
-#define hole_map_lost mems_hole_map_lost
 #define hole_map_largest mems_hole_map_largest
 #define hole_map_lowest_fit mems_hole_map_lowest_fit
 #define hole_map_check mems_hole_map_check
@@ -92,6 +94,9 @@ struct mems_os_stats {
  * size of the largest hole that starts in slot i, 0 when none does, and
  * each entry of level k + 1 is the largest of MEMS_HOLE_MAP_FANOUT
  * entries of level k, up to a level of one entry, the largest hole.
+ * holes_in_slot[i] counts the holes starting in slot i (at most 512 in
+ * 1 KiB), so that a slot's only hole changes its entry without a look
+ * at the slot's segments.
  */
 #define MEMS_ADDR_SLOT_SHIFT 10
 #define MEMS_ADDR_SLOT_BYTES ((uintptr_t)1 << MEMS_ADDR_SLOT_SHIFT)
@@ -109,10 +114,12 @@ struct mems_addr_table {
 	size_t capacity;
 	size_t bytes; /* of its mapping; 0 while the slots are the inline ones */
 	size_t *largest[MEMS_HOLE_MAP_MAX_LEVELS];
+	uint16_t *holes_in_slot; /* holes starting in each slot */
 	size_t level_size[MEMS_HOLE_MAP_MAX_LEVELS];
 	unsigned int nr_levels;
 	struct mems_seg *inline_slots[MEMS_INLINE_ADDR_SLOTS];
 	size_t inline_largest[MEMS_INLINE_HOLE_MAP_ENTRIES];
+	uint16_t inline_holes_in_slot[MEMS_INLINE_ADDR_SLOTS];
 };
 
 struct mems_heap {
@@ -208,8 +215,11 @@ static inline size_t addr_table_slot_of(const struct mems_heap *heap,
 
 /* core/hole_map.c */
 void hole_map_build(struct mems_addr_table *table, unsigned int from_level);
+void hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size);
+void hole_map_remove(struct mems_heap *heap, uintptr_t vstart, size_t size);
+void hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
+		   size_t old_size, uintptr_t vstart, size_t size);
 void hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size);
-void hole_map_lost(struct mems_heap *heap, uintptr_t vstart, size_t size);
 size_t hole_map_largest(const struct mems_heap *heap);
 struct mems_seg *hole_map_lowest_fit(const struct mems_heap *heap,
 				     size_t bytes, uintptr_t from);

@@ -14,11 +14,12 @@
  * where a tree of holes costs a record a level.
  *
  * The entries live beside the address table's slots (core/addr_table.c)
- * and grow with them.  core/chain.c reports every hole that appears or
- * grows (hole_map_raise()) and every hole that loses bytes, moves its
- * start to another slot or vanishes (hole_map_lost()), after the chains
- * and the slots are up to date, since a loss may have to look at the
- * slot's segments again.
+ * and grow with them, with a count of the holes starting in each slot.
+ * core/chain.c reports every hole that appears (hole_map_add()), grows
+ * in place (hole_map_raise()), changes its start or size
+ * (hole_map_move()) or vanishes (hole_map_remove()), after the chains and
+ * the slots are up to date: a slot that lost its largest hole, and still
+ * has others, is recomputed from the segments that start in it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -58,6 +59,8 @@ static void hole_map_set(struct mems_addr_table *table, size_t i, size_t size)
 {
 	unsigned int k;
 
+	if (table->largest[0][i] == size)
+		return;
 	table->largest[0][i] = size;
 	for (k = 1; k < table->nr_levels; k++) {
 		i >>= MEMS_HOLE_MAP_SHIFT;
@@ -112,19 +115,46 @@ static size_t slot_largest(const struct mems_heap *heap, size_t i)
 	return largest;
 }
 
+/* A hole of @size bytes appeared at @vstart. */
+void hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size)
+{
+	heap->addr_table.holes_in_slot[addr_table_slot_of(heap, vstart)]++;
+	hole_map_raise(heap, vstart, size);
+}
+
 /*
- * A hole of @size bytes no longer starts at @vstart: it shrank, moved or
- * vanished.  The chains are already in their new state.
+ * A hole of @size bytes no longer starts at @vstart: it vanished or moved
+ * its start.  The chains are already in their new state.
  */
-void hole_map_lost(struct mems_heap *heap, uintptr_t vstart, size_t size)
+void hole_map_remove(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
 
-	/* Another hole of the slot is at least as large: nothing changes. */
-	if (table->largest[0][i] > size)
+	table->holes_in_slot[i]--;
+	if (!table->holes_in_slot[i])
+		hole_map_set(table, i, 0);
+	/* Unless it was the slot's largest, nothing changes. */
+	else if (table->largest[0][i] <= size)
+		hole_map_set(table, i, slot_largest(heap, i));
+}
+
+/* The hole of @old_size bytes at @old_vstart is now @size at @vstart. */
+void hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
+		   size_t old_size, uintptr_t vstart, size_t size)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+	size_t i = addr_table_slot_of(heap, vstart);
+
+	if (addr_table_slot_of(heap, old_vstart) != i) {
+		hole_map_remove(heap, old_vstart, old_size);
+		hole_map_add(heap, vstart, size);
 		return;
-	hole_map_set(table, i, slot_largest(heap, i));
+	}
+	if (table->holes_in_slot[i] == 1 || size >= table->largest[0][i])
+		hole_map_set(table, i, size);
+	else if (table->largest[0][i] <= old_size)
+		hole_map_set(table, i, slot_largest(heap, i));
 }
 
 size_t hole_map_largest(const struct mems_heap *heap)
@@ -213,6 +243,18 @@ struct mems_seg *hole_map_lowest_fit(const struct mems_heap *heap, size_t bytes,
 	return slot_fit_from(heap, slot_first_seg(heap, slot), slot, bytes);
 }
 
+/* The holes starting in slot @i, counted by walking its segments. */
+static size_t slot_holes(const struct mems_heap *heap, size_t i)
+{
+	struct mems_seg *seg = slot_first_seg(heap, i);
+	size_t holes = 0;
+
+	for (; seg && addr_table_slot_of(heap, seg->vstart) == i;
+	     seg = addr_table_next(heap, seg))
+		holes += seg_is_hole(seg);
+	return holes;
+}
+
 static int map_failed(FILE *report, const char *what, unsigned int level,
 		      size_t i, size_t has, size_t want)
 {
@@ -240,6 +282,10 @@ int hole_map_check(const struct mems_heap *heap, FILE *report)
 		if (table->largest[0][i] != want)
 			return map_failed(report, "slot", 0, i,
 					  table->largest[0][i], want);
+		want = i < table->nr ? slot_holes(heap, i) : 0;
+		if (table->holes_in_slot[i] != want)
+			return map_failed(report, "hole count", 0, i,
+					  table->holes_in_slot[i], want);
 	}
 	for (k = 1; k < table->nr_levels; k++) {
 		for (i = 0; i < table->level_size[k]; i++) {

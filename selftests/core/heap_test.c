@@ -840,14 +840,18 @@ TEST(heap_check_detects_a_wrong_hole_map_entry)
 	ASSERT_CHECK_FAILS(heap);
 	table->largest[0][table->nr] = 0;
 	ASSERT_CHECK_PASSES(heap);
+	table->holes_in_slot[0]++;
+	ASSERT_CHECK_FAILS(heap);
+	table->holes_in_slot[0]--;
+	ASSERT_CHECK_PASSES(heap);
 	mems_heap_destroy(heap);
 }
 
 /*
  * The bytes a mapping of the address table takes for @capacity slots, in
- * whole 1000-byte pages: a pointer a slot, and the hole map's words, one
- * a slot and one for every MEMS_HOLE_MAP_FANOUT of the level below, up
- * to a level of one.
+ * whole 1000-byte pages: a pointer a slot, the hole map's words, one a
+ * slot and one for every MEMS_HOLE_MAP_FANOUT of the level below, up to
+ * a level of one, and a 16-bit count of holes a slot.
  */
 static size_t table_mapping(size_t capacity)
 {
@@ -857,8 +861,8 @@ static size_t table_mapping(size_t capacity)
 		level = (level + MEMS_HOLE_MAP_FANOUT - 1) / MEMS_HOLE_MAP_FANOUT;
 		words += level;
 	}
-	return (capacity * sizeof(void *) + words * sizeof(size_t) + 999) /
-	       1000 * 1000;
+	return (capacity * sizeof(void *) + words * sizeof(size_t) +
+		capacity * sizeof(uint16_t) + 999) / 1000 * 1000;
 }
 
 /*
