@@ -54,18 +54,33 @@ void hole_map_build(struct mems_addr_table *table, unsigned int from_level)
 			table->largest[k][i] = group_largest(table, k, i);
 }
 
-/* Level 0's entry @i became @size: carry it up while it changes things. */
+/*
+ * Level 0's entry @i becomes @size; carry the change up while it changes
+ * things.  A rise only raises; a fall matters to a level only where the
+ * old value was its group's largest, and only there is the group read.
+ */
 static void hole_map_set(struct mems_addr_table *table, size_t i, size_t size)
 {
+	size_t old = table->largest[0][i];
 	unsigned int k;
 
-	if (table->largest[0][i] == size)
+	if (old == size)
+		return;
+	for (k = 0; size > old && k < table->nr_levels; k++) {
+		if (table->largest[k][i] >= size)
+			return;
+		table->largest[k][i] = size;
+		i >>= MEMS_HOLE_MAP_SHIFT;
+	}
+	if (size > old)
 		return;
 	table->largest[0][i] = size;
 	for (k = 1; k < table->nr_levels; k++) {
 		i >>= MEMS_HOLE_MAP_SHIFT;
+		if (table->largest[k][i] != old)
+			return;
 		size = group_largest(table, k, i);
-		if (table->largest[k][i] == size)
+		if (size == old)
 			return;
 		table->largest[k][i] = size;
 	}
@@ -76,17 +91,9 @@ void hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
-	unsigned int k;
 
-	if (table->largest[0][i] >= size)
-		return;
-	/* Growing needs no look at siblings. */
-	for (k = 0; k < table->nr_levels; k++) {
-		if (table->largest[k][i] >= size)
-			return;
-		table->largest[k][i] = size;
-		i >>= MEMS_HOLE_MAP_SHIFT;
-	}
+	if (table->largest[0][i] < size)
+		hole_map_set(table, i, size);
 }
 
 /* The first segment starting in slot @i, or NULL when none does. */
@@ -164,9 +171,22 @@ size_t hole_map_largest(const struct mems_heap *heap)
 	return table->largest[table->nr_levels - 1][0];
 }
 
+/* From entry @i of level @k, which is large enough, down to its slot. */
+static size_t descend(const struct mems_addr_table *table, unsigned int k,
+		      size_t i, size_t bytes)
+{
+	while (k--) {
+		i <<= MEMS_HOLE_MAP_SHIFT;
+		while (table->largest[k][i] < bytes)
+			i++;
+	}
+	return i;
+}
+
 /*
  * The lowest slot at or after @i whose largest hole has at least @bytes
- * bytes: up while the rest of each group falls short, then down.
+ * bytes: up while the rest of each group falls short, then down.  From
+ * slot 0 the way up is the whole map, so the search starts at the root.
  */
 static bool lowest_slot_fitting(const struct mems_addr_table *table, size_t i,
 				size_t bytes, size_t *slot)
@@ -174,6 +194,13 @@ static bool lowest_slot_fitting(const struct mems_addr_table *table, size_t i,
 	unsigned int k = 0;
 	size_t end;
 
+	if (!i) {
+		k = table->nr_levels - 1;
+		if (table->largest[k][0] < bytes)
+			return false;
+		*slot = descend(table, k, 0, bytes);
+		return true;
+	}
 	for (;;) {
 		end = (i | (MEMS_HOLE_MAP_FANOUT - 1)) + 1;
 		if (end > table->level_size[k])
@@ -184,16 +211,10 @@ static bool lowest_slot_fitting(const struct mems_addr_table *table, size_t i,
 			break;
 		if (k + 1 == table->nr_levels)
 			return false;
-		i = (i - 1) >> MEMS_HOLE_MAP_SHIFT;
-		i++;
+		i = ((i - 1) >> MEMS_HOLE_MAP_SHIFT) + 1;
 		k++;
 	}
-	while (k--) {
-		i <<= MEMS_HOLE_MAP_SHIFT;
-		while (table->largest[k][i] < bytes)
-			i++;
-	}
-	*slot = i;
+	*slot = descend(table, k, i, bytes);
 	return true;
 }
 
