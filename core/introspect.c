@@ -104,20 +104,6 @@ int mems_heap_find(const struct mems_heap *heap, const void *v,
 	return 0;
 }
 
-/* Without an index that knows, the largest hole is found by a walk. */
-static size_t largest_hole_walk(const struct mems_heap *heap)
-{
-	const struct mems_node *node;
-	const struct mems_seg *seg;
-	size_t largest = 0;
-
-	heap_for_each_node(node, heap)
-		node_for_each_seg(seg, node)
-			if (seg_is_hole(seg) && seg_size(seg) > largest)
-				largest = seg_size(seg);
-	return largest;
-}
-
 static size_t meta_bytes(const struct mems_heap *heap)
 {
 	return heap->object_bytes + heap->addr_table.bytes +
@@ -127,20 +113,15 @@ static size_t meta_bytes(const struct mems_heap *heap)
 void mems_heap_stats(const struct mems_heap *heap,
 		     struct mems_heap_stats *stats)
 {
-	const struct mems_policy *policy;
-
 	memset(stats, 0, sizeof(*stats));
 	if (!heap)
 		return;
-	policy = &heap->policy;
 	stats->pages_used = heap->user_pages;
 	stats->space_unused = heap->hole_bytes;
 	stats->nodes = heap->nr_nodes;
 	stats->segments = heap->nr_segs;
 	stats->holes = heap->nr_holes;
-	stats->largest_hole = policy->ops->largest_hole ?
-				      policy->ops->largest_hole(policy) :
-				      largest_hole_walk(heap);
+	stats->largest_hole = hole_map_largest(heap);
 	stats->live_bytes = heap->user_pages * heap->page_size -
 			    heap->hole_bytes;
 	stats->meta_bytes = meta_bytes(heap);

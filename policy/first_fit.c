@@ -14,15 +14,9 @@ static struct mems_seg *first_fit_find(struct mems_policy *policy, size_t bytes)
 	return hole_map_lowest_fit(policy->heap, bytes, 0);
 }
 
-static size_t first_fit_largest(const struct mems_policy *policy)
-{
-	return hole_map_largest(policy->heap);
-}
-
 const struct mems_policy_ops mems_first_fit_ops = {
 	.name = "first-fit",
 	.summary = "the lowest-addressed hole that fits",
 	.reference = "first-fit-linear",
 	.find = first_fit_find,
-	.largest_hole = first_fit_largest,
 };

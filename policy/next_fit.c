@@ -45,11 +45,6 @@ static void next_fit_allocated(struct mems_policy *policy,
 	next_fit_state(policy)->rover = proc->vend + 1;
 }
 
-static size_t next_fit_largest(const struct mems_policy *policy)
-{
-	return hole_map_largest(policy->heap);
-}
-
 const struct mems_policy_ops mems_next_fit_ops = {
 	.name = "next-fit",
 	.summary = "the lowest hole that fits at or after the end of the "
@@ -58,5 +53,4 @@ const struct mems_policy_ops mems_next_fit_ops = {
 	.init = next_fit_init,
 	.find = next_fit_find,
 	.allocated = next_fit_allocated,
-	.largest_hole = next_fit_largest,
 };

@@ -39,8 +39,10 @@ struct mems_policy;
  * @hole_resize: a hole's bounds just changed (optional: without it the
  *               core calls hole_erase before the change and hole_insert
  *               after it).
- * @largest_hole: the size of the largest hole, 0 when there is none
- *               (optional: without it the core walks the chains).
+ * @largest_hole: the size of the largest hole by the policy's own index,
+ *               0 when there is none, which the checker compares with the
+ *               chains (optional: the core's hole map answers
+ *               mems_heap_stats() for every policy).
  * @check:       verify the policy's own index against the chains; return 0
  *               or -EUCLEAN, describing the first fault on @report when it
  *               is not NULL (optional).

@@ -10,14 +10,9 @@
  */
 #include <core/chain.h>
 
-static size_t worst_fit_largest(const struct mems_policy *policy)
-{
-	return hole_map_largest(policy->heap);
-}
-
 static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	size_t largest = worst_fit_largest(policy);
+	size_t largest = hole_map_largest(policy->heap);
 
 	if (largest < bytes)
 		return NULL;
@@ -30,5 +25,4 @@ const struct mems_policy_ops mems_worst_fit_ops = {
 		   "lowest-addressed",
 	.reference = "worst-fit-linear",
 	.find = worst_fit_find,
-	.largest_hole = worst_fit_largest,
 };
