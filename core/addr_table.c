@@ -26,11 +26,6 @@
 
 #include "chain.h"
 
-static size_t slot_of(const struct mems_heap *heap, uintptr_t v)
-{
-	return addr_table_slot_of(heap, v);
-}
-
 /* The first slot whose first byte is at or after @v. */
 static size_t slot_from(const struct mems_heap *heap, uintptr_t v)
 {
@@ -131,7 +126,7 @@ static void addr_table_move(struct mems_heap *heap, struct mems_seg **slots,
 int addr_table_reserve(struct mems_heap *heap, uintptr_t vend)
 {
 	struct mems_addr_table *table = &heap->addr_table;
-	size_t need = slot_of(heap, vend) + 1;
+	size_t need = addr_table_slot_of(heap, vend) + 1;
 	size_t capacity = table->capacity;
 	struct mems_seg **slots;
 	size_t bytes;
@@ -160,7 +155,7 @@ void addr_table_point(struct mems_heap *heap, uintptr_t vstart, uintptr_t vend,
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t first = slot_from(heap, vstart);
-	size_t last = slot_of(heap, vend);
+	size_t last = addr_table_slot_of(heap, vend);
 	size_t i;
 
 	if (first > last)
@@ -202,7 +197,7 @@ struct mems_seg *addr_table_find(const struct mems_heap *heap, uintptr_t v)
 
 	if (v < heap->virt_base || !heap_top(heap, &top) || v > top)
 		return NULL;
-	seg = heap->addr_table.slots[slot_of(heap, v)];
+	seg = heap->addr_table.slots[addr_table_slot_of(heap, v)];
 	/* v is handed out, so a segment after @seg holds it. */
 	while (v > seg->vend)
 		seg = addr_table_next(heap, seg);
@@ -220,5 +215,5 @@ void addr_table_span(const struct mems_heap *heap, const struct mems_seg *seg,
 		     size_t *first, size_t *last)
 {
 	*first = slot_from(heap, seg->vstart);
-	*last = slot_of(heap, seg->vend);
+	*last = addr_table_slot_of(heap, seg->vend);
 }

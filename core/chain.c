@@ -5,7 +5,7 @@
  * Every change to a hole goes through hole_appeared(), hole_vanishing()
  * or hole_set_bounds(), which keep the policy's view and the heap's hole
  * counters in step with the chains, and every change of a segment's
- * start goes with a addr_table_point() for the bytes it gained, so that
+ * start goes with an addr_table_point() for the bytes it gained, so that
  * free and get find their segment through the address table
  * (core/addr_table.c).  Functions that may fail do so before they change
  * anything.

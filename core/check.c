@@ -92,7 +92,7 @@ static int addr_table_seg_check(const struct mems_heap *heap,
 	size_t first, last, i;
 
 	addr_table_span(heap, seg, &first, &last);
-	for (i = first; i <= last && first <= last; i++)
+	for (i = first; i <= last; i++)
 		if (addr_table_slot(heap, i) != seg)
 			return check_failed(
 				report,
@@ -177,9 +177,7 @@ static int addr_table_check(const struct mems_heap *heap, uintptr_t top,
 			    FILE *report)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
-	size_t nr = heap->nr_nodes ?
-			    (top - heap->virt_base) / MEMS_ADDR_SLOT_BYTES + 1 :
-			    0;
+	size_t nr = heap->nr_nodes ? addr_table_slot_of(heap, top) + 1 : 0;
 
 	if ((table->slots == table->inline_slots) != !table->bytes ||
 	    table->capacity < table->nr ||

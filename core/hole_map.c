@@ -96,6 +96,14 @@ void hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
 		hole_map_set(table, i, size);
 }
 
+/* The segment after @seg when it starts in slot @i too, else NULL. */
+static struct mems_seg *slot_next_seg(const struct mems_heap *heap,
+				      struct mems_seg *seg, size_t i)
+{
+	seg = addr_table_next(heap, seg);
+	return seg && addr_table_slot_of(heap, seg->vstart) == i ? seg : NULL;
+}
+
 /* The first segment starting in slot @i, or NULL when none does. */
 static struct mems_seg *slot_first_seg(const struct mems_heap *heap, size_t i)
 {
@@ -103,11 +111,12 @@ static struct mems_seg *slot_first_seg(const struct mems_heap *heap, size_t i)
 
 	if (addr_table_slot_of(heap, seg->vstart) == i)
 		return seg;
-	seg = addr_table_next(heap, seg);
-	if (seg && addr_table_slot_of(heap, seg->vstart) == i)
-		return seg;
-	return NULL;
+	return slot_next_seg(heap, seg, i);
 }
+
+/* From @seg, which starts in slot @i or is NULL, to the slot's last. */
+#define slot_for_each_seg_from(seg, heap, i) \
+	for (; (seg); (seg) = slot_next_seg((heap), (seg), (i)))
 
 /* The largest hole starting in slot @i, found by walking its segments. */
 static size_t slot_largest(const struct mems_heap *heap, size_t i)
@@ -115,10 +124,9 @@ static size_t slot_largest(const struct mems_heap *heap, size_t i)
 	struct mems_seg *seg = slot_first_seg(heap, i);
 	size_t largest = 0;
 
-	for (; seg && addr_table_slot_of(heap, seg->vstart) == i;
-	     seg = addr_table_next(heap, seg))
-		if (seg_is_hole(seg) && seg_size(seg) > largest)
-			largest = seg_size(seg);
+	slot_for_each_seg_from(seg, heap, i) if (seg_is_hole(seg) &&
+						 seg_size(seg) > largest)
+		largest = seg_size(seg);
 	return largest;
 }
 
@@ -218,15 +226,17 @@ static bool lowest_slot_fitting(const struct mems_addr_table *table, size_t i,
 	return true;
 }
 
-/* The first hole of at least @bytes bytes from @seg on, within its slot. */
+/*
+ * The first hole of at least @bytes bytes from @seg on, within @slot;
+ * @seg starts in @slot or is NULL.
+ */
 static struct mems_seg *slot_fit_from(const struct mems_heap *heap,
 				      struct mems_seg *seg, size_t slot,
 				      size_t bytes)
 {
-	for (; seg && addr_table_slot_of(heap, seg->vstart) == slot;
-	     seg = addr_table_next(heap, seg))
-		if (seg_is_hole(seg) && seg_size(seg) >= bytes)
-			return seg;
+	slot_for_each_seg_from(seg, heap,
+			       slot) if (seg_is_hole(seg) &&
+					 seg_size(seg) >= bytes) return seg;
 	return NULL;
 }
 
@@ -251,7 +261,7 @@ struct mems_seg *hole_map_lowest_fit(const struct mems_heap *heap, size_t bytes,
 		if (seg_is_hole(seg) && seg_size(seg) >= bytes)
 			return seg;
 		slot = addr_table_slot_of(heap, from);
-		seg = slot_fit_from(heap, addr_table_next(heap, seg), slot,
+		seg = slot_fit_from(heap, slot_next_seg(heap, seg, slot), slot,
 				    bytes);
 		if (seg)
 			return seg;
@@ -270,9 +280,7 @@ static size_t slot_holes(const struct mems_heap *heap, size_t i)
 	struct mems_seg *seg = slot_first_seg(heap, i);
 	size_t holes = 0;
 
-	for (; seg && addr_table_slot_of(heap, seg->vstart) == i;
-	     seg = addr_table_next(heap, seg))
-		holes += seg_is_hole(seg);
+	slot_for_each_seg_from(seg, heap, i) holes += seg_is_hole(seg);
 	return holes;
 }
 
