@@ -82,6 +82,20 @@ staged_pkg_config() {
 		pkg-config "$@"
 }
 
+# staged_build SRC PROG - compile SRC into PROG against the staged tree's
+# libmems.so, as an outside program would, through pkg-config.
+staged_build() {
+	# shellcheck disable=SC2046
+	cc -Wall -Wextra -Werror -o "$2" "$1" \
+		$(staged_pkg_config --cflags --libs mems)
+}
+
+# run_staged PROG - run PROG with the staged libmems.so.
+run_staged() {
+	run --separate-stderr \
+		env LD_LIBRARY_PATH="$BATS_FILE_TMPDIR/root/usr/lib" "$1"
+}
+
 @test "make install with DESTDIR stages headers, libraries, pkg-config file and tools" {
 	local root=$BATS_FILE_TMPDIR/root file
 
@@ -168,12 +182,10 @@ staged_pkg_config() {
 	assert_success
 	# shellcheck disable=SC2086
 	assert_equal "$(resolved $output)" "-I$root/usr/include -L$root/usr/lib -lmems"
-	# shellcheck disable=SC2046
-	cc -Wall -Wextra -Werror -o "$prog" "$BATS_FILE_TMPDIR/prog.c" \
-		$(staged_pkg_config --cflags --libs mems)
+	staged_build "$BATS_FILE_TMPDIR/prog.c" "$prog"
 	run readelf -d "$prog"
 	assert_line --regexp '\(NEEDED\) +Shared library: \[libmems\.so\.0\]$'
-	run --separate-stderr env LD_LIBRARY_PATH="$root/usr/lib" "$prog"
+	run_staged "$prog"
 	assert_success
 	assert_output "$(expected_prog)"
 	assert_equal "$stderr" ""
@@ -212,7 +224,7 @@ staged_pkg_config() {
 }
 
 @test "a program of the heap API builds against the installed <mems/heap.h> alone" {
-	local root=$BATS_FILE_TMPDIR/root prog=$BATS_TEST_TMPDIR/heap
+	local prog=$BATS_TEST_TMPDIR/heap
 
 	cat >"$prog.c" <<-'EOF'
 	#include <mems/heap.h>
@@ -239,10 +251,8 @@ staged_pkg_config() {
 		return 0;
 	}
 	EOF
-	# shellcheck disable=SC2046
-	cc -Wall -Wextra -Werror -o "$prog" "$prog.c" \
-		$(staged_pkg_config --cflags --libs mems)
-	run --separate-stderr env LD_LIBRARY_PATH="$root/usr/lib" "$prog"
+	staged_build "$prog.c" "$prog"
+	run_staged "$prog"
 	assert_success
 	assert_output - <<-'EOF'
 	0 1000 best-fit 64
@@ -329,10 +339,8 @@ staged_pkg_config() {
 		return 0;
 	}
 	EOF
-	# shellcheck disable=SC2046
-	cc -Wall -Wextra -Werror -o "$prog" "$prog.c" \
-		$(staged_pkg_config --cflags --libs mems)
-	run --separate-stderr env LD_LIBRARY_PATH="$root/usr/lib" "$prog"
+	staged_build "$prog.c" "$prog"
+	run_staged "$prog"
 	assert_success
 	assert_equal "$stderr" ""
 	assert_output "0 P 1000:1999
