@@ -170,10 +170,11 @@ void addr_table_point(struct mems_heap *heap, uintptr_t vstart, uintptr_t vend,
 struct mems_seg *addr_table_next(const struct mems_heap *heap,
 				 struct mems_seg *seg)
 {
-	struct mems_node *node = seg->node;
+	struct mems_node *node;
 
-	if (!list_is_last(&seg->link, &node->segs))
+	if (!seg_is_last(seg))
 		return list_next_entry(seg, link);
+	node = container_of(seg->link.next, struct mems_node, segs);
 	if (list_is_last(&node->chain, &heap->nodes))
 		return NULL;
 	node = list_next_entry(node, chain);

@@ -65,7 +65,7 @@ static struct mems_seg *seg_prev_hole(struct mems_seg *seg)
 {
 	struct mems_seg *prev;
 
-	if (list_is_first(&seg->link, &seg->node->segs))
+	if (seg_is_first(seg))
 		return NULL;
 	prev = list_prev_entry(seg, link);
 	return seg_is_hole(prev) ? prev : NULL;
@@ -75,7 +75,7 @@ static struct mems_seg *seg_next_hole(struct mems_seg *seg)
 {
 	struct mems_seg *next;
 
-	if (list_is_last(&seg->link, &seg->node->segs))
+	if (seg_is_last(seg))
 		return NULL;
 	next = list_next_entry(seg, link);
 	return seg_is_hole(next) ? next : NULL;
@@ -125,14 +125,12 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	node->vstart = vstart;
 	node->vend = vstart + (len - 1);
 	node->pages = pages;
-	node->position = heap->nr_nodes;
 	INIT_LIST_HEAD(&node->segs);
 	hole = meta_alloc(&heap->meta);
-	hole->node = node;
-	hole->to_phys = (uintptr_t)phys - vstart;
 	hole->vstart = node->vstart;
 	hole->vend = node->vend;
 	hole->type = MEMS_HOLE;
+	hole->edges = SEG_FIRST | SEG_LAST;
 	list_add_tail(&hole->link, &node->segs);
 	list_add_tail(&node->chain, &heap->nodes);
 	addr_table_point(heap, node->vstart, node->vend, hole);
@@ -159,14 +157,16 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 	if (size == bytes) {
 		hole_vanishing(heap, hole);
 		hole->type = MEMS_PROCESS;
+		hole->to_phys = hole_to_phys(hole);
 		hole_map_remove(heap, vstart, size);
 	} else {
 		proc = meta_alloc(&heap->meta);
-		proc->node = hole->node;
-		proc->to_phys = hole->to_phys;
+		proc->to_phys = hole_to_phys(hole);
 		proc->vstart = hole->vstart;
 		proc->vend = hole->vstart + (bytes - 1);
 		proc->type = MEMS_PROCESS;
+		proc->edges = hole->edges & SEG_FIRST;
+		hole->edges &= ~SEG_FIRST;
 		list_add_tail(&proc->link, &hole->link);
 		addr_table_point(heap, proc->vstart, proc->vend, proc);
 		heap->nr_segs++;
@@ -194,6 +194,8 @@ static void release_between(struct mems_heap *heap, struct mems_seg *prev,
 	uintptr_t next_vstart = next->vstart;
 	size_t next_size = seg_size(next);
 	struct mems_seg *keep = next;
+	unsigned int edges =
+		(prev->edges & SEG_FIRST) | (next->edges & SEG_LAST);
 
 	seg_delete(heap, proc);
 	if (seg_size(prev) >= next_size) {
@@ -206,6 +208,7 @@ static void release_between(struct mems_heap *heap, struct mems_seg *prev,
 		hole_vanishing(heap, prev);
 		seg_delete(heap, prev);
 	}
+	keep->edges = edges;
 	hole_set_bounds(heap, keep, vstart, vend);
 	/* One hole starts at @vstart, as before; the one after is gone. */
 	hole_map_remove(heap, next_vstart, next_size);
@@ -230,6 +233,7 @@ void chain_release(struct mems_heap *heap, struct mems_seg *proc)
 	struct mems_seg *next = seg_next_hole(proc);
 	uintptr_t vstart = proc->vstart;
 	uintptr_t vend = proc->vend;
+	unsigned int edges = proc->edges;
 
 	if (prev && next) {
 		release_between(heap, prev, proc, next);
@@ -243,11 +247,13 @@ void chain_release(struct mems_heap *heap, struct mems_seg *proc)
 	}
 	seg_delete(heap, proc);
 	if (prev) {
+		prev->edges |= edges & SEG_LAST;
 		addr_table_point(heap, vstart, vend, prev);
 		hole_set_bounds(heap, prev, prev->vstart, vend);
 		hole_map_raise(heap, prev->vstart, seg_size(prev));
 		return;
 	}
+	next->edges |= edges & SEG_FIRST;
 	release_before(heap, next, vstart, vend);
 }
 

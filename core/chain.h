@@ -58,14 +58,25 @@
 
 struct mems_node;
 
+/* seg->edges: where a segment sits in its node's sub-chain. */
+#define SEG_FIRST 1u
+#define SEG_LAST 2u
+
+/*
+ * A hole is never translated and a block is never in a policy's index,
+ * so the two share a word of the record; no two holes are adjacent, so a
+ * hole's translation is its neighbour's or its node's (hole_to_phys()).
+ */
 struct mems_seg {
 	struct list_head link; /* in node->segs, address order */
-	struct mems_node *node;
 	uintptr_t vstart;
 	uintptr_t vend; /* inclusive */
-	uintptr_t to_phys; /* the node's: v + to_phys is v's physical byte */
 	enum mems_seg_type type;
-	struct rb_node policy_link; /* in the policy's index, holes only */
+	unsigned int edges; /* SEG_FIRST, SEG_LAST */
+	union {
+		uintptr_t to_phys; /* blocks: v + to_phys is physical */
+		struct rb_node policy_link; /* holes: in the policy's index */
+	};
 };
 
 struct mems_node {
@@ -75,7 +86,6 @@ struct mems_node {
 	uintptr_t vend; /* inclusive */
 	void *phys; /* what mmap returned */
 	size_t pages;
-	size_t position; /* in the main chain, from 0 */
 };
 
 /* Calls into the OS, counted so that tools can report them. */
@@ -154,6 +164,42 @@ static inline bool seg_is_hole(const struct mems_seg *seg)
 static inline bool seg_contains(const struct mems_seg *seg, uintptr_t v)
 {
 	return v >= seg->vstart && v <= seg->vend;
+}
+
+static inline bool seg_is_first(const struct mems_seg *seg)
+{
+	return seg->edges & SEG_FIRST;
+}
+
+static inline bool seg_is_last(const struct mems_seg *seg)
+{
+	return seg->edges & SEG_LAST;
+}
+
+/*
+ * The node of a segment: records carry no node pointer, so this steps
+ * back to the first segment, whose list head is the node's.  For the
+ * walk, the checker and introspection, never for malloc, free or get.
+ */
+static inline struct mems_node *seg_node(const struct mems_seg *seg)
+{
+	while (!seg_is_first(seg))
+		seg = list_prev_entry(seg, link);
+	return container_of(seg->link.prev, struct mems_node, segs);
+}
+
+static inline uintptr_t node_to_phys(const struct mems_node *node)
+{
+	return (uintptr_t)node->phys - node->vstart;
+}
+
+/* Its neighbour before it is a block, or it is the first of its node. */
+static inline uintptr_t hole_to_phys(const struct mems_seg *hole)
+{
+	if (!seg_is_first(hole))
+		return list_prev_entry(hole, link)->to_phys;
+	return node_to_phys(
+		container_of(hole->link.prev, struct mems_node, segs));
 }
 
 static inline bool node_contains(const struct mems_node *node, uintptr_t v)

@@ -33,15 +33,19 @@ static int seg_check(const struct mems_heap *heap, const struct mems_node *node,
 		     const struct mems_seg *seg, uintptr_t expect_start,
 		     FILE *report)
 {
-	if (seg->node != node)
+	unsigned int edges =
+		(list_is_first(&seg->link, &node->segs) ? SEG_FIRST : 0) |
+		(list_is_last(&seg->link, &node->segs) ? SEG_LAST : 0);
+
+	if (seg->edges != edges)
 		return check_failed(report,
-				    "segment " RANGE " names another node",
-				    seg->vstart, seg->vend);
+				    "segment " RANGE " has edges %u, not %u",
+				    seg->vstart, seg->vend, seg->edges, edges);
 	if (seg->vstart != expect_start || seg->vend < seg->vstart)
 		return check_failed(
 			report, "segment " RANGE " should start at %" PRIuPTR,
 			seg->vstart, seg->vend, expect_start);
-	if (seg->to_phys != (uintptr_t)node->phys - node->vstart)
+	if (!seg_is_hole(seg) && seg->to_phys != node_to_phys(node))
 		return check_failed(report,
 				    "segment " RANGE " translates to another "
 				    "mapping",
@@ -208,12 +212,6 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 					    "node " RANGE
 					    " should start at %" PRIuPTR,
 					    node->vstart, node->vend, lowest);
-		if (node->position != nodes)
-			return check_failed(report,
-					    "node " RANGE " says it is number "
-					    "%zu, not %zu",
-					    node->vstart, node->vend,
-					    node->position, nodes);
 		err = node_check(heap, node, &counts, report);
 		if (err)
 			return err;

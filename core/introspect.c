@@ -75,13 +75,28 @@ int mems_heap_walk(const struct mems_heap *heap,
 	return 0;
 }
 
+/* The node's place in the main chain: counted, as for segments. */
+static size_t node_position(const struct mems_heap *heap,
+			    const struct mems_node *node)
+{
+	const struct mems_node *each;
+	size_t index = 0;
+
+	heap_for_each_node(each, heap) {
+		if (each == node)
+			break;
+		index++;
+	}
+	return index;
+}
+
 /* The segment's place in its sub-chain: counted, as the report counts. */
 static size_t seg_position(const struct mems_seg *seg)
 {
 	const struct mems_seg *each;
 	size_t index = 0;
 
-	node_for_each_seg(each, seg->node) {
+	node_for_each_seg(each, seg_node(seg)) {
 		if (each == seg)
 			break;
 		index++;
@@ -98,7 +113,8 @@ int mems_heap_find(const struct mems_heap *heap, const void *v,
 	if (!found)
 		return -ENOENT;
 	if (node)
-		node_info_fill(found->node, found->node->position, node);
+		node_info_fill(seg_node(found),
+			       node_position(heap, seg_node(found)), node);
 	if (seg)
 		seg_info_fill(found, seg_position(found), seg);
 	return 0;

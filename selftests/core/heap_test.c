@@ -626,6 +626,29 @@ static struct mems_seg *nth_seg(struct mems_node *node, int n)
 	return NULL;
 }
 
+/* The @n-th block in address order, from 0. */
+static struct mems_seg *nth_block(struct mems_heap *heap, int n)
+{
+	struct mems_node *node;
+	struct mems_seg *seg;
+
+	heap_for_each_node(node, heap)
+		node_for_each_seg(seg, node)
+			if (!seg_is_hole(seg) && !n--)
+				return seg;
+	return NULL;
+}
+
+static struct mems_node *node_of_several_segs(struct mems_heap *heap)
+{
+	struct mems_node *node;
+
+	heap_for_each_node(node, heap)
+		if (node->segs.next != node->segs.prev)
+			return node;
+	return NULL;
+}
+
 /* Assert that @heap fails its check with one line of explanation. */
 #define ASSERT_CHECK_FAILS(heap) do {					\
 	char *why_;							\
@@ -769,7 +792,7 @@ TEST(heap_check_detects_a_wrong_translation)
 
 	ASSERT_NE(NULL, heap);
 	ASSERT_NE(NULL, nth_node(heap, 2));
-	seg = nth_seg(nth_node(heap, 2), 1);
+	seg = nth_block(heap, 2);
 	ASSERT_NE(NULL, seg);
 	seg->to_phys += heap->page_size;
 	ASSERT_CHECK_FAILS(heap);
@@ -778,17 +801,25 @@ TEST(heap_check_detects_a_wrong_translation)
 	mems_heap_destroy(heap);
 }
 
-TEST(heap_check_detects_a_wrong_node_position)
+/* A segment's edges are how free finds where its node ends. */
+TEST(heap_check_detects_wrong_segment_edges)
 {
 	struct mems_heap *heap = busy_heap();
+	struct mems_seg *first, *last;
 	struct mems_node *node;
 
 	ASSERT_NE(NULL, heap);
-	node = nth_node(heap, 1);
+	node = node_of_several_segs(heap);
 	ASSERT_NE(NULL, node);
-	node->position++;
+	first = list_first_entry(&node->segs, struct mems_seg, link);
+	last = list_last_entry(&node->segs, struct mems_seg, link);
+	ASSERT_NE(first, last);
+	first->edges &= ~SEG_FIRST;
 	ASSERT_CHECK_FAILS(heap);
-	node->position--;
+	first->edges |= SEG_FIRST;
+	last->edges |= SEG_FIRST;
+	ASSERT_CHECK_FAILS(heap);
+	last->edges &= ~SEG_FIRST;
 	ASSERT_CHECK_PASSES(heap);
 	mems_heap_destroy(heap);
 }
