@@ -10,6 +10,7 @@
  * (core/addr_table.c).  Functions that may fail do so before they change
  * anything.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "chain.h"
@@ -255,6 +256,70 @@ void chain_release(struct mems_heap *heap, struct mems_seg *proc)
 	}
 	next->edges |= edges & SEG_FIRST;
 	release_before(heap, next, vstart, vend);
+}
+
+/*
+ * Grow @proc to @bytes from the hole after it, when that hole is large
+ * enough; -ENOSPC, changing nothing, when it is not.  Cannot fail
+ * otherwise: the hole shrinks or vanishes, no record is needed.
+ */
+int chain_grow(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
+{
+	struct mems_seg *next = seg_next_hole(proc);
+	uintptr_t old_vend = proc->vend;
+	uintptr_t next_vstart;
+	size_t next_size;
+
+	if (!next || bytes - seg_size(proc) > seg_size(next))
+		return -ENOSPC;
+	next_vstart = next->vstart;
+	next_size = seg_size(next);
+	proc->vend = proc->vstart + (bytes - 1);
+	addr_table_point(heap, old_vend + 1, proc->vend, proc);
+	if (proc->vend == next->vend) {
+		proc->edges |= next->edges & SEG_LAST;
+		hole_vanishing(heap, next);
+		seg_delete(heap, next);
+		hole_map_remove(heap, next_vstart, next_size);
+		return 0;
+	}
+	hole_set_bounds(heap, next, proc->vend + 1, next->vend);
+	hole_map_move(heap, next_vstart, next_size, next->vstart,
+		      seg_size(next));
+	return 0;
+}
+
+/*
+ * Shrink @proc to @bytes; its tail joins the hole after it, or becomes a
+ * hole of its own, whose record may need a slab: -ENOMEM, changing
+ * nothing, when that mapping fails.
+ */
+int chain_shrink(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
+{
+	struct mems_seg *next = seg_next_hole(proc);
+	uintptr_t tail_vstart = proc->vstart + bytes;
+	uintptr_t tail_vend = proc->vend;
+	struct mems_seg *hole;
+
+	if (!next && meta_reserve(&heap->meta, &heap->os, 1))
+		return -ENOMEM;
+	proc->vend = tail_vstart - 1;
+	if (next) {
+		release_before(heap, next, tail_vstart, tail_vend);
+		return 0;
+	}
+	hole = meta_alloc(&heap->meta);
+	hole->vstart = tail_vstart;
+	hole->vend = tail_vend;
+	hole->type = MEMS_HOLE;
+	hole->edges = proc->edges & SEG_LAST;
+	proc->edges &= ~SEG_LAST;
+	list_add(&hole->link, &proc->link);
+	addr_table_point(heap, tail_vstart, tail_vend, hole);
+	heap->nr_segs++;
+	hole_appeared(heap, hole);
+	hole_map_add(heap, tail_vstart, seg_size(hole));
+	return 0;
 }
 
 /* An empty main chain, and an address table in the heap's own slots. */

@@ -46,6 +46,8 @@
 #define chain_map_node mems_chain_map_node
 #define chain_carve mems_chain_carve
 #define chain_release mems_chain_release
+#define chain_grow mems_chain_grow
+#define chain_shrink mems_chain_shrink
 #define chain_unmap_all mems_chain_unmap_all
 #define os_map mems_os_map
 #define os_unmap mems_os_unmap
@@ -238,6 +240,8 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes);
 struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 			     size_t bytes);
 void chain_release(struct mems_heap *heap, struct mems_seg *proc);
+int chain_grow(struct mems_heap *heap, struct mems_seg *proc, size_t bytes);
+int chain_shrink(struct mems_heap *heap, struct mems_seg *proc, size_t bytes);
 void chain_unmap_all(struct mems_heap *heap);
 
 /* core/addr_table.c */

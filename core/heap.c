@@ -165,28 +165,128 @@ static size_t heap_round(const struct mems_heap *heap, size_t size)
 	return (size + mask) & ~mask;
 }
 
+/*
+ * Carve @bytes (already rounded) by the policy, mapping a node when no
+ * hole fits; *@fresh says whether the block lies in a node mapped for
+ * it, whose bytes the kernel has zeroed.
+ */
+static struct mems_seg *heap_carve(struct mems_heap *heap, size_t bytes,
+				   bool *fresh)
+{
+	struct mems_seg *hole = heap->policy.ops->find(&heap->policy, bytes);
+
+	*fresh = !hole;
+	if (hole) {
+		if (meta_reserve(&heap->meta, &heap->os, 1))
+			return NULL;
+	} else {
+		hole = chain_map_node(heap, bytes);
+		if (!hole)
+			return NULL;
+	}
+	return chain_carve(heap, hole, bytes);
+}
+
 int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v)
 {
 	size_t bytes = heap_round(heap, size);
-	struct mems_seg *hole, *proc;
+	struct mems_seg *proc;
+	bool fresh;
 
 	if (!size)
 		return -EINVAL;
 	if (!bytes)
 		return -ENOMEM;
-	hole = heap->policy.ops->find(&heap->policy, bytes);
-	if (hole) {
-		if (meta_reserve(&heap->meta, &heap->os, 1))
-			return -ENOMEM;
-	} else {
-		hole = chain_map_node(heap, bytes);
-		if (!hole)
-			return -ENOMEM;
-	}
-	proc = chain_carve(heap, hole, bytes);
+	proc = heap_carve(heap, bytes, &fresh);
+	if (!proc)
+		return -ENOMEM;
 	*v = (void *)proc->vstart;
 	heap_assert_valid(heap);
 	return 0;
+}
+
+int mems_heap_calloc(struct mems_heap *heap, size_t nmemb, size_t size,
+		     void **v)
+{
+	size_t bytes;
+	struct mems_seg *proc;
+	bool fresh;
+
+	if (!nmemb || !size)
+		return -EINVAL;
+	if (nmemb > SIZE_MAX / size)
+		return -ENOMEM;
+	bytes = heap_round(heap, nmemb * size);
+	if (!bytes)
+		return -ENOMEM;
+	proc = heap_carve(heap, bytes, &fresh);
+	if (!proc)
+		return -ENOMEM;
+	/* A new node's pages come zeroed: writing them would fault them in. */
+	if (!fresh)
+		memset((void *)(proc->vstart + proc->to_phys), 0, bytes);
+	*v = (void *)proc->vstart;
+	heap_assert_valid(heap);
+	return 0;
+}
+
+/* The block moves: a new one by the policy, the bytes copied, @proc freed. */
+static int heap_move(struct mems_heap *heap, struct mems_seg *proc,
+		     size_t bytes, void **v)
+{
+	size_t keep = seg_size(proc) < bytes ? seg_size(proc) : bytes;
+	struct mems_seg *moved;
+	bool fresh;
+
+	moved = heap_carve(heap, bytes, &fresh);
+	if (!moved)
+		return -ENOMEM;
+	memcpy((void *)(moved->vstart + moved->to_phys),
+	       (void *)(proc->vstart + proc->to_phys), keep);
+	chain_release(heap, proc);
+	*v = (void *)moved->vstart;
+	return 0;
+}
+
+static int heap_resize(struct mems_heap *heap, struct mems_seg *proc,
+		       size_t bytes, void **v)
+{
+	*v = (void *)proc->vstart;
+	if (bytes > seg_size(proc)) {
+		if (!chain_grow(heap, proc, bytes))
+			return 0;
+		return heap_move(heap, proc, bytes, v);
+	}
+	if (bytes < seg_size(proc))
+		return chain_shrink(heap, proc, bytes);
+	return 0;
+}
+
+int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
+		      void **out)
+{
+	struct mems_seg *proc;
+	size_t bytes;
+	int err;
+
+	if (!v)
+		return size ? mems_heap_alloc(heap, size, out) : -EINVAL;
+	proc = addr_table_find(heap, (uintptr_t)v);
+	if (!proc || seg_is_hole(proc) || proc->vstart != (uintptr_t)v)
+		return -EINVAL;
+	if (!size) {
+		chain_release(heap, proc);
+		*out = NULL;
+		heap_assert_valid(heap);
+		return 0;
+	}
+	bytes = heap_round(heap, size);
+	if (!bytes)
+		return -ENOMEM;
+	err = heap_resize(heap, proc, bytes, out);
+	if (!err)
+		heap_assert_valid(heap);
+	return err;
 }
 
 int mems_heap_free(struct mems_heap *heap, void *v)

@@ -70,6 +70,31 @@ void mems_heap_reset(struct mems_heap *heap);
 int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v);
 
 /**
+ * mems_heap_calloc() - allocate @nmemb blocks of @size bytes, zeroed.
+ * Return: 0; -EINVAL when either is 0; -ENOMEM when their product
+ * overflows, or as mems_heap_alloc().
+ */
+int mems_heap_calloc(struct mems_heap *heap, size_t nmemb, size_t size,
+		     void **v);
+
+/**
+ * mems_heap_realloc() - resize the block that starts at @v to @size bytes.
+ * @heap: the heap.
+ * @v:    the block's virtual address; NULL to allocate.
+ * @size: the new size; 0 to free the block.
+ * @out:  where to store the block's address afterwards (NULL when freed).
+ *
+ * In place when the block shrinks or the hole after it holds the
+ * growth; otherwise a new block by the policy, the old bytes copied, the
+ * old block freed.
+ * Return: 0; -EINVAL when @v is not the start of an allocated block, or
+ * for a NULL @v and @size 0; -ENOMEM when rounding overflows or a mapping
+ * fails, the block left as it was.
+ */
+int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
+		      void **out);
+
+/**
  * mems_heap_free() - turn the block that starts at @v into a hole.
  * Return: 0; -EINVAL when @v is not the start of an allocated block.
  */
