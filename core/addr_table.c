@@ -166,6 +166,18 @@ void addr_table_point(struct mems_heap *heap, uintptr_t vstart, uintptr_t vend,
 		table->nr = last + 1;
 }
 
+/*
+ * Released space [@vstart, @vend] lies before @next, the node after it,
+ * or past the last node when @next is NULL.
+ */
+void addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
+			       uintptr_t vend, const struct mems_node *next)
+{
+	if (vstart <= vend)
+		addr_table_point(heap, vstart, vend,
+				 addr_slot_node_entry(next));
+}
+
 /* The segment after @seg in address order, NULL after the last. */
 struct mems_seg *addr_table_next(const struct mems_heap *heap,
 				 struct mems_seg *seg)
@@ -191,30 +203,41 @@ static bool heap_top(const struct mems_heap *heap, uintptr_t *top)
 	return true;
 }
 
-struct mems_seg *addr_table_find(const struct mems_heap *heap, uintptr_t v)
+/*
+ * The segment holding @v, or when @v lies in released space the first
+ * segment after it; NULL past the last.
+ */
+struct mems_seg *addr_table_find_from(const struct mems_heap *heap, uintptr_t v)
 {
 	struct mems_seg *seg;
 	uintptr_t top;
 
 	if (v < heap->virt_base || !heap_top(heap, &top) || v > top)
 		return NULL;
-	seg = heap->addr_table.slots[addr_table_slot_of(heap, v)];
-	/* v is handed out, so a segment after @seg holds it. */
-	while (v > seg->vend)
+	seg = addr_slot_seg(
+		heap->addr_table.slots[addr_table_slot_of(heap, v)]);
+	while (seg && v > seg->vend)
 		seg = addr_table_next(heap, seg);
 	return seg;
 }
 
-/* Slot @i's owner, for the checker; NULL past the table's end. */
+struct mems_seg *addr_table_find(const struct mems_heap *heap, uintptr_t v)
+{
+	struct mems_seg *seg = addr_table_find_from(heap, v);
+
+	return seg && v >= seg->vstart ? seg : NULL;
+}
+
+/* Slot @i's entry, for the checker; NULL past the table's end. */
 const struct mems_seg *addr_table_slot(const struct mems_heap *heap, size_t i)
 {
 	return i < heap->addr_table.nr ? heap->addr_table.slots[i] : NULL;
 }
 
-/* The slots @seg owns: [*first, *last], empty when *first > *last. */
-void addr_table_span(const struct mems_heap *heap, const struct mems_seg *seg,
-		     size_t *first, size_t *last)
+/* The slots whose first byte is in [@vstart, @vend]; none if first > last. */
+void addr_table_span(const struct mems_heap *heap, uintptr_t vstart,
+		     uintptr_t vend, size_t *first, size_t *last)
 {
-	*first = slot_from(heap, seg->vstart);
-	*last = addr_table_slot_of(heap, seg->vend);
+	*first = slot_from(heap, vstart);
+	*last = addr_table_slot_of(heap, vend);
 }

@@ -7,6 +7,7 @@
  * variables live here, and every line MeMS writes to stderr reads
  * "<function>: <message>".
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -77,6 +78,34 @@ static void trace_from_env(void)
 	errno = saved_errno;
 }
 
+/*
+ * The trim threshold MEMS_TRIM_THRESHOLD gives, -1 or a number of bytes,
+ * or the configured one; read at every mems_init() like MEMS_POLICY.
+ */
+static long trim_threshold_from_env(void)
+{
+	const char *text = getenv("MEMS_TRIM_THRESHOLD");
+	int saved_errno = errno;
+	char *end;
+	long value;
+
+	if (!text || !*text)
+		return CONFIG_MEMS_TRIM_THRESHOLD;
+	errno = 0;
+	value = strtol(text, &end, 10);
+	/* Digits, or -1: no sign, blank or base that strtol() would allow. */
+	if (*end || errno || value < -1 ||
+	    !(isdigit((unsigned char)text[0]) || !strcmp(text, "-1"))) {
+		mems_warn("mems_init",
+			  "invalid MEMS_TRIM_THRESHOLD '%s' (want -1 or a "
+			  "number of bytes), using %ld",
+			  text, (long)CONFIG_MEMS_TRIM_THRESHOLD);
+		value = CONFIG_MEMS_TRIM_THRESHOLD;
+	}
+	errno = saved_errno;
+	return value;
+}
+
 /* mems_finish() without its trace line: mems_init() empties MeMS too. */
 static void global_teardown(void)
 {
@@ -99,6 +128,7 @@ void mems_init(void)
 	config.policy = policy_from_env();
 	/* Cannot fail: every field is a checked build-time value. */
 	heap_setup(&global_heap, &config);
+	mems_heap_set_trim_threshold(&global_heap, trim_threshold_from_env());
 	global_ready = true;
 	trace_init(&global_heap);
 }
@@ -146,6 +176,59 @@ void mems_free(void *v)
 		  " (not the start of an allocated block)",
 		  (uintptr_t)v);
 	errno = EINVAL;
+}
+
+void *mems_calloc(size_t nmemb, size_t size)
+{
+	void *v;
+	int err;
+
+	if (!nmemb || !size) {
+		trace_calloc(nmemb, size, NULL, 0);
+		return NULL;
+	}
+	if (!global_ready)
+		mems_init();
+	err = mems_heap_calloc(&global_heap, nmemb, size, &v);
+	if (err) {
+		trace_calloc(nmemb, size, NULL, err);
+		errno = -err;
+		return NULL;
+	}
+	trace_calloc(nmemb, size, v, 0);
+	return v;
+}
+
+void *mems_realloc(void *v, size_t size)
+{
+	void *out = NULL;
+	int err = 0;
+
+	if (!v && !global_ready && size)
+		mems_init();
+	if (v || size)
+		err = global_ready ?
+			      mems_heap_realloc(&global_heap, v, size, &out) :
+			      -EINVAL;
+	if (err)
+		out = NULL;
+	trace_realloc(v, size, out, err);
+	if (err == -EINVAL)
+		mems_warn(__func__,
+			  "invalid address %" PRIuPTR
+			  " (not the start of an allocated block)",
+			  (uintptr_t)v);
+	if (err)
+		errno = -err;
+	return out;
+}
+
+int mems_trim(size_t keep)
+{
+	int released = global_ready ? mems_heap_trim(&global_heap, keep) : 0;
+
+	trace_trim(keep, released);
+	return released;
 }
 
 void *mems_get(void *v)

@@ -82,6 +82,49 @@ static struct mems_seg *seg_next_hole(struct mems_seg *seg)
 	return seg_is_hole(next) ? next : NULL;
 }
 
+static struct mems_node *hole_node(const struct mems_seg *hole)
+{
+	return container_of(hole->link.prev, struct mems_node, segs);
+}
+
+static bool hole_is_whole_node(const struct mems_seg *hole)
+{
+	return hole->edges == (SEG_FIRST | SEG_LAST);
+}
+
+static bool node_is_empty(const struct mems_node *node)
+{
+	const struct mems_seg *first =
+		list_first_entry(&node->segs, struct mems_seg, link);
+
+	return seg_is_hole(first) && hole_is_whole_node(first);
+}
+
+/* A node that is one whole hole: trimming may release it. */
+static void node_emptied(struct mems_heap *heap, struct mems_seg *hole)
+{
+	struct mems_node *node = hole_node(hole);
+
+	heap->nr_empty_nodes++;
+	heap->empty_bytes += seg_size(hole);
+	if (heap->lowest_empty && node->vstart < heap->lowest_empty->vstart)
+		heap->lowest_empty = node;
+}
+
+static void node_filling(struct mems_heap *heap, struct mems_seg *hole)
+{
+	heap->nr_empty_nodes--;
+	heap->empty_bytes -= seg_size(hole);
+}
+
+/* Where the space after the last node that is still mapped starts. */
+static uintptr_t released_from(const struct mems_heap *heap)
+{
+	if (list_empty(&heap->nodes))
+		return heap->virt_base;
+	return list_last_entry(&heap->nodes, struct mems_node, chain)->vend + 1;
+}
+
 /* The pages a node needs for @bytes, or 0 when its length would overflow. */
 static size_t node_pages_for(const struct mems_heap *heap, size_t bytes)
 {
@@ -133,14 +176,16 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	hole->type = MEMS_HOLE;
 	hole->edges = SEG_FIRST | SEG_LAST;
 	list_add_tail(&hole->link, &node->segs);
-	list_add_tail(&node->chain, &heap->nodes);
+	addr_table_point_released(heap, released_from(heap), vstart - 1, node);
 	addr_table_point(heap, node->vstart, node->vend, hole);
+	list_add_tail(&node->chain, &heap->nodes);
 	heap->nr_nodes++;
 	heap->nr_segs++;
 	heap->user_pages += pages;
 	heap->next_vaddr = node->vend + 1;
 	hole_appeared(heap, hole);
 	hole_map_add(heap, hole->vstart, seg_size(hole));
+	node_emptied(heap, hole);
 	return hole;
 }
 
@@ -155,6 +200,8 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 	uintptr_t vstart = hole->vstart;
 	size_t size = seg_size(hole);
 
+	if (hole_is_whole_node(hole))
+		node_filling(heap, hole);
 	if (size == bytes) {
 		hole_vanishing(heap, hole);
 		hole->type = MEMS_PROCESS;
@@ -185,8 +232,10 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
  * so that the address table slots rewritten are those of the block and of the
  * smaller hole.
  */
-static void release_between(struct mems_heap *heap, struct mems_seg *prev,
-			    struct mems_seg *proc, struct mems_seg *next)
+static struct mems_seg *release_between(struct mems_heap *heap,
+					struct mems_seg *prev,
+					struct mems_seg *proc,
+					struct mems_seg *next)
 {
 	uintptr_t vstart = prev->vstart;
 	uintptr_t vend = next->vend;
@@ -214,6 +263,7 @@ static void release_between(struct mems_heap *heap, struct mems_seg *prev,
 	/* One hole starts at @vstart, as before; the one after is gone. */
 	hole_map_remove(heap, next_vstart, next_size);
 	hole_map_raise(heap, vstart, seg_size(keep));
+	return keep;
 }
 
 /* The block [@vstart, @vend], already deleted, joins the hole after it. */
@@ -228,7 +278,8 @@ static void release_before(struct mems_heap *heap, struct mems_seg *next,
 	hole_map_move(heap, next_vstart, next_size, vstart, seg_size(next));
 }
 
-void chain_release(struct mems_heap *heap, struct mems_seg *proc)
+static struct mems_seg *release_merging(struct mems_heap *heap,
+					struct mems_seg *proc)
 {
 	struct mems_seg *prev = seg_prev_hole(proc);
 	struct mems_seg *next = seg_next_hole(proc);
@@ -236,15 +287,13 @@ void chain_release(struct mems_heap *heap, struct mems_seg *proc)
 	uintptr_t vend = proc->vend;
 	unsigned int edges = proc->edges;
 
-	if (prev && next) {
-		release_between(heap, prev, proc, next);
-		return;
-	}
+	if (prev && next)
+		return release_between(heap, prev, proc, next);
 	if (!prev && !next) {
 		proc->type = MEMS_HOLE;
 		hole_appeared(heap, proc);
 		hole_map_add(heap, vstart, seg_size(proc));
-		return;
+		return proc;
 	}
 	seg_delete(heap, proc);
 	if (prev) {
@@ -252,10 +301,21 @@ void chain_release(struct mems_heap *heap, struct mems_seg *proc)
 		addr_table_point(heap, vstart, vend, prev);
 		hole_set_bounds(heap, prev, prev->vstart, vend);
 		hole_map_raise(heap, prev->vstart, seg_size(prev));
-		return;
+		return prev;
 	}
 	next->edges |= edges & SEG_FIRST;
 	release_before(heap, next, vstart, vend);
+	return next;
+}
+
+/* Free @proc; the hole it ends in, which may be its whole node. */
+struct mems_seg *chain_release(struct mems_heap *heap, struct mems_seg *proc)
+{
+	struct mems_seg *hole = release_merging(heap, proc);
+
+	if (hole_is_whole_node(hole))
+		node_emptied(heap, hole);
+	return hole;
 }
 
 /*
@@ -322,6 +382,66 @@ int chain_shrink(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
 	return 0;
 }
 
+/*
+ * Release @node, one whole hole: out of the main chain, every index and
+ * the address table, then unmapped.  Its virtual addresses are not
+ * handed out again, so its slots name the first segment after it, as
+ * do those of any released space before it, and free and get find no
+ * segment there.
+ */
+static void chain_unmap_node(struct mems_heap *heap, struct mems_node *node)
+{
+	struct mems_seg *hole =
+		list_first_entry(&node->segs, struct mems_seg, link);
+	uintptr_t gap_start = heap->virt_base;
+	struct mems_node *after = NULL;
+	size_t bytes = seg_size(hole);
+
+	if (!list_is_first(&node->chain, &heap->nodes))
+		gap_start = list_prev_entry(node, chain)->vend + 1;
+	if (!list_is_last(&node->chain, &heap->nodes))
+		after = list_next_entry(node, chain);
+	if (heap->lowest_empty == node)
+		heap->lowest_empty = after;
+	node_filling(heap, hole);
+	hole_vanishing(heap, hole);
+	seg_delete(heap, hole);
+	list_del(&node->chain);
+	addr_table_point_released(heap, gap_start, node->vend, after);
+	hole_map_remove(heap, node->vstart, bytes);
+	os_unmap(&heap->os, node->phys, node->pages * heap->page_size);
+	heap->nr_nodes--;
+	heap->user_pages -= node->pages;
+	heap->released_pages += node->pages;
+	meta_free(&heap->meta, node);
+}
+
+/*
+ * Release nodes that are one whole hole, lowest addresses first, until
+ * at most @keep bytes of them stay mapped.  The walk starts at the
+ * lowest node that may be empty.  Returns the number released.
+ */
+size_t chain_trim(struct mems_heap *heap, size_t keep)
+{
+	struct mems_node *node = heap->lowest_empty, *next;
+	size_t released = 0;
+
+	if (!node && !list_empty(&heap->nodes))
+		node = list_first_entry(&heap->nodes, struct mems_node, chain);
+	while (node && heap->empty_bytes > keep) {
+		next = list_is_last(&node->chain, &heap->nodes) ?
+			       NULL :
+			       list_next_entry(node, chain);
+		if (node_is_empty(node)) {
+			chain_unmap_node(heap, node);
+			released++;
+		}
+		node = next;
+	}
+	heap->lowest_empty = node;
+	return released;
+}
+
 /* An empty main chain, and an address table in the heap's own slots. */
 void chain_setup(struct mems_heap *heap)
 {
@@ -332,6 +452,10 @@ void chain_setup(struct mems_heap *heap)
 	heap->nr_segs = 0;
 	heap->nr_holes = 0;
 	heap->hole_bytes = 0;
+	heap->nr_empty_nodes = 0;
+	heap->empty_bytes = 0;
+	heap->released_pages = 0;
+	heap->lowest_empty = NULL;
 	heap->next_vaddr = heap->virt_base;
 }
 

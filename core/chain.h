@@ -31,7 +31,9 @@
 #define addr_table_release mems_addr_table_release
 #define addr_table_reserve mems_addr_table_reserve
 #define addr_table_point mems_addr_table_point
+#define addr_table_point_released mems_addr_table_point_released
 #define addr_table_find mems_addr_table_find
+#define addr_table_find_from mems_addr_table_find_from
 #define addr_table_slot mems_addr_table_slot
 #define addr_table_span mems_addr_table_span
 #define addr_table_next mems_addr_table_next
@@ -46,6 +48,7 @@
 #define chain_map_node mems_chain_map_node
 #define chain_carve mems_chain_carve
 #define chain_release mems_chain_release
+#define chain_trim mems_chain_trim
 #define chain_grow mems_chain_grow
 #define chain_shrink mems_chain_shrink
 #define chain_unmap_all mems_chain_unmap_all
@@ -149,6 +152,12 @@ struct mems_heap {
 	size_t nr_segs;
 	size_t nr_holes;
 	size_t hole_bytes;
+	/* Nodes that are one whole hole, which trimming releases. */
+	size_t nr_empty_nodes;
+	size_t empty_bytes;
+	struct mems_node *lowest_empty; /* none before it; NULL: the first */
+	size_t released_pages; /* of nodes released; their space stays used */
+	long trim_threshold; /* -1: never trim */
 	size_t object_bytes; /* the heap's own mapping; 0 for the global heap */
 	struct mems_os_stats os;
 };
@@ -239,7 +248,8 @@ void chain_setup(struct mems_heap *heap);
 struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes);
 struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 			     size_t bytes);
-void chain_release(struct mems_heap *heap, struct mems_seg *proc);
+struct mems_seg *chain_release(struct mems_heap *heap, struct mems_seg *proc);
+size_t chain_trim(struct mems_heap *heap, size_t keep);
 int chain_grow(struct mems_heap *heap, struct mems_seg *proc, size_t bytes);
 int chain_shrink(struct mems_heap *heap, struct mems_seg *proc, size_t bytes);
 void chain_unmap_all(struct mems_heap *heap);
@@ -250,12 +260,42 @@ void addr_table_release(struct mems_heap *heap);
 int addr_table_reserve(struct mems_heap *heap, uintptr_t vend);
 void addr_table_point(struct mems_heap *heap, uintptr_t vstart, uintptr_t vend,
 		      struct mems_seg *seg);
+void addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
+			       uintptr_t vend, const struct mems_node *next);
 struct mems_seg *addr_table_find(const struct mems_heap *heap, uintptr_t v);
 const struct mems_seg *addr_table_slot(const struct mems_heap *heap, size_t i);
-void addr_table_span(const struct mems_heap *heap, const struct mems_seg *seg,
-		     size_t *first, size_t *last);
+void addr_table_span(const struct mems_heap *heap, uintptr_t vstart,
+		     uintptr_t vend, size_t *first, size_t *last);
+struct mems_seg *addr_table_find_from(const struct mems_heap *heap,
+				      uintptr_t v);
 struct mems_seg *addr_table_next(const struct mems_heap *heap,
 				 struct mems_seg *seg);
+
+/*
+ * A slot whose first byte lies in released space (a node given back)
+ * names the next node instead, the low bit of the entry set: that
+ * node's first segment is the first segment after the slot's first
+ * byte whatever carves and merges do to it.  NULL when no node follows.
+ */
+#define ADDR_SLOT_NODE ((uintptr_t)1)
+
+static inline struct mems_seg *
+addr_slot_node_entry(const struct mems_node *node)
+{
+	return node ? (struct mems_seg *)((uintptr_t)node | ADDR_SLOT_NODE) :
+		      NULL;
+}
+
+/* The segment a slot's entry leads to: its own, or the node's first. */
+static inline struct mems_seg *addr_slot_seg(struct mems_seg *entry)
+{
+	struct mems_node *node;
+
+	if (!((uintptr_t)entry & ADDR_SLOT_NODE))
+		return entry;
+	node = (struct mems_node *)((uintptr_t)entry & ~ADDR_SLOT_NODE);
+	return list_first_entry(&node->segs, struct mems_seg, link);
+}
 
 static inline size_t addr_table_slot_of(const struct mems_heap *heap,
 					uintptr_t v)

@@ -95,7 +95,7 @@ static int addr_table_seg_check(const struct mems_heap *heap,
 {
 	size_t first, last, i;
 
-	addr_table_span(heap, seg, &first, &last);
+	addr_table_span(heap, seg->vstart, seg->vend, &first, &last);
 	for (i = first; i <= last; i++)
 		if (addr_table_slot(heap, i) != seg)
 			return check_failed(
@@ -176,13 +176,15 @@ static int counts_check(const struct mems_heap *heap,
 	return 0;
 }
 
-/* The table ends with the slot of @top, the last byte handed out. */
-static int addr_table_check(const struct mems_heap *heap, uintptr_t top,
-			    FILE *report)
+/* The table ends with the slot of the last byte ever handed out. */
+static int addr_table_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
-	size_t nr = heap->nr_nodes ? addr_table_slot_of(heap, top) + 1 : 0;
+	size_t nr = 0;
 
+	/* next_vaddr is 0 once a node has reached the top of the space. */
+	if (heap->next_vaddr != heap->virt_base)
+		nr = addr_table_slot_of(heap, heap->next_vaddr - 1) + 1;
 	if ((table->slots == table->inline_slots) != !table->bytes ||
 	    table->capacity < table->nr ||
 	    table->capacity < MEMS_INLINE_ADDR_SLOTS ||
@@ -197,43 +199,144 @@ static int addr_table_check(const struct mems_heap *heap, uintptr_t top,
 	return 0;
 }
 
+/*
+ * Released space [@vstart, @vend]: its slots name @after, the node after
+ * it, or NULL when there is none.
+ */
+static int released_space_check(const struct mems_heap *heap, uintptr_t vstart,
+				uintptr_t vend, const struct mems_node *after,
+				FILE *report)
+{
+	size_t first, last, i;
+
+	addr_table_span(heap, vstart, vend, &first, &last);
+	for (i = first; i <= last; i++)
+		if (addr_table_slot(heap, i) != addr_slot_node_entry(after))
+			return check_failed(report,
+					    "address slot %zu of released "
+					    "space " RANGE
+					    " does not name what follows",
+					    i, vstart, vend);
+	return 0;
+}
+
+static const struct mems_seg *first_seg(const struct mems_node *node)
+{
+	return list_first_entry(&node->segs, struct mems_seg, link);
+}
+
+static bool node_empty(const struct mems_node *node)
+{
+	const struct mems_seg *seg = first_seg(node);
+
+	return seg_is_hole(seg) && seg->vend == node->vend;
+}
+
+/* What the walk of the main chain finds, for the heap's own counts. */
+struct chain_totals {
+	size_t nodes;
+	size_t pages;
+	size_t empty_nodes;
+	size_t empty_bytes;
+	bool lowest_empty_seen;
+};
+
+static int empty_node_check(const struct mems_heap *heap,
+			    const struct mems_node *node,
+			    struct chain_totals *totals, FILE *report)
+{
+	if (node == heap->lowest_empty)
+		totals->lowest_empty_seen = true;
+	if (!node_empty(node))
+		return 0;
+	if (heap->lowest_empty && !totals->lowest_empty_seen)
+		return check_failed(report,
+				    "empty node " RANGE
+				    " lies before the lowest empty one",
+				    node->vstart, node->vend);
+	totals->empty_nodes++;
+	totals->empty_bytes += node->vend - node->vstart + 1;
+	return 0;
+}
+
+static int totals_check(const struct mems_heap *heap,
+			const struct chain_totals *totals, FILE *report)
+{
+	uintptr_t spent =
+		(totals->pages + heap->released_pages) * heap->page_size;
+
+	if (heap->next_vaddr - heap->virt_base != spent)
+		return check_failed(report,
+				    "next node would start at %" PRIuPTR
+				    ", not %" PRIuPTR,
+				    heap->next_vaddr, heap->virt_base + spent);
+	if (totals->nodes != heap->nr_nodes ||
+	    totals->pages != heap->user_pages)
+		return check_failed(report,
+				    "heap counts %zu nodes of %zu pages, "
+				    "has %zu of %zu",
+				    heap->nr_nodes, heap->user_pages,
+				    totals->nodes, totals->pages);
+	if (heap->lowest_empty && !totals->lowest_empty_seen)
+		return check_failed(
+			report, "the lowest empty node is not in the chain");
+	if (totals->empty_nodes != heap->nr_empty_nodes ||
+	    totals->empty_bytes != heap->empty_bytes)
+		return check_failed(report,
+				    "heap counts %zu empty nodes of %zu bytes, "
+				    "has %zu of %zu",
+				    heap->nr_empty_nodes, heap->empty_bytes,
+				    totals->empty_nodes, totals->empty_bytes);
+	if (heap->trim_threshold >= 0 &&
+	    heap->empty_bytes > (size_t)heap->trim_threshold)
+		return check_failed(report,
+				    "%zu bytes of empty nodes stay mapped, "
+				    "over the trim threshold of %ld",
+				    heap->empty_bytes, heap->trim_threshold);
+	return 0;
+}
+
 static int chain_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_node *node;
 	uintptr_t lowest = heap->virt_base;
 	struct check_counts counts = { 0 };
-	size_t nodes = 0, pages = 0;
+	struct chain_totals totals = { 0 };
 	int err;
 
 	heap_for_each_node(node, heap) {
 		/* lowest is 0 only once a node has reached the top of the space. */
-		if (node->vstart != lowest || (nodes && !lowest))
-			return check_failed(report,
-					    "node " RANGE
-					    " should start at %" PRIuPTR,
-					    node->vstart, node->vend, lowest);
+		if (node->vstart < lowest || (totals.nodes && !lowest))
+			return check_failed(
+				report,
+				"node " RANGE
+				" should start at or after %" PRIuPTR,
+				node->vstart, node->vend, lowest);
+		if (node->vstart > lowest) {
+			err = released_space_check(
+				heap, lowest, node->vstart - 1, node, report);
+			if (err)
+				return err;
+		}
 		err = node_check(heap, node, &counts, report);
+		if (!err)
+			err = empty_node_check(heap, node, &totals, report);
 		if (err)
 			return err;
 		lowest = node->vend + 1;
-		pages += node->pages;
-		nodes++;
+		totals.pages += node->pages;
+		totals.nodes++;
 	}
-	err = addr_table_check(heap, nodes ? lowest - 1 : 0, report);
-	if (err)
-		return err;
-	if (heap->next_vaddr != lowest)
-		return check_failed(report,
-				    "next node would start at %" PRIuPTR
-				    ", not %" PRIuPTR,
-				    heap->next_vaddr, lowest);
-	if (nodes != heap->nr_nodes || pages != heap->user_pages)
-		return check_failed(report,
-				    "heap counts %zu nodes of %zu pages, "
-				    "has %zu of %zu",
-				    heap->nr_nodes, heap->user_pages, nodes,
-				    pages);
-	return counts_check(heap, &counts, report);
+	if (heap->next_vaddr != lowest && (lowest || !totals.nodes)) {
+		err = released_space_check(heap, lowest, heap->next_vaddr - 1,
+					   NULL, report);
+		if (err)
+			return err;
+	}
+	err = addr_table_check(heap, report);
+	if (!err)
+		err = totals_check(heap, &totals, report);
+	return err ? err : counts_check(heap, &counts, report);
 }
 
 int mems_heap_check(const struct mems_heap *heap, FILE *report)

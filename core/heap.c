@@ -97,6 +97,7 @@ int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config)
 	heap->page_size = cfg.page_size;
 	heap->align = cfg.align;
 	heap->virt_base = cfg.virt_base;
+	heap->trim_threshold = CONFIG_MEMS_TRIM_THRESHOLD;
 	chain_setup(heap);
 	meta_setup(&heap->meta, cfg.page_size);
 	return heap_use_policy(heap, mems_policy_lookup(cfg.policy));
@@ -163,6 +164,14 @@ static size_t heap_round(const struct mems_heap *heap, size_t size)
 	if (size > SIZE_MAX - mask)
 		return 0;
 	return (size + mask) & ~mask;
+}
+
+/* After a free: keep at most the threshold's bytes of empty nodes. */
+static void heap_trim_auto(struct mems_heap *heap)
+{
+	if (heap->trim_threshold >= 0 &&
+	    heap->empty_bytes > (size_t)heap->trim_threshold)
+		chain_trim(heap, heap->trim_threshold);
 }
 
 /*
@@ -244,6 +253,7 @@ static int heap_move(struct mems_heap *heap, struct mems_seg *proc,
 	memcpy((void *)(moved->vstart + moved->to_phys),
 	       (void *)(proc->vstart + proc->to_phys), keep);
 	chain_release(heap, proc);
+	heap_trim_auto(heap);
 	*v = (void *)moved->vstart;
 	return 0;
 }
@@ -251,15 +261,15 @@ static int heap_move(struct mems_heap *heap, struct mems_seg *proc,
 static int heap_resize(struct mems_heap *heap, struct mems_seg *proc,
 		       size_t bytes, void **v)
 {
-	*v = (void *)proc->vstart;
-	if (bytes > seg_size(proc)) {
-		if (!chain_grow(heap, proc, bytes))
-			return 0;
+	int err = 0;
+
+	if (bytes > seg_size(proc) && chain_grow(heap, proc, bytes))
 		return heap_move(heap, proc, bytes, v);
-	}
 	if (bytes < seg_size(proc))
-		return chain_shrink(heap, proc, bytes);
-	return 0;
+		err = chain_shrink(heap, proc, bytes);
+	if (!err)
+		*v = (void *)proc->vstart;
+	return err;
 }
 
 int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
@@ -276,6 +286,7 @@ int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
 		return -EINVAL;
 	if (!size) {
 		chain_release(heap, proc);
+		heap_trim_auto(heap);
 		*out = NULL;
 		heap_assert_valid(heap);
 		return 0;
@@ -296,8 +307,32 @@ int mems_heap_free(struct mems_heap *heap, void *v)
 	if (!seg || seg_is_hole(seg) || seg->vstart != (uintptr_t)v)
 		return -EINVAL;
 	chain_release(heap, seg);
+	heap_trim_auto(heap);
 	heap_assert_valid(heap);
 	return 0;
+}
+
+int mems_heap_trim(struct mems_heap *heap, size_t keep)
+{
+	size_t released = chain_trim(heap, keep);
+
+	heap_assert_valid(heap);
+	return released > 0;
+}
+
+int mems_heap_set_trim_threshold(struct mems_heap *heap, long threshold)
+{
+	if (threshold < -1)
+		return -EINVAL;
+	heap->trim_threshold = threshold;
+	heap_trim_auto(heap);
+	heap_assert_valid(heap);
+	return 0;
+}
+
+long mems_heap_trim_threshold(const struct mems_heap *heap)
+{
+	return heap->trim_threshold;
 }
 
 void *mems_heap_get(const struct mems_heap *heap, void *v)

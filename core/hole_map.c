@@ -107,8 +107,11 @@ static struct mems_seg *slot_next_seg(const struct mems_heap *heap,
 /* The first segment starting in slot @i, or NULL when none does. */
 static struct mems_seg *slot_first_seg(const struct mems_heap *heap, size_t i)
 {
-	struct mems_seg *seg = heap->addr_table.slots[i];
+	struct mems_seg *seg = addr_slot_seg(heap->addr_table.slots[i]);
 
+	/* Released space runs from the slot's first byte to past its end. */
+	if (!seg || addr_table_slot_of(heap, seg->vstart) > i)
+		return NULL;
 	if (addr_table_slot_of(heap, seg->vstart) == i)
 		return seg;
 	return slot_next_seg(heap, seg, i);
@@ -255,12 +258,13 @@ struct mems_seg *hole_map_lowest_fit(const struct mems_heap *heap, size_t bytes,
 	if (!heap->nr_nodes)
 		return NULL;
 	if (from > heap->virt_base) {
-		seg = addr_table_find(heap, from);
+		seg = addr_table_find_from(heap, from);
 		if (!seg)
 			return NULL;
 		if (seg_is_hole(seg) && seg_size(seg) >= bytes)
 			return seg;
-		slot = addr_table_slot_of(heap, from);
+		slot = addr_table_slot_of(
+			heap, from > seg->vstart ? from : seg->vstart);
 		seg = slot_fit_from(heap, slot_next_seg(heap, seg, slot), slot,
 				    bytes);
 		if (seg)

@@ -108,6 +108,11 @@ void trace_init(const struct mems_heap *heap)
 		p = trace_put_dec(p, heap->virt_base);
 		*p++ = ' ';
 		p = trace_put_dec(p, heap->align);
+		/* Written only when set, so traces of the course read alike. */
+		if (heap->trim_threshold >= 0) {
+			*p++ = ' ';
+			p = trace_put_dec(p, (uintmax_t)heap->trim_threshold);
+		}
 		trace_out_end_line(&trace_out, p);
 	}
 	errno = saved_errno;
@@ -126,7 +131,24 @@ void trace_finish(void)
 	errno = saved_errno;
 }
 
-void trace_malloc(size_t size, const void *v, int err)
+/* " -> ADDR", with the error after a failure's 0. */
+static char *put_block_result(char *p, const void *v, int err)
+{
+	p = trace_put_lit(p, " -> ");
+	p = trace_put_dec(p, (uintptr_t)v);
+	if (err == -ENOMEM)
+		return trace_put_lit(p, " ENOMEM");
+	if (err)
+		return trace_put_lit(p, " EINVAL");
+	return p;
+}
+
+/*
+ * "EVENT A [B] -> ADDR [ERROR]": malloc SIZE, calloc NMEMB SIZE,
+ * realloc ADDR SIZE.  @nr_args is 1 or 2.
+ */
+static void trace_block_event(const char *event, uintmax_t a, uintmax_t b,
+			      int nr_args, const void *v, int err)
 {
 	int saved_errno;
 	char *p;
@@ -136,17 +158,38 @@ void trace_malloc(size_t size, const void *v, int err)
 	saved_errno = errno;
 	p = trace_out_line(&trace_out, TRACE_LINE_MAX);
 	if (p) {
-		p = trace_put_lit(p, "malloc ");
-		p = trace_put_dec(p, size);
-		p = trace_put_lit(p, " -> ");
-		p = trace_put_dec(p, (uintptr_t)v);
-		if (err == -ENOMEM)
-			p = trace_put_lit(p, " ENOMEM");
-		else if (err)
-			p = trace_put_lit(p, " EINVAL");
+		p = trace_put_str(p, event);
+		*p++ = ' ';
+		p = trace_put_dec(p, a);
+		if (nr_args == 2) {
+			*p++ = ' ';
+			p = trace_put_dec(p, b);
+		}
+		p = put_block_result(p, v, err);
 		trace_out_end_line(&trace_out, p);
 	}
 	errno = saved_errno;
+}
+
+void trace_malloc(size_t size, const void *v, int err)
+{
+	trace_block_event("malloc", size, 0, 1, v, err);
+}
+
+void trace_calloc(size_t nmemb, size_t size, const void *v, int err)
+{
+	trace_block_event("calloc", nmemb, size, 2, v, err);
+}
+
+void trace_realloc(const void *v, size_t size, const void *out, int err)
+{
+	trace_block_event("realloc", (uintptr_t)v, size, 2, out, err);
+}
+
+void trace_trim(size_t keep, int released)
+{
+	trace_block_event("trim", keep, 0, 1, (const void *)(uintptr_t)released,
+			  0);
 }
 
 /* free and get lines differ only in the event's name. */

@@ -26,6 +26,9 @@ struct mems_heap;
 #define trace_free    mems_trace_free
 #define trace_get     mems_trace_get
 #define trace_stats   mems_trace_stats
+#define trace_calloc  mems_trace_calloc
+#define trace_realloc mems_trace_realloc
+#define trace_trim    mems_trace_trim
 
 #ifdef CONFIG_MEMS_TRACE
 /*
@@ -41,6 +44,9 @@ void trace_malloc(size_t size, const void *v, int err);
 void trace_free(const void *v, int err);
 void trace_get(const void *v, int err);
 void trace_stats(void);
+void trace_calloc(size_t nmemb, size_t size, const void *v, int err);
+void trace_realloc(const void *v, size_t size, const void *out, int err);
+void trace_trim(size_t keep, int released);
 #else
 static inline int trace_select(const char *path)
 {
@@ -78,6 +84,27 @@ static inline void trace_get(const void *v, int err)
 
 static inline void trace_stats(void)
 {
+}
+static inline void trace_calloc(size_t nmemb, size_t size, const void *v,
+				int err)
+{
+	(void)nmemb;
+	(void)size;
+	(void)v;
+	(void)err;
+}
+static inline void trace_realloc(const void *v, size_t size, const void *out,
+				 int err)
+{
+	(void)v;
+	(void)size;
+	(void)out;
+	(void)err;
+}
+static inline void trace_trim(size_t keep, int released)
+{
+	(void)keep;
+	(void)released;
 }
 #endif /* CONFIG_MEMS_TRACE */
 

@@ -62,6 +62,32 @@ void *mems_malloc(size_t size);
 void mems_free(void *v);
 
 /**
+ * mems_calloc() - allocate @nmemb elements of @size bytes, zeroed.
+ * As mems_malloc() of their product, which must not overflow (ENOMEM);
+ * NULL, changing nothing, when either is 0.
+ */
+void *mems_calloc(size_t nmemb, size_t size);
+
+/**
+ * mems_realloc() - resize the block that starts at @v to @size bytes.
+ * In place when it shrinks or the hole after it holds the growth, else
+ * moved by the policy, its bytes copied and the old block freed.  @v NULL
+ * allocates; @size 0 frees and returns NULL.  Any other address prints
+ * "mems_realloc: invalid address <v>" on stderr, sets errno to EINVAL
+ * and returns NULL; ENOMEM leaves the block as it was.
+ * Return: the block's MeMS virtual address, or NULL.
+ */
+void *mems_realloc(void *v, size_t size);
+
+/**
+ * mems_trim() - unmap the nodes that are one whole hole.
+ * @keep: bytes of such nodes that may stay mapped, the newest ones.
+ * Their virtual addresses are never handed out again.
+ * Return: 1 when a node was released, 0 otherwise.
+ */
+int mems_trim(size_t keep);
+
+/**
  * mems_get() - translate a MeMS virtual address to a physical one.
  * @v: any address inside an allocated block.
  *

@@ -95,6 +95,32 @@ int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
 		      void **out);
 
 /**
+ * mems_heap_trim() - release the nodes that are one whole hole.
+ * @heap: the heap.
+ * @keep: bytes of such nodes that may stay mapped.
+ *
+ * Lowest addresses first, until at most @keep bytes of them remain.  A
+ * released node's virtual addresses are never handed out again.
+ * Return: 1 when a node was released, 0 otherwise.
+ */
+int mems_heap_trim(struct mems_heap *heap, size_t keep);
+
+/**
+ * mems_heap_set_trim_threshold() - release empty nodes as they appear.
+ * @heap:      the heap.
+ * @threshold: bytes of empty nodes kept mapped after each free, the
+ *             rest released as by mems_heap_trim(); -1 never releases.
+ *
+ * Applies at once.  Heaps start with the configured
+ * CONFIG_MEMS_TRIM_THRESHOLD.
+ * Return: 0, or -EINVAL for a threshold below -1.
+ */
+int mems_heap_set_trim_threshold(struct mems_heap *heap, long threshold);
+
+/** mems_heap_trim_threshold() - @heap's trim threshold, -1 for never. */
+long mems_heap_trim_threshold(const struct mems_heap *heap);
+
+/**
  * mems_heap_free() - turn the block that starts at @v into a hole.
  * Return: 0; -EINVAL when @v is not the start of an allocated block.
  */

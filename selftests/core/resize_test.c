@@ -205,6 +205,7 @@ TEST_F(resize, failure_is_enomem_and_changes_nothing)
 	fill(self->heap, a, 10, 5);
 	before = heap_stats_text(self->heap);
 	ASSERT_EQ(-ENOMEM, resize(self->heap, a, SIZE_MAX / 2 + 1, &out));
+	ASSERT_EQ(1, out) TH_LOG("*out is left alone on failure");
 	after = heap_stats_text(self->heap);
 	ASSERT_STREQ(before, after);
 	ASSERT_TRUE(holds(self->heap, a, 10, 5));

@@ -4,8 +4,10 @@
  *
  * The linear reference policies walk the chains and are right by
  * inspection; the indexed ones answer from trees.  Both run the same long
- * random sequence of operations, bad ones included, on heaps laid out
- * alike, across the page-size and alignment matrix, and must agree on
+ * random sequence of operations (allocations, zeroed ones, resizes,
+ * frees, trims, translations), bad ones included, on heaps laid out
+ * alike, across the page-size, alignment and trim threshold matrix, and
+ * must agree on
  * every returned address and error, every translation and, at intervals
  * and at the end, the whole report.  Both heaps must also pass
  * mems_heap_check(), which verifies each index against the chains.
@@ -66,7 +68,8 @@ struct pair {
 };
 
 static int pair_open(struct pair *p, const char *policy, const char *linear,
-		     size_t page_size, size_t align, size_t max_live)
+		     size_t page_size, size_t align, long trim_threshold,
+		     size_t max_live)
 {
 	struct mems_heap_config config = {
 		.policy = policy,
@@ -80,6 +83,9 @@ static int pair_open(struct pair *p, const char *policy, const char *linear,
 		return -1;
 	config.policy = linear;
 	if (mems_heap_create(&config, &p->linear))
+		return -1;
+	if (mems_heap_set_trim_threshold(p->indexed, trim_threshold) ||
+	    mems_heap_set_trim_threshold(p->linear, trim_threshold))
 		return -1;
 	p->live = calloc(max_live, sizeof(*p->live));
 	p->max_live = max_live;
@@ -124,6 +130,51 @@ static void live_forget(struct pair *p, uintptr_t v)
 	}
 }
 
+/* A block resized on both heaps, or freed at size 0. */
+static int pair_resize(struct pair *p, uint64_t *state, size_t page_size)
+{
+	size_t k = random_below(state, p->nr_live);
+	size_t size =
+		random_below(state, 10) ? random_size(state, page_size) : 0;
+	void *a, *b;
+	int ea, eb;
+
+	ea = mems_heap_realloc(p->indexed, V(p->live[k]), size, &a);
+	eb = mems_heap_realloc(p->linear, V(p->live[k]), size, &b);
+	if (ea != eb || (!ea && a != b))
+		return -1;
+	if (!ea && size)
+		p->live[k] = U(a);
+	else if (!ea)
+		p->live[k] = p->live[--p->nr_live];
+	return 0;
+}
+
+/*
+ * A free, or a resize to one byte, of @v, which is mostly interior, in a
+ * hole or past every node: both heaps must refuse it alike, or agree.
+ */
+static int pair_stray(struct pair *p, uintptr_t v, bool resize)
+{
+	void *a = NULL, *b = NULL;
+	int ea, eb;
+
+	if (resize) {
+		ea = mems_heap_realloc(p->indexed, V(v), 1, &a);
+		eb = mems_heap_realloc(p->linear, V(v), 1, &b);
+	} else {
+		ea = mems_heap_free(p->indexed, V(v));
+		eb = mems_heap_free(p->linear, V(v));
+	}
+	if (ea != eb || a != b)
+		return -1;
+	if (!ea)
+		live_forget(p, v);
+	if (!ea && resize)
+		p->live[p->nr_live++] = U(a);
+	return 0;
+}
+
 /* One random operation on both heaps; 0 when they agree. */
 static int pair_step(struct pair *p, uint64_t *state, size_t page_size)
 {
@@ -133,16 +184,29 @@ static int pair_step(struct pair *p, uint64_t *state, size_t page_size)
 	int ea, eb;
 
 	any = p->nr_live ? p->live[random_below(state, p->nr_live)] : 1000;
-	if (pick < 45 && p->nr_live < p->max_live) {
+	if (pick < 40 && p->nr_live < p->max_live) {
 		size_t size = random_size(state, page_size);
 
-		ea = mems_heap_alloc(p->indexed, size, &a);
-		eb = mems_heap_alloc(p->linear, size, &b);
+		if (pick < 4) {
+			ea = mems_heap_calloc(p->indexed, 3, size, &a);
+			eb = mems_heap_calloc(p->linear, 3, size, &b);
+		} else {
+			ea = mems_heap_alloc(p->indexed, size, &a);
+			eb = mems_heap_alloc(p->linear, size, &b);
+		}
 		if (ea != eb || (!ea && a != b))
 			return -1;
 		if (!ea)
 			p->live[p->nr_live++] = U(a);
 		return 0;
+	}
+	if (pick < 48 && p->nr_live)
+		return pair_resize(p, state, page_size);
+	if (pick == 48) {
+		size_t keep = random_below(state, 4) * page_size;
+		int released = mems_heap_trim(p->indexed, keep);
+
+		return released == mems_heap_trim(p->linear, keep) ? 0 : -1;
 	}
 	if (pick < 85 && p->nr_live) {
 		size_t k = random_below(state, p->nr_live);
@@ -152,15 +216,9 @@ static int pair_step(struct pair *p, uint64_t *state, size_t page_size)
 		return mems_heap_free(p->indexed, V(v)) ||
 		       mems_heap_free(p->linear, V(v));
 	}
-	if (pick < 92) {
-		/* Mostly bad frees: interior, in holes, past every node. */
-		v = any + 1 + random_below(state, 64);
-		ea = mems_heap_free(p->indexed, V(v));
-		eb = mems_heap_free(p->linear, V(v));
-		if (!ea)
-			live_forget(p, v);
-		return ea == eb ? 0 : -1;
-	}
+	if (pick < 92)
+		return pair_stray(p, any + 1 + random_below(state, 64),
+				  pick == 91);
 	/* Translations anywhere near live blocks, holes included. */
 	v = any + random_below(state, 2 * page_size);
 	pa = mems_heap_get(p->indexed, V(v));
@@ -234,28 +292,36 @@ static void run_matrix(struct __test_metadata *_metadata, const char *policy,
 {
 	static const size_t page_sizes[] = { 4096, 16384, 64 };
 	static const size_t aligns[] = { 1, 16 };
+	/* In pages: never, at once, and up to four pages of empty nodes. */
+	static const long trim_pages[] = { -1, 0, 4 };
 	unsigned int i, j;
 	unsigned long n;
 
 	for (i = 0; i < sizeof(page_sizes) / sizeof(page_sizes[0]); i++) {
 		for (j = 0; j < sizeof(aligns) / sizeof(aligns[0]); j++) {
 			uint64_t state = 0x9e3779b97f4a7c15ULL + i * 7 + j;
+			long trim = trim_pages[(i * 2 + j) % 3];
 			struct pair p;
 
-			ASSERT_EQ(0, pair_open(&p, policy, linear,
-					       page_sizes[i], aligns[j], 4096));
+			if (trim > 0)
+				trim *= (long)page_sizes[i];
+			ASSERT_EQ(0,
+				  pair_open(&p, policy, linear, page_sizes[i],
+					    aligns[j], trim, 4096));
 			for (n = 1; n <= ops; n++) {
 				ASSERT_EQ(0, pair_step(&p, &state,
 						       page_sizes[i]))
-				TH_LOG("%s, page %zu, align %zu: op %lu",
-				       policy, page_sizes[i], aligns[j], n);
+				TH_LOG("%s, page %zu, align %zu, trim %ld: op %lu",
+				       policy, page_sizes[i], aligns[j], trim,
+				       n);
 				if (n % check_every)
 					continue;
 				ASSERT_EQ(0, mems_heap_check(p.indexed, stderr));
 				ASSERT_EQ(0, mems_heap_check(p.linear, stderr));
 				ASSERT_TRUE(pair_same_report(&p))
-				TH_LOG("%s, page %zu, align %zu: op %lu",
-				       policy, page_sizes[i], aligns[j], n);
+				TH_LOG("%s, page %zu, align %zu, trim %ld: op %lu",
+				       policy, page_sizes[i], aligns[j], trim,
+				       n);
 			}
 			ASSERT_TRUE(pair_same_report(&p));
 			ASSERT_EQ(0, mems_heap_check(p.indexed, stderr));

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: MIT
+/*
+ * trim_test.c - giving memory back: nodes that are one whole hole are
+ * released by the trim threshold after a free or by mems_heap_trim(),
+ * lowest addresses first; their pages are unmapped, their virtual
+ * addresses rejected and never handed out again; the checker sees
+ * released space and the counts of empty nodes.
+ *
+ * The heaps have 100-byte pages from address 1000 and granule 1.
+ */
+#define _GNU_SOURCE
+#include "../harness.h"
+#include "../mems_test.h"
+
+#include <core/chain.h>
+
+static struct mems_heap *heap_of(const char *policy, long threshold)
+{
+	const struct mems_heap_config cfg = { policy, 100, 1000, 1 };
+	struct mems_heap *heap;
+
+	if (mems_heap_create(&cfg, &heap))
+		return NULL;
+	if (mems_heap_set_trim_threshold(heap, threshold)) {
+		mems_heap_destroy(heap);
+		return NULL;
+	}
+	return heap;
+}
+
+static uintptr_t alloc(struct mems_heap *heap, size_t size)
+{
+	void *v = NULL;
+
+	return mems_heap_alloc(heap, size, &v) ? 0 : U(v);
+}
+
+/* Four one-page nodes, each one block of 100 bytes: 1000, 1100, ... */
+static struct mems_heap *four_full_nodes(long threshold, void *phys[4])
+{
+	struct mems_heap *heap = heap_of(NULL, threshold);
+	int i;
+
+	if (!heap)
+		return NULL;
+	for (i = 0; i < 4; i++) {
+		if (alloc(heap, 100) != 1000 + 100 * (uintptr_t)i)
+			abort();
+		phys[i] = mems_heap_get(heap, V(1000 + 100 * i));
+	}
+	return heap;
+}
+
+/* The report of nodes at @starts (one page each), 'P' or 'H' whole. */
+static char *report_of(const uintptr_t *starts, const char *types)
+{
+	struct model m;
+	size_t i;
+
+	model_init(&m, 100);
+	for (i = 0; types[i]; i++) {
+		model_node(&m, starts[i], 1);
+		model_seg(&m, types[i], 100);
+	}
+	return model_report(&m);
+}
+
+#define ASSERT_NODES(heap, types, ...)                         \
+	do {                                                   \
+		const uintptr_t starts_[] = { __VA_ARGS__ };   \
+		char *expected_ = report_of(starts_, (types)); \
+		char *seen_ = heap_stats_text(heap);           \
+                                                               \
+		ASSERT_STREQ(expected_, seen_);                \
+		free(expected_);                               \
+		free(seen_);                                   \
+		ASSERT_EQ(0, mems_heap_check((heap), stderr)); \
+	} while (0)
+
+TEST(heaps_start_with_the_configured_threshold)
+{
+	const struct mems_heap_config cfg = { NULL, 100, 1000, 1 };
+	struct mems_heap *heap;
+
+	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
+	ASSERT_EQ(CONFIG_MEMS_TRIM_THRESHOLD, mems_heap_trim_threshold(heap));
+	ASSERT_EQ(-EINVAL, mems_heap_set_trim_threshold(heap, -2));
+	ASSERT_EQ(CONFIG_MEMS_TRIM_THRESHOLD, mems_heap_trim_threshold(heap));
+	ASSERT_EQ(0, mems_heap_set_trim_threshold(heap, 4096));
+	ASSERT_EQ(4096, mems_heap_trim_threshold(heap));
+	mems_heap_destroy(heap);
+}
+
+TEST(threshold_minus_one_keeps_every_empty_node)
+{
+	struct mems_heap *heap;
+	void *phys[4];
+
+	heap = four_full_nodes(-1, phys);
+	ASSERT_NE(NULL, heap);
+	ASSERT_EQ(0, mems_heap_free(heap, V(1000)));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1200)));
+	ASSERT_NODES(heap, "HPHP", 1000, 1100, 1200, 1300);
+	ASSERT_EQ(1, mapped(phys[0], 100));
+	mems_heap_destroy(heap);
+}
+
+TEST(threshold_zero_releases_a_node_as_it_empties)
+{
+	struct mems_heap *heap;
+	void *phys[4];
+	void *out;
+
+	heap = four_full_nodes(0, phys);
+	ASSERT_NE(NULL, heap);
+	ASSERT_EQ(0, mems_heap_free(heap, V(1100)));
+	ASSERT_NODES(heap, "PPP", 1000, 1200, 1300);
+	ASSERT_EQ(0, mapped(phys[1], 100));
+	ASSERT_EQ(1, mapped(phys[0], 100));
+	/* Its addresses are no block's, and are not handed out again. */
+	ASSERT_NULL(mems_heap_get(heap, V(1100)));
+	ASSERT_NULL(mems_heap_get(heap, V(1150)));
+	ASSERT_EQ(-EINVAL, mems_heap_free(heap, V(1100)));
+	ASSERT_EQ(-EINVAL, mems_heap_realloc(heap, V(1100), 10, &out));
+	ASSERT_EQ(1400, alloc(heap, 100));
+	ASSERT_NODES(heap, "PPPP", 1000, 1200, 1300, 1400);
+	/* The last node too: the next one still starts past it. */
+	ASSERT_EQ(0, mems_heap_free(heap, V(1400)));
+	ASSERT_NODES(heap, "PPP", 1000, 1200, 1300);
+	ASSERT_NULL(mems_heap_get(heap, V(1400)));
+	ASSERT_EQ(1500, alloc(heap, 50));
+	mems_heap_destroy(heap);
+}
+
+TEST(threshold_keeps_the_newest_empty_nodes_within_it)
+{
+	struct mems_heap *heap;
+	void *phys[4];
+
+	heap = four_full_nodes(150, phys);
+	ASSERT_NE(NULL, heap);
+	ASSERT_EQ(0, mems_heap_free(heap, V(1100)));
+	ASSERT_NODES(heap, "PHPP", 1000, 1100, 1200, 1300);
+	/* 200 bytes of empty nodes: the lowest goes. */
+	ASSERT_EQ(0, mems_heap_free(heap, V(1000)));
+	ASSERT_NODES(heap, "HPP", 1100, 1200, 1300);
+	ASSERT_EQ(0, mapped(phys[0], 100));
+	ASSERT_EQ(1, mapped(phys[1], 100));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1300)));
+	ASSERT_NODES(heap, "PH", 1200, 1300);
+	ASSERT_EQ(0, mapped(phys[1], 100));
+	/* An empty node that is used again is no longer empty. */
+	ASSERT_EQ(1300, alloc(heap, 100));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1200)));
+	ASSERT_NODES(heap, "HP", 1200, 1300);
+	mems_heap_destroy(heap);
+}
+
+TEST(raising_the_threshold_releases_nothing_lowering_it_does)
+{
+	struct mems_heap *heap;
+	void *phys[4];
+
+	heap = four_full_nodes(-1, phys);
+	ASSERT_NE(NULL, heap);
+	ASSERT_EQ(0, mems_heap_free(heap, V(1000)));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1200)));
+	ASSERT_EQ(0, mems_heap_set_trim_threshold(heap, 200));
+	ASSERT_NODES(heap, "HPHP", 1000, 1100, 1200, 1300);
+	ASSERT_EQ(0, mems_heap_set_trim_threshold(heap, 199));
+	ASSERT_NODES(heap, "PHP", 1100, 1200, 1300);
+	ASSERT_EQ(0, mems_heap_set_trim_threshold(heap, 0));
+	ASSERT_NODES(heap, "PP", 1100, 1300);
+	ASSERT_EQ(0, mapped(phys[0], 100));
+	ASSERT_EQ(0, mapped(phys[2], 100));
+	mems_heap_destroy(heap);
+}
+
+TEST(trim_releases_on_demand_and_says_whether_it_did)
+{
+	struct mems_heap *heap;
+	void *phys[4];
+
+	heap = four_full_nodes(-1, phys);
+	ASSERT_NE(NULL, heap);
+	ASSERT_EQ(0, mems_heap_trim(heap, 0));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1000)));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1100)));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1300)));
+	ASSERT_EQ(1, mems_heap_trim(heap, 150));
+	ASSERT_NODES(heap, "PH", 1200, 1300);
+	ASSERT_EQ(0, mems_heap_trim(heap, 150));
+	ASSERT_EQ(0, mems_heap_trim(heap, 100));
+	ASSERT_EQ(1, mems_heap_trim(heap, 99));
+	ASSERT_NODES(heap, "P", 1200);
+	ASSERT_EQ(0, mapped(phys[3], 100));
+	/* Threshold -1 still: emptying the last node keeps it. */
+	ASSERT_EQ(0, mems_heap_free(heap, V(1200)));
+	ASSERT_NODES(heap, "H", 1200);
+	ASSERT_EQ(1, mems_heap_trim(heap, 0));
+	ASSERT_NODES(heap, "");
+	ASSERT_EQ(1400, alloc(heap, 1));
+	mems_heap_destroy(heap);
+}
+
+/* A node with a block and a hole is not empty, whatever its hole. */
+TEST(only_whole_holes_are_released)
+{
+	struct mems_heap *heap = heap_of(NULL, 0);
+	struct model m;
+	char *expected, *seen;
+
+	ASSERT_NE(NULL, heap);
+	ASSERT_EQ(1000, alloc(heap, 60));
+	ASSERT_EQ(1060, alloc(heap, 30));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1060)));
+	model_init(&m, 100);
+	model_node(&m, 1000, 1);
+	model_seg(&m, 'P', 60);
+	model_rest_hole(&m);
+	expected = model_report(&m);
+	seen = heap_stats_text(heap);
+	ASSERT_STREQ(expected, seen);
+	free(expected);
+	free(seen);
+	ASSERT_EQ(0, mems_heap_free(heap, V(1000)));
+	ASSERT_NODES(heap, "");
+	mems_heap_destroy(heap);
+}
+
+/*
+ * Next-fit's rover left inside a released node: the search goes on at
+ * the first hole after it (1270), not back at the lowest (1060).
+ */
+TEST(next_fit_resumes_after_released_space)
+{
+	struct mems_heap *heap;
+
+	if (!policy_built("next-fit"))
+		SKIP(return, "next-fit is not built in");
+	heap = heap_of("next-fit", 0);
+	ASSERT_NE(NULL, heap);
+	ASSERT_EQ(1000, alloc(heap, 60));
+	ASSERT_EQ(1100, alloc(heap, 50));
+	ASSERT_EQ(1200, alloc(heap, 70));
+	ASSERT_EQ(1150, alloc(heap, 45));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1100)));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1150)));
+	ASSERT_NULL(mems_heap_get(heap, V(1195)));
+	ASSERT_EQ(1270, alloc(heap, 20));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	mems_heap_destroy(heap);
+}
+
+/* Slots of small pages straddle nodes and released space alike. */
+TEST(released_space_inside_an_address_slot)
+{
+	const struct mems_heap_config cfg = { NULL, 64, 1000, 1 };
+	struct mems_heap *heap;
+	uintptr_t v[40];
+	int i;
+
+	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
+	ASSERT_EQ(0, mems_heap_set_trim_threshold(heap, 0));
+	for (i = 0; i < 40; i++) {
+		v[i] = alloc(heap, 64);
+		ASSERT_EQ(1000 + 64 * (uintptr_t)i, v[i]);
+	}
+	for (i = 1; i < 40; i += 3)
+		ASSERT_EQ(0, mems_heap_free(heap, V(v[i])));
+	for (i = 0; i < 40; i++) {
+		bool live = i % 3 != 1;
+
+		ASSERT_EQ(live, mems_heap_get(heap, V(v[i] + 63)) != NULL);
+		ASSERT_EQ(live, mems_heap_get(heap, V(v[i])) != NULL);
+	}
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	for (i = 0; i < 40; i += 3)
+		ASSERT_EQ(0, mems_heap_free(heap, V(v[i])));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	ASSERT_EQ(1000 + 64 * 40, alloc(heap, 100));
+	mems_heap_destroy(heap);
+}
+
+static struct mems_node *nth_node(struct mems_heap *heap, int n)
+{
+	struct mems_node *node;
+
+	heap_for_each_node(node, heap)
+		if (!n--)
+			return node;
+	return NULL;
+}
+
+/* Broken on purpose through the internal header, and caught. */
+TEST(check_detects_wrong_counts_of_empty_and_released_nodes)
+{
+	struct mems_node stray = { 0 };
+	struct mems_heap *heap;
+	void *phys[4];
+
+	heap = four_full_nodes(-1, phys);
+	ASSERT_NE(NULL, heap);
+	ASSERT_EQ(0, mems_heap_free(heap, V(1000)));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1200)));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	heap->empty_bytes++;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	heap->empty_bytes--;
+	heap->nr_empty_nodes--;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	heap->nr_empty_nodes++;
+	/* The walk of a trim starts at lowest_empty: none may lie before. */
+	heap->lowest_empty = nth_node(heap, 0);
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	heap->lowest_empty = nth_node(heap, 1);
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	heap->lowest_empty = &stray;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	heap->lowest_empty = NULL;
+	ASSERT_EQ(1, mems_heap_trim(heap, 0));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	heap->released_pages++;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	heap->released_pages--;
+	/* Over the threshold without a trim. */
+	heap->trim_threshold = 0;
+	ASSERT_EQ(0, mems_heap_free(heap, V(1100)));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	heap->trim_threshold = -1;
+	ASSERT_EQ(0, mems_heap_free(heap, V(1300)));
+	heap->trim_threshold = 99;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	heap->trim_threshold = 100;
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	mems_heap_destroy(heap);
+}
+
+/*
+ * Pages of 1 KiB, one address slot each: 1000, 2024 and 3048.  A slot of
+ * released space names the node after it, so that carving that node's
+ * first segment leaves it right.
+ */
+TEST(released_space_names_the_node_after_it)
+{
+	const struct mems_heap_config cfg = { NULL, 1024, 1000, 1 };
+	struct mems_addr_table *table;
+	struct mems_heap *heap;
+
+	ASSERT_EQ(MEMS_ADDR_SLOT_BYTES, cfg.page_size);
+	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
+	ASSERT_EQ(0, mems_heap_set_trim_threshold(heap, 0));
+	ASSERT_EQ(1000, alloc(heap, 1024));
+	ASSERT_EQ(2024, alloc(heap, 1024));
+	ASSERT_EQ(3048, alloc(heap, 1024));
+	table = &heap->addr_table;
+	ASSERT_EQ(0, mems_heap_free(heap, V(2024)));
+	ASSERT_EQ(addr_slot_node_entry(nth_node(heap, 1)), table->slots[1]);
+	table->slots[1] = NULL;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	table->slots[1] = table->slots[2];
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	table->slots[1] = addr_slot_node_entry(nth_node(heap, 1));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	ASSERT_EQ(0, mems_heap_free(heap, V(3048)));
+	ASSERT_NULL(table->slots[1]);
+	ASSERT_NULL(table->slots[2]);
+	table->slots[2] = addr_slot_node_entry(nth_node(heap, 0));
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	table->slots[2] = NULL;
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	ASSERT_NULL(mems_heap_get(heap, V(3048)));
+	/* 4072 - 1000 is in slot 3: slots 1 and 2 now name its node. */
+	ASSERT_EQ(4072, alloc(heap, 10));
+	ASSERT_EQ(addr_slot_node_entry(nth_node(heap, 1)), table->slots[1]);
+	ASSERT_EQ(table->slots[1], table->slots[2]);
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	mems_heap_destroy(heap);
+}
+
+/* Small pages: released space and nodes share slots. */
+TEST(blocks_after_released_space_in_one_slot)
+{
+	const struct mems_heap_config cfg = { NULL, 100, 1000, 1 };
+	struct mems_heap *heap;
+
+	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
+	ASSERT_EQ(0, mems_heap_set_trim_threshold(heap, 0));
+	ASSERT_EQ(1000, alloc(heap, 100));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1000)));
+	ASSERT_EQ(1100, alloc(heap, 1));
+	ASSERT_EQ(1101, alloc(heap, 1));
+	ASSERT_NE(NULL, mems_heap_get(heap, V(1100)));
+	ASSERT_NE(NULL, mems_heap_get(heap, V(1101)));
+	ASSERT_NULL(mems_heap_get(heap, V(1099)));
+	ASSERT_EQ(0, mems_heap_free(heap, V(1100)));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	ASSERT_EQ(1100, alloc(heap, 1));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	mems_heap_destroy(heap);
+}
+
+TEST_HARNESS_MAIN
