@@ -261,8 +261,47 @@ Sub-chain Length array: [4, ]
 -----------------------------"
 }
 
-@test "a glibc mtrace log replays, realloc pairs included" {
+@test "a MeMS trace replays calloc, realloc in place, and trimming" {
+	run mems_dump "$DATA/resize.trace"
+	assert_success
+	assert_output "----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:1049] <-> H[1050:1099] <-> P[1100:1399] <-> H[1400:5095] <-> NULL
+MAIN[13288:17383]-> P[13288:17287] <-> H[17288:17383] <-> NULL
+Pages used:	2
+Space unused:	3842
+Main Chain Length:	2
+Sub-chain Length array: [4, 2, ]
+-----------------------------"
+}
+
+@test "--trim-threshold overrides the init line's" {
+	# Never trimmed, the second node takes the 4000 bytes.
+	run mems_dump --trim-threshold -1 "$DATA/resize.trace"
+	assert_success
+	assert_line "MAIN[5096:13287]-> P[5096:9095] <-> H[9096:13287] <-> NULL"
+	run mems_dump --trim-threshold x "$DATA/resize.trace"
+	assert_failure 2
+	assert_output "mems-dump: --trim-threshold: not a number: 'x' (see mems-dump --help)"
+}
+
+# 16 bytes at 1000, 32 at 1016, the 16 freed, the 32 grown to 64 into
+# the hole after it; then failures and a free of what was never seen.
+@test "a glibc mtrace log replays, realloc pairs grown in place" {
 	run mems_dump --page-size 4096 "$DATA/mtrace.log"
+	assert_success
+	assert_output "----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> H[1000:1015] <-> P[1016:1079] <-> H[1080:5095] <-> NULL
+Pages used:	1
+Space unused:	4032
+Main Chain Length:	1
+Sub-chain Length array: [3, ]
+-----------------------------"
+}
+
+# The same with the realloc as a new block of 64, which does not fit the
+# 16-byte hole, and the 32 freed, merging into it.
+@test "--realloc-moves replays realloc as a new block and a free" {
+	run mems_dump --page-size 4096 --realloc-moves "$DATA/mtrace.log"
 	assert_success
 	assert_output "----- MeMS SYSTEM STATS -----
 MAIN[1000:5095]-> H[1000:1047] <-> P[1048:1111] <-> H[1112:5095] <-> NULL
@@ -516,6 +555,25 @@ for d in json.load(open(sys.argv[1])):
 @test "error: a number too large for its field" {
 	assert_bad_trace too-big.trace 3 \
 		"number out of range: '18446744073709551616'"
+}
+
+@test "error: a realloc refused where a block starts" {
+	assert_bad_trace realloc-einval-live.trace 4 \
+		"realloc of 1000 recorded as EINVAL, but a block starts there"
+}
+
+@test "error: a realloc done where no block starts" {
+	assert_bad_trace realloc-no-block.trace 4 \
+		"realloc of 1005 recorded as done, but no block starts there"
+}
+
+@test "error: a trim whose result is neither 0 nor 1" {
+	assert_bad_trace trim-result.trace 3 \
+		"malformed line: expected 'trim KEEP -> 0|1'"
+}
+
+@test "error: a negative trim threshold on the init line" {
+	assert_bad_trace init-trim.trace 2 "not a number: '-5'"
 }
 
 @test "error: a line without its result" {

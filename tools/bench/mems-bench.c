@@ -467,13 +467,11 @@ static int mems_replay(struct mems_heap *heap, const struct workload *w,
 			*byte += 1;
 			break;
 		case OP_REALLOC:
-			/* No realloc in MeMS: a new block, nothing copied. */
-			err = mems_heap_alloc(heap, op->arg, &fresh);
+			/* In place when it can, else moved and copied. */
+			err = mems_heap_realloc(heap, slots[slot], op->arg,
+						&fresh);
 			if (err)
-				mems_fail(w, i, "malloc", err);
-			err = mems_heap_free(heap, slots[slot]);
-			if (err)
-				mems_fail(w, i, "free", err);
+				mems_fail(w, i, "realloc", err);
 			slots[slot] = fresh;
 			break;
 		case OP_FINISH:

@@ -33,7 +33,8 @@ enum event_kind {
 	EVENT_GET, /* as EVENT_FREE */
 	EVENT_STATS,
 	EVENT_FINISH,
-	EVENT_REALLOC, /* size, block, old_block */
+	EVENT_REALLOC, /* size, block, old_block (the same when it failed) */
+	EVENT_TRIM, /* size: the bytes of empty nodes to keep */
 };
 
 #define NO_BLOCK SIZE_MAX
@@ -57,6 +58,7 @@ struct trace_layout {
 	size_t page_size;
 	uintptr_t virt_base;
 	size_t align;
+	long trim_threshold; /* -1 when the line has none */
 };
 
 struct trace {
@@ -121,11 +123,15 @@ int sink_finish(struct sink *sink, const struct snapshot *empty);
 int stats_write_csv(FILE *out, const struct step_stats *rows, size_t nr_rows);
 
 /* replay.c */
+#define TRIM_FROM_TRACE (-2L)
+
 struct replay_options {
 	const char *policy; /* NULL: the trace's, else the default */
 	size_t page_size; /* 0: the trace's, else the build's */
 	uintptr_t virt_base;
 	size_t align;
+	long trim_threshold; /* TRIM_FROM_TRACE: the trace's, else -1 */
+	bool realloc_moves; /* realloc as a new block and a free */
 	const unsigned long *at; /* sorted, no duplicates */
 	size_t nr_at;
 	unsigned long every; /* 0: never */

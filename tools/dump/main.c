@@ -29,6 +29,8 @@ enum {
 	OPT_PAGE_SIZE,
 	OPT_VIRT_BASE,
 	OPT_ALIGN,
+	OPT_TRIM_THRESHOLD,
+	OPT_REALLOC_MOVES,
 	OPT_AT,
 	OPT_EVERY,
 	OPT_FORMAT,
@@ -47,6 +49,8 @@ static const struct option long_options[] = {
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 	{ "virt-base", required_argument, NULL, OPT_VIRT_BASE },
 	{ "align", required_argument, NULL, OPT_ALIGN },
+	{ "trim-threshold", required_argument, NULL, OPT_TRIM_THRESHOLD },
+	{ "realloc-moves", no_argument, NULL, OPT_REALLOC_MOVES },
 	{ "at", required_argument, NULL, OPT_AT },
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "format", required_argument, NULL, OPT_FORMAT },
@@ -137,9 +141,14 @@ static void usage(FILE *out)
 		"                           else %ju)\n"
 		"      --align N            allocation granule, a power of "
 		"two (default: the init\n"
-		"                           line, else %zu)\n",
-		def.policy, def.page_size, (uintmax_t)def.virt_base,
-		def.align);
+		"                           line, else %zu)\n"
+		"      --trim-threshold N   bytes of empty nodes kept mapped, "
+		"-1 for never\n"
+		"                           (default: the init line, else -1)\n"
+		"      --realloc-moves      replay realloc as a new block and a "
+		"free, never in\n"
+		"                           place\n",
+		def.policy, def.page_size, (uintmax_t)def.virt_base, def.align);
 	fputs("Dumps:\n"
 	      "      --at STEP[,STEP...]  also dump after these steps (step N "
 	      "is the Nth line\n"
@@ -195,6 +204,13 @@ static uintmax_t option_number(const char *option, const char *arg,
 	if (err || value < min)
 		usage_error("%s: out of range: '%s'", option, arg);
 	return value;
+}
+
+static long option_trim(const char *arg)
+{
+	if (!strcmp(arg, "-1"))
+		return -1;
+	return (long)option_number("--trim-threshold", arg, 0, LONG_MAX);
 }
 
 static void option_at(struct cli *cli, char *arg)
@@ -298,6 +314,12 @@ static void options_parse(struct cli *cli, int argc, char **argv)
 					"--align: %ju is not a power of two",
 					align);
 			cli->opts.align = align;
+			break;
+		case OPT_TRIM_THRESHOLD:
+			cli->opts.trim_threshold = option_trim(optarg);
+			break;
+		case OPT_REALLOC_MOVES:
+			cli->opts.realloc_moves = true;
 			break;
 		case OPT_AT:
 			option_at(cli, optarg);
@@ -534,7 +556,10 @@ static int load_traces(const struct cli *cli, struct trace *traces)
 
 int main(int argc, char **argv)
 {
-	struct cli cli = { .format = DUMP_TEXT };
+	struct cli cli = {
+		.format = DUMP_TEXT,
+		.opts.trim_threshold = TRIM_FROM_TRACE,
+	};
 	struct outputs outs = { 0 };
 	struct trace *traces;
 	int err = -1;

@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +26,13 @@ static int mems_init_line(struct parser *p, char **f, int n)
 	struct event *ev;
 	size_t i;
 
-	if (n != 5)
-		return malformed(p, "init POLICY PAGE_SIZE VIRT_BASE ALIGN");
+	uintmax_t trim = 0;
+
+	if (n != 5 && n != 6)
+		return malformed(p, "init POLICY PAGE_SIZE VIRT_BASE ALIGN "
+				    "[TRIM_THRESHOLD]");
+	if (n == 6 && number_field(p, f[5], LONG_MAX, &trim))
+		return -1;
 	for (i = 0; f[1][i]; i++)
 		if (!isalnum((unsigned char)f[1][i]) && !strchr("-_", f[1][i]))
 			break;
@@ -50,6 +56,7 @@ static int mems_init_line(struct parser *p, char **f, int n)
 	    size_field(p, f[4], &layout->align))
 		return -1;
 	layout->virt_base = (uintptr_t)base;
+	layout->trim_threshold = n == 6 ? (long)trim : -1;
 	if (!layout->page_size || !layout->virt_base) {
 		parse_error(p, "page size and virtual base must be at least 1");
 		return -1;
@@ -69,53 +76,111 @@ static int mems_init_line(struct parser *p, char **f, int n)
 	return 0;
 }
 
-static int mems_malloc_line(struct parser *p, char **f, int n)
+/*
+ * A block of @size bytes at @addr (0: none) becomes live as @handle;
+ * @event names the call, @field is @addr as the trace wrote it.
+ */
+static int mems_block_add(struct parser *p, const char *event, size_t size,
+			  uintptr_t addr, const char *field, size_t handle)
 {
-	static const char usage[] = "malloc SIZE -> ADDR";
-	size_t size, bytes, handle;
-	uintptr_t addr;
+	size_t bytes;
+	struct shown shown;
+
+	if (!addr)
+		return 0;
+	bytes = size + (p->align - 1) < size ?
+			0 :
+			(size + (p->align - 1)) & ~(p->align - 1);
+	if (!bytes || bytes - 1 > UINTPTR_MAX - addr) {
+		parse_error(p,
+			    "a block of %zu bytes at %s runs past "
+			    "the end of the address space",
+			    size, show(&shown, field));
+		return -1;
+	}
+	if (blocks_overlapping(&p->blocks, addr, addr + (bytes - 1))) {
+		parse_error(p, "%s returned %s, inside a live block", event,
+			    show(&shown, field));
+		return -1;
+	}
+	if (!blocks_insert(&p->blocks, addr, addr + (bytes - 1), handle))
+		return out_of_memory(p);
+	return 0;
+}
+
+/* "-> ADDR" or "-> 0 ERROR" from field @i on: the address and the error. */
+static int mems_block_result(struct parser *p, char **f, int n, int i,
+			     const char *usage, uintptr_t *addr, int *err)
+{
+	if (n < i + 2 || n > i + 3 || strcmp(f[i], "->"))
+		return malformed(p, usage);
+	if (addr_field(p, f[i + 1], addr))
+		return -1;
+	*err = 0;
+	if (n == i + 2)
+		return 0;
+	if (!strcmp(f[i + 2], "ENOMEM"))
+		*err = -ENOMEM;
+	else if (!strcmp(f[i + 2], "EINVAL"))
+		*err = -EINVAL;
+	if (!*err || *addr)
+		return malformed(p, usage);
+	return 0;
+}
+
+/* A new block, or none: malloc, calloc, realloc of 0. */
+static int mems_alloc_event(struct parser *p, const char *event, size_t size,
+			    uintptr_t addr, const char *field)
+{
+	size_t handle = block_new(p);
 	struct event *ev;
 
-	if ((n != 4 && n != 5) || strcmp(f[2], "->"))
-		return malformed(p, usage);
-	if (size_field(p, f[1], &size) || addr_field(p, f[3], &addr))
-		return -1;
-	if (n == 5 && (addr || strcmp(f[4], "ENOMEM")))
-		return malformed(p, "malloc SIZE -> 0 ENOMEM");
 	if (addr && !size) {
-		parse_error(p, "malloc of 0 bytes cannot return an address");
+		parse_error(p, "%s of 0 bytes cannot return an address", event);
 		return -1;
 	}
-	handle = block_new(p);
-	if (addr) {
-		struct shown shown;
-
-		bytes = size + (p->align - 1) < size ?
-				0 :
-				(size + (p->align - 1)) & ~(p->align - 1);
-		if (!bytes || bytes - 1 > UINTPTR_MAX - addr) {
-			parse_error(p,
-				    "a block of %zu bytes at %s runs past "
-				    "the end of the address space",
-				    size, show(&shown, f[3]));
-			return -1;
-		}
-		if (blocks_overlapping(&p->blocks, addr, addr + (bytes - 1))) {
-			parse_error(p,
-				    "malloc returned %s, inside a live block",
-				    show(&shown, f[3]));
-			return -1;
-		}
-		if (!blocks_insert(&p->blocks, addr, addr + (bytes - 1),
-				   handle))
-			return out_of_memory(p);
-	}
+	if (mems_block_add(p, event, size, addr, field, handle))
+		return -1;
 	ev = event_add(p, EVENT_MALLOC);
 	if (!ev)
 		return -1;
 	ev->size = size;
 	ev->block = handle;
 	return 0;
+}
+
+static int mems_malloc_line(struct parser *p, char **f, int n)
+{
+	static const char usage[] = "malloc SIZE -> ADDR";
+	uintptr_t addr;
+	size_t size;
+	int err;
+
+	if (mems_block_result(p, f, n, 2, usage, &addr, &err) ||
+	    size_field(p, f[1], &size))
+		return -1;
+	if (err == -EINVAL)
+		return malformed(p, usage);
+	return mems_alloc_event(p, "malloc", size, addr, f[3]);
+}
+
+/* Replayed as a malloc of the product: placement does not zero. */
+static int mems_calloc_line(struct parser *p, char **f, int n)
+{
+	static const char usage[] = "calloc NMEMB SIZE -> ADDR";
+	size_t nmemb, size;
+	uintptr_t addr;
+	int err;
+
+	if (mems_block_result(p, f, n, 3, usage, &addr, &err) ||
+	    size_field(p, f[1], &nmemb) || size_field(p, f[2], &size))
+		return -1;
+	if (err == -EINVAL)
+		return malformed(p, usage);
+	/* An overflowing product is asked for as SIZE_MAX: it fails. */
+	if (__builtin_mul_overflow(nmemb, size, &size))
+		size = SIZE_MAX;
+	return mems_alloc_event(p, "calloc", size, addr, f[4]);
 }
 
 /* "-> ok" or "-> EINVAL": 0 or -EINVAL in *result. */
@@ -173,6 +238,103 @@ static int mems_free_line(struct parser *p, char **f, int n)
 	return 0;
 }
 
+/*
+ * A live block resized to @addr, in place or moved, or left where it
+ * was by ENOMEM (@addr 0): the same handle then, so that a replay that
+ * succeeds moves it.
+ */
+static int mems_resize_event(struct parser *p, struct live_block *block,
+			     size_t size, uintptr_t addr, const char *field)
+{
+	size_t old = block->handle, handle = old;
+	struct event *ev;
+
+	if (addr) {
+		blocks_erase(&p->blocks, block);
+		handle = block_new(p);
+		if (mems_block_add(p, "realloc", size, addr, field, handle))
+			return -1;
+	}
+	ev = event_add(p, EVENT_REALLOC);
+	if (!ev)
+		return -1;
+	ev->size = size;
+	ev->block = handle;
+	ev->old_block = old;
+	return 0;
+}
+
+/*
+ * realloc of 0 allocates; of a live block's start resizes it, or frees
+ * it at size 0; of anything else fails with EINVAL and changes nothing,
+ * as a refused free does, which is how it is replayed.
+ */
+static int mems_realloc_line(struct parser *p, char **f, int n)
+{
+	static const char usage[] = "realloc ADDR SIZE -> ADDR";
+	struct live_block *block;
+	uintptr_t v, addr;
+	struct shown shown;
+	size_t size;
+	int err;
+
+	if (mems_block_result(p, f, n, 3, usage, &addr, &err) ||
+	    addr_field(p, f[1], &v) || size_field(p, f[2], &size))
+		return -1;
+	if (!v) {
+		if (err == -EINVAL)
+			return malformed(p, usage);
+		return mems_alloc_event(p, "realloc", size, addr, f[4]);
+	}
+	block = blocks_at(&p->blocks, v);
+	if (err == -EINVAL) {
+		if (block) {
+			parse_error(p,
+				    "realloc of %s recorded as EINVAL, but a "
+				    "block starts there",
+				    show(&shown, f[1]));
+			return -1;
+		}
+		return event_addr(p, EVENT_FREE, v,
+				  blocks_containing(&p->blocks, v));
+	}
+	if (!block) {
+		parse_error(p,
+			    "realloc of %s recorded as done, but no block "
+			    "starts there",
+			    show(&shown, f[1]));
+		return -1;
+	}
+	if (!size && !err) {
+		if (addr)
+			return malformed(p, "realloc ADDR 0 -> 0");
+		if (event_addr(p, EVENT_FREE, v, block))
+			return -1;
+		blocks_erase(&p->blocks, block);
+		return 0;
+	}
+	if (!err && !addr)
+		return malformed(p, usage);
+	return mems_resize_event(p, block, size, addr, f[4]);
+}
+
+static int mems_trim_line(struct parser *p, char **f, int n)
+{
+	size_t keep;
+	struct event *ev;
+
+	if (n != 4 || strcmp(f[2], "->") ||
+	    (strcmp(f[3], "0") && strcmp(f[3], "1")))
+		return malformed(p, "trim KEEP -> 0|1");
+	if (size_field(p, f[1], &keep))
+		return -1;
+	ev = event_add(p, EVENT_TRIM);
+	if (!ev)
+		return -1;
+	ev->size = keep;
+	return 0;
+}
+
 /* The recorded result of a get is not checked: it changes nothing. */
 static int mems_get_line(struct parser *p, char **f, int n)
 {
@@ -198,6 +360,12 @@ static int mems_line(struct parser *p, char **f, int n)
 		return mems_free_line(p, f, n);
 	if (!strcmp(f[0], "get"))
 		return mems_get_line(p, f, n);
+	if (!strcmp(f[0], "calloc"))
+		return mems_calloc_line(p, f, n);
+	if (!strcmp(f[0], "realloc"))
+		return mems_realloc_line(p, f, n);
+	if (!strcmp(f[0], "trim"))
+		return mems_trim_line(p, f, n);
 	if (!strcmp(f[0], "stats") || !strcmp(f[0], "finish")) {
 		bool stats = f[0][0] == 's';
 

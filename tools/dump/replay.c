@@ -125,6 +125,19 @@ static struct mems_heap_config replay_config(const struct replay *r,
 	return cfg;
 }
 
+/*
+ * --trim-threshold, else the trace's init line, else -1: a trace that
+ * says nothing was recorded without trimming, whatever this build's
+ * default.
+ */
+static long replay_trim_threshold(const struct replay *r,
+				  const struct trace_layout *layout)
+{
+	if (r->opts->trim_threshold != TRIM_FROM_TRACE)
+		return r->opts->trim_threshold;
+	return layout ? layout->trim_threshold : -1;
+}
+
 /* What mems_heap_create() makes of the zeros of @cfg. */
 static void config_resolve(struct mems_heap_config *cfg)
 {
@@ -162,17 +175,20 @@ static int replay_heap(struct replay *r, const struct trace_layout *layout)
 	struct mems_heap_stats stats;
 	int err;
 
+	long trim = replay_trim_threshold(r, layout);
+
 	config_resolve(&cfg);
 	r->exact = layout && !strcmp(cfg.policy, layout->policy) &&
 		   cfg.page_size == layout->page_size &&
 		   cfg.virt_base == layout->virt_base &&
-		   cfg.align == layout->align;
+		   cfg.align == layout->align && trim == layout->trim_threshold;
 	if (heap && r->heap_cfg.page_size == cfg.page_size &&
 	    r->heap_cfg.virt_base == cfg.virt_base &&
 	    r->heap_cfg.align == cfg.align) {
 		mems_heap_reset(heap);
 		if (strcmp(mems_heap_policy(heap), cfg.policy))
 			mems_heap_set_policy(heap, cfg.policy);
+		mems_heap_set_trim_threshold(heap, trim);
 		r->heap_cfg = cfg;
 		return 0;
 	}
@@ -192,6 +208,7 @@ static int replay_heap(struct replay *r, const struct trace_layout *layout)
 	}
 	r->heap = heap;
 	r->heap_cfg = cfg;
+	mems_heap_set_trim_threshold(heap, trim);
 	mems_heap_stats(heap, &stats);
 	r->os_base_mmap = stats.mmap_calls;
 	r->os_base_munmap = stats.munmap_calls;
@@ -242,7 +259,8 @@ static int replay_free(struct replay *r, uintptr_t v)
 	return 0;
 }
 
-static int replay_realloc(struct replay *r, const struct event *ev)
+/* --realloc-moves: a new block, then the old one freed, never in place. */
+static int replay_realloc_moving(struct replay *r, const struct event *ev)
 {
 	uintptr_t old = r->addrs[ev->old_block], v;
 	int err = replay_alloc(r, ev->size, &v);
@@ -255,6 +273,31 @@ static int replay_realloc(struct replay *r, const struct event *ev)
 	}
 	r->addrs[ev->block] = v;
 	return err ? err : replay_free(r, old);
+}
+
+/*
+ * mems_realloc(): in place when it can.  An old block that this replay
+ * could not allocate makes it an allocation; a failure leaves the block
+ * where it was, under its old handle as under the new.
+ */
+static int replay_realloc(struct replay *r, const struct event *ev)
+{
+	uintptr_t old = r->addrs[ev->old_block];
+	void *out;
+
+	if (r->opts->realloc_moves)
+		return replay_realloc_moving(r, ev);
+	if (!ev->size) {
+		r->addrs[ev->old_block] = 0;
+		return replay_free(r, old);
+	}
+	if (mems_heap_realloc(r->heap, (void *)old, ev->size, &out)) {
+		r->addrs[ev->block] = old;
+		return 0;
+	}
+	r->addrs[ev->old_block] = 0;
+	r->addrs[ev->block] = (uintptr_t)out;
+	return 0;
 }
 
 static int replay_event(struct replay *r, const struct event *ev)
@@ -288,6 +331,9 @@ static int replay_event(struct replay *r, const struct event *ev)
 		return 0;
 	case EVENT_REALLOC:
 		return replay_realloc(r, ev);
+	case EVENT_TRIM:
+		mems_heap_trim(r->heap, ev->size);
+		return 0;
 	}
 	return 0;
 }
