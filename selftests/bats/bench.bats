@@ -271,3 +271,77 @@ assert_one_row() {
 	refute_output --partial 'bad: '
 	assert_output "$(policies | wc -l) rows"
 }
+
+# A node of two pages (5000 bytes of 4096-byte pages; the next 4000 do not
+# fit its hole) emptied, then 9000 bytes that it cannot hold: six pages
+# at the peak when the empty node stays, four when it is released.
+@test "mems-bench --trim-threshold gives the heaps' empty nodes back" {
+	local bench=$BATS_FILE_TMPDIR/build/tools/bench/mems-bench
+	local traces=$BATS_TEST_TMPDIR/traces threshold page
+
+	page=$("$BATS_FILE_TMPDIR/build/tools/mems-info" --page-size)
+	mkdir -p "$traces"
+	printf '0\n3\n4\n1\na 0 %d\na 1 %d\nf 0\na 2 %d\n' \
+		$((page + 904)) $((page - 96)) $((2 * page + 808)) \
+		>"$traces/empty.rep"
+	for threshold in -1 0; do
+		"$bench" --churn 0 --classic 0 --reps 1 --only first-fit \
+			--traces "$traces" --trim-threshold "$threshold" \
+			--csv "$BATS_TEST_TMPDIR/$threshold.csv" \
+			>"$BATS_TEST_TMPDIR/$threshold.out"
+	done
+	run awk -F, 'NR == 2 { print $3, $5 }' "$BATS_TEST_TMPDIR/-1.csv"
+	assert_output "first-fit 6"
+	run awk -F, 'NR == 2 { print $3, $5 }' "$BATS_TEST_TMPDIR/0.csv"
+	assert_output "first-fit 4"
+	# With the bookkeeping too: the released node's two pages less.
+	assert_equal "$(awk -F, -v p="$page" 'NR == 2 { print $14 - 2 * p }' \
+			"$BATS_TEST_TMPDIR/-1.csv")" \
+		"$(awk -F, 'NR == 2 { print $14 }' "$BATS_TEST_TMPDIR/0.csv")"
+	run grep -c '^MeMS trim threshold: 0 bytes$' "$BATS_TEST_TMPDIR/0.out"
+	assert_output 1
+	run grep -c '^MeMS trim threshold' "$BATS_TEST_TMPDIR/-1.out"
+	assert_output 0
+}
+
+# The joint peak of user pages and bookkeeping, in the CSV's last field:
+# never below the user pages alone.
+@test "bench.csv's peak_mapped_bytes holds the pages and the bookkeeping" {
+	run awk -F, -v list="$(policies)" '
+		BEGIN { n = split(list, p, "\n"); for (i = 1; i <= n; i++) mems[p[i]] }
+		NR == 1 && $14 != "peak_mapped_bytes" { print "bad header: " $0 }
+		NR > 1 && ($3 in mems) {
+			rows++
+			if ($14 !~ /^[1-9][0-9]*$/ || $14 <= $6)
+				print "bad: " $0
+		}
+		NR > 1 && $3 == "glibc" && $14 != $6 { print "bad: " $0 }
+		END { print rows + 0, "rows" }' \
+		"$BATS_FILE_TMPDIR/build/bench.csv"
+	assert_success
+	refute_output --partial 'bad'
+	refute_output '0 rows'
+}
+
+@test "libc-trace-to-rep turns a C library trace into malloclab operations" {
+	# The calloc is the product; the realloc keeps its id; frees of NULL,
+	# of a pointer never seen and failed calls are dropped; realloc(p, 0)
+	# returning NULL frees.
+	run "$MEMS_SRC/scripts/libc-trace-to-rep" "$MEMS_SRC/selftests/bats/data/libc.trace"
+	assert_success
+	assert_output "0
+5
+8
+1
+a 0 16
+a 1 32
+r 0 64
+a 2 100
+f 1
+a 3 10
+f 3
+a 4 8"
+	run "$MEMS_SRC/scripts/libc-trace-to-rep" "$MEMS_SRC/selftests/bats/data/classic.trace"
+	assert_failure
+	assert_output --partial "not a 'mems-trace 1 libc' trace"
+}

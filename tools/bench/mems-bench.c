@@ -99,6 +99,7 @@ struct result {
 	unsigned long mmaps;
 	unsigned long munmaps;
 	size_t meta_bytes; /* mems_heap_stats().meta_bytes at its peak */
+	size_t peak_mapped; /* MeMS: user pages and bookkeeping at once */
 };
 
 struct options {
@@ -113,6 +114,7 @@ struct options {
 	size_t churn_sizes[8];
 	unsigned int nr_churn_sizes;
 	size_t classic_rounds;
+	long trim_threshold; /* every MeMS heap's; -1: never trim */
 };
 
 static FILE *csv;
@@ -401,26 +403,34 @@ out_close:
 /* MeMS */
 
 struct mems_peak {
+	bool each_op; /* sample after every allocation, not only at finish */
 	size_t user_pages;
 	size_t meta_bytes;
+	size_t mapped; /* user pages and bookkeeping, at the same moment */
 };
 
 /*
- * Neither user pages nor bookkeeping are given back before a finish, so
- * their peaks are their values before each finish and at the end: the
- * statistics are asked for there only, never on the allocation path,
- * where even their O(log n) largest hole would be timed.
+ * Without trimming neither user pages nor bookkeeping are given back
+ * before a finish, so their peaks are their values before each finish
+ * and at the end: the statistics are asked for there only, never on the
+ * allocation path, where they would be timed.  With trimming a separate,
+ * untimed run samples after every allocation (peak->each_op).
  */
 static void mems_peak_sample(struct mems_peak *peak,
 			     const struct mems_heap *heap)
 {
 	struct mems_heap_stats stats;
+	size_t mapped;
 
 	mems_heap_stats(heap, &stats);
+	mapped = stats.pages_used * mems_heap_page_size(heap) +
+		 stats.meta_bytes;
 	if (stats.pages_used > peak->user_pages)
 		peak->user_pages = stats.pages_used;
 	if (stats.meta_bytes > peak->meta_bytes)
 		peak->meta_bytes = stats.meta_bytes;
+	if (mapped > peak->mapped)
+		peak->mapped = mapped;
 }
 
 static void mems_fail(const struct workload *w, size_t i, const char *what,
@@ -451,6 +461,8 @@ static int mems_replay(struct mems_heap *heap, const struct workload *w,
 			err = mems_heap_alloc(heap, op->arg, &slots[slot]);
 			if (err)
 				mems_fail(w, i, "malloc", err);
+			if (peak->each_op)
+				mems_peak_sample(peak, heap);
 			break;
 		case OP_FREE:
 			err = mems_heap_free(heap, slots[slot]);
@@ -473,6 +485,8 @@ static int mems_replay(struct mems_heap *heap, const struct workload *w,
 			if (err)
 				mems_fail(w, i, "realloc", err);
 			slots[slot] = fresh;
+			if (peak->each_op)
+				mems_peak_sample(peak, heap);
 			break;
 		case OP_FINISH:
 			mems_peak_sample(peak, heap);
@@ -484,6 +498,38 @@ static int mems_replay(struct mems_heap *heap, const struct workload *w,
 	}
 	mems_peak_sample(peak, heap);
 	return 0;
+}
+
+static struct mems_heap *bench_heap(const struct mems_heap_config *config,
+				    const struct options *opts)
+{
+	struct mems_heap *heap;
+	int err = mems_heap_create(config, &heap);
+
+	if (err)
+		die("cannot create a %s heap: %s", config->policy,
+		    strerror(-err));
+	if (mems_heap_set_trim_threshold(heap, opts->trim_threshold))
+		die("bad trim threshold %ld", opts->trim_threshold);
+	return heap;
+}
+
+/* Trimmed memory goes down again: its peaks come from an untimed run. */
+static void mems_trimmed_peaks(const struct workload *w,
+			       const struct mems_heap_config *config,
+			       const struct options *opts, void **slots,
+			       struct result *res)
+{
+	struct mems_peak peak = { .each_op = true };
+	struct mems_heap *heap = bench_heap(config, opts);
+
+	memset(slots, 0, w->nr_slots * sizeof(*slots));
+	mems_replay(heap, w, slots, 1e300, &peak);
+	res->peak_pages = peak.user_pages;
+	res->peak_bytes = peak.user_pages * res->page_size;
+	res->meta_bytes = peak.meta_bytes;
+	res->peak_mapped = peak.mapped;
+	mems_heap_destroy(heap);
 }
 
 static void bench_mems(const struct workload *w,
@@ -508,10 +554,7 @@ static void bench_mems(const struct workload *w,
 
 		if (rep && now() - start > opts->cell_budget)
 			break;
-		err = mems_heap_create(&config, &heap);
-		if (err)
-			die("cannot create a %s heap: %s", policy->name,
-			    strerror(-err));
+		heap = bench_heap(&config, opts);
 		memset(slots, 0, w->nr_slots * sizeof(*slots));
 		cpu0 = cpu_now();
 		t0 = now();
@@ -531,6 +574,7 @@ static void bench_mems(const struct workload *w,
 		res->peak_pages = peak.user_pages;
 		res->peak_bytes = peak.user_pages * res->page_size;
 		res->meta_bytes = peak.meta_bytes;
+		res->peak_mapped = peak.mapped;
 		/* Count the unmapping of everything too, as mems_finish does. */
 		mems_heap_reset(heap);
 		mems_heap_stats(heap, &stats);
@@ -538,6 +582,8 @@ static void bench_mems(const struct workload *w,
 		res->munmaps = stats.munmap_calls;
 		mems_heap_destroy(heap);
 	}
+	if (!res->timed_out && opts->trim_threshold >= 0)
+		mems_trimmed_peaks(w, &config, opts, slots, res);
 	unmap_array(slots, w->nr_slots, sizeof(*slots));
 	if (res->timed_out)
 		return;
@@ -589,7 +635,9 @@ static void libc_free_all(void **slots, size_t nr_slots)
  * Replay @w with malloc and free.  With @peak, sample the footprint
  * every LIBC_SAMPLE_STRIDE operations (LIBC_SAMPLES_MAX times at most),
  * at the end of the fill and before each finish; mallinfo2() walks the
- * free lists, so timed runs pass NULL.
+ * free lists, so timed runs pass NULL.  A trace is sampled after every
+ * operation: real programs' few large buffers come and go between two
+ * samples, and traces are short enough.
  */
 static void libc_replay(const struct workload *w, void **slots, size_t *peak)
 {
@@ -599,6 +647,8 @@ static void libc_replay(const struct workload *w, void **slots, size_t *peak)
 
 	if (stride < LIBC_SAMPLE_STRIDE)
 		stride = LIBC_SAMPLE_STRIDE;
+	if (!strcmp(w->name, "trace"))
+		stride = 1;
 	for (i = 0; i < w->nr_ops; i++) {
 		const struct op *op = &w->ops[i];
 
@@ -722,6 +772,7 @@ static void bench_libc(const struct workload *w, const struct options *opts,
 	run = libc_run_forked(w, true);
 	res->have_mem = true;
 	res->peak_bytes = run.peak_bytes;
+	res->peak_mapped = run.peak_bytes;
 	res->peak_pages =
 		(run.peak_bytes + res->page_size - 1) / res->page_size;
 }
@@ -729,12 +780,12 @@ static void bench_libc(const struct workload *w, const struct options *opts,
 /* ---------------------------------------------------------------------- */
 /* Reporting */
 
-#define COLUMNS 10
+#define COLUMNS 11
 
-static const int column_width[COLUMNS] = { 8, 14, 16, 9, 10, 9, 9, 9, 6, 9 };
+static const int column_width[COLUMNS] = { 8, 14, 16, 9, 10, 9, 9, 9, 9, 6, 9 };
 static const char *const column_title[COLUMNS] = {
-	"workload", "L/trace", "allocator", "ns/op",  "peak pages",
-	"peak MiB", "mmap",    "munmap",    "util %", "ovh B/blk",
+	"workload", "L/trace", "allocator", "ns/op",  "peak pages", "peak MiB",
+	"map MiB",  "mmap",    "munmap",    "util %", "ovh B/blk",
 };
 
 /* Characters, not bytes: the em dash takes three bytes and one column. */
@@ -832,6 +883,8 @@ static void print_header(const struct options *opts)
 	       opts->quick ? "quick" : "full", date, load);
 	printf("machine: %s, %s, %ld CPUs, MemTotal %s\n", uts.machine, cpu,
 	       sysconf(_SC_NPROCESSORS_ONLN), mem);
+	if (opts->trim_threshold >= 0)
+		printf("MeMS trim threshold: %ld bytes\n", opts->trim_threshold);
 	for (col = 0; col < COLUMNS; col++)
 		print_cell(col, column_title[col]);
 	print_rule();
@@ -839,7 +892,8 @@ static void print_header(const struct options *opts)
 	if (csv)
 		fprintf(csv, "workload,param,allocator,ns_per_op,peak_pages,"
 			     "peak_bytes,peak_mib,mmap,munmap,utilization_pct,"
-			     "meta_bytes,cpu_ns_per_op,overhead_per_block\n");
+			     "meta_bytes,cpu_ns_per_op,overhead_per_block,"
+			     "peak_mapped_bytes\n");
 }
 
 static void print_footer(const struct options *opts, double seconds)
@@ -853,6 +907,9 @@ static void print_footer(const struct options *opts, double seconds)
 	       opts->reps, opts->budget);
 	printf("peak pages/MiB: MeMS user pages (bookkeeping apart); %s: "
 	       "mallinfo2() arena + hblkhd\n",
+	       LIBC_NAME);
+	printf("map MiB: MeMS user pages and bookkeeping at their joint peak; "
+	       "%s: peak MiB\n",
 	       LIBC_NAME);
 	printf("util %%: peak live bytes / peak mapped bytes\n");
 	printf("ovh B/blk: per block live at the peak, MeMS' bookkeeping "
@@ -905,20 +962,22 @@ static void print_result(const struct workload *w, const char *allocator,
 		snprintf(cell[4], sizeof(cell[4]), "%zu", res->peak_pages);
 		snprintf(cell[5], sizeof(cell[5]), "%.2f",
 			 res->peak_bytes / 1048576.0);
+		snprintf(cell[6], sizeof(cell[6]), "%.2f",
+			 res->peak_mapped / 1048576.0);
 		if (res->peak_bytes) {
 			util = 100.0 * w->peak_live / res->peak_bytes;
-			snprintf(cell[8], sizeof(cell[8]), "%.1f", util);
+			snprintf(cell[9], sizeof(cell[9]), "%.1f", util);
 		}
 	}
 	if (!res->timed_out && res->have_os) {
-		snprintf(cell[6], sizeof(cell[6]), "%lu", res->mmaps);
-		snprintf(cell[7], sizeof(cell[7]), "%lu", res->munmaps);
+		snprintf(cell[7], sizeof(cell[7]), "%lu", res->mmaps);
+		snprintf(cell[8], sizeof(cell[8]), "%lu", res->munmaps);
 	} else if (!res->timed_out) {
-		snprintf(cell[6], sizeof(cell[6]), "n/a");
 		snprintf(cell[7], sizeof(cell[7]), "n/a");
+		snprintf(cell[8], sizeof(cell[8]), "n/a");
 	}
 	if (overhead >= 0)
-		snprintf(cell[9], sizeof(cell[9]), "%.1f", overhead);
+		snprintf(cell[10], sizeof(cell[10]), "%.1f", overhead);
 	for (col = 0; col < COLUMNS; col++)
 		print_cell(col, cell[col]);
 	fflush(stdout);
@@ -926,7 +985,7 @@ static void print_result(const struct workload *w, const char *allocator,
 		return;
 	fprintf(csv, "%s,%s,%s,", w->name, w->param, allocator);
 	if (res->timed_out) {
-		fprintf(csv, "timeout,,,,,,,,,\n");
+		fprintf(csv, "timeout,,,,,,,,,,\n");
 		return;
 	}
 	fprintf(csv, "%.1f,", res->ns_per_op);
@@ -949,9 +1008,11 @@ static void print_result(const struct workload *w, const char *allocator,
 		fprintf(csv, "n/a,");
 	fprintf(csv, "%.1f,", res->cpu_ns_per_op);
 	if (overhead >= 0)
-		fprintf(csv, "%.1f\n", overhead);
+		fprintf(csv, "%.1f", overhead);
+	if (res->have_mem)
+		fprintf(csv, ",%zu\n", res->peak_mapped);
 	else
-		fprintf(csv, "\n");
+		fprintf(csv, ",\n");
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1076,13 +1137,15 @@ static void usage(FILE *out)
 	      "                  [--budget SECONDS] [--only ALLOCATOR]\n"
 	      "                  [--churn L[,L...]] [--classic ROUNDS]\n"
 	      "                  [--reps N] [--references]\n"
+	      "                  [--trim-threshold BYTES]\n"
 	      "Time every MeMS placement policy and the C library's malloc\n"
 	      "on the same operations: churn at L live blocks, the classic\n"
 	      "demo in a loop, and each malloclab trace (*.rep) in DIR.\n"
 	      "--quick runs the small sizes only; --only runs one policy\n"
 	      "(or \"" LIBC_NAME "\"); --churn 0 and --classic 0 skip them;\n"
 	      "--reps caps the timed runs per cell (the best one counts);\n"
-	      "--references adds the linear references, when built.\n",
+	      "--references adds the linear references, when built;\n"
+	      "--trim-threshold sets every MeMS heap's (default -1, never).\n",
 	      out);
 }
 
@@ -1105,6 +1168,16 @@ static void parse_churn_sizes(struct options *opts, const char *list)
 	}
 }
 
+static long parse_trim_threshold(const char *value)
+{
+	char *end;
+	long n = strtol(value, &end, 10);
+
+	if (end == value || *end || n < -1)
+		die("bad --trim-threshold '%s'", value);
+	return n;
+}
+
 static void options_defaults(struct options *opts, bool quick)
 {
 	/* 10^7: about 14 GiB for MeMS, and some minutes a policy. */
@@ -1113,6 +1186,7 @@ static void options_defaults(struct options *opts, bool quick)
 	unsigned int i;
 
 	opts->quick = quick;
+	opts->trim_threshold = -1;
 	opts->budget = quick ? 2 : 60;
 	opts->cell_budget = quick ? 0.3 : 3;
 	opts->reps = quick ? 3 : 7;
@@ -1161,6 +1235,8 @@ static void parse_args(struct options *opts, int argc, char **argv)
 			opts->classic_rounds = strtoull(value, NULL, 10);
 		else if (!strcmp(arg, "--reps") && atoi(value) > 0)
 			opts->reps = atoi(value);
+		else if (!strcmp(arg, "--trim-threshold"))
+			opts->trim_threshold = parse_trim_threshold(value);
 		else {
 			usage(stderr);
 			exit(2);
