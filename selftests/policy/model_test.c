@@ -4,10 +4,12 @@
  *
  * Long seeded sequences of operations run on the library and on the model
  * of reference.h side by side: allocations of every size class (tiny,
- * about a page, several pages, 0 and sizes no node can have), frees of
- * live blocks and bad frees (inside a block, twice, unknown addresses,
- * NULL), translations of random addresses, and from time to time a fresh
- * start.  After every operation the two must agree on the address
+ * about a page, several pages, 0 and sizes no node can have), zeroed
+ * ones, resizes of live blocks (to every size class, 0 included) and of
+ * bad addresses, frees of live blocks and bad frees (inside a block,
+ * twice, unknown addresses, NULL), trims, translations of random
+ * addresses, and from time to time a fresh start, each run under one
+ * trim threshold.  After every operation the two must agree on the address
  * returned, on errno or the error code, on what stderr received, and on
  * the physical address of any translation, and the library must pass its
  * own check; every REPORT_EVERY operations, the whole report must match.
@@ -34,6 +36,16 @@
  * whose walks are simple enough to read as the rules, run the first.
  */
 static const uint64_t global_seeds[] = { 1, 0x9e3779b97f4a7c15, 20251126 };
+
+/* Each run's trim threshold, in pages of its layout: never, at once, 4. */
+static const long trim_pages[] = { -1, 0, 4 };
+
+static long trim_threshold_of(unsigned int run, size_t page_size)
+{
+	long pages = trim_pages[run % (sizeof(trim_pages) / sizeof(*trim_pages))];
+
+	return pages > 0 ? pages * (long)page_size : pages;
+}
 
 /* splitmix64: small, fast, and the same sequence everywhere. */
 struct rng {
@@ -170,6 +182,23 @@ static int expect_free_message(struct engine *e, uintptr_t v)
 	return 0;
 }
 
+static int expect_realloc_message(struct engine *e, uintptr_t v)
+{
+	char news[256], want[128];
+
+	if (e->own)
+		return expect_silence(e);
+	stderr_news(e, news, sizeof(news));
+	snprintf(want, sizeof(want),
+		 "mems_realloc: invalid address %ju (not the start of an "
+		 "allocated block)\n",
+		 (uintmax_t)v);
+	if (strcmp(news, want))
+		return fail(e, "resizing %ju: stderr has \"%s\", want \"%s\"",
+			    (uintmax_t)v, news, want);
+	return 0;
+}
+
 /* ---- comparisons ---- */
 
 static int compare_reports(struct engine *e)
@@ -258,53 +287,91 @@ static unsigned char *tag_at(struct engine *e, uintptr_t v)
 	return lib_get(e, v);
 }
 
-static int op_alloc(struct engine *e, size_t size)
+/* The library's allocation of @nmemb (0: a malloc) times @size bytes. */
+static int lib_alloc(struct engine *e, size_t nmemb, size_t size, void **v)
 {
-	uintptr_t want = 0, phys;
-	bool new_node;
-	int want_err = ref_alloc(&e->ref, size, &want, &new_node);
 	int err = 0;
-	void *v = NULL;
+
+	if (e->own)
+		return nmemb ? mems_heap_calloc(e->own, nmemb, size, v) :
+			       mems_heap_alloc(e->own, size, v);
+	*v = nmemb ? mems_calloc(nmemb, size) : mems_malloc(size);
+	if (!*v && errno != ERRNO_SENTINEL)
+		err = -errno;
+	/* mems_malloc(0) is NULL and leaves errno alone. */
+	if (!*v && errno == ERRNO_SENTINEL && !size)
+		err = -EINVAL;
+	return err;
+}
+
+/* A block's first and last bytes, which calloc must have zeroed. */
+static int expect_zeroed(struct engine *e, uintptr_t v, size_t size)
+{
+	if (*tag_at(e, v) || *tag_at(e, v + size - 1))
+		return fail(e, "calloc'd block %ju of %zu bytes is not zero",
+			    (uintmax_t)v, size);
+	return 0;
+}
+
+/* A new live block of @size bytes at @v, tagged at both ends. */
+static void block_add(struct engine *e, uintptr_t v, size_t size)
+{
 	struct block *b;
 
+	e->live = ref_grow(e->live, &e->cap_live, e->nr_live, sizeof(*b));
+	b = &e->live[e->nr_live++];
+	b->v = v;
+	b->size = size;
+	b->tag = (unsigned char)(e->op * 131 + 7);
+	*tag_at(e, b->v) = b->tag;
+	*tag_at(e, b->v + b->size - 1) = b->tag;
+}
+
+/* A node the model mapped now has the library's physical address. */
+static int learn_phys(struct engine *e, uintptr_t v)
+{
+	uintptr_t phys = U(lib_get(e, v));
+
+	if (!phys)
+		return fail(e, "no translation of new node at %ju",
+			    (uintmax_t)v);
+	ref_set_phys(&e->ref, phys);
+	return 0;
+}
+
+/* malloc(@size), or calloc(@nmemb, @size) when @nmemb is not 0. */
+static int op_alloc(struct engine *e, size_t nmemb, size_t size)
+{
+	uintptr_t want = 0;
+	size_t total = size;
+	bool new_node = false;
+	int want_err, err;
+	void *v = NULL;
+
+	if (nmemb && __builtin_mul_overflow(nmemb, size, &total))
+		want_err = -ENOMEM;
+	else
+		want_err = ref_alloc(&e->ref, total, &want, &new_node);
 	errno = ERRNO_SENTINEL;
-	if (e->own) {
-		err = mems_heap_alloc(e->own, size, &v);
-	} else {
-		v = mems_malloc(size);
-		if (!v && errno != ERRNO_SENTINEL)
-			err = -errno;
-		/* mems_malloc(0) is NULL and leaves errno alone. */
-		if (!size && !v && errno == ERRNO_SENTINEL)
-			err = -EINVAL;
-	}
+	err = lib_alloc(e, nmemb, size, &v);
 	if (e->own && errno != ERRNO_SENTINEL)
-		return fail(e, "mems_heap_alloc(%zu) set errno", size);
+		return fail(e, "mems_heap_alloc(%zu) set errno", total);
 	if (err != want_err || (!err && U(v) != want))
-		return fail(e, "alloc(%zu): library %ju (error %d), model %ju "
-			    "(error %d)", size, (uintmax_t)U(v), err,
-			    (uintmax_t)want, want_err);
+		return fail(e, "alloc(%zu x %zu): library %ju (error %d), "
+			    "model %ju (error %d)", nmemb, size,
+			    (uintmax_t)U(v), err, (uintmax_t)want, want_err);
 	if (!err && errno != ERRNO_SENTINEL)
-		return fail(e, "alloc(%zu) succeeded but set errno %d", size,
+		return fail(e, "alloc(%zu) succeeded but set errno %d", total,
 			    errno);
 	if (err)
 		return expect_silence(e);
 
 	errno = ERRNO_SENTINEL;
-	if (new_node) {
-		phys = U(lib_get(e, want));
-		if (!phys)
-			return fail(e, "no translation of new node at %ju",
-				    (uintmax_t)want);
-		ref_set_phys(&e->ref, phys);
-	}
-	e->live = ref_grow(e->live, &e->cap_live, e->nr_live, sizeof(*b));
-	b = &e->live[e->nr_live++];
-	b->v = want;
-	b->size = size;
-	b->tag = (unsigned char)(e->op * 131 + 7);
-	*tag_at(e, b->v) = b->tag;
-	*tag_at(e, b->v + b->size - 1) = b->tag;
+	if (new_node && learn_phys(e, want))
+		return -1;
+	if (nmemb && expect_zeroed(e, want, total))
+		return -1;
+	block_add(e, want, total);
 	if (errno != ERRNO_SENTINEL)
 		return fail(e, "mems_get of a block set errno %d", errno);
 	return expect_silence(e);
@@ -372,6 +439,119 @@ static int op_free_live(struct engine *e)
 	if (err)
 		return err;
 	return op_free_addr(e, b->v);
+}
+
+/* The live block at @v, or NULL. */
+static struct block *live_at(struct engine *e, uintptr_t v)
+{
+	size_t i;
+
+	for (i = 0; i < e->nr_live; i++)
+		if (e->live[i].v == v)
+			return &e->live[i];
+	return NULL;
+}
+
+static int lib_realloc(struct engine *e, uintptr_t v, size_t size,
+		       uintptr_t *out)
+{
+	void *p = NULL;
+	int err = 0;
+
+	if (e->own) {
+		err = mems_heap_realloc(e->own, V(v), size, &p);
+	} else {
+		p = mems_realloc(V(v), size);
+		if (!p && errno != ERRNO_SENTINEL)
+			err = -errno;
+		/* realloc(NULL, 0) is NULL, as malloc(0) is. */
+		if (!v && !size && errno == ERRNO_SENTINEL)
+			err = -EINVAL;
+	}
+	*out = U(p);
+	return err;
+}
+
+/*
+ * The bytes a resized block kept: its first, and its old last when it
+ * grew.  Then its new bounds are tagged.
+ */
+static int resized(struct engine *e, struct block *b, uintptr_t v,
+		   size_t size)
+{
+	unsigned char *first = tag_at(e, v);
+	unsigned char *last = tag_at(e, v + b->size - 1);
+
+	if (*first != b->tag || (size >= b->size && *last != b->tag))
+		return fail(e, "block %ju of %zu bytes resized to %ju of %zu "
+			    "lost its bytes", (uintmax_t)b->v, b->size,
+			    (uintmax_t)v, size);
+	b->v = v;
+	b->size = size;
+	*tag_at(e, v) = b->tag;
+	*tag_at(e, v + size - 1) = b->tag;
+	return 0;
+}
+
+/* Resize @v (a block, or not: the model says) to @size on both sides. */
+static int op_realloc(struct engine *e, uintptr_t v, size_t size)
+{
+	struct block *b = live_at(e, v);
+	uintptr_t want = 0, out = 0;
+	bool new_node = false;
+	int want_err, err;
+
+	if (b && verify_tags(e, b))
+		return -1;
+	want_err = ref_realloc(&e->ref, v, size, &want, &new_node);
+	errno = ERRNO_SENTINEL;
+	err = lib_realloc(e, v, size, &out);
+	if (e->own && errno != ERRNO_SENTINEL)
+		return fail(e, "mems_heap_realloc set errno");
+	if (err != want_err || (!err && out != want))
+		return fail(e, "realloc(%ju, %zu): library %ju (error %d), "
+			    "model %ju (error %d)", (uintmax_t)v, size,
+			    (uintmax_t)out, err, (uintmax_t)want, want_err);
+	if (err == -EINVAL && v)
+		return expect_realloc_message(e, v);
+	if (err)
+		return expect_silence(e);
+	if (new_node && learn_phys(e, want))
+		return -1;
+	if (!v) {
+		block_add(e, want, size);
+	} else if (!size) {
+		forget_block(e, v);
+	} else if (!b) {
+		return fail(e, "realloc(%ju): a block the test lost",
+			    (uintmax_t)v);
+	} else if (resized(e, b, want, size)) {
+		return -1;
+	}
+	return expect_silence(e);
+}
+
+static int op_realloc_live(struct engine *e)
+{
+	struct block *b = &e->live[rng_below(&e->rng, e->nr_live)];
+
+	return op_realloc(e, b->v, random_size(e));
+}
+
+static int op_trim(struct engine *e)
+{
+	size_t keep = e->ref.page_size * rng_below(&e->rng, 4);
+	bool want = ref_trim(&e->ref, keep);
+	int released;
+
+	errno = ERRNO_SENTINEL;
+	released = e->own ? mems_heap_trim(e->own, keep) : mems_trim(keep);
+	if (released != want)
+		return fail(e, "trim(%zu): library %d, model %d", keep,
+			    released, want);
+	if (errno != ERRNO_SENTINEL)
+		return fail(e, "trim(%zu) set errno %d", keep, errno);
+	return expect_silence(e);
 }
 
 /* An address that is probably not a block's start, or NULL. */
@@ -472,12 +652,20 @@ static int step(struct engine *e)
 {
 	size_t pick = rng_below(&e->rng, 100);
 
-	if (pick < 42 || (pick < 70 && !e->nr_live))
-		return op_alloc(e, random_size(e));
+	if (pick < 36 || (pick < 70 && !e->nr_live))
+		return op_alloc(e, 0, random_size(e));
+	if (pick < 40)
+		return op_alloc(e, 1 + rng_below(&e->rng, 4), random_size(e));
+	if (pick < 50)
+		return op_realloc_live(e);
 	if (pick < 70)
 		return op_free_live(e);
-	if (pick < 78)
+	if (pick < 76)
 		return op_free_addr(e, bad_address(e));
+	if (pick < 78)
+		return op_realloc(e, bad_address(e), 1 + rng_below(&e->rng, 64));
+	if (pick < 79)
+		return op_trim(e);
 	if (pick < 98)
 		return op_get(e, probe_address(e));
 	return compare_reports(e);
@@ -572,8 +760,14 @@ TEST_F(model, global_mems)
 	ASSERT_GE(sizeof(global_seeds) / sizeof(global_seeds[0]),
 		  variant->seeds);
 	for (i = 0; i < variant->seeds; i++) {
+		char threshold[32];
+
 		ref_init(&e->ref, variant->rule, PAGE_SIZE,
 			 CONFIG_MEMS_VIRT_BASE, CONFIG_MEMS_ALIGN);
+		e->ref.trim_threshold = trim_threshold_of(i, PAGE_SIZE);
+		snprintf(threshold, sizeof(threshold), "%ld",
+			 e->ref.trim_threshold);
+		ASSERT_EQ(0, setenv("MEMS_TRIM_THRESHOLD", threshold, 1));
 		e->rng.state = global_seeds[i];
 		e->policy = variant->name;
 		mems_init();
@@ -583,9 +777,9 @@ TEST_F(model, global_mems)
 		err = engine_run(e, OPS_PER_SEED);
 		engine_free(e);
 		mems_finish();
-		ASSERT_EQ(0, err) TH_LOG("seed %#jx, %s: %s",
+		ASSERT_EQ(0, err) TH_LOG("seed %#jx, %s, trim threshold %s: %s",
 					 (uintmax_t)global_seeds[i],
-					 variant->name, e->why);
+					 variant->name, threshold, e->why);
 	}
 }
 
@@ -610,6 +804,10 @@ TEST_F(model, odd_heaps)
 		ASSERT_EQ(0, mems_heap_create(&config, &e->own));
 		ref_init(&e->ref, variant->rule, config.page_size,
 			 config.virt_base, config.align);
+		e->ref.trim_threshold = trim_threshold_of(i + 1,
+							  config.page_size);
+		ASSERT_EQ(0, mems_heap_set_trim_threshold(
+				     e->own, e->ref.trim_threshold));
 		e->rng.state = 1000 + i;
 		e->policy = variant->name;
 		stderr_divert(e);
@@ -618,10 +816,12 @@ TEST_F(model, odd_heaps)
 		mems_heap_destroy(e->own);
 		e->own = NULL;
 		ASSERT_EQ(0, err) TH_LOG("seed %u, %s, page %zu, base %ju, "
-					 "align %zu: %s", 1000 + i,
-					 variant->name, config.page_size,
+					 "align %zu, trim threshold %ld: %s",
+					 1000 + i, variant->name,
+					 config.page_size,
 					 (uintmax_t)config.virt_base,
-					 config.align, e->why);
+					 config.align, e->ref.trim_threshold,
+					 e->why);
 	}
 }
 

@@ -57,6 +57,7 @@ struct ref_heap {
 	uintptr_t virt_base;
 	uintptr_t next_vstart;		/* where the next node starts */
 	uintptr_t rover;		/* one past the last allocation */
+	long trim_threshold;		/* -1: empty nodes stay mapped */
 	struct ref_node *nodes;
 	size_t nr_nodes, cap_nodes;
 	/* Scratch for ref_pick(): every hole, in address order. */
@@ -87,6 +88,7 @@ static inline void ref_init(struct ref_heap *h, const struct rule *rule,
 	h->virt_base = virt_base;
 	h->next_vstart = virt_base;
 	h->rover = virt_base;
+	h->trim_threshold = -1;
 }
 
 /* Empty the model, as mems_init() or mems_finish() empties MeMS. */
@@ -284,6 +286,40 @@ static inline bool ref_find(const struct ref_heap *h, uintptr_t v,
 	return false;
 }
 
+static inline bool ref_node_empty(const struct ref_node *node)
+{
+	return node->nr_segs == 1 && !node->segs[0].used;
+}
+
+/*
+ * mems_trim(@keep): nodes that are one whole hole leave the model,
+ * lowest first, while they add up to more than @keep bytes; their
+ * addresses are not handed out again.  Whether one left.
+ */
+static inline bool ref_trim(struct ref_heap *h, size_t keep)
+{
+	size_t empty = 0, i;
+	bool released = false;
+
+	for (i = 0; i < h->nr_nodes; i++)
+		if (ref_node_empty(&h->nodes[i]))
+			empty += h->nodes[i].vend - h->nodes[i].vstart + 1;
+	for (i = 0; i < h->nr_nodes && empty > keep;) {
+		struct ref_node *node = &h->nodes[i];
+
+		if (!ref_node_empty(node)) {
+			i++;
+			continue;
+		}
+		empty -= node->vend - node->vstart + 1;
+		free(node->segs);
+		memmove(node, node + 1, (h->nr_nodes - i - 1) * sizeof(*node));
+		h->nr_nodes--;
+		released = true;
+	}
+	return released;
+}
+
 /* mems_free(@v) of a non-NULL @v: 0, or -EINVAL changing nothing. */
 static inline int ref_free(struct ref_heap *h, uintptr_t v)
 {
@@ -304,6 +340,68 @@ static inline int ref_free(struct ref_heap *h, uintptr_t v)
 		node->segs[si - 1].end = node->segs[si].end;
 		ref_remove_seg(node, si);
 	}
+	if (h->trim_threshold >= 0)
+		ref_trim(h, (size_t)h->trim_threshold);
+	return 0;
+}
+
+/*
+ * mems_realloc(@v, @size) of a block: in place when it shrinks (the
+ * tail joins the hole after it or becomes one) or when the hole after it
+ * holds the growth; else allocated anew by the rule and @v freed.  The
+ * address in @out (0 after a free); @new_node as for ref_alloc().
+ */
+static inline int ref_realloc(struct ref_heap *h, uintptr_t v, size_t size,
+			      uintptr_t *out, bool *new_node)
+{
+	struct ref_node *node;
+	struct ref_seg *seg;
+	size_t ni, si, n, have;
+	int err;
+
+	*new_node = false;
+	if (!v)
+		return ref_alloc(h, size, out, new_node);
+	if (!ref_find(h, v, &ni, &si))
+		return -EINVAL;
+	node = &h->nodes[ni];
+	seg = &node->segs[si];
+	if (!seg->used || seg->start != v)
+		return -EINVAL;
+	if (!size) {
+		*out = 0;
+		return ref_free(h, v);
+	}
+	if (size > SIZE_MAX - (h->align - 1))
+		return -ENOMEM;
+	n = (size + h->align - 1) / h->align * h->align;
+	have = ref_seg_size(seg);
+	*out = v;
+	if (n < have) {
+		if (si + 1 < node->nr_segs && !node->segs[si + 1].used)
+			node->segs[si + 1].start = v + n;
+		else
+			ref_insert_seg(node, si + 1, (struct ref_seg){
+				.start = v + n, .end = seg->end, .used = false,
+			});
+		node->segs[si].end = v + n - 1;
+		return 0;
+	}
+	if (n == have)
+		return 0;
+	if (si + 1 < node->nr_segs && !node->segs[si + 1].used &&
+	    ref_seg_size(&node->segs[si + 1]) >= n - have) {
+		seg->end = v + n - 1;
+		if (node->segs[si + 1].end == seg->end)
+			ref_remove_seg(node, si + 1);
+		else
+			node->segs[si + 1].start = v + n;
+		return 0;
+	}
+	err = ref_alloc(h, size, out, new_node);
+	if (err)
+		return err;
+	ref_free(h, v);
 	return 0;
 }
 
