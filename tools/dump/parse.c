@@ -363,6 +363,20 @@ size_t block_new(struct parser *p)
 }
 
 /* A free or get of @addr: which block it names, if any. */
+/* The block @old_handle, resized to @size bytes, is @handle from now on. */
+int event_realloc(struct parser *p, size_t size, size_t handle,
+		  size_t old_handle)
+{
+	struct event *ev = event_add(p, EVENT_REALLOC);
+
+	if (!ev)
+		return -1;
+	ev->size = size;
+	ev->block = handle;
+	ev->old_block = old_handle;
+	return 0;
+}
+
 int event_addr(struct parser *p, enum event_kind kind, uintptr_t addr,
 	       const struct live_block *block)
 {
@@ -438,7 +452,6 @@ int libc_realloc(struct parser *p, uintptr_t old, size_t size, uintptr_t new)
 {
 	struct live_block *block = old ? blocks_at(&p->blocks, old) : NULL;
 	size_t handle, old_handle;
-	struct event *ev;
 
 	if (!new && !size)
 		return libc_free(p, old);
@@ -449,13 +462,7 @@ int libc_realloc(struct parser *p, uintptr_t old, size_t size, uintptr_t new)
 	handle = block_new(p);
 	if (libc_block_add(p, new, size, handle))
 		return -1;
-	ev = event_add(p, EVENT_REALLOC);
-	if (!ev)
-		return -1;
-	ev->size = size;
-	ev->block = handle;
-	ev->old_block = old_handle;
-	return 0;
+	return event_realloc(p, size, handle, old_handle);
 }
 
 int malformed(struct parser *p, const char *expected)

@@ -92,6 +92,8 @@ void blocks_clear(struct rb_root *root);
 /* parse.c: events, and the C library calls that mtrace logs share */
 struct event *event_add(struct parser *p, enum event_kind kind);
 size_t block_new(struct parser *p);
+int event_realloc(struct parser *p, size_t size, size_t handle,
+		  size_t old_handle);
 int event_addr(struct parser *p, enum event_kind kind, uintptr_t addr,
 	       const struct live_block *block);
 int libc_alloc(struct parser *p, size_t size, uintptr_t ptr);

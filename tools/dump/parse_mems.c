@@ -247,7 +247,6 @@ static int mems_resize_event(struct parser *p, struct live_block *block,
 			     size_t size, uintptr_t addr, const char *field)
 {
 	size_t old = block->handle, handle = old;
-	struct event *ev;
 
 	if (addr) {
 		blocks_erase(&p->blocks, block);
@@ -255,13 +254,7 @@ static int mems_resize_event(struct parser *p, struct live_block *block,
 		if (mems_block_add(p, "realloc", size, addr, field, handle))
 			return -1;
 	}
-	ev = event_add(p, EVENT_REALLOC);
-	if (!ev)
-		return -1;
-	ev->size = size;
-	ev->block = handle;
-	ev->old_block = old;
-	return 0;
+	return event_realloc(p, size, handle, old);
 }
 
 /*
