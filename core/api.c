@@ -39,6 +39,14 @@ static void mems_warn(const char *func, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static void warn_not_a_block(const char *func, const void *v)
+{
+	mems_warn(func,
+		  "invalid address %" PRIuPTR
+		  " (not the start of an allocated block)",
+		  (uintptr_t)v);
+}
+
 /*
  * The policy MEMS_POLICY names, or the configured default.  It is read at
  * every mems_init(), so an unknown name is reported at every one: each is
@@ -171,10 +179,7 @@ void mems_free(void *v)
 		return;
 	}
 	trace_free(v, -EINVAL);
-	mems_warn(__func__,
-		  "invalid address %" PRIuPTR
-		  " (not the start of an allocated block)",
-		  (uintptr_t)v);
+	warn_not_a_block(__func__, v);
 	errno = EINVAL;
 }
 
@@ -202,25 +207,26 @@ void *mems_calloc(size_t nmemb, size_t size)
 void *mems_realloc(void *v, size_t size)
 {
 	void *out = NULL;
-	int err = 0;
+	int err = -EINVAL;
 
-	if (!v && !global_ready && size)
+	/* realloc(NULL, 0) is malloc(0): NULL, and nothing changes. */
+	if (!v && !size) {
+		trace_realloc(NULL, 0, NULL, 0);
+		return NULL;
+	}
+	if (!v && !global_ready)
 		mems_init();
-	if (v || size)
-		err = global_ready ?
-			      mems_heap_realloc(&global_heap, v, size, &out) :
-			      -EINVAL;
-	if (err)
-		out = NULL;
-	trace_realloc(v, size, out, err);
+	if (global_ready)
+		err = mems_heap_realloc(&global_heap, v, size, &out);
+	if (!err) {
+		trace_realloc(v, size, out, 0);
+		return out;
+	}
+	trace_realloc(v, size, NULL, err);
 	if (err == -EINVAL)
-		mems_warn(__func__,
-			  "invalid address %" PRIuPTR
-			  " (not the start of an allocated block)",
-			  (uintptr_t)v);
-	if (err)
-		errno = -err;
-	return out;
+		warn_not_a_block(__func__, v);
+	errno = -err;
+	return NULL;
 }
 
 int mems_trim(size_t keep)

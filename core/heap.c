@@ -166,12 +166,30 @@ static size_t heap_round(const struct mems_heap *heap, size_t size)
 	return (size + mask) & ~mask;
 }
 
-/* After a free: keep at most the threshold's bytes of empty nodes. */
+/* Keep at most the threshold's bytes of empty nodes mapped. */
 static void heap_trim_auto(struct mems_heap *heap)
 {
 	if (heap->trim_threshold >= 0 &&
 	    heap->empty_bytes > (size_t)heap->trim_threshold)
 		chain_trim(heap, heap->trim_threshold);
+}
+
+/* The block that starts at @v, or NULL. */
+static struct mems_seg *heap_block_at(const struct mems_heap *heap,
+				      const void *v)
+{
+	struct mems_seg *seg = addr_table_find(heap, (uintptr_t)v);
+
+	if (!seg || seg_is_hole(seg) || seg->vstart != (uintptr_t)v)
+		return NULL;
+	return seg;
+}
+
+/* A free, then the trim its threshold asks for. */
+static void heap_release(struct mems_heap *heap, struct mems_seg *proc)
+{
+	chain_release(heap, proc);
+	heap_trim_auto(heap);
 }
 
 /*
@@ -252,8 +270,7 @@ static int heap_move(struct mems_heap *heap, struct mems_seg *proc,
 		return -ENOMEM;
 	memcpy((void *)(moved->vstart + moved->to_phys),
 	       (void *)(proc->vstart + proc->to_phys), keep);
-	chain_release(heap, proc);
-	heap_trim_auto(heap);
+	heap_release(heap, proc);
 	*v = (void *)moved->vstart;
 	return 0;
 }
@@ -281,12 +298,11 @@ int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
 
 	if (!v)
 		return size ? mems_heap_alloc(heap, size, out) : -EINVAL;
-	proc = addr_table_find(heap, (uintptr_t)v);
-	if (!proc || seg_is_hole(proc) || proc->vstart != (uintptr_t)v)
+	proc = heap_block_at(heap, v);
+	if (!proc)
 		return -EINVAL;
 	if (!size) {
-		chain_release(heap, proc);
-		heap_trim_auto(heap);
+		heap_release(heap, proc);
 		*out = NULL;
 		heap_assert_valid(heap);
 		return 0;
@@ -302,12 +318,11 @@ int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
 
 int mems_heap_free(struct mems_heap *heap, void *v)
 {
-	struct mems_seg *seg = addr_table_find(heap, (uintptr_t)v);
+	struct mems_seg *proc = heap_block_at(heap, v);
 
-	if (!seg || seg_is_hole(seg) || seg->vstart != (uintptr_t)v)
+	if (!proc)
 		return -EINVAL;
-	chain_release(heap, seg);
-	heap_trim_auto(heap);
+	heap_release(heap, proc);
 	heap_assert_valid(heap);
 	return 0;
 }
