@@ -248,6 +248,9 @@ $(objtree)/tools/common/%.o: $(srctree)/common/%.c $(cflags-file) | \
 		$(objtree)/include/generated/autoconf.h
 	$(compile)
 
+# What a program linking libmems.a needs besides it: its locks' threads.
+libmems-a-libs := $(if $(CONFIG_MEMS_THREAD_SAFE),-pthread)
+
 $(libmems-a): $(lib-objs)
 	$(quiet) AR $(patsubst $(objtree)/%,%,$@)
 	@mkdir -p $(@D)
@@ -258,7 +261,7 @@ $(libmems-so): $(lib-objs) $(srctree)/scripts/libmems.map $(cflags-file)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -shared -Wl,-soname,libmems.so.$(SOVERSION) \
 		-Wl,--version-script=$(srctree)/scripts/libmems.map \
-		$(CFLAGS) $(LDFLAGS) -o $@ $(lib-objs)
+		$(CFLAGS) $(LDFLAGS) -o $@ $(lib-objs) $(libmems-a-libs)
 
 $(libmems-links): $(libmems-so)
 	$(Q)ln -sf $(notdir $<) $@
@@ -267,7 +270,8 @@ $(libmems-links): $(libmems-so)
 $(sample-progs): %: %.o
 $(sample-progs) $(tool-progs) $(bench-progs): $(libmems-a) $(cflags-file)
 	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(libmems-a)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(libmems-a) \
+		$(libmems-a-libs)
 
 # Preload libraries stand in for the C library's malloc, as sanitizer
 # runtimes do: they are built without sanitizers, which could not share
@@ -289,7 +293,7 @@ run: $(objtree)/samples/classic
 
 selftests-args = -C $(srctree)/selftests OUTPUT=$(objtree)/selftests-out \
 	MEMS_CFLAGS='$(MEMS_CPPFLAGS) $(CFLAGS)' \
-	MEMS_LIBS='$(libmems-a) $(LDFLAGS)' CC='$(CC)'
+	MEMS_LIBS='$(libmems-a) $(libmems-a-libs) $(LDFLAGS)' CC='$(CC)'
 
 selftests: $(libmems-a)
 	$(Q)$(MAKE) $(selftests-args) all

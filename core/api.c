@@ -27,6 +27,12 @@ _Static_assert(CONFIG_MEMS_VIRT_BASE >= 1,
 
 static struct mems_heap global_heap;
 static bool global_ready;
+/*
+ * Serialises the course functions, so that one that initialises MeMS,
+ * or finishes it, runs wholly before or after any other; the global
+ * heap's own lock is taken inside it, by the heap API.
+ */
+static mems_lock_t global_lock = MEMS_LOCK_INITIALIZER;
 
 static void mems_warn(const char *func, const char *fmt, ...)
 {
@@ -123,7 +129,7 @@ static void global_teardown(void)
 	global_ready = false;
 }
 
-void mems_init(void)
+static void global_init(void)
 {
 	struct mems_heap_config config = {
 		.page_size = PAGE_SIZE,
@@ -141,8 +147,17 @@ void mems_init(void)
 	trace_init(&global_heap);
 }
 
+void mems_init(void)
+{
+	lock_guard(&global_lock);
+
+	global_init();
+}
+
 void mems_finish(void)
 {
+	lock_guard(&global_lock);
+
 	trace_finish();
 	global_teardown();
 }
@@ -151,13 +166,14 @@ void *mems_malloc(size_t size)
 {
 	void *v;
 	int err;
+	lock_guard(&global_lock);
 
 	if (!size) {
 		trace_malloc(0, NULL, 0);
 		return NULL;
 	}
 	if (!global_ready)
-		mems_init();
+		global_init();
 	err = mems_heap_alloc(&global_heap, size, &v);
 	if (err) {
 		trace_malloc(size, NULL, err);
@@ -170,6 +186,8 @@ void *mems_malloc(size_t size)
 
 void mems_free(void *v)
 {
+	lock_guard(&global_lock);
+
 	if (!v) {
 		trace_free(NULL, 0);
 		return;
@@ -187,13 +205,14 @@ void *mems_calloc(size_t nmemb, size_t size)
 {
 	void *v;
 	int err;
+	lock_guard(&global_lock);
 
 	if (!nmemb || !size) {
 		trace_calloc(nmemb, size, NULL, 0);
 		return NULL;
 	}
 	if (!global_ready)
-		mems_init();
+		global_init();
 	err = mems_heap_calloc(&global_heap, nmemb, size, &v);
 	if (err) {
 		trace_calloc(nmemb, size, NULL, err);
@@ -208,6 +227,7 @@ void *mems_realloc(void *v, size_t size)
 {
 	void *out = NULL;
 	int err = -EINVAL;
+	lock_guard(&global_lock);
 
 	/* realloc(NULL, 0) is malloc(0): NULL, and nothing changes. */
 	if (!v && !size) {
@@ -215,7 +235,7 @@ void *mems_realloc(void *v, size_t size)
 		return NULL;
 	}
 	if (!v && !global_ready)
-		mems_init();
+		global_init();
 	if (global_ready)
 		err = mems_heap_realloc(&global_heap, v, size, &out);
 	if (!err) {
@@ -231,6 +251,7 @@ void *mems_realloc(void *v, size_t size)
 
 int mems_trim(size_t keep)
 {
+	lock_guard(&global_lock);
 	int released = global_ready ? mems_heap_trim(&global_heap, keep) : 0;
 
 	trace_trim(keep, released);
@@ -239,6 +260,7 @@ int mems_trim(size_t keep)
 
 void *mems_get(void *v)
 {
+	lock_guard(&global_lock);
 	void *phys = global_ready ? mems_heap_get(&global_heap, v) : NULL;
 
 	trace_get(v, phys ? 0 : -EINVAL);
@@ -249,11 +271,15 @@ void *mems_get(void *v)
 
 void mems_print_stats(void)
 {
+	lock_guard(&global_lock);
+
 	trace_stats();
 	mems_heap_print_stats(global_ready ? &global_heap : NULL, stdout);
 }
 
 struct mems_heap *mems_default_heap(void)
 {
+	lock_guard(&global_lock);
+
 	return global_ready ? &global_heap : NULL;
 }

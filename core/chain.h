@@ -26,6 +26,7 @@
 #define heap_setup mems_heap_setup
 #define heap_teardown mems_heap_teardown
 #define heap_use_policy mems_heap_use_policy
+#define heap_check mems_heap_check_unlocked
 #define chain_setup mems_chain_setup
 #define addr_table_setup mems_addr_table_setup
 #define addr_table_release mems_addr_table_release
@@ -57,6 +58,7 @@
 #define os_page_size mems_os_page_size
 
 #include <common/list.h>
+#include "lock.h"
 #include "meta.h"
 #include <policy/policy.h>
 #include <common/rbtree.h>
@@ -138,6 +140,7 @@ struct mems_addr_table {
 };
 
 struct mems_heap {
+	mems_lock_t lock; /* held by every call of the heap API */
 	struct list_head nodes; /* the main chain */
 	struct mems_addr_table addr_table;
 	struct mems_meta meta; /* records of nodes and segments */
@@ -242,6 +245,9 @@ static inline size_t node_nr_segs(const struct mems_node *node)
 int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config);
 void heap_teardown(struct mems_heap *heap);
 int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops);
+
+/* core/check.c: mems_heap_check() with the heap's lock already held */
+int heap_check(const struct mems_heap *heap, FILE *report);
 
 /* core/chain.c */
 void chain_setup(struct mems_heap *heap);

@@ -339,7 +339,7 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 	return err ? err : counts_check(heap, &counts, report);
 }
 
-int mems_heap_check(const struct mems_heap *heap, FILE *report)
+int heap_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_policy_ops *ops = heap->policy.ops;
 	int err = chain_check(heap, report);
@@ -349,4 +349,11 @@ int mems_heap_check(const struct mems_heap *heap, FILE *report)
 	if (err || !ops->check)
 		return err;
 	return ops->check(&heap->policy, report);
+}
+
+int mems_heap_check(const struct mems_heap *heap, FILE *report)
+{
+	heap_guard(heap);
+
+	return heap_check(heap, report);
 }

@@ -23,7 +23,7 @@ static bool is_power_of_2(size_t n)
 static void heap_assert_valid(const struct mems_heap *heap)
 {
 #ifdef CONFIG_MEMS_DEBUG
-	if (mems_heap_check(heap, stderr))
+	if (heap_check(heap, stderr))
 		abort();
 #else
 	(void)heap;
@@ -93,6 +93,7 @@ int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config)
 	if (err)
 		return err;
 	memset(heap, 0, sizeof(*heap));
+	lock_init(&heap->lock);
 	heap->os = os;
 	heap->page_size = cfg.page_size;
 	heap->align = cfg.align;
@@ -147,11 +148,14 @@ void mems_heap_destroy(struct mems_heap *heap)
 	if (!heap)
 		return;
 	heap_teardown(heap);
+	lock_destroy(&heap->lock);
 	os_unmap(&os, heap, heap_object_bytes(heap->page_size));
 }
 
 void mems_heap_reset(struct mems_heap *heap)
 {
+	heap_guard(heap);
+
 	heap_teardown(heap);
 	heap_use_policy(heap, heap->policy.ops);
 }
@@ -214,7 +218,7 @@ static struct mems_seg *heap_carve(struct mems_heap *heap, size_t bytes,
 	return chain_carve(heap, hole, bytes);
 }
 
-int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v)
+static int heap_alloc(struct mems_heap *heap, size_t size, void **v)
 {
 	size_t bytes = heap_round(heap, size);
 	struct mems_seg *proc;
@@ -232,12 +236,20 @@ int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v)
 	return 0;
 }
 
+int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v)
+{
+	heap_guard(heap);
+
+	return heap_alloc(heap, size, v);
+}
+
 int mems_heap_calloc(struct mems_heap *heap, size_t nmemb, size_t size,
 		     void **v)
 {
 	size_t bytes;
 	struct mems_seg *proc;
 	bool fresh;
+	heap_guard(heap);
 
 	if (!nmemb || !size)
 		return -EINVAL;
@@ -295,9 +307,10 @@ int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
 	struct mems_seg *proc;
 	size_t bytes;
 	int err;
+	heap_guard(heap);
 
 	if (!v)
-		return size ? mems_heap_alloc(heap, size, out) : -EINVAL;
+		return size ? heap_alloc(heap, size, out) : -EINVAL;
 	proc = heap_block_at(heap, v);
 	if (!proc)
 		return -EINVAL;
@@ -318,6 +331,7 @@ int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
 
 int mems_heap_free(struct mems_heap *heap, void *v)
 {
+	heap_guard(heap);
 	struct mems_seg *proc = heap_block_at(heap, v);
 
 	if (!proc)
@@ -329,6 +343,7 @@ int mems_heap_free(struct mems_heap *heap, void *v)
 
 int mems_heap_trim(struct mems_heap *heap, size_t keep)
 {
+	heap_guard(heap);
 	size_t released = chain_trim(heap, keep);
 
 	heap_assert_valid(heap);
@@ -337,6 +352,8 @@ int mems_heap_trim(struct mems_heap *heap, size_t keep)
 
 int mems_heap_set_trim_threshold(struct mems_heap *heap, long threshold)
 {
+	heap_guard(heap);
+
 	if (threshold < -1)
 		return -EINVAL;
 	heap->trim_threshold = threshold;
@@ -347,11 +364,14 @@ int mems_heap_set_trim_threshold(struct mems_heap *heap, long threshold)
 
 long mems_heap_trim_threshold(const struct mems_heap *heap)
 {
+	heap_guard(heap);
+
 	return heap->trim_threshold;
 }
 
 void *mems_heap_get(const struct mems_heap *heap, void *v)
 {
+	heap_guard(heap);
 	struct mems_seg *seg = addr_table_find(heap, (uintptr_t)v);
 
 	if (!seg || seg_is_hole(seg))
@@ -362,6 +382,7 @@ void *mems_heap_get(const struct mems_heap *heap, void *v)
 int mems_heap_set_policy(struct mems_heap *heap, const char *name)
 {
 	const struct mems_policy_ops *ops = mems_policy_lookup(name);
+	heap_guard(heap);
 
 	if (!ops)
 		return -ENOENT;
@@ -370,6 +391,8 @@ int mems_heap_set_policy(struct mems_heap *heap, const char *name)
 
 const char *mems_heap_policy(const struct mems_heap *heap)
 {
+	heap_guard(heap);
+
 	return heap->policy.ops->name;
 }
 

@@ -64,6 +64,7 @@ int mems_heap_walk(const struct mems_heap *heap,
 	const struct mems_node *node;
 	size_t index = 0;
 	int ret;
+	heap_guard(heap);
 
 	if (!heap)
 		return 0;
@@ -108,6 +109,7 @@ int mems_heap_find(const struct mems_heap *heap, const void *v,
 		   struct mems_node_info *node, struct mems_seg_info *seg)
 {
 	const struct mems_seg *found;
+	heap_guard(heap);
 
 	found = heap ? addr_table_find(heap, (uintptr_t)v) : NULL;
 	if (!found)
@@ -129,6 +131,8 @@ static size_t meta_bytes(const struct mems_heap *heap)
 void mems_heap_stats(const struct mems_heap *heap,
 		     struct mems_heap_stats *stats)
 {
+	heap_guard(heap);
+
 	memset(stats, 0, sizeof(*stats));
 	if (!heap)
 		return;

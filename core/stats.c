@@ -37,6 +37,7 @@ void mems_heap_print_stats(const struct mems_heap *heap, FILE *out)
 {
 	struct stats_totals totals = { 0 };
 	const struct mems_node *node;
+	heap_guard(heap);
 
 	fputs("----- MeMS SYSTEM STATS -----\n", out);
 	if (heap)

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * core/lock.h - the locks that make heaps safe to share between threads.
+ *
+ * Internal to MeMS (not installed).  With CONFIG_MEMS_THREAD_SAFE each
+ * heap has a mutex that every function of the heap API holds while it
+ * works, and the course API has one more around the global heap's life
+ * (core/api.c).  lock_guard() holds a lock until the end of the block
+ * it is written in, as the kernel's guard(mutex) does, so that early
+ * returns cannot forget to drop it.  Without the option the guards are
+ * empty and the compiler drops them.
+ */
+#ifndef MEMS_CORE_LOCK_H
+#define MEMS_CORE_LOCK_H
+
+#ifdef CONFIG_MEMS_THREAD_SAFE
+#include <pthread.h>
+
+typedef pthread_mutex_t mems_lock_t;
+#define MEMS_LOCK_INITIALIZER PTHREAD_MUTEX_INITIALIZER
+
+static inline void lock_init(mems_lock_t *lock)
+{
+	pthread_mutex_init(lock, NULL);
+}
+
+static inline void lock_destroy(mems_lock_t *lock)
+{
+	pthread_mutex_destroy(lock);
+}
+
+/*
+ * The lock of a const heap is still taken: it guards the heap's state,
+ * not its type.  NULL (a NULL heap) takes nothing.
+ */
+static inline mems_lock_t *lock_take(const mems_lock_t *lock)
+{
+	mems_lock_t *taken = (mems_lock_t *)lock;
+
+	if (taken)
+		pthread_mutex_lock(taken);
+	return taken;
+}
+
+static inline void lock_drop(mems_lock_t **taken)
+{
+	if (*taken)
+		pthread_mutex_unlock(*taken);
+}
+#else
+typedef struct {
+	char unused;
+} mems_lock_t;
+#define MEMS_LOCK_INITIALIZER { 0 }
+
+static inline void lock_init(mems_lock_t *lock)
+{
+	(void)lock;
+}
+
+static inline void lock_destroy(mems_lock_t *lock)
+{
+	(void)lock;
+}
+
+static inline mems_lock_t *lock_take(const mems_lock_t *lock)
+{
+	(void)lock;
+	return NULL;
+}
+
+static inline void lock_drop(mems_lock_t **taken)
+{
+	(void)taken;
+}
+#endif /* CONFIG_MEMS_THREAD_SAFE */
+
+#define lock_guard(lock)               \
+	mems_lock_t *lock_guard_taken_ \
+		__attribute__((cleanup(lock_drop), unused)) = lock_take(lock)
+
+/* A heap's lock until the end of the block; nothing for a NULL heap. */
+#define heap_guard(heap) lock_guard((heap) ? &(heap)->lock : NULL)
+
+#endif /* MEMS_CORE_LOCK_H */
