@@ -56,6 +56,7 @@
 #define os_map mems_os_map
 #define os_unmap mems_os_unmap
 #define os_page_size mems_os_page_size
+#define os_inject_faults mems_os_inject_faults
 
 #include <common/list.h>
 #include "lock.h"
@@ -325,5 +326,6 @@ int hole_map_check(const struct mems_heap *heap, FILE *report);
 void *os_map(struct mems_os_stats *os, size_t bytes);
 void os_unmap(struct mems_os_stats *os, void *addr, size_t bytes);
 size_t os_page_size(void);
+void os_inject_faults(unsigned long mmap_nth, unsigned long munmap_nth);
 
 #endif /* MEMS_CORE_CHAIN_H */

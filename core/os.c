@@ -4,7 +4,8 @@
  *
  * Every mapping is private and anonymous; each call is counted in the
  * heap's mems_os_stats so that tools can report how often MeMS went to
- * the kernel.
+ * the kernel.  The selftests make a chosen call fail (os_inject_faults())
+ * to show that every caller copes; one test in one thread at a time.
  */
 #include <errno.h>
 #include <sys/mman.h>
@@ -12,11 +13,28 @@
 
 #include "chain.h"
 
+/* Calls to go before the injected failure of each; 0: none injected. */
+static unsigned long mmap_countdown, munmap_countdown;
+
+void os_inject_faults(unsigned long mmap_nth, unsigned long munmap_nth)
+{
+	mmap_countdown = mmap_nth;
+	munmap_countdown = munmap_nth;
+}
+
+static bool injected(unsigned long *countdown)
+{
+	return *countdown && !--*countdown;
+}
+
 void *os_map(struct mems_os_stats *os, size_t bytes)
 {
 	int saved_errno = errno;
-	void *addr = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *addr = MAP_FAILED;
+
+	if (!injected(&mmap_countdown))
+		addr = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	/* Callers report failure as -ENOMEM; errno is the API's business. */
 	errno = saved_errno;
@@ -24,11 +42,16 @@ void *os_map(struct mems_os_stats *os, size_t bytes)
 	return addr == MAP_FAILED ? NULL : addr;
 }
 
+/*
+ * A failed munmap leaves the pages mapped and nothing else to do: MeMS
+ * has already forgotten them, and goes on.
+ */
 void os_unmap(struct mems_os_stats *os, void *addr, size_t bytes)
 {
 	int saved_errno = errno;
 
-	munmap(addr, bytes);
+	if (!injected(&munmap_countdown))
+		munmap(addr, bytes);
 	errno = saved_errno;
 	os->munmap_calls++;
 }
