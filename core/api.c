@@ -17,6 +17,7 @@
 #include <asm/page.h>
 #include <mems.h>
 #include "chain.h"
+#include "segv.h"
 #include "trace.h"
 
 _Static_assert(CONFIG_MEMS_ALIGN > 0 &&
@@ -144,6 +145,7 @@ static void global_init(void)
 	heap_setup(&global_heap, &config);
 	mems_heap_set_trim_threshold(&global_heap, trim_threshold_from_env());
 	global_ready = true;
+	segv_hint_install(&global_heap);
 	trace_init(&global_heap);
 }
 

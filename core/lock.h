@@ -19,9 +19,18 @@
 typedef pthread_mutex_t mems_lock_t;
 #define MEMS_LOCK_INITIALIZER PTHREAD_MUTEX_INITIALIZER
 
+/*
+ * Recursive, so that a walk's callbacks may ask the heap they walk for
+ * a translation, a find or its statistics.
+ */
 static inline void lock_init(mems_lock_t *lock)
 {
-	pthread_mutex_init(lock, NULL);
+	pthread_mutexattr_t attr;
+
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(lock, &attr);
+	pthread_mutexattr_destroy(&attr);
 }
 
 static inline void lock_destroy(mems_lock_t *lock)
