@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "chain.h"
+#include "poison.h"
 
 static const struct mems_policy_ops *heap_ops(const struct mems_heap *heap)
 {
@@ -186,6 +187,7 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	hole_appeared(heap, hole);
 	hole_map_add(heap, hole->vstart, seg_size(hole));
 	node_emptied(heap, hole);
+	poison((uintptr_t)phys, len);
 	return hole;
 }
 
@@ -224,6 +226,7 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 	}
 	if (heap_ops(heap)->allocated)
 		heap_ops(heap)->allocated(&heap->policy, proc);
+	unpoison(proc->vstart + proc->to_phys, bytes);
 	return proc;
 }
 
@@ -311,8 +314,10 @@ static struct mems_seg *release_merging(struct mems_heap *heap,
 /* Free @proc; the hole it ends in, which may be its whole node. */
 struct mems_seg *chain_release(struct mems_heap *heap, struct mems_seg *proc)
 {
-	struct mems_seg *hole = release_merging(heap, proc);
+	struct mems_seg *hole;
 
+	poison(proc->vstart + proc->to_phys, seg_size(proc));
+	hole = release_merging(heap, proc);
 	if (hole_is_whole_node(hole))
 		node_emptied(heap, hole);
 	return hole;
@@ -334,6 +339,8 @@ int chain_grow(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
 		return -ENOSPC;
 	next_vstart = next->vstart;
 	next_size = seg_size(next);
+	unpoison(old_vend + 1 + proc->to_phys,
+		 proc->vstart + bytes - 1 - old_vend);
 	proc->vend = proc->vstart + (bytes - 1);
 	addr_table_point(heap, old_vend + 1, proc->vend, proc);
 	if (proc->vend == next->vend) {
@@ -363,6 +370,7 @@ int chain_shrink(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
 
 	if (!next && meta_reserve(&heap->meta, &heap->os, 1))
 		return -ENOMEM;
+	poison(tail_vstart + proc->to_phys, tail_vend - tail_vstart + 1);
 	proc->vend = tail_vstart - 1;
 	if (next) {
 		release_before(heap, next, tail_vstart, tail_vend);
@@ -409,6 +417,7 @@ static void chain_unmap_node(struct mems_heap *heap, struct mems_node *node)
 	list_del(&node->chain);
 	addr_table_point_released(heap, gap_start, node->vend, after);
 	hole_map_remove(heap, node->vstart, bytes);
+	unpoison((uintptr_t)node->phys, node->pages * heap->page_size);
 	os_unmap(&heap->os, node->phys, node->pages * heap->page_size);
 	heap->nr_nodes--;
 	heap->user_pages -= node->pages;
@@ -463,8 +472,10 @@ void chain_unmap_all(struct mems_heap *heap)
 {
 	struct mems_node *node;
 
-	heap_for_each_node(node, heap)
+	heap_for_each_node(node, heap) {
+		unpoison((uintptr_t)node->phys, node->pages * heap->page_size);
 		os_unmap(&heap->os, node->phys, node->pages * heap->page_size);
+	}
 	meta_release(&heap->meta, &heap->os);
 	addr_table_release(heap);
 	chain_setup(heap);
