@@ -16,6 +16,8 @@
 
 #define THREADS 8
 #define LIVE_MAX 48
+/* ThreadSanitizer runs each test ten times slower, on a busy machine more. */
+#define THREAD_TEST_TIMEOUT 300
 
 /* With CONFIG_MEMS_DEBUG every call checks the whole heap: fewer calls. */
 #ifdef CONFIG_MEMS_DEBUG
@@ -224,7 +226,7 @@ static void run_workers(struct __test_metadata *_metadata,
 	}
 }
 
-TEST(threads_share_the_global_heap)
+TEST_TIMEOUT(threads_share_the_global_heap, THREAD_TEST_TIMEOUT)
 {
 	struct mems_heap *heaps[THREADS] = { NULL };
 	char *report;
@@ -240,7 +242,7 @@ TEST(threads_share_the_global_heap)
 	mems_finish();
 }
 
-TEST(threads_share_one_heap)
+TEST_TIMEOUT(threads_share_one_heap, THREAD_TEST_TIMEOUT)
 {
 	struct mems_heap *heaps[THREADS], *heap;
 	struct mems_heap_stats stats;
@@ -258,7 +260,7 @@ TEST(threads_share_one_heap)
 }
 
 /* Threads that trim as they free, so that nodes come and go under them. */
-TEST(threads_share_one_trimming_heap)
+TEST_TIMEOUT(threads_share_one_trimming_heap, THREAD_TEST_TIMEOUT)
 {
 	struct mems_heap *heaps[THREADS], *heap;
 	struct mems_heap_stats stats;
@@ -276,7 +278,7 @@ TEST(threads_share_one_trimming_heap)
 	mems_heap_destroy(heap);
 }
 
-TEST(threads_each_have_a_heap)
+TEST_TIMEOUT(threads_each_have_a_heap, THREAD_TEST_TIMEOUT)
 {
 	struct mems_heap *heaps[THREADS];
 	unsigned int i;
