@@ -126,6 +126,18 @@ static uintptr_t released_from(const struct mems_heap *heap)
 	return list_last_entry(&heap->nodes, struct mems_node, chain)->vend + 1;
 }
 
+/*
+ * Give @node's pages back.  Unpoisoned first: the kernel may hand the same
+ * addresses to someone else.
+ */
+static void node_unmap(struct mems_heap *heap, struct mems_node *node)
+{
+	size_t len = node->pages * heap->page_size;
+
+	unpoison((uintptr_t)node->phys, len);
+	os_unmap(&heap->os, node->phys, len);
+}
+
 /* The pages a node needs for @bytes, or 0 when its length would overflow. */
 static size_t node_pages_for(const struct mems_heap *heap, size_t bytes)
 {
@@ -417,8 +429,7 @@ static void chain_unmap_node(struct mems_heap *heap, struct mems_node *node)
 	list_del(&node->chain);
 	addr_table_point_released(heap, gap_start, node->vend, after);
 	hole_map_remove(heap, node->vstart, bytes);
-	unpoison((uintptr_t)node->phys, node->pages * heap->page_size);
-	os_unmap(&heap->os, node->phys, node->pages * heap->page_size);
+	node_unmap(heap, node);
 	heap->nr_nodes--;
 	heap->user_pages -= node->pages;
 	heap->released_pages += node->pages;
@@ -472,10 +483,8 @@ void chain_unmap_all(struct mems_heap *heap)
 {
 	struct mems_node *node;
 
-	heap_for_each_node(node, heap) {
-		unpoison((uintptr_t)node->phys, node->pages * heap->page_size);
-		os_unmap(&heap->os, node->phys, node->pages * heap->page_size);
-	}
+	heap_for_each_node(node, heap)
+		node_unmap(heap, node);
 	meta_release(&heap->meta, &heap->os);
 	addr_table_release(heap);
 	chain_setup(heap);
