@@ -106,7 +106,6 @@ static void node_emptied(struct mems_heap *heap, struct mems_seg *hole)
 {
 	struct mems_node *node = hole_node(hole);
 
-	heap->nr_empty_nodes++;
 	heap->empty_bytes += seg_size(hole);
 	if (heap->lowest_empty && node->vstart < heap->lowest_empty->vstart)
 		heap->lowest_empty = node;
@@ -114,7 +113,6 @@ static void node_emptied(struct mems_heap *heap, struct mems_seg *hole)
 
 static void node_filling(struct mems_heap *heap, struct mems_seg *hole)
 {
-	heap->nr_empty_nodes--;
 	heap->empty_bytes -= seg_size(hole);
 }
 
@@ -472,7 +470,6 @@ void chain_setup(struct mems_heap *heap)
 	heap->nr_segs = 0;
 	heap->nr_holes = 0;
 	heap->hole_bytes = 0;
-	heap->nr_empty_nodes = 0;
 	heap->empty_bytes = 0;
 	heap->released_pages = 0;
 	heap->lowest_empty = NULL;

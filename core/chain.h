@@ -156,8 +156,7 @@ struct mems_heap {
 	size_t nr_segs;
 	size_t nr_holes;
 	size_t hole_bytes;
-	/* Nodes that are one whole hole, which trimming releases. */
-	size_t nr_empty_nodes;
+	/* Bytes of nodes that are one whole hole, which trimming releases. */
 	size_t empty_bytes;
 	struct mems_node *lowest_empty; /* none before it; NULL: the first */
 	size_t released_pages; /* of nodes released; their space stays used */
