@@ -218,7 +218,9 @@ static struct mems_seg *heap_carve(struct mems_heap *heap, size_t bytes,
 	return chain_carve(heap, hole, bytes);
 }
 
-static int heap_alloc(struct mems_heap *heap, size_t size, void **v)
+/* A block of @size bytes by the policy, its bytes zeroed when @zeroed. */
+static int heap_alloc(struct mems_heap *heap, size_t size, bool zeroed,
+		      void **v)
 {
 	size_t bytes = heap_round(heap, size);
 	struct mems_seg *proc;
@@ -231,6 +233,9 @@ static int heap_alloc(struct mems_heap *heap, size_t size, void **v)
 	proc = heap_carve(heap, bytes, &fresh);
 	if (!proc)
 		return -ENOMEM;
+	/* A new node's pages come zeroed: writing them would fault them in. */
+	if (zeroed && !fresh)
+		memset((void *)(proc->vstart + proc->to_phys), 0, bytes);
 	*v = (void *)proc->vstart;
 	heap_assert_valid(heap);
 	return 0;
@@ -240,33 +245,18 @@ int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v)
 {
 	heap_guard(heap);
 
-	return heap_alloc(heap, size, v);
+	return heap_alloc(heap, size, false, v);
 }
 
 int mems_heap_calloc(struct mems_heap *heap, size_t nmemb, size_t size,
 		     void **v)
 {
-	size_t bytes;
-	struct mems_seg *proc;
-	bool fresh;
 	heap_guard(heap);
 
-	if (!nmemb || !size)
-		return -EINVAL;
-	if (nmemb > SIZE_MAX / size)
+	/* A product of 0 is -EINVAL, as an allocation of 0 bytes. */
+	if (size && nmemb > SIZE_MAX / size)
 		return -ENOMEM;
-	bytes = heap_round(heap, nmemb * size);
-	if (!bytes)
-		return -ENOMEM;
-	proc = heap_carve(heap, bytes, &fresh);
-	if (!proc)
-		return -ENOMEM;
-	/* A new node's pages come zeroed: writing them would fault them in. */
-	if (!fresh)
-		memset((void *)(proc->vstart + proc->to_phys), 0, bytes);
-	*v = (void *)proc->vstart;
-	heap_assert_valid(heap);
-	return 0;
+	return heap_alloc(heap, nmemb * size, true, v);
 }
 
 /* The block moves: a new one by the policy, the bytes copied, @proc freed. */
@@ -310,7 +300,7 @@ int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
 	heap_guard(heap);
 
 	if (!v)
-		return size ? heap_alloc(heap, size, out) : -EINVAL;
+		return size ? heap_alloc(heap, size, false, out) : -EINVAL;
 	proc = heap_block_at(heap, v);
 	if (!proc)
 		return -EINVAL;
