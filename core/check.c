@@ -86,6 +86,26 @@ static void counts_add_seg(struct check_counts *counts,
 }
 
 /*
+ * Whether every slot whose first byte lies in [@vstart, @vend] holds
+ * @entry; the first that does not in *@bad.
+ */
+static bool slots_name(const struct mems_heap *heap, uintptr_t vstart,
+		       uintptr_t vend, const struct mems_seg *entry,
+		       size_t *bad)
+{
+	size_t first, last, i;
+
+	addr_table_span(heap, vstart, vend, &first, &last);
+	for (i = first; i <= last; i++) {
+		if (addr_table_slot(heap, i) != entry) {
+			*bad = i;
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
  * The address table names @seg in exactly the slots whose first byte
  * lies in it; segments are walked in order, so the slot after the last
  * segment's must be the table's end.
@@ -93,16 +113,13 @@ static void counts_add_seg(struct check_counts *counts,
 static int addr_table_seg_check(const struct mems_heap *heap,
 				const struct mems_seg *seg, FILE *report)
 {
-	size_t first, last, i;
+	size_t bad;
 
-	addr_table_span(heap, seg->vstart, seg->vend, &first, &last);
-	for (i = first; i <= last; i++)
-		if (addr_table_slot(heap, i) != seg)
-			return check_failed(
-				report,
-				"address slot %zu does not name segment " RANGE,
-				i, seg->vstart, seg->vend);
-	return 0;
+	if (slots_name(heap, seg->vstart, seg->vend, seg, &bad))
+		return 0;
+	return check_failed(report,
+			    "address slot %zu does not name segment " RANGE,
+			    bad, seg->vstart, seg->vend);
 }
 
 static int node_check(const struct mems_heap *heap,
@@ -207,17 +224,14 @@ static int released_space_check(const struct mems_heap *heap, uintptr_t vstart,
 				uintptr_t vend, const struct mems_node *after,
 				FILE *report)
 {
-	size_t first, last, i;
+	size_t bad;
 
-	addr_table_span(heap, vstart, vend, &first, &last);
-	for (i = first; i <= last; i++)
-		if (addr_table_slot(heap, i) != addr_slot_node_entry(after))
-			return check_failed(report,
-					    "address slot %zu of released "
-					    "space " RANGE
-					    " does not name what follows",
-					    i, vstart, vend);
-	return 0;
+	if (slots_name(heap, vstart, vend, addr_slot_node_entry(after), &bad))
+		return 0;
+	return check_failed(report,
+			    "address slot %zu of released space " RANGE
+			    " does not name what follows",
+			    bad, vstart, vend);
 }
 
 static const struct mems_seg *first_seg(const struct mems_node *node)
