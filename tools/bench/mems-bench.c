@@ -514,6 +514,15 @@ static struct mems_heap *bench_heap(const struct mems_heap_config *config,
 	return heap;
 }
 
+/* The peaks of a run into @res, whose page size is set. */
+static void result_peaks(struct result *res, const struct mems_peak *peak)
+{
+	res->peak_pages = peak->user_pages;
+	res->peak_bytes = peak->user_pages * res->page_size;
+	res->meta_bytes = peak->meta_bytes;
+	res->peak_mapped = peak->mapped;
+}
+
 /* Trimmed memory goes down again: its peaks come from an untimed run. */
 static void mems_trimmed_peaks(const struct workload *w,
 			       const struct mems_heap_config *config,
@@ -525,10 +534,7 @@ static void mems_trimmed_peaks(const struct workload *w,
 
 	memset(slots, 0, w->nr_slots * sizeof(*slots));
 	mems_replay(heap, w, slots, 1e300, &peak);
-	res->peak_pages = peak.user_pages;
-	res->peak_bytes = peak.user_pages * res->page_size;
-	res->meta_bytes = peak.meta_bytes;
-	res->peak_mapped = peak.mapped;
+	result_peaks(res, &peak);
 	mems_heap_destroy(heap);
 }
 
@@ -571,10 +577,7 @@ static void bench_mems(const struct workload *w,
 			res->cpu_ns_per_op = cpu0 * 1e9 / w->nr_ops;
 		}
 		res->page_size = mems_heap_page_size(heap);
-		res->peak_pages = peak.user_pages;
-		res->peak_bytes = peak.user_pages * res->page_size;
-		res->meta_bytes = peak.meta_bytes;
-		res->peak_mapped = peak.mapped;
+		result_peaks(res, &peak);
 		/* Count the unmapping of everything too, as mems_finish does. */
 		mems_heap_reset(heap);
 		mems_heap_stats(heap, &stats);
