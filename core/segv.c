@@ -76,12 +76,14 @@ static void pass_on(int sig, siginfo_t *info, void *context)
 static void segv_handler(int sig, siginfo_t *info, void *context)
 {
 	int saved_errno = errno;
+	ssize_t written = 0;
 	char line[256];
 	size_t len;
 
-	if (describe((uintptr_t)info->si_addr, line, sizeof(line), &len) &&
-	    write(STDERR_FILENO, line, len) < 0)
-		errno = saved_errno;
+	if (describe((uintptr_t)info->si_addr, line, sizeof(line), &len))
+		written = write(STDERR_FILENO, line, len);
+	/* Whether stderr took the line or not, the fault goes on. */
+	(void)written;
 	errno = saved_errno;
 	pass_on(sig, info, context);
 }
