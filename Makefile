@@ -53,7 +53,8 @@ kconfig-sources := $(shell find '$(srctree)' -name Kconfig -not -path '*/.git/*'
 
 config-targets := config menuconfig oldconfig olddefconfig defconfig \
 	savedefconfig randconfig allyesconfig allnoconfig %_defconfig
-no-config-targets := $(config-targets) help clean mrproper distclean check
+no-config-targets := $(config-targets) help clean mrproper distclean check \
+	fuzz randcheck
 build-goals := $(filter-out $(no-config-targets),$(MAKECMDGOALS))
 config-goals := $(filter $(config-targets),$(MAKECMDGOALS))
 
@@ -304,6 +305,11 @@ run_tests: selftests
 check:
 	$(Q)$(srctree)/scripts/check $(if $(O),O=$(O))
 
+# libFuzzer targets, FUZZ_S seconds each (default 10).
+fuzz:
+	$(Q)$(srctree)/scripts/fuzz $(if $(O),O=$(O)) \
+		$(if $(FUZZ_S),FUZZ_S=$(FUZZ_S))
+
 # The benchmark replays the traces in the source tree; QUICK=1 runs the
 # small sizes only.
 bench: $(bench-progs)
@@ -311,7 +317,7 @@ bench: $(bench-progs)
 		$(if $(filter-out 0 n no,$(QUICK)),--quick) \
 		--traces $(srctree)/tools/bench/traces --csv $(objtree)/bench.csv
 
-.PHONY: all run selftests run_tests check bench
+.PHONY: all run selftests run_tests check fuzz bench
 
 # ---------------------------------------------------------------------------
 # Installation (Debian conventions: DESTDIR for staging)
@@ -406,6 +412,9 @@ help:
 	@echo '  selftests          - build the C selftests'
 	@echo '  run_tests          - build and run the C selftests'
 	@echo '  check              - every test: C matrix, sanitizers, bats'
+	@echo '  fuzz               - run the libFuzzer targets (FUZZ_S=10 s each)'
+	@echo '  randcheck          - selftests of N=K random configurations'
+	@echo '                       (SEED=S to replay them)'
 	@echo '  bench              - time the policies against glibc malloc'
 	@echo '                       (QUICK=1: small sizes only, under 30 s)'
 	@echo '  install            - install (PREFIX=$(PREFIX), DESTDIR=)'
