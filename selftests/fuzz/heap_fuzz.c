@@ -17,6 +17,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,6 +63,7 @@ struct fuzz {
 };
 
 static struct mems_policy_info policies[MAX_POLICIES];
+static bool verbose; /* HEAP_FUZZ_VERBOSE: every call and report */
 static unsigned int nr_policies;
 
 #define fail(...)                                           \
@@ -301,6 +303,8 @@ static void compare_heaps(const struct fuzz *f)
 		fail("reference heap fails its check");
 	ra = report_of(tested(f), &len_a);
 	rb = report_of(f->ref, &len_b);
+	if (verbose)
+		fputs(ra, stderr);
 	if (len_a != len_b || memcmp(ra, rb, len_a))
 		fail("reports differ:\n%s\nreference:\n%s", ra, rb);
 	free(ra);
@@ -317,6 +321,8 @@ static void open_heaps(struct fuzz *f)
 {
 	struct mems_heap_config ref = f->layout;
 
+	if (!f->global)
+		f->layout.policy = policies[f->policy].name;
 	ref.policy = policies[f->policy].reference;
 	if (mems_heap_create(&ref, &f->ref))
 		fail("cannot create the reference heap");
@@ -354,8 +360,16 @@ static void implicit_init(struct fuzz *f)
  */
 
 static void same_result(int err, int ref_err, uintptr_t v, uintptr_t ref_v,
-			const char *what)
+			const char *fmt, ...)
 {
+	char what[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (verbose)
+		fprintf(stderr, "%s: %d %#lx\n", what, err, (unsigned long)v);
 	if (err != ref_err)
 		fail("%s: %d, reference %d", what, err, ref_err);
 	if (!err && v != ref_v)
@@ -386,7 +400,7 @@ static void op_malloc(struct fuzz *f, struct input *in)
 		return;
 	err = do_malloc(f, size, &v);
 	ref_err = mems_heap_alloc(f->ref, size, &ref_v);
-	same_result(err, ref_err, U(v), U(ref_v), "malloc");
+	same_result(err, ref_err, U(v), U(ref_v), "malloc %zu", size);
 	if (!err)
 		live_add(f, U(v), size, false);
 }
@@ -417,7 +431,7 @@ static void op_calloc(struct fuzz *f, struct input *in)
 		return;
 	err = do_calloc(f, n, size, &v);
 	ref_err = mems_heap_calloc(f->ref, n, size, &ref_v);
-	same_result(err, ref_err, U(v), U(ref_v), "calloc");
+	same_result(err, ref_err, U(v), U(ref_v), "calloc %zu %zu", n, size);
 	if (!err)
 		live_add(f, U(v), n * size, true);
 }
@@ -453,7 +467,8 @@ static void op_realloc(struct fuzz *f, struct input *in)
 		kept = *b;
 	err = do_realloc(f, v, size, &out);
 	ref_err = mems_heap_realloc(f->ref, V(v), size, &ref_out);
-	same_result(err, ref_err, U(out), U(ref_out), "realloc");
+	same_result(err, ref_err, U(out), U(ref_out), "realloc %#lx %zu",
+		    (unsigned long)v, size);
 	if (err || (!v && !size))
 		return;
 	if (v && !b)
@@ -490,7 +505,7 @@ static void op_free(struct fuzz *f, struct input *in)
 	ref_err = f->ready ? mems_heap_free(f->ref, V(v)) : -EINVAL;
 	if (!v && f->global)
 		ref_err = 0;
-	same_result(err, ref_err, 0, 0, "free");
+	same_result(err, ref_err, 0, 0, "free %#lx", (unsigned long)v);
 	if (b && !err)
 		live_remove(f, b);
 	else if (b)
@@ -521,6 +536,9 @@ static void op_get(struct fuzz *f, struct input *in)
 	phys = phys_of(f, v);
 	if (f->ready)
 		ref_phys = mems_heap_get(f->ref, V(v));
+	if (verbose)
+		fprintf(stderr, "get %#lx: %s\n", (unsigned long)v,
+			phys ? "translated" : "refused");
 	if (!phys != !ref_phys)
 		fail("get %#lx: %p, reference %p", (unsigned long)v, phys,
 		     ref_phys);
@@ -545,6 +563,8 @@ static void op_trim(struct fuzz *f, struct input *in)
 	else
 		return;
 	ref_released = f->ready ? mems_heap_trim(f->ref, keep) : 0;
+	if (verbose)
+		fprintf(stderr, "trim %zu: %d\n", keep, released);
 	if (released != ref_released)
 		fail("trim %zu: %d, reference %d", keep, released,
 		     ref_released);
@@ -561,7 +581,7 @@ static void op_threshold(struct fuzz *f, struct input *in)
 	threshold *= pick < 0xfe ? (long)(f->layout.page_size / 4 + 1) : 1;
 	err = mems_heap_set_trim_threshold(tested(f), threshold);
 	ref_err = mems_heap_set_trim_threshold(f->ref, threshold);
-	same_result(err, ref_err, 0, 0, "trim threshold");
+	same_result(err, ref_err, 0, 0, "trim threshold %ld", threshold);
 }
 
 static void op_policy(struct fuzz *f, struct input *in)
@@ -573,7 +593,7 @@ static void op_policy(struct fuzz *f, struct input *in)
 		return;
 	err = mems_heap_set_policy(tested(f), policies[p].name);
 	ref_err = mems_heap_set_policy(f->ref, policies[p].reference);
-	same_result(err, ref_err, 0, 0, "policy");
+	same_result(err, ref_err, 0, 0, "policy %s", policies[p].name);
 	f->policy = p;
 }
 
@@ -582,6 +602,8 @@ static void op_restart(struct fuzz *f, struct input *in)
 {
 	bool finish_only = take(in) & 1;
 
+	if (verbose)
+		fprintf(stderr, "%s\n", finish_only ? "finish" : "restart");
 	if (f->ready)
 		close_heaps(f);
 	else if (f->global)
@@ -620,6 +642,10 @@ static void take_layout(struct fuzz *f, struct input *in)
 	f->layout.align = aligns[pick / 6 % 6];
 	f->layout.virt_base = 1 + take_bytes(in, 2);
 	f->layout.policy = policies[f->policy].name;
+	if (verbose)
+		fprintf(stderr, "heap: %s, page %zu, base %#lx, align %zu\n",
+			f->layout.policy, f->layout.page_size,
+			(unsigned long)f->layout.virt_base, f->layout.align);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -629,6 +655,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
+	verbose = getenv("HEAP_FUZZ_VERBOSE");
 	for (i = 0; !mems_policy_info(i, &info); i++) {
 		if ((info.flags & MEMS_POLICY_REFERENCE) || !info.reference)
 			continue;
