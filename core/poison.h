@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * core/poison.h - holes the address sanitizer knows are not to be used.
+ * core/poison.h - holes that memory checkers know are not to be used.
  *
- * Internal to MeMS (not installed).  In a build with AddressSanitizer the
- * physical bytes of every hole are poisoned and those of every block are
- * not, so that a write through a pointer kept after mems_free() is
- * reported where it happens.  A node's bytes are unpoisoned before it is
- * unmapped: the kernel may hand the same addresses to someone else.
- * Elsewhere these are empty and cost nothing.
+ * Internal to MeMS (not installed).  The physical bytes of every hole are
+ * poisoned and those of every block are not, so that a read or write
+ * through a pointer kept after mems_free() is reported where it happens:
+ * by AddressSanitizer in a build with it, else by Valgrind's memcheck
+ * when CONFIG_MEMS_MEMCHECK found valgrind/memcheck.h.  A node's bytes
+ * are unpoisoned before it is unmapped: the kernel may hand the same
+ * addresses to someone else.  Elsewhere these are empty and cost nothing.
+ *
+ * Blocks are made addressable and defined, not undefined as malloc()'s
+ * are: a block of calloc() on a new node is zero without a write, and
+ * MeMS cannot tell memcheck which bytes a program has written.
  */
 #ifndef MEMS_CORE_POISON_H
 #define MEMS_CORE_POISON_H
@@ -23,7 +28,14 @@
 #endif
 #endif
 
-#ifdef MEMS_ASAN
+#if !defined(MEMS_ASAN) && defined(CONFIG_MEMS_MEMCHECK) && \
+	defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#define MEMS_MEMCHECK 1
+#endif
+#endif
+
+#if defined(MEMS_ASAN)
 #include <sanitizer/asan_interface.h>
 
 static inline void poison(uintptr_t phys, size_t len)
@@ -34,6 +46,18 @@ static inline void poison(uintptr_t phys, size_t len)
 static inline void unpoison(uintptr_t phys, size_t len)
 {
 	ASAN_UNPOISON_MEMORY_REGION((void *)phys, len);
+}
+#elif defined(MEMS_MEMCHECK)
+#include <valgrind/memcheck.h>
+
+static inline void poison(uintptr_t phys, size_t len)
+{
+	VALGRIND_MAKE_MEM_NOACCESS((void *)phys, len);
+}
+
+static inline void unpoison(uintptr_t phys, size_t len)
+{
+	VALGRIND_MAKE_MEM_DEFINED((void *)phys, len);
 }
 #else
 static inline void poison(uintptr_t phys, size_t len)

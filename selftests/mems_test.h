@@ -56,6 +56,23 @@ static inline size_t round_up(size_t n, size_t granule)
 	return div_round_up(n, granule) * granule;
 }
 
+/*
+ * MEMS_TEST_QUICK=1 cuts the long random runs to a tenth, for the runs
+ * where their length adds little and costs much: every layout of the
+ * matrix but one and the random configurations; a number N above 1 cuts
+ * them to 1/N (Valgrind runs a hundredth).
+ */
+static inline unsigned long test_ops(unsigned long full)
+{
+	const char *quick = getenv("MEMS_TEST_QUICK");
+	unsigned long divisor;
+
+	if (!quick || !*quick || !strcmp(quick, "0"))
+		return full;
+	divisor = strtoul(quick, NULL, 10);
+	return full / (divisor > 1 ? divisor : 10);
+}
+
 /* A request as the global MeMS stores it. */
 static inline size_t mems_round(size_t n)
 {
@@ -447,6 +464,25 @@ static __attribute__((noinline, unused)) void stack_prefault(void)
 	for (i = 0; i < sizeof(room); i += 256)
 		room[i] = 0;
 }
+
+/*
+ * Valgrind maps memory of its own as the program runs, so /proc/self/maps
+ * changes between two calls that map nothing: tests that compare it
+ * skip there, or skip the comparison.
+ */
+#if defined(__has_include) && __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define on_valgrind() RUNNING_ON_VALGRIND
+#else
+#define on_valgrind() 0
+#endif
+
+#define SKIP_ON_VALGRIND()                                           \
+	do {                                                         \
+		if (on_valgrind())                                   \
+			SKIP(return, "Valgrind's own mappings move " \
+				     "/proc/self/maps");             \
+	} while (0)
 
 /* Return: 0, or -1 when maps could not be read whole. */
 static inline int maps_snapshot(struct maps_snapshot *s)

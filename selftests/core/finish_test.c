@@ -81,6 +81,7 @@ TEST(finish_leaves_proc_self_maps_as_before_init)
 {
 	int nr;
 
+	SKIP_ON_VALGRIND();
 	ASSERT_EQ(0, maps_snapshot(&maps_before));
 	mems_init();
 	nr = populate();
@@ -94,6 +95,7 @@ TEST(finish_after_lazy_init_leaves_proc_self_maps_as_before)
 {
 	int nr;
 
+	SKIP_ON_VALGRIND();
 	ASSERT_EQ(0, maps_snapshot(&maps_before));
 	nr = populate();
 	mems_finish();
@@ -107,6 +109,7 @@ TEST(finish_leaves_proc_self_maps_as_before_every_time)
 {
 	int round;
 
+	SKIP_ON_VALGRIND();
 	ASSERT_EQ(0, maps_snapshot(&maps_before));
 	for (round = 0; round < 2; round++) {
 		mems_init();

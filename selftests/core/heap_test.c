@@ -455,6 +455,7 @@ TEST(heap_destroy_unmaps_everything)
 	int was_mapped[3] = { 0 };
 	int i, small;
 
+	SKIP_ON_VALGRIND();
 	ASSERT_EQ(0, maps_snapshot(&maps_before));
 	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
 	for (i = 0; i < 3; i++) {

@@ -735,6 +735,7 @@ TEST(meta_bytes_are_what_bookkeeping_maps)
 	void *v;
 	int ret;
 
+	SKIP_ON_VALGRIND();
 	ASSERT_EQ(0, maps_snapshot(&maps_before));
 	ret = mems_heap_create(NULL, &heap);
 	ASSERT_EQ(0, maps_snapshot(&maps_after));
@@ -780,6 +781,7 @@ TEST(meta_bytes_of_global_heap)
 	size_t before, after;
 	void *v;
 
+	SKIP_ON_VALGRIND();
 	mems_init();
 	mems_heap_stats(mems_default_heap(), &st);
 	ASSERT_EMPTY_FIGURES(&st, 0);
@@ -928,6 +930,7 @@ TEST_TIMEOUT(stats_agree_with_check_and_walk, 300)
 	struct mems_policy_info info;
 	struct mems_heap_stats st;
 	unsigned int p;
+	const int nr_ops = test_ops(RANDOM_OPS);
 	char ctx[80];
 	int i;
 
@@ -937,7 +940,7 @@ TEST_TIMEOUT(stats_agree_with_check_and_walk, 300)
 		cfg = config;
 		cfg.policy = info.name;
 		ASSERT_EQ(0, mems_heap_create(&cfg, &r.heap));
-		for (i = 0; i < RANDOM_OPS; i++) {
+		for (i = 0; i < nr_ops; i++) {
 			ASSERT_EQ(0, random_step(&r))
 				TH_LOG("%s: op %d", info.name, i);
 			ASSERT_EQ(0, mems_heap_check(r.heap, stderr))

@@ -304,11 +304,16 @@ TEST_F(resize, calloc_zeroes_a_reused_hole)
 	p = mems_heap_get(self->heap, v);
 	for (i = 0; i < 50; i++)
 		ASSERT_EQ(0, p[i]) TH_LOG("byte %d", i);
-	/* Only the block: the byte after it, in the hole, is the old one. */
+	/*
+	 * Only the block: the byte after it, in the hole, is the old one
+	 * (poisoned for ASan and memcheck, which poison_test looks at).
+	 */
 #ifdef __SANITIZE_ADDRESS__
 	ASSERT_TRUE(__asan_address_is_poisoned(p + 50));
 #else
-	ASSERT_EQ(51, p[50]);
+	if (!on_valgrind()) {
+		ASSERT_EQ(51, p[50]);
+	}
 #endif
 }
 

@@ -39,6 +39,7 @@ struct worker {
 	struct held live[LIVE_MAX];
 	size_t nr_live;
 	unsigned long ops;
+	unsigned long nr_ops;
 	char why[160]; /* empty while all is well */
 };
 
@@ -177,7 +178,7 @@ static void *work(void *arg)
 	struct worker *w = arg;
 	bool ok = true;
 
-	for (w->ops = 0; ok && w->ops < OPS_PER_THREAD; w->ops++) {
+	for (w->ops = 0; ok && w->ops < w->nr_ops; w->ops++) {
 		unsigned int pick = next_random(&w->rng) % 100;
 		size_t k = w->nr_live ? next_random(&w->rng) % w->nr_live : 0;
 
@@ -214,6 +215,7 @@ static void run_workers(struct __test_metadata *_metadata,
 	for (i = 0; i < THREADS; i++) {
 		workers[i].heap = heaps[i];
 		workers[i].rng = 0x9e3779b97f4a7c15ULL * (i + 1);
+		workers[i].nr_ops = test_ops(OPS_PER_THREAD);
 		ASSERT_EQ(0, pthread_create(&workers[i].thread, NULL, work,
 					    &workers[i]));
 	}
@@ -222,7 +224,7 @@ static void run_workers(struct __test_metadata *_metadata,
 	for (i = 0; i < THREADS; i++) {
 		ASSERT_STREQ("", workers[i].why)
 			TH_LOG("thread %u, operation %lu", i, workers[i].ops);
-		ASSERT_EQ(OPS_PER_THREAD, workers[i].ops);
+		ASSERT_EQ(workers[i].nr_ops, workers[i].ops);
 	}
 }
 

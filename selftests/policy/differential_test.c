@@ -332,8 +332,8 @@ static void run_matrix(struct __test_metadata *_metadata, const char *policy,
 
 TEST_F_TIMEOUT(differential, matches_linear, TEST_TIMEOUT_LONG)
 {
-	run_matrix(_metadata, variant->name, variant->reference, RANDOM_OPS,
-		   20000);
+	run_matrix(_metadata, variant->name, variant->reference,
+		   test_ops(RANDOM_OPS), 20000);
 }
 
 /* Short runs with a full check after every operation catch an index
@@ -341,7 +341,8 @@ TEST_F_TIMEOUT(differential, matches_linear, TEST_TIMEOUT_LONG)
 TEST_F_TIMEOUT(differential, index_stays_exact_after_every_operation,
 	       TEST_TIMEOUT_LONG)
 {
-	run_matrix(_metadata, variant->name, variant->reference, 3000, 1);
+	run_matrix(_metadata, variant->name, variant->reference,
+		   test_ops(3000), 1);
 }
 
 TEST_HARNESS_MAIN

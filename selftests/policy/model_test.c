@@ -774,7 +774,7 @@ TEST_F(model, global_mems)
 		ASSERT_STREQ(variant->name,
 			     mems_heap_policy(mems_default_heap()));
 		stderr_divert(e);
-		err = engine_run(e, OPS_PER_SEED);
+		err = engine_run(e, test_ops(OPS_PER_SEED));
 		engine_free(e);
 		mems_finish();
 		ASSERT_EQ(0, err) TH_LOG("seed %#jx, %s, trim threshold %s: %s",
@@ -811,7 +811,7 @@ TEST_F(model, odd_heaps)
 		e->rng.state = 1000 + i;
 		e->policy = variant->name;
 		stderr_divert(e);
-		err = engine_run(e, OPS_PER_HEAP);
+		err = engine_run(e, test_ops(OPS_PER_HEAP));
 		engine_free(e);
 		mems_heap_destroy(e->own);
 		e->own = NULL;
