@@ -25,10 +25,10 @@
 	POLICY(CONFIG_MEMS_BEST_FIT, mems_best_fit_ops)                 \
 	POLICY(CONFIG_MEMS_NEXT_FIT, mems_next_fit_ops)                 \
 	POLICY(CONFIG_MEMS_WORST_FIT, mems_worst_fit_ops)               \
-	POLICY(CONFIG_MEMS_LINEAR_POLICIES, mems_first_fit_linear_ops)  \
-	POLICY(CONFIG_MEMS_LINEAR_POLICIES, mems_best_fit_linear_ops)   \
-	POLICY(CONFIG_MEMS_LINEAR_POLICIES, mems_next_fit_linear_ops)   \
-	POLICY(CONFIG_MEMS_LINEAR_POLICIES, mems_worst_fit_linear_ops)
+	POLICY(CONFIG_MEMS_FIRST_FIT_LINEAR, mems_first_fit_linear_ops) \
+	POLICY(CONFIG_MEMS_BEST_FIT_LINEAR, mems_best_fit_linear_ops)   \
+	POLICY(CONFIG_MEMS_NEXT_FIT_LINEAR, mems_next_fit_linear_ops)   \
+	POLICY(CONFIG_MEMS_WORST_FIT_LINEAR, mems_worst_fit_linear_ops)
 
 /*
  * IF_ENABLED(CONFIG_X, tokens) keeps @tokens when CONFIG_X is defined to
