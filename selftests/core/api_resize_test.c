@@ -105,7 +105,9 @@ TEST(realloc_of_null_allocates_and_to_zero_frees)
 
 TEST(realloc_of_a_non_block_is_einval_with_one_line)
 {
-	uintptr_t bad[] = { BASE - 1, BASE + 1, BASE + node_bytes_for(1) };
+	/* Below the base, unless that is NULL, which realloc takes. */
+	uintptr_t below = BASE > 1 ? BASE - 1 : UINTPTR_MAX;
+	uintptr_t bad[] = { below, BASE + 1, BASE + node_bytes_for(1) };
 	char *before, *after, *err;
 	void *out = V(1);
 	size_t i;

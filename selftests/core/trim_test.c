@@ -375,13 +375,17 @@ TEST(released_space_names_the_node_after_it)
 	mems_heap_destroy(heap);
 }
 
-/* Small pages: released space and nodes share slots. */
+/*
+ * Small pages: released space and nodes share slots.  First-fit, so that
+ * the freed byte at 1100 is the one reused.
+ */
 TEST(blocks_after_released_space_in_one_slot)
 {
-	const struct mems_heap_config cfg = { NULL, 100, 1000, 1 };
+	const struct mems_heap_config cfg = { "first-fit", 100, 1000, 1 };
 	struct mems_heap *heap;
 
-	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
+	if (mems_heap_create(&cfg, &heap) == -ENOENT)
+		SKIP(return, "first-fit is not built");
 	ASSERT_EQ(0, mems_heap_set_trim_threshold(heap, 0));
 	ASSERT_EQ(1000, alloc(heap, 100));
 	ASSERT_EQ(0, mems_heap_free(heap, V(1000)));
