@@ -310,6 +310,11 @@ fuzz:
 	$(Q)$(srctree)/scripts/fuzz $(if $(O),O=$(O)) \
 		$(if $(FUZZ_S),FUZZ_S=$(FUZZ_S))
 
+# Selftests of N random configurations (default 1), from seed SEED.
+randcheck:
+	$(Q)$(srctree)/scripts/randcheck $(if $(O),O=$(O)) \
+		$(if $(N),N=$(N)) $(if $(SEED),SEED=$(SEED))
+
 # The benchmark replays the traces in the source tree; QUICK=1 runs the
 # small sizes only.
 bench: $(bench-progs)
@@ -317,7 +322,7 @@ bench: $(bench-progs)
 		$(if $(filter-out 0 n no,$(QUICK)),--quick) \
 		--traces $(srctree)/tools/bench/traces --csv $(objtree)/bench.csv
 
-.PHONY: all run selftests run_tests check fuzz bench
+.PHONY: all run selftests run_tests check fuzz randcheck bench
 
 # ---------------------------------------------------------------------------
 # Installation (Debian conventions: DESTDIR for staging)
