@@ -371,6 +371,7 @@ install: all $(objtree)/mems.pc
 	$(Q)$(if $(tool-progs),install -m 755 $(tool-progs) $(DESTDIR)$(bindir)/)
 	$(Q)$(if $(tool-libs),install -d $(DESTDIR)$(libdir)/mems && \
 		install -m 755 $(tool-libs) $(DESTDIR)$(libdir)/mems/)
+	$(Q)$(if $(DESTDIR),,$(srctree)/scripts/ldconfig-after-install $(libdir))
 
 uninstall:
 	$(Q)rm -f $(DESTDIR)$(includedir)/mems.h \

@@ -223,6 +223,45 @@ run_staged() {
 	assert_output "$(expected_prog)"
 }
 
+@test "make install to a directory the dynamic linker does not search says how to run programs, and that works" {
+	local prefix=$BATS_TEST_TMPDIR/unsearched prog=$BATS_TEST_TMPDIR/prog
+
+	run mems_make "$BATS_FILE_TMPDIR/build" -s install PREFIX="$prefix"
+	assert_success
+	assert_output --partial "does not search $prefix/lib"
+	assert_output --partial "LD_LIBRARY_PATH=$prefix/lib"
+	# shellcheck disable=SC2046
+	cc -o "$prog" "$BATS_FILE_TMPDIR/prog.c" \
+		$(PKG_CONFIG_PATH=$prefix/lib/pkgconfig pkg-config --cflags \
+		  --libs mems)
+	run -127 --separate-stderr "$prog"
+	assert_equal "$stderr" "$prog: error while loading shared libraries: libmems.so.0: cannot open shared object file: No such file or directory"
+	run --separate-stderr env LD_LIBRARY_PATH="$prefix/lib" "$prog"
+	assert_success
+	assert_output "$(expected_prog)"
+}
+
+# In a mount namespace of its own, over an empty /usr/local and a copy of
+# /etc, so that the machine's own stay as they were.
+@test "make install PREFIX=/usr/local as root refreshes the linker cache: the README's program starts" {
+	local tmp=$BATS_TEST_TMPDIR
+
+	[ "$(id -u)" -eq 0 ] || skip "installs into /usr/local: needs root"
+	unshare --mount true 2>/dev/null || skip "no mount namespaces here"
+	cp -a /etc "$tmp/etc"
+	run unshare --mount --propagation private bash -c '
+		set -e
+		mount -t tmpfs tmpfs /usr/local
+		mount --bind "$1/etc" /etc
+		make -s -C "$2" O="$3" install PREFIX=/usr/local
+		cc -o "$1/prog" "$4" $(pkg-config --cflags --libs mems)
+		"$1/prog"' bash "$tmp" "$MEMS_SRC" "$BATS_FILE_TMPDIR/build" \
+		"$BATS_FILE_TMPDIR/prog.c"
+	assert_success
+	assert_line --index 0 "mems: ran ldconfig: programs find libmems.so.0 in /usr/local/lib"
+	assert_equal "$(sed 1d <<<"$output")" "$(expected_prog)"
+}
+
 @test "a program of the heap API builds against the installed <mems/heap.h> alone" {
 	local prog=$BATS_TEST_TMPDIR/heap
 
