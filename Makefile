@@ -337,6 +337,11 @@ mandir ?= $(PREFIX)/share/man
 # include/ holds only installed headers: everything under include/mems.
 public-headers := $(wildcard $(srctree)/include/mems/*.h)
 
+# Manual pages: every library page, and the page of each tool built.
+man3-pages := $(wildcard $(srctree)/Documentation/man/*.3)
+man1-pages = $(wildcard $(addprefix $(srctree)/Documentation/man/,\
+	$(addsuffix .1,$(tools-y))))
+
 # Written at every install: it records PREFIX, which may differ each time.
 # With the default layout mems.pc locates the tree from where pkg-config
 # found it (${pcfiledir}), so the same file serves a DESTDIR stage, with
@@ -371,6 +376,10 @@ install: all $(objtree)/mems.pc
 	$(Q)$(if $(tool-progs),install -m 755 $(tool-progs) $(DESTDIR)$(bindir)/)
 	$(Q)$(if $(tool-libs),install -d $(DESTDIR)$(libdir)/mems && \
 		install -m 755 $(tool-libs) $(DESTDIR)$(libdir)/mems/)
+	$(Q)install -d $(DESTDIR)$(mandir)/man3
+	$(Q)install -m 644 $(man3-pages) $(DESTDIR)$(mandir)/man3/
+	$(Q)$(if $(man1-pages),install -d $(DESTDIR)$(mandir)/man1 && \
+		install -m 644 $(man1-pages) $(DESTDIR)$(mandir)/man1/)
 	$(Q)$(if $(DESTDIR),,$(srctree)/scripts/ldconfig-after-install $(libdir))
 
 uninstall:
@@ -379,7 +388,9 @@ uninstall:
 		$(DESTDIR)$(libdir)/libmems.a $(DESTDIR)$(libdir)/libmems.so* \
 		$(DESTDIR)$(pkgconfigdir)/mems.pc \
 		$(addprefix $(DESTDIR)$(bindir)/,$(tools-y)) \
-		$(addprefix $(DESTDIR)$(libdir)/mems/,$(notdir $(tool-libs)))
+		$(addprefix $(DESTDIR)$(libdir)/mems/,$(notdir $(tool-libs))) \
+		$(addprefix $(DESTDIR)$(mandir)/man3/,$(notdir $(man3-pages))) \
+		$(addprefix $(DESTDIR)$(mandir)/man1/,$(notdir $(man1-pages)))
 	$(Q)rmdir $(DESTDIR)$(includedir)/mems 2>/dev/null || true
 	$(Q)rmdir $(DESTDIR)$(libdir)/mems 2>/dev/null || true
 

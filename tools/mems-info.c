@@ -16,7 +16,8 @@ static void usage(FILE *out)
 {
 	fputs("Usage: mems-info [--policies | --policy-table | "
 	      "--default-policy |\n"
-	      "                  --page-size | --virt-base | --align]\n"
+	      "                  --page-size | --virt-base | --align |\n"
+	      "                  -h | --help]\n"
 	      "Print the configuration MeMS was built with: every field as\n"
 	      "'name: value' lines, or one bare value for an option.\n"
 	      "--policies lists every built policy, one a line;\n"

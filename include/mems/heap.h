@@ -40,8 +40,8 @@ struct mems_heap_config {
  * @config: the layout; NULL for all defaults.
  * @heap:   where to store the new heap.
  *
- * Return: 0; -EINVAL for a bad field; -ENOENT for a policy that is not
- * built in; -ENOMEM when mmap fails.
+ * Return: 0; -EINVAL for an alignment that is not a power of two; -ENOENT
+ * for a policy that is not built in; -ENOMEM when mmap fails.
  */
 int mems_heap_create(const struct mems_heap_config *config,
 		     struct mems_heap **heap);
