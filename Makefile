@@ -54,7 +54,7 @@ kconfig-sources := $(shell find '$(srctree)' -name Kconfig -not -path '*/.git/*'
 config-targets := config menuconfig oldconfig olddefconfig defconfig \
 	savedefconfig randconfig allyesconfig allnoconfig %_defconfig
 no-config-targets := $(config-targets) help clean mrproper distclean check \
-	fuzz randcheck
+	fuzz randcheck htmldocs
 build-goals := $(filter-out $(no-config-targets),$(MAKECMDGOALS))
 config-goals := $(filter $(config-targets),$(MAKECMDGOALS))
 
@@ -325,6 +325,26 @@ bench: $(bench-progs)
 .PHONY: all run selftests run_tests check fuzz randcheck bench
 
 # ---------------------------------------------------------------------------
+# Documentation
+
+# The manual in HTML, built by Sphinx as the kernel's is, with the API
+# reference read from the headers' kernel-doc comments.  A warning is an
+# error, and every page is read again each time (-E), so that a page
+# left unchanged cannot hide its warnings.  DOCSRC builds another copy
+# of Documentation/; SPHINXOPTS adds options of sphinx-build.
+DOCSRC ?= $(srctree)/Documentation
+SPHINXOPTS ?=
+docs-out := $(objtree)/Documentation/output
+
+htmldocs:
+	$(need) sphinx-build python3-sphinx
+	$(quiet) SPHINX Documentation/output/html/index.html
+	$(Q)sphinx-build $(if $(filter 1,$(V)),,-q) -E -W --keep-going -b html \
+		-d $(docs-out)/doctrees $(SPHINXOPTS) $(DOCSRC) $(docs-out)/html
+
+.PHONY: htmldocs
+
+# ---------------------------------------------------------------------------
 # Installation (Debian conventions: DESTDIR for staging)
 
 PREFIX ?= /usr/local
@@ -404,7 +424,7 @@ FORCE:
 clean:
 	$(Q)rm -rf $(objtree)/lib $(objtree)/mems.pc $(objtree)/selftests-out \
 		$(sample-progs) $(tool-progs) $(tool-libs) $(bench-progs) \
-		$(objtree)/bench.csv
+		$(objtree)/bench.csv $(objtree)/Documentation/output
 	$(Q)find $(objtree) -path $(objtree)/.git -prune -o \
 		\( -name '*.o' -o -name '.*.o.cmd' \) -type f -print | xargs rm -f
 
@@ -434,6 +454,8 @@ help:
 	@echo '                       (SEED=S to replay them)'
 	@echo '  bench              - time the policies against glibc malloc'
 	@echo '                       (QUICK=1: small sizes only, under 30 s)'
+	@echo '  htmldocs           - the HTML manual, in Documentation/output/html'
+	@echo '                       (Sphinx; a warning is an error)'
 	@echo '  install            - install (PREFIX=$(PREFIX), DESTDIR=)'
 	@echo '  uninstall          - remove what install put there'
 	@echo 'Cleaning:'
