@@ -10,10 +10,10 @@
  * checked against the heap's invariants and a walk of its chains.  The
  * loader's and the replay's one-line errors are expected for bad input;
  * an error saying the heap broke an invariant is a bug, and aborts.
- * Traces with a block of more than BLOCK_MAX bytes are read but not
- * replayed: AddressSanitizer writes a byte of shadow for every 8 of a
- * block it is told about, and gigabytes of shadow are not what a
- * fuzzer's run should spend its memory on.
+ * Traces with a block of more than BLOCK_MAX bytes, or a page of more
+ * than PAGE_MAX, are read but not replayed: AddressSanitizer writes a byte of shadow for every 8
+ * of a block or hole it is told about, and gigabytes of shadow are not
+ * what a fuzzer's run should spend its memory on.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -32,6 +32,7 @@
 #endif
 
 #define BLOCK_MAX (64UL << 20)
+#define PAGE_MAX (1UL << 20)
 
 static int trace_fd = -1;
 static char trace_path[64];
@@ -82,6 +83,9 @@ static bool small_blocks(const struct trace *trace)
 
 	for (i = 0; i < trace->nr_events; i++)
 		if (trace->events[i].size > BLOCK_MAX)
+			return false;
+	for (i = 0; i < trace->nr_layouts; i++)
+		if (trace->layouts[i].page_size > PAGE_MAX)
 			return false;
 	return true;
 }
