@@ -77,7 +77,7 @@ static void write_trace(const uint8_t *data, size_t size)
 		abort();
 }
 
-static bool small_blocks(const struct trace *trace)
+static bool small_enough(const struct trace *trace)
 {
 	size_t i;
 
@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	write_trace(data, size);
 	if (trace_load(trace_path, &trace))
 		return 0;
-	if (small_blocks(&trace) && !replay_validate(&trace, &opts) &&
+	if (small_enough(&trace) && !replay_validate(&trace, &opts) &&
 	    !replay_run(&trace, &opts, &result))
 		replay_result_release(&result);
 	trace_free(&trace);
