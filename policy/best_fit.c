@@ -85,7 +85,7 @@ static size_t best_fit_largest_hole(const struct mems_policy *policy)
 	return last ? seg_size(hole_entry(last)) : 0;
 }
 
-static int check_failed(FILE *report, const char *why, uintptr_t vstart)
+static int index_check_failed(FILE *report, const char *why, uintptr_t vstart)
 {
 	if (report)
 		fprintf(report,
@@ -104,21 +104,22 @@ static int best_fit_check(const struct mems_policy *policy, FILE *report)
 	size_t indexed = 0, holes = 0;
 
 	if (rb_validate(root))
-		return check_failed(report, "unbalanced", 0);
+		return index_check_failed(report, "unbalanced", 0);
 	for (rb = rb_first(root); rb; rb = rb_next(rb), indexed++) {
 		hole = hole_entry(rb);
 		if (!seg_is_hole(hole))
-			return check_failed(report, "not a hole", hole->vstart);
+			return index_check_failed(report, "not a hole",
+						  hole->vstart);
 		if (prev && !hole_before(prev, hole))
-			return check_failed(report, "out of order",
-					    hole->vstart);
+			return index_check_failed(report, "out of order",
+						  hole->vstart);
 		prev = hole;
 	}
 	heap_for_each_node(node, policy->heap)
 		node_for_each_seg(hole, node)
 			holes += seg_is_hole(hole);
 	if (holes != indexed)
-		return check_failed(report, "wrong hole count", 0);
+		return index_check_failed(report, "wrong hole count", 0);
 	return 0;
 }
 
