@@ -286,6 +286,25 @@ $(tool-libs): $(cflags-file)
 	$(Q)$(CC) -shared -Wl,-z,defs $(CFLAGS) $(LDFLAGS) -o $@ \
 		$(filter %.o,$^) -ldl -pthread
 
+# The configured library as one header that a program includes instead
+# of linking MeMS, as the course's programs include their mems.h.
+single-header := $(objtree)/single-header/mems.h
+lib-sources := $(patsubst $(objtree)/%.o,%.c,$(lib-objs))
+tree-headers := $(wildcard $(srctree)/include/*.h $(srctree)/include/mems/*.h \
+	$(srctree)/core/*.h $(srctree)/policy/*.h $(srctree)/common/*.h \
+	$(srctree)/arch/*/include/asm/*.h)
+
+single-header: $(single-header)
+
+$(single-header): $(srctree)/scripts/single-header $(tree-headers) \
+		$(addprefix $(srctree)/,$(lib-sources)) \
+		$(objtree)/include/generated/autoconf.h
+	$(quiet) GEN $(patsubst $(objtree)/%,%,$@)
+	$(Q)srctree='$(srctree)' $< $@ $(objtree)/include/generated/autoconf.h \
+		$(SRCARCH) $(VERSION) $(lib-sources)
+
+.PHONY: single-header
+
 # ---------------------------------------------------------------------------
 # Running and testing
 
@@ -424,7 +443,8 @@ FORCE:
 clean:
 	$(Q)rm -rf $(objtree)/lib $(objtree)/mems.pc $(objtree)/selftests-out \
 		$(sample-progs) $(tool-progs) $(tool-libs) $(bench-progs) \
-		$(objtree)/bench.csv $(objtree)/Documentation/output
+		$(objtree)/bench.csv $(objtree)/Documentation/output \
+		$(objtree)/single-header
 	$(Q)find $(objtree) -path $(objtree)/.git -prune -o \
 		\( -name '*.o' -o -name '.*.o.cmd' \) -type f -print | xargs rm -f
 
@@ -446,6 +466,8 @@ help:
 	@echo '  all (default)      - libmems.a, libmems.so, samples and tools'
 	@echo '                       (mems-trace with its libmems-trace.so)'
 	@echo '  run                - build and run the classic demo'
+	@echo '  single-header      - the configured library as one header,'
+	@echo '                       single-header/mems.h'
 	@echo '  selftests          - build the C selftests'
 	@echo '  run_tests          - build and run the C selftests'
 	@echo '  check              - every test: C matrix, sanitizers, bats'
