@@ -158,7 +158,7 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	struct mems_node *node;
 	struct mems_seg *hole;
 	void *phys;
-	size_t len;
+	size_t len, slabs;
 
 	/* next_vaddr wraps to 0 once the top of the space is handed out. */
 	if (!pages || !vstart)
@@ -169,10 +169,16 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	phys = os_map(&heap->os, len);
 	if (!phys)
 		return NULL;
-	if (addr_table_reserve(heap, vstart + (len - 1)) ||
-	    meta_reserve(&heap->meta, &heap->os, 3)) {
-		os_unmap(&heap->os, phys, len);
-		return NULL;
+	/*
+	 * Records first: a slab they mapped can be unmapped again, while a
+	 * grown address table could only move back by mapping once more.
+	 */
+	slabs = heap->meta.nr_slabs;
+	if (meta_reserve(&heap->meta, &heap->os, 3))
+		goto unmap;
+	if (addr_table_reserve(heap, vstart + (len - 1))) {
+		meta_unreserve(&heap->meta, &heap->os, slabs);
+		goto unmap;
 	}
 
 	node = meta_alloc(&heap->meta);
@@ -199,6 +205,10 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	node_emptied(heap, hole);
 	poison((uintptr_t)phys, len);
 	return hole;
+
+unmap:
+	os_unmap(&heap->os, phys, len);
+	return NULL;
 }
 
 /*
@@ -231,8 +241,7 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 		addr_table_point(heap, proc->vstart, proc->vend, proc);
 		heap->nr_segs++;
 		hole_set_bounds(heap, hole, proc->vend + 1, hole->vend);
-		hole_map_move(heap, vstart, size, hole->vstart,
-			      seg_size(hole));
+		hole_map_move(heap, vstart, size, hole->vstart, seg_size(hole));
 	}
 	if (heap_ops(heap)->allocated)
 		heap_ops(heap)->allocated(&heap->policy, proc);

@@ -6,7 +6,8 @@
  * struct mems_slab that links it to the other slabs of the pool.  Records
  * are handed out from the free list that freed records join, or from the
  * newest slab's unused tail.  Slabs are only returned by meta_release(),
- * which mems_finish() reaches.
+ * which mems_finish() reaches, and by meta_unreserve() for an operation
+ * that failed after its reservation mapped one.
  *
  * An operation first reserves every record it will need, so that it can
  * fail before it changes anything, and then allocates them, which cannot
@@ -89,6 +90,31 @@ int meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,
 	meta->unused = (char *)slab + SLAB_HEADER_BYTES;
 	meta->unused_end = (char *)slab + slab->bytes;
 	return 0;
+}
+
+/*
+ * Unmap the slab a meta_reserve() mapped when the pool had @nr_slabs, for
+ * an operation that fails after reserving: no record of it was taken.
+ * The old slab's tail stays on the free list.
+ */
+void meta_unreserve(struct mems_meta *meta, struct mems_os_stats *os,
+		    size_t nr_slabs)
+{
+	struct mems_slab *slab = meta->slabs;
+
+	if (meta->nr_slabs == nr_slabs)
+		return;
+	meta->slabs = slab->next;
+	meta->nr_slabs--;
+	meta->unused = NULL;
+	meta->unused_end = NULL;
+	os_unmap(os, slab, slab->bytes);
+}
+
+/* Records the pool hands out before it must map another slab. */
+size_t meta_records_left(const struct mems_meta *meta)
+{
+	return meta->free_count + meta_unused_records(meta);
 }
 
 void *meta_alloc(struct mems_meta *meta)

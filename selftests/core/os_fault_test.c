@@ -58,6 +58,21 @@ static int inline_slots_full(struct mems_heap *heap)
 	return alloc_n(heap, 1024, MEMS_INLINE_ADDR_SLOTS);
 }
 
+/*
+ * As inline_slots_full, and the records of the newest slab used up but
+ * two: the next node grows the address table and needs a new slab.
+ */
+static int inline_slots_and_slab_full(struct mems_heap *heap)
+{
+	if (alloc_n(heap, 1024, MEMS_INLINE_ADDR_SLOTS - 1) ||
+	    alloc_n(heap, 1, 1))
+		return -1;
+	while (meta_records_left(&heap->meta) > 2)
+		if (alloc_n(heap, 1, 1))
+			return -1;
+	return heap->nr_nodes == MEMS_INLINE_ADDR_SLOTS ? 0 : -1;
+}
+
 static int alloc_1024(struct mems_heap *heap, uintptr_t *v)
 {
 	void *p = NULL;
@@ -95,6 +110,8 @@ static const struct scenario scenarios[] = {
 	{ "the first allocation", 4096, nothing, alloc_100 },
 	{ "an allocation that moves the address table", 1024,
 	  inline_slots_full, alloc_1024 },
+	{ "an allocation that moves the address table and maps a slab", 1024,
+	  inline_slots_and_slab_full, alloc_1024 },
 	{ "a realloc that moves the block to a new node", 4096,
 	  block_then_full, move_first_block },
 	{ "a calloc of a new node", 4096, nothing, calloc_pages },
