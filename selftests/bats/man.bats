@@ -109,6 +109,35 @@ page_options() {
 	done
 }
 
+# names_of PAGE - the names its NAME section gives, one a line.
+names_of() {
+	sed -n '/^\.SH NAME/,/^\.SH/p' "$1" | sed '1d;$d' |
+		sed 's/ *\\-.*//' | tr ',' '\n' | tr -d ' ' | grep .
+}
+
+@test "every name a page gives, and every exported function, has a page" {
+	local page name
+
+	for page in "$MAN_SRC"/*.3; do
+		[ -z "$(so_target "$page")" ] || continue
+		for name in $(names_of "$page"); do
+			echo "$page: $name"
+			assert [ -f "$MAN_SRC/$name.3" ]
+		done
+	done
+	run grep -oE '^[[:space:]]+mems_[a-z_]+;' "$MEMS_SRC/scripts/libmems.map"
+	assert_success
+	for name in ${output//;/}; do
+		assert [ -f "$MAN_SRC/$name.3" ]
+		# And the page it is, or links to, names it.
+		page=$(so_target "$MAN_SRC/$name.3")
+		page=$MAN_SRC/${page#*/}
+		[ "$page" != "$MAN_SRC/" ] || page=$MAN_SRC/$name.3
+		names_of "$page" | grep -qx "$name" ||
+			fail "$page does not name $name"
+	done
+}
+
 @test "every page's .TH names it, its section and this MeMS version" {
 	local version page name section th
 
