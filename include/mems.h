@@ -63,6 +63,9 @@ void mems_free(void *v);
 
 /**
  * mems_calloc() - allocate @nmemb elements of @size bytes, zeroed.
+ * @nmemb: how many elements.
+ * @size:  bytes of each.
+ *
  * As mems_malloc() of their product, which must not overflow (ENOMEM);
  * NULL, changing nothing, when either is 0.
  */
@@ -70,6 +73,9 @@ void *mems_calloc(size_t nmemb, size_t size);
 
 /**
  * mems_realloc() - resize the block that starts at @v to @size bytes.
+ * @v:    the block's MeMS virtual address; NULL to allocate.
+ * @size: the new size in bytes; 0 to free the block.
+ *
  * In place when it shrinks or the hole after it holds the growth, else
  * moved by the policy, its bytes copied and the old block freed.  @v NULL
  * allocates; @size 0 frees and returns NULL.  Any other address prints

@@ -34,9 +34,10 @@ source tree, the ``kerneldoc_srctree`` setting) emits the C-domain entry
 of each documented declaration, in the header's order: ``c:function``,
 ``c:struct`` with a ``c:member`` per member, ``c:enum`` with its
 ``c:enumerator`` entries; and a ``c:struct`` for each opaque structure.
-A comment that names another declaration than the one after it, or a
-parameter or member the declaration lacks, is a warning, which
-``make htmldocs`` turns into an error.
+A comment that names another declaration than the one after it, a
+parameter or member the declaration lacks, or one the declaration has
+and the comment leaves out, is a warning, which ``make htmldocs`` turns
+into an error.
 """
 
 import os
@@ -330,10 +331,14 @@ def check_declaration(comment):
         return [Problem(comment.line, f'the comment describes {wanted}, '
                         f'the declaration after it is {found}')]
     kind = 'member' if comment.tag else 'parameter'
-    names = declared_names(comment)
+    names = [name for name in declared_names(comment)
+             if name and name != 'void']
     return [Problem(comment.line, f"{wanted} has no {kind} '{name}', which "
                     "the comment describes")
-            for name in comment.params if name not in names]
+            for name in comment.params if name not in names] + \
+        [Problem(comment.line, f"the comment of {wanted} does not describe "
+                 f"its {kind} '{name}'")
+         for name in names if name not in comment.params]
 
 
 def parse_header(text):

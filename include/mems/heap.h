@@ -71,6 +71,11 @@ int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v);
 
 /**
  * mems_heap_calloc() - allocate @nmemb blocks of @size bytes, zeroed.
+ * @heap:  the heap.
+ * @nmemb: how many elements.
+ * @size:  bytes of each.
+ * @v:     where to store the virtual address.
+ *
  * Return: 0; -EINVAL when either is 0; -ENOMEM when their product
  * overflows, or as mems_heap_alloc().
  */
@@ -117,23 +122,34 @@ int mems_heap_trim(struct mems_heap *heap, size_t keep);
  */
 int mems_heap_set_trim_threshold(struct mems_heap *heap, long threshold);
 
-/** mems_heap_trim_threshold() - @heap's trim threshold, -1 for never. */
+/**
+ * mems_heap_trim_threshold() - @heap's trim threshold, -1 for never.
+ * @heap: the heap.
+ */
 long mems_heap_trim_threshold(const struct mems_heap *heap);
 
 /**
  * mems_heap_free() - turn the block that starts at @v into a hole.
+ * @heap: the heap.
+ * @v:    the block's virtual address.
+ *
  * Return: 0; -EINVAL when @v is not the start of an allocated block.
  */
 int mems_heap_free(struct mems_heap *heap, void *v);
 
 /**
  * mems_heap_get() - translate @v, inside an allocated block, to physical.
+ * @heap: the heap.
+ * @v:    a virtual address inside an allocated block.
+ *
  * Return: the physical address, or NULL when @v is in no allocated block.
  */
 void *mems_heap_get(const struct mems_heap *heap, void *v);
 
 /**
  * mems_heap_print_stats() - write the mems_print_stats() report to @out.
+ * @heap: the heap.
+ * @out:  the stream to write it to.
  */
 void mems_heap_print_stats(const struct mems_heap *heap, FILE *out);
 
@@ -148,16 +164,24 @@ int mems_heap_check(const struct mems_heap *heap, FILE *report);
 
 /**
  * mems_heap_set_policy() - switch @heap to the policy called @name.
+ * @heap: the heap.
+ * @name: the policy's name, as mems_policy_name() gives it.
  *
  * The new policy starts as after mems_init(); the chains are untouched.
  * Return: 0, or -ENOENT when no such policy is built in.
  */
 int mems_heap_set_policy(struct mems_heap *heap, const char *name);
 
-/** mems_heap_policy() - the name of @heap's current policy. */
+/**
+ * mems_heap_policy() - the name of @heap's current policy.
+ * @heap: the heap.
+ */
 const char *mems_heap_policy(const struct mems_heap *heap);
 
-/** mems_heap_page_size() - bytes per MeMS page of @heap. */
+/**
+ * mems_heap_page_size() - bytes per MeMS page of @heap.
+ * @heap: the heap.
+ */
 size_t mems_heap_page_size(const struct mems_heap *heap);
 
 /**
@@ -169,6 +193,7 @@ struct mems_heap *mems_default_heap(void);
 
 /**
  * mems_policy_name() - the name of built-in policy number @index.
+ * @index: from 0.
  *
  * Return: the name, or NULL past the last one.  Index 0 onwards lists
  * every policy this build contains, in a fixed order.

@@ -24,10 +24,14 @@
 extern "C" {
 #endif
 
-/** enum mems_seg_type - what a segment of a sub-chain holds. */
+/**
+ * enum mems_seg_type - what a segment of a sub-chain holds.
+ * @MEMS_HOLE:    free: "H" in the report.
+ * @MEMS_PROCESS: handed to the user: "P" in the report.
+ */
 enum mems_seg_type {
-	MEMS_HOLE,	/* free: "H" in the report */
-	MEMS_PROCESS,	/* handed to the user: "P" in the report */
+	MEMS_HOLE,
+	MEMS_PROCESS,
 };
 
 /**

@@ -206,6 +206,8 @@ broken_docs() {
 	assert_failure
 	assert_regex "$stderr" \
 		"bad\.h:1: WARNING: kernel-doc: bad_sum\(\) has no parameter 'c'"
+	assert_regex "$stderr" "bad\.h:1: WARNING: kernel-doc: the comment of \
+bad_sum\(\) does not describe its parameter 'b'"
 	assert_regex "$stderr" "bad\.h:8: WARNING: kernel-doc: the comment \
 describes bad_get\(\), the declaration after it is bad_put\(\)"
 }
