@@ -372,6 +372,9 @@ includedir ?= $(PREFIX)/include
 libdir ?= $(PREFIX)/lib
 pkgconfigdir ?= $(libdir)/pkgconfig
 mandir ?= $(PREFIX)/share/man
+# mems-trace's preload library.  mems-trace looks for it at bin/../lib/mems,
+# so a libdir elsewhere (a multiarch one) wants pkglibdir=$(PREFIX)/lib/mems.
+pkglibdir ?= $(libdir)/mems
 
 # include/ holds only installed headers: everything under include/mems.
 public-headers := $(wildcard $(srctree)/include/mems/*.h)
@@ -413,8 +416,8 @@ install: all $(objtree)/mems.pc
 	$(Q)ln -sf libmems.so.$(SOVERSION) $(DESTDIR)$(libdir)/libmems.so
 	$(Q)install -m 644 $(objtree)/mems.pc $(DESTDIR)$(pkgconfigdir)/
 	$(Q)$(if $(tool-progs),install -m 755 $(tool-progs) $(DESTDIR)$(bindir)/)
-	$(Q)$(if $(tool-libs),install -d $(DESTDIR)$(libdir)/mems && \
-		install -m 755 $(tool-libs) $(DESTDIR)$(libdir)/mems/)
+	$(Q)$(if $(tool-libs),install -d $(DESTDIR)$(pkglibdir) && \
+		install -m 755 $(tool-libs) $(DESTDIR)$(pkglibdir)/)
 	$(Q)install -d $(DESTDIR)$(mandir)/man3
 	$(Q)install -m 644 $(man3-pages) $(DESTDIR)$(mandir)/man3/
 	$(Q)$(if $(man1-pages),install -d $(DESTDIR)$(mandir)/man1 && \
@@ -427,11 +430,11 @@ uninstall:
 		$(DESTDIR)$(libdir)/libmems.a $(DESTDIR)$(libdir)/libmems.so* \
 		$(DESTDIR)$(pkgconfigdir)/mems.pc \
 		$(addprefix $(DESTDIR)$(bindir)/,$(tools-y)) \
-		$(addprefix $(DESTDIR)$(libdir)/mems/,$(notdir $(tool-libs))) \
+		$(addprefix $(DESTDIR)$(pkglibdir)/,$(notdir $(tool-libs))) \
 		$(addprefix $(DESTDIR)$(mandir)/man3/,$(notdir $(man3-pages))) \
 		$(addprefix $(DESTDIR)$(mandir)/man1/,$(notdir $(man1-pages)))
 	$(Q)rmdir $(DESTDIR)$(includedir)/mems 2>/dev/null || true
-	$(Q)rmdir $(DESTDIR)$(libdir)/mems 2>/dev/null || true
+	$(Q)rmdir $(DESTDIR)$(pkglibdir) 2>/dev/null || true
 
 .PHONY: install uninstall FORCE
 FORCE:
