@@ -30,6 +30,12 @@ setup_file() {
 	done
 }
 
+# first_policy - the first policy of the choice, whose header serves the
+# tests that any policy's would.
+first_policy() {
+	choice_policies | head -n 1
+}
+
 # header POLICY - the header generated from POLICY's defconfig.
 header() {
 	echo "$BATS_FILE_TMPDIR/$1/single-header/mems.h"
@@ -72,9 +78,10 @@ build_example() {
 }
 
 @test "the header is the tree's files, each once, and no include of them" {
-	local dir=$BATS_FILE_TMPDIR/first-fit file name
+	local dir file name
 	local -a sources
 
+	dir=$BATS_FILE_TMPDIR/$(first_policy)
 	# The sources the configuration compiles, as the build names them.
 	mems_make "$dir" -j2 >/dev/null
 	mapfile -t sources < <(cd "$dir" && find common core policy \
@@ -82,7 +89,7 @@ build_example() {
 	[ "${#sources[@]}" -gt 10 ]
 	for file in "${sources[@]}"; do
 		assert_equal "$(grep -c "^/\* ---- $file ---- \*/$" \
-			"$(header first-fit)")" 1
+			"$(header "$(first_policy)")")" 1
 	done
 	# Every file of the tree it holds is one the build uses.
 	while read -r name; do
@@ -92,9 +99,9 @@ build_example() {
 			fail "$name is not compiled by this configuration" ;;
 		esac
 	done < <(sed -n 's|^/\* ---- \([^ ]*\) ---- \*/$|\1|p' \
-		"$(header first-fit)")
+		"$(header "$(first_policy)")")
 	run grep -nE '^#[[:space:]]*include[[:space:]]*("|<(mems|core|policy|common|asm|generated)/|<mems\.h>)' \
-		"$(header first-fit)"
+		"$(header "$(first_policy)")"
 	assert_failure
 }
 
@@ -125,7 +132,7 @@ build_example() {
 @test "MEMS_POLICY switches the header's policy at run time" {
 	local dir policy
 
-	dir=$(course_dir "$(header first-fit)")
+	dir=$(course_dir "$(header "$(first_policy)")")
 	build_example "$dir" gcc
 	for policy in $(choice_policies); do
 		MEMS_POLICY=$policy into "$dir/out" "$dir/example"
@@ -153,7 +160,7 @@ build_example() {
 @test "other files of a program include it with MEMS_DECLARATIONS_ONLY" {
 	local dir
 
-	dir=$(course_dir "$(header best-fit)")
+	dir=$(course_dir "$(header "$(first_policy)")")
 	cat >"$dir/main.c" <<'EOF'
 #include "mems.h"
 
@@ -189,11 +196,13 @@ EOF
 }
 
 @test "the header is made again when a source of it changes, else not" {
-	local dir=$BATS_FILE_TMPDIR/next-fit
+	local dir
+
+	dir=$BATS_FILE_TMPDIR/$(first_policy)
 
 	run mems_make "$dir" -q single-header
 	assert_success
-	run mems_make "$dir" -q -W "$MEMS_SRC/policy/next_fit.c" single-header
+	run mems_make "$dir" -q -W "$MEMS_SRC/policy/registry.c" single-header
 	assert_failure
 	run mems_make "$dir" -q -W "$MEMS_SRC/core/chain.h" single-header
 	assert_failure
@@ -202,10 +211,11 @@ EOF
 }
 
 @test "mems-dump linked with the header replays a trace as with libmems.a" {
-	local dir=$BATS_FILE_TMPDIR/first-fit objects trace
+	local dir objects trace
 
+	dir=$BATS_FILE_TMPDIR/$(first_policy)
 	mems_make "$dir" -j2 >/dev/null
-	printf '#include "%s"\n' "$(header first-fit)" >"$dir/with-header.c"
+	printf '#include "%s"\n' "$(header "$(first_policy)")" >"$dir/with-header.c"
 	# Not its own copy of the generic code: the header brings the
 	# library's, under the same names.
 	mapfile -t objects < <(find "$dir/tools/dump" -name '*.o')
