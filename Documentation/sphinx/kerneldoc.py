@@ -33,7 +33,9 @@ code.
 source tree, the ``kerneldoc_srctree`` setting) emits the C-domain entry
 of each documented declaration, in the header's order: ``c:function``,
 ``c:struct`` with a ``c:member`` per member, ``c:enum`` with its
-``c:enumerator`` entries; and a ``c:struct`` for each opaque structure.
+``c:enumerator`` entries, ``c:macro`` for a ``#define`` without
+arguments (``/** NAME - summary */``); and a ``c:struct`` for each
+opaque structure.
 A comment that names another declaration than the one after it, a
 parameter or member the declaration lacks, or one the declaration has
 and the comment leaves out, is a warning, which ``make htmldocs`` turns
@@ -58,6 +60,7 @@ ANY_COMMENT = re.compile(r'/\*.*?\*/', re.S)
 COMMENT_HEAD = re.compile(
     r'^(?:(?P<tag>struct|union|enum)\s+)?(?P<name>\w+)\s*(?P<parens>\(\))?'
     r'\s*(?:[-:]\s*(?P<summary>.*))?$')
+MACRO_DECL = re.compile(r'#\s*define\s+(?P<name>\w+)(?P<args>\([^)]*\))?')
 PARAM_LINE = re.compile(r'^@(?P<name>[\w.]+|\.\.\.)\s*:\s?(?P<text>.*)$')
 SECTION_LINE = re.compile(
     r'^(?P<title>description|context|returns?|notes?|examples?)\s*:\s*'
@@ -81,7 +84,7 @@ C_TYPE_WORDS = {'void', 'char', 'short', 'int', 'long', 'float', 'double',
 class Comment:
     """One kernel-doc comment and the declaration that follows it."""
     line: int
-    tag: str                    # 'struct', 'union', 'enum' or '' (function)
+    tag: str        # 'struct', 'union', 'enum', 'define' or '' (function)
     name: str
     summary: str
     params: dict = field(default_factory=dict)      # name -> [lines]
@@ -341,6 +344,24 @@ def check_declaration(comment):
          for name in names if name not in comment.params]
 
 
+def check_macro(comment):
+    """Problems of a comment before a #define: it must name the macro,
+    which must take no arguments."""
+    match = MACRO_DECL.match(comment.decl)
+    if not match:
+        return [Problem(comment.line, 'kernel-doc of a preprocessor line '
+                        'other than #define is not supported')]
+    if match['args'] is not None:
+        return [Problem(comment.line, 'kernel-doc of macros with '
+                        'arguments is not supported')]
+    if match['name'] != comment.name or comment.tag:
+        return [Problem(comment.line, f'the comment describes '
+                        f'{comment.name}, the declaration after it is '
+                        f'{match["name"]}')]
+    comment.tag = 'define'
+    return []
+
+
 def parse_header(text):
     """The Comments of a header and its opaque structures, in the order
     of the header, and the Problems found."""
@@ -353,10 +374,10 @@ def parse_header(text):
             continue
         comment.decl = declaration_after(text, match.end())
         if comment.decl.startswith('#'):
-            problems.append(Problem(line, 'kernel-doc of macros is not '
-                                    'supported'))
-            continue
-        found = check_declaration(comment)
+            comment.decl = text[match.end():].lstrip().split('\n', 1)[0]
+            found = check_macro(comment)
+        else:
+            found = check_declaration(comment)
         problems += found
         if not found:
             items.append((match.start(), comment))
@@ -488,6 +509,13 @@ def render_enum(comment):
     return out + render_sections(comment, '   ')
 
 
+def render_macro(comment):
+    """An object-like macro's c:macro entry."""
+    return [f'.. c:macro:: {comment.name}', '',
+            '   ' + highlight(comment.summary), ''] + \
+        render_sections(comment, '   ')
+
+
 def in_scope(scope, lines):
     """lines declared inside the C-domain scope scope."""
     return [f'.. c:namespace-push:: {scope}', ''] + lines + \
@@ -499,10 +527,13 @@ def render(items):
     Sphinx's C domain has one name space where C has two: a function
     named as a structure is declared in the scope 'function', so that
     neither hides the other."""
-    types = {item.name for item in items if item.tag}
+    types = {item.name for item in items
+             if item.tag and item.tag != 'define'}
     out = []
     for item in items:
-        if item.tag == 'enum':
+        if item.tag == 'define':
+            lines = render_macro(item)
+        elif item.tag == 'enum':
             lines = render_enum(item)
         elif item.tag:
             lines = render_struct(item)

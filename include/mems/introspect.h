@@ -149,9 +149,17 @@ struct mems_heap_stats {
 void mems_heap_stats(const struct mems_heap *heap,
 		     struct mems_heap_stats *stats);
 
-/* Flags of struct mems_policy_info. */
-#define MEMS_POLICY_REFERENCE	0x1u	/* a linear reference: test equipment */
-#define MEMS_POLICY_DEFAULT	0x2u	/* the configured default */
+/**
+ * MEMS_POLICY_REFERENCE - flag of &struct mems_policy_info: a linear
+ * reference, test equipment rather than a policy to choose.
+ */
+#define MEMS_POLICY_REFERENCE	0x1u
+
+/**
+ * MEMS_POLICY_DEFAULT - flag of &struct mems_policy_info: the configured
+ * default policy.
+ */
+#define MEMS_POLICY_DEFAULT	0x2u
 
 /**
  * struct mems_policy_info - a built-in placement policy.

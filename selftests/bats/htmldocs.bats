@@ -69,6 +69,14 @@ header_types() {
 		sed -nE 's/^(struct|union|enum) ([A-Za-z_][A-Za-z0-9_]*) *[{;].*/\1 \2/p'
 }
 
+# header_macros - the name of each macro the headers define, but their
+# include guards (the name of the #ifndef before it).
+header_macros() {
+	(cd "$MEMS_SRC" && cat "${HEADERS[@]}") |
+		awk '/^#ifndef / { guard = $2 }
+		     /^#define / && $2 != guard { print $2 }'
+}
+
 # header_param_lines - the first line of each @name: description of the
 # headers' comments, as the manual shows it: @ and spacing gone.
 header_param_lines() {
@@ -127,6 +135,19 @@ broken_docs() {
 	done
 	echo "$count functions"
 	assert [ "$count" -gt 20 ]
+}
+
+@test "the header reference declares every macro of the headers" {
+	local name count=0 sigs
+
+	sigs=$(signatures "$(html)/api-reference.html")
+	for name in $(header_macros); do
+		grep -qx "$name" <<<"$sigs" ||
+			fail "no declaration of $name in api-reference.html"
+		count=$((count + 1))
+	done
+	echo "$count macros"
+	assert [ "$count" -gt 1 ]
 }
 
 @test "the header reference declares every structure and enum of the headers" {
@@ -197,6 +218,11 @@ broken_docs() {
 	 * bad_get() - a comment for another function.
 	 */
 	int bad_put(int a);
+
+	/**
+	 * BAD_FLAG - a comment for another macro.
+	 */
+	#define BAD_FLAGS 1
 	EOF
 	printf ':orphan:\n\nBad\n===\n\n.. kernel-doc:: %s\n' "$header" \
 		>"$docs/bad.rst"
@@ -210,4 +236,6 @@ broken_docs() {
 bad_sum\(\) does not describe its parameter 'b'"
 	assert_regex "$stderr" "bad\.h:8: WARNING: kernel-doc: the comment \
 describes bad_get\(\), the declaration after it is bad_put\(\)"
+	assert_regex "$stderr" "bad\.h:13: WARNING: kernel-doc: the comment \
+describes BAD_FLAG, the declaration after it is BAD_FLAGS"
 }
