@@ -447,7 +447,8 @@ clean:
 	$(Q)rm -rf $(objtree)/lib $(objtree)/mems.pc $(objtree)/selftests-out \
 		$(sample-progs) $(tool-progs) $(tool-libs) $(bench-progs) \
 		$(objtree)/bench.csv $(objtree)/Documentation/output \
-		$(objtree)/single-header
+		$(objtree)/single-header \
+		$(objtree)/tools/dump/viewer_files.c
 	$(Q)find $(objtree) -path $(objtree)/.git -prune -o \
 		\( -name '*.o' -o -name '.*.o.cmd' \) -type f -print | xargs rm -f
 

@@ -99,7 +99,7 @@ int render_dot_end(FILE *out);
 void json_put_string(FILE *out, const char *s);
 
 /* output.c: every dump of a run goes through one sink */
-enum dump_format { DUMP_TEXT, DUMP_JSON, DUMP_DOT, DUMP_SVG };
+enum dump_format { DUMP_TEXT, DUMP_JSON, DUMP_DOT, DUMP_SVG, DUMP_HTML };
 
 struct sink {
 	enum dump_format format;
@@ -125,6 +125,18 @@ int stats_write_csv(FILE *out, const struct step_stats *rows, size_t nr_rows);
 /* replay.c */
 #define TRIM_FROM_TRACE (-2L)
 
+/*
+ * What a replay tells an observer: each event once replayed, with the
+ * address it used or returned in the replay (0: none), and the heap
+ * after each step.  A nonzero return of @step stops the replay.
+ */
+struct replay_hooks {
+	int (*event)(void *arg, const struct event *ev, uintptr_t v);
+	int (*step)(void *arg, const struct mems_heap *heap,
+		    unsigned long step);
+	void *arg;
+};
+
 struct replay_options {
 	const char *policy; /* NULL: the trace's, else the default */
 	size_t page_size; /* 0: the trace's, else the build's */
@@ -141,6 +153,7 @@ struct replay_options {
 	struct sink *sink;
 	bool keep_rows; /* fill rows[] for --stats and --plot */
 	bool figures; /* take figures: for rows, peaks, --check */
+	const struct replay_hooks *hooks; /* NULL: none */
 };
 
 struct replay_result {
@@ -166,6 +179,16 @@ int replay_validate(const struct trace *trace,
 int replay_run(const struct trace *trace, const struct replay_options *opts,
 	       struct replay_result *result);
 void replay_result_release(struct replay_result *result);
+
+/* render_html.c: the interactive viewer of --format html */
+struct html_page;
+
+struct html_page *html_page_new(const struct trace *trace);
+/* Replay the trace on @policy for the page, with @opts's layout. */
+int html_page_add(struct html_page *page, struct replay_options *opts,
+		  const char *policy);
+int html_page_write(FILE *out, const struct html_page *page);
+void html_page_free(struct html_page *page);
 
 /* compare.c */
 int compare_trace(FILE *out, const struct trace *trace,

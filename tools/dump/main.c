@@ -251,6 +251,7 @@ static void option_format(struct cli *cli, const char *name)
 		[DUMP_JSON] = "json",
 		[DUMP_DOT] = "dot",
 		[DUMP_SVG] = "svg",
+		[DUMP_HTML] = "html",
 	};
 	size_t i;
 
@@ -260,7 +261,8 @@ static void option_format(struct cli *cli, const char *name)
 			return;
 		}
 	}
-	usage_error("--format: '%s' is none of text, json, dot, svg", name);
+	usage_error("--format: '%s' is none of text, json, dot, svg, html",
+		    name);
 }
 
 static int compare_steps(const void *a, const void *b)
@@ -332,7 +334,9 @@ static void options_parse(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			option_format(cli, optarg);
-			cli->dump_options = true;
+			/* The viewer shows --compare's policies side by side. */
+			if (cli->format != DUMP_HTML)
+				cli->dump_options = true;
 			break;
 		case 'o':
 			cli->output = optarg;
@@ -372,6 +376,13 @@ static void options_parse(struct cli *cli, int argc, char **argv)
 			    "--format, --stats or --plot");
 	cli->traces = argv + optind;
 	cli->nr_traces = (size_t)(argc - optind);
+	if (cli->format == DUMP_HTML && cli->nr_traces > 1)
+		usage_error("--format html shows one trace");
+	if (cli->format == DUMP_HTML &&
+	    (cli->nr_at || cli->opts.every || cli->stats || cli->plot))
+		usage_error("--format html holds every step: it takes no "
+			    "--at, --every, --stats or --plot (open the page "
+			    "at #step=N)");
 	at_normalise(cli);
 	cli->opts.at = cli->at;
 	cli->opts.nr_at = cli->nr_at;
@@ -540,6 +551,33 @@ static int run_dumps(struct cli *cli, struct trace *traces,
 	return err;
 }
 
+/*
+ * --format html: one page, of the trace's policy, or of every compared
+ * policy side by side with --compare or --policy all.
+ */
+static int run_html(struct cli *cli, struct trace *trace, FILE *out)
+{
+	struct html_page *page = html_page_new(trace);
+	unsigned int index = 0;
+	const char *policy;
+	int err = 0;
+
+	if (!page) {
+		dump_error(trace->path, 0, "out of memory");
+		return -1;
+	}
+	if (cli->compare || cli->all_policies) {
+		while (!err && (policy = policy_next_compared(&index)))
+			err = html_page_add(page, &cli->opts, policy);
+	} else {
+		err = html_page_add(page, &cli->opts, cli->opts.policy);
+	}
+	if (!err && html_page_write(out, page))
+		err = -1;
+	html_page_free(page);
+	return err;
+}
+
 static int load_traces(const struct cli *cli, struct trace *traces)
 {
 	size_t i;
@@ -574,7 +612,9 @@ int main(int argc, char **argv)
 	if (load_traces(&cli, traces))
 		goto out;
 	if (!outputs_open(&cli, &outs)) {
-		if (cli.compare)
+		if (cli.format == DUMP_HTML)
+			err = run_html(&cli, traces, outs.dumps);
+		else if (cli.compare)
 			err = run_compare(&cli, traces, outs.dumps);
 		else
 			err = run_dumps(&cli, traces, &outs);

@@ -338,6 +338,26 @@ static int replay_event(struct replay *r, const struct event *ev)
 	return 0;
 }
 
+/*
+ * The event, and what the hooks are told of it: the address it named
+ * in this heap (taken before, as a free forgets the block) or returned.
+ */
+static int replay_event_told(struct replay *r, const struct event *ev)
+{
+	const struct replay_hooks *hooks = r->opts->hooks;
+	uintptr_t v = 0;
+	int err;
+
+	if (ev->kind == EVENT_FREE || ev->kind == EVENT_GET)
+		v = replay_translate(r, ev);
+	err = replay_event(r, ev);
+	if (err || !hooks || !hooks->event)
+		return err;
+	if (ev->kind == EVENT_MALLOC || ev->kind == EVENT_REALLOC)
+		v = r->addrs[ev->block];
+	return hooks->event(hooks->arg, ev, v);
+}
+
 /* ---------------------------------------------------------------------
  * After each step
  */
@@ -458,6 +478,9 @@ static int replay_step_end(struct replay *r)
 	}
 	if (opts->check && replay_check(r))
 		return -1;
+	if (opts->hooks && opts->hooks->step &&
+	    opts->hooks->step(opts->hooks->arg, r->heap, r->step))
+		return -1;
 	trigger = step_trigger(r);
 	r->step_has_stats = false;
 	if (opts->no_dumps || !trigger)
@@ -483,7 +506,7 @@ static int replay_events(struct replay *r)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (i = 0; i < trace->nr_events; i++) {
 		r->ev = &trace->events[i];
-		if (replay_event(r, r->ev))
+		if (replay_event_told(r, r->ev))
 			return -1;
 		if ((i + 1 == trace->nr_events ||
 		     trace->events[i + 1].starts_step) &&

@@ -29,6 +29,7 @@ static int snap_node(const struct mems_node_info *node, void *arg)
 	sn->vstart = node->vstart;
 	sn->vend = node->vend;
 	sn->pages = node->pages;
+	sn->phys = (uintptr_t)node->phys;
 	sn->first_seg = node->index ? sn[-1].first_seg + sn[-1].nr_segs : 0;
 	sn->nr_segs = node->nr_segs;
 	if (sn->first_seg + sn->nr_segs > snap->nr_segs)

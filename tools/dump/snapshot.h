@@ -26,6 +26,7 @@ struct snap_node {
 	uintptr_t vstart;
 	uintptr_t vend;		/* inclusive */
 	size_t pages;
+	uintptr_t phys;		/* where mmap put it, for the viewer */
 	size_t first_seg;	/* index into snapshot.segs */
 	size_t nr_segs;
 };
