@@ -322,8 +322,10 @@ function parseData(text) {
 		if (lines[i] !== `@${p}`)
 			throw new Error(`no data for policy ${name}`);
 		const own = lines.slice(i + 1, i + 1 + header.steps);
-		if (own.length !== header.steps)
-			throw new Error(`policy ${name}: ${own.length} steps of ${header.steps}`);
+		const whole = own.findIndex((line) => !line.includes('|'));
+		if (own.length !== header.steps || whole >= 0)
+			throw new Error(`policy ${name}: ${whole >= 0 ? whole : own.length} ` +
+				`steps of ${header.steps}`);
 		i += 1 + header.steps;
 		return new Replay(name, own);
 	});
