@@ -1,0 +1,248 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+#
+# viewer.bats - the page of mems-dump --format html, in a real browser.
+#
+# Debian's chromium loads each page headless.  Its --dump-dom gives the
+# DOM after the page's script ran: the nodes and segments it drew must
+# be those of mems-dump --at K --format json, and #report the text dump
+# of the same step.  Keys, the slider and console errors need a browser
+# driven from a script: selftests/browser/viewer-keys.mjs, with
+# puppeteer-core on the system chromium (npm ci in selftests/browser;
+# nothing is downloaded at run time).  The traces are random, drawn
+# from a seed printed with any failure, so a failing one can be drawn
+# again.
+
+bats_require_minimum_version 1.5.0
+load test_helper
+
+DATA=$BATS_TEST_DIRNAME/data
+BROWSER=$MEMS_SRC/selftests/browser
+
+setup_file() {
+	local dir=$BATS_FILE_TMPDIR/build
+
+	if ! mems_make "$dir" defconfig >"$dir.log" 2>&1 ||
+	   ! mems_make "$dir" -j2 CFLAGS=-Werror >>"$dir.log" 2>&1; then
+		cat "$dir.log"
+		return 1
+	fi
+}
+
+setup() {
+	command -v chromium >/dev/null ||
+		fail "chromium is needed: apt-get install chromium"
+}
+
+mems_dump() {
+	"$BATS_FILE_TMPDIR/build/tools/mems-dump" "$@"
+}
+
+compared_policies() {
+	"$BATS_FILE_TMPDIR/build/tools/mems-info" --policy-table |
+		awk -F'\t' '$2 !~ /reference/ {print $1}'
+}
+
+# random_rep SEED OPS - a malloclab .rep trace of OPS operations drawn
+# from SEED: small and page-sized blocks, frees and reallocs of live
+# ones, so that nodes fill, split, merge and grow.
+random_rep() {
+	awk -v seed="$1" -v ops="$2" 'BEGIN {
+		srand(seed)
+		ids = nlive = 0
+		for (n = 0; n < ops; n++) {
+			r = rand()
+			if (nlive && r < 0.35) {
+				i = int(rand() * nlive)
+				line[n] = "f " live[i]
+				live[i] = live[--nlive]
+			} else if (nlive && r < 0.45) {
+				line[n] = "r " live[int(rand() * nlive)] " " \
+					1 + int(rand() * 3000)
+			} else {
+				size = rand() < 0.15 ? 4000 + int(rand() * 9000) : \
+					1 + int(rand() * 2500)
+				line[n] = "a " ids " " size
+				live[nlive++] = ids++
+			}
+		}
+		print 100000; print ids; print ops; print 1
+		for (n = 0; n < ops; n++)
+			print line[n]
+	}'
+}
+
+# dom FILE.html FRAGMENT - the DOM of the page once its script ran.
+dom() {
+	chromium --headless --no-sandbox --disable-gpu \
+		--user-data-dir="$BATS_TEST_TMPDIR/profile" \
+		--dump-dom "file://$1$2" 2>/dev/null
+}
+
+# text_at TRACE STEP ARGS... - the text dump of STEP, without its label.
+text_at() {
+	local trace=$1 step=$2
+	shift 2
+	mems_dump --at "$step" "$@" "$trace" |
+		awk -v label="# step $step" '$0 == label { on = 1; next }
+			/^# / { on = 0 } on'
+}
+
+# assert_state PAGE FRAGMENT TRACE STEP [POLICY] - the page opened at
+# FRAGMENT shows the state of STEP of TRACE replayed on POLICY (the
+# trace's own when none): its first panel, or POLICY's panel when the
+# page has several.
+assert_state() {
+	local page=$1 fragment=$2 trace=$3 step=$4 policy=${5:-}
+	local out=$BATS_TEST_TMPDIR/state opts=()
+
+	[ -z "$policy" ] || opts=(--policy "$policy")
+	dom "$page" "$fragment" >"$out.dom"
+	grep -q 'data-ready="true"' "$out.dom" ||
+		fail "the page did not start: $(grep -o 'cannot show[^<]*' "$out.dom")"
+	grep -q "data-step=\"$step\"" "$out.dom" ||
+		fail "$fragment: the page is not at step $step"
+	mems_dump --at "$step" --format json "${opts[@]}" "$trace" >"$out.json"
+	python3 "$BROWSER/chains.py" dom "$out.dom" ${policy:+"$policy"} \
+		>"$out.dom.chains"
+	python3 "$BROWSER/chains.py" json "$out.json" "$step" >"$out.json.chains"
+	[ -s "$out.json.chains" ] || [ "$step" -le 1 ] ||
+		fail "step $step of $trace: no node at all, a poor test"
+	run diff -u "$out.json.chains" "$out.dom.chains"
+	assert_success
+	python3 "$BROWSER/chains.py" report "$out.dom" >"$out.report"
+	text_at "$trace" "$step" "${opts[@]}" >"$out.text"
+	run diff -u "$out.text" "$out.report"
+	assert_success
+}
+
+# steps_of TRACE - how many steps TRACE has, as the page counts them.
+steps_of() {
+	mems_dump --format json "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print((d[-1] if isinstance(d, list) else d)["step"])'
+}
+
+@test "the page is one file that fetches nothing" {
+	mems_dump --format html -o "$BATS_TEST_TMPDIR/v.html" "$DATA/classic.trace"
+	run grep -Eci '(src|href)=|@import|url\(|fetch\(|XMLHttpRequest' \
+		"$BATS_TEST_TMPDIR/v.html"
+	assert_output 0
+	# The script and style are the tree's files, as they are.
+	grep -qF "$(sed -n 2p "$MEMS_SRC/tools/dump/viewer/viewer.js")" \
+		"$BATS_TEST_TMPDIR/v.html"
+	grep -qF "$(sed -n 2p "$MEMS_SRC/tools/dump/viewer/viewer.css")" \
+		"$BATS_TEST_TMPDIR/v.html"
+}
+
+@test "usage errors of --format html" {
+	run -2 mems_dump --format html --at 3 "$DATA/classic.trace"
+	assert_output --partial 'takes no --at'
+	run -2 mems_dump --format html "$DATA/classic.trace" "$DATA/reuse.trace"
+	assert_output --partial 'one trace'
+	run -2 mems_dump --compare --format json "$DATA/classic.trace"
+}
+
+@test "the classic demo at each step equals mems-dump --at" {
+	local page=$BATS_TEST_TMPDIR/classic.html step
+
+	mems_dump --format html -o "$page" "$DATA/classic.trace"
+	for step in 2 11 15 16 17 19; do
+		assert_state "$page" "#step=$step" "$DATA/classic.trace" "$step"
+	done
+	# No fragment: the last step.
+	assert_state "$page" "" "$DATA/classic.trace" 19
+}
+
+@test "random traces on each policy equal mems-dump --at" {
+	local seed=${MEMS_VIEWER_SEED:-$RANDOM} policy trace page n k
+
+	echo "# seed $seed (MEMS_VIEWER_SEED=$seed draws it again)" >&3
+	for policy in $(compared_policies); do
+		trace=$BATS_TEST_TMPDIR/$policy.rep
+		page=$BATS_TEST_TMPDIR/$policy.html
+		random_rep "$((seed + ${#policy}))" 90 >"$trace"
+		mems_dump --policy "$policy" --format html -o "$page" "$trace"
+		n=$(steps_of "$trace")
+		[ "$n" -eq 90 ]
+		k=$((1 + (seed + ${#policy}) % n))
+		for step in $((n / 3)) $((2 * n / 3)) "$k"; do
+			assert_state "$page" "#step=$step" "$trace" "$step" "$policy"
+		done
+		assert_state "$page" "" "$trace" "$n" "$policy"
+	done
+}
+
+@test "trimmed nodes leave the chain in the page as in the replay" {
+	local seed=${MEMS_VIEWER_SEED:-$RANDOM} trace page
+
+	echo "# seed $seed" >&3
+	trace=$BATS_TEST_TMPDIR/trim.rep
+	page=$BATS_TEST_TMPDIR/trim.html
+	random_rep "$seed" 120 >"$trace"
+	# Every emptied node unmapped: nodes go from the middle of the chain.
+	mems_dump --trim-threshold 0 --format html -o "$page" "$trace"
+	for step in 40 80 119; do
+		dom "$page" "#step=$step" >"$BATS_TEST_TMPDIR/t.dom"
+		python3 "$BROWSER/chains.py" dom "$BATS_TEST_TMPDIR/t.dom" \
+			>"$BATS_TEST_TMPDIR/t.dom.chains"
+		mems_dump --trim-threshold 0 --at "$step" --format json "$trace" \
+			>"$BATS_TEST_TMPDIR/t.json"
+		python3 "$BROWSER/chains.py" json "$BATS_TEST_TMPDIR/t.json" \
+			"$step" >"$BATS_TEST_TMPDIR/t.json.chains"
+		run diff -u "$BATS_TEST_TMPDIR/t.json.chains" \
+			"$BATS_TEST_TMPDIR/t.dom.chains"
+		assert_success
+	done
+}
+
+@test "--compare shows every policy, the one the URL names first" {
+	local trace=$BATS_TEST_TMPDIR/cmp.rep page=$BATS_TEST_TMPDIR/cmp.html
+	local seed=${MEMS_VIEWER_SEED:-$RANDOM} policy panels
+
+	echo "# seed $seed" >&3
+	random_rep "$seed" 60 >"$trace"
+	mems_dump --compare --format html -o "$page" "$trace"
+	for policy in $(compared_policies); do
+		assert_state "$page" "#step=37&policy=$policy" "$trace" 37 "$policy"
+		# The first panel is that policy's: it holds #report.
+		panels=$(grep -o 'class="panel" data-policy="[^"]*"' \
+			"$BATS_TEST_TMPDIR/state.dom" | sed 's/.*="//; s/"$//')
+		assert_equal "$(echo "$panels" | head -1)" "$policy"
+		assert_equal "$(echo "$panels" | sort)" "$(compared_policies | sort)"
+	done
+}
+
+@test "keys, buttons and the slider land on the right states" {
+	local trace=$BATS_TEST_TMPDIR/keys.rep page=$BATS_TEST_TMPDIR/keys.html
+	local expected=$BATS_TEST_TMPDIR/expected seed=${MEMS_VIEWER_SEED:-$RANDOM}
+
+	[ -d "$BROWSER/node_modules/puppeteer-core" ] ||
+		fail "puppeteer-core is needed: npm ci --prefix selftests/browser"
+	echo "# seed $seed" >&3
+	random_rep "$seed" 40 >"$trace"
+	mems_dump --format html -o "$page" "$trace"
+	# The report of every step, from the text dumps: report-K.txt.
+	mkdir -p "$expected"
+	mems_dump --at "$(seq -s, 1 40)" "$trace" |
+		awk -v dir="$expected" '/^# step / { file = dir "/report-" $3 ".txt"; next }
+			{ print > file }'
+	[ -s "$expected/report-40.txt" ]
+	run node "$BROWSER/viewer-keys.mjs" "$page" "$expected" 40
+	assert_success
+	assert_output --partial 'ok: '
+}
+
+@test "a console error fails the browser test" {
+	local page=$BATS_TEST_TMPDIR/broken.html
+
+	[ -d "$BROWSER/node_modules/puppeteer-core" ] ||
+		fail "puppeteer-core is needed: npm ci --prefix selftests/browser"
+	mkdir -p "$BATS_TEST_TMPDIR/none"
+	# A page whose data is cut short must be reported, not pass quietly.
+	mems_dump --format html "$DATA/classic.trace" | sed '/^x|/d' >"$page"
+	run node "$BROWSER/viewer-keys.mjs" "$page" "$BATS_TEST_TMPDIR/none" 19
+	assert_failure
+	assert_output --partial 'console'
+}
