@@ -214,6 +214,44 @@ print((d[-1] if isinstance(d, list) else d)["step"])'
 	done
 }
 
+@test "a 100000-step trace makes a small page that opens at its end" {
+	local trace=$BATS_TEST_TMPDIR/big.rep page=$BATS_TEST_TMPDIR/big.html
+	local start elapsed
+
+	# At most 400 blocks live, so the state stays the size of a real
+	# program's while the steps are many.
+	awk -v seed=1 -v ops=100000 'BEGIN {
+		srand(seed)
+		ids = nlive = 0
+		for (n = 0; n < ops; n++) {
+			if (nlive && (rand() < 0.4 || nlive >= 400)) {
+				i = int(rand() * nlive)
+				line[n] = "f " live[i]
+				live[i] = live[--nlive]
+			} else {
+				size = rand() < 0.05 ? 4000 + int(rand() * 9000) : \
+					1 + int(rand() * 2500)
+				line[n] = "a " ids " " size
+				live[nlive++] = ids++
+			}
+		}
+		print 100000; print ids; print ops; print 1
+		for (n = 0; n < ops; n++)
+			print line[n]
+	}' >"$trace"
+	mems_dump --format html -o "$page" "$trace"
+	# The page holds changes, not states: a few times the trace.
+	[ "$(stat -c %s "$page")" -le $((4 * $(stat -c %s "$trace"))) ] ||
+		fail "$(stat -c %s "$page") bytes of page for $(stat -c %s "$trace") of trace"
+	start=$(date +%s)
+	assert_state "$page" "" "$trace" 100000
+	elapsed=$(($(date +%s) - start))
+	# Browser start, load, every step applied once: seconds, not minutes.
+	[ "$elapsed" -le 30 ] || fail "the page took $elapsed s to open"
+	assert_state "$page" "#step=2" "$trace" 2
+	assert_state "$page" "#step=77777" "$trace" 77777
+}
+
 @test "keys, buttons and the slider land on the right states" {
 	local trace=$BATS_TEST_TMPDIR/keys.rep page=$BATS_TEST_TMPDIR/keys.html
 	local expected=$BATS_TEST_TMPDIR/expected seed=${MEMS_VIEWER_SEED:-$RANDOM}
