@@ -414,6 +414,7 @@ class Viewer {
 			main.append(panel);
 			return {
 				replay,
+				call: panel.querySelector('.call'),
 				chains: panel.querySelector('.chains'),
 				counters: panel.querySelector('.counters'),
 				plot,
@@ -476,7 +477,7 @@ class Viewer {
 		if (this.step >= this.steps)
 			this.go(0);
 		this.playing = true;
-		this.$('play').textContent = '\u23F8';
+		this.$('play').textContent = 'pause';
 		let last = performance.now();
 		let due = 0;
 		const frame = (now) => {
@@ -499,7 +500,7 @@ class Viewer {
 
 	pause() {
 		this.playing = false;
-		this.$('play').textContent = '\u25B6';
+		this.$('play').textContent = 'play';
 	}
 
 	go(k, remember = true) {
@@ -565,6 +566,8 @@ class Viewer {
 				`<div class="node-track"><div class="bar" style="width:${width}%">${segs}</div></div></div>`;
 		});
 		p.chains.innerHTML = rows.join('') || '<p class="empty">no node mapped</p>';
+		/* The addresses differ from policy to policy. */
+		p.call.textContent = replay.calls(k).map(callText).join(', ');
 		p.report.textContent = reportText(nodes);
 		this.renderCounters(p);
 		this.renderPlot(p);
@@ -616,13 +619,16 @@ class Viewer {
 		const h = canvas.height;
 		const { cols, top } = this.columns(p.replay, w);
 		ctx.clearRect(0, 0, w, h);
-		ctx.fillStyle = '#d9822b';
+		/* An area under the least, the range to the most above it. */
 		cols.forEach(([lo, hi], x) => {
 			if (lo === Infinity)
 				return;
 			const y1 = h - 2 - ((h - 4) * hi) / top;
 			const y0 = h - 2 - ((h - 4) * lo) / top;
-			ctx.fillRect(x, y1, 1, Math.max(1, y0 - y1));
+			ctx.fillStyle = '#f3d3b0';
+			ctx.fillRect(x, y0, 1, h - y0);
+			ctx.fillStyle = '#d9822b';
+			ctx.fillRect(x, y1, 1, Math.max(2, y0 - y1));
 		});
 		const cx = Math.round((this.step / Math.max(1, this.steps)) * (w - 1));
 		ctx.fillStyle = '#1f6feb';
