@@ -252,6 +252,22 @@ print((d[-1] if isinstance(d, list) else d)["step"])'
 	assert_state "$page" "#step=77777" "$trace" 77777
 }
 
+@test "the viewer's script alone: its report, its jumps through checkpoints" {
+	local seed=${MEMS_VIEWER_SEED:-$RANDOM} trace=$BATS_TEST_TMPDIR/m.rep
+
+	command -v node >/dev/null || fail "node is needed: apt-get install nodejs"
+	echo "# seed $seed" >&3
+	random_rep "$seed" 3000 >"$trace"
+	mems_dump --compare --format html -o "$BATS_TEST_TMPDIR/m.html" "$trace"
+	mems_dump --trim-threshold 0 --format html -o "$BATS_TEST_TMPDIR/t.html" \
+		"$trace"
+	VIEWER_PAGES=$BATS_TEST_TMPDIR/m.html:$BATS_TEST_TMPDIR/t.html \
+		run node --test "$BROWSER/viewer-model.test.mjs"
+	assert_success
+	assert_line '# fail 0'
+	assert_line '# pass 4'
+}
+
 @test "keys, buttons and the slider land on the right states" {
 	local trace=$BATS_TEST_TMPDIR/keys.rep page=$BATS_TEST_TMPDIR/keys.html
 	local expected=$BATS_TEST_TMPDIR/expected seed=${MEMS_VIEWER_SEED:-$RANDOM}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+/*
+ * viewer-model.test.mjs PAGE.html... - the viewer's script on its own,
+ * under node, without a browser: the report it writes for a state built
+ * by hand, and, on the data of real pages, that jumping about through
+ * its checkpoints lands on the very states that applying every step in
+ * order gives.
+ *
+ *     node --test selftests/browser/viewer-model.test.mjs  (pages from
+ *     VIEWER_PAGES, ':'-separated)
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const viewer = require('../../tools/dump/viewer/viewer.js');
+
+test('the report of a state written by hand', () => {
+	const nodes = [
+		{ vstart: 1000, phys: '0', pages: 1, segs: [1000, -3096] },
+		{ vstart: 5096, phys: '0', pages: 2, segs: [-100, 200, -7892] },
+	];
+	assert.equal(viewer.reportText(nodes),
+		'----- MeMS SYSTEM STATS -----\n' +
+		'MAIN[1000:5095]-> P[1000:1999] <-> H[2000:5095] <-> NULL\n' +
+		'MAIN[5096:13287]-> H[5096:5195] <-> P[5196:5395] <-> H[5396:13287] <-> NULL\n' +
+		'Pages used:\t3\n' +
+		'Space unused:\t11088\n' +
+		'Main Chain Length:\t2\n' +
+		'Sub-chain Length array: [2, 3, ]\n' +
+		'-----------------------------\n');
+	assert.equal(viewer.reportText([]),
+		'----- MeMS SYSTEM STATS -----\nPages used:\t0\nSpace unused:\t0\n' +
+		'Main Chain Length:\t0\nSub-chain Length array: []\n' +
+		'-----------------------------\n');
+});
+
+test('changes splice the main chain, then sub-chains by new index', () => {
+	const nodes = [
+		{ vstart: 1000, phys: 'a', pages: 1, segs: [-4096] },
+		{ vstart: 5096, phys: 'b', pages: 1, segs: [-4096] },
+	];
+	viewer.applyChanges(nodes, viewer.parseChanges(
+		'n 0 1 9192/c/1/100,-3996;s 1 0 1 50,-4046'));
+	assert.deepEqual(nodes.map((n) => [n.vstart, n.segs]),
+		[[9192, [100, -3996]], [5096, [50, -4046]]]);
+	assert.deepEqual(viewer.parseCalls('m 100 1000;f 0').map(viewer.callText),
+		['malloc 100 \u2192 1000', 'free NULL']);
+});
+
+function pageData(path) {
+	const html = readFileSync(path, 'utf8');
+	const m = html.match(/<script type="text\/plain" id="mems-data">([\s\S]*?)<\/script>/);
+	assert.ok(m, `${path}: no data`);
+	return m[1];
+}
+
+const snapshot = (nodes) => JSON.stringify(nodes.map((n) => [n.vstart, n.pages, n.segs]));
+
+const pages = (process.env.VIEWER_PAGES || '').split(':').filter(Boolean);
+for (const path of pages) {
+	test(`jumps land where stepping does: ${path}`, () => {
+		const { replays } = viewer.parseData(pageData(path));
+		for (const replay of replays) {
+			/* In order, from the empty heap, no checkpoint. */
+			const plain = [];
+			const states = [snapshot(plain)];
+			for (const line of replay.lines) {
+				viewer.applyChanges(plain, viewer.parseChanges(line.slice(line.indexOf('|') + 1)));
+				states.push(snapshot(plain));
+			}
+			/* A fixed walk of jumps, back and forth. */
+			let k = 0;
+			for (let i = 0; i < 200; i++) {
+				k = (k * 7919 + 104729 + i) % (replay.steps + 1);
+				replay.seek(k);
+				assert.equal(snapshot(replay.nodes), states[k], `${replay.name}, step ${k}`);
+				if (k > 0) {
+					replay.seek(k - 1);
+					assert.equal(snapshot(replay.nodes), states[k - 1]);
+				}
+			}
+			assert.ok(replay.checkpoints.length > 1 || replay.steps < 64,
+				`${replay.name}: no checkpoint but the first`);
+		}
+	});
+}
