@@ -375,8 +375,9 @@ static void options_parse(struct cli *cli, int argc, char **argv)
 		usage_error("no trace given");
 	if (cli->compare && cli->dump_options)
 		usage_error("--compare replays on every policy and prints a "
-			    "table: it takes no --policy, --at, --every, "
-			    "--format, --stats or --plot");
+			    "table, or with --format html a page: it takes no "
+			    "--policy, --at, --every, other --format, --stats "
+			    "or --plot");
 	cli->traces = argv + optind;
 	cli->nr_traces = (size_t)(argc - optind);
 	if (cli->format == DUMP_HTML && cli->nr_traces > 1)
