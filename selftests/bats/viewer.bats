@@ -246,8 +246,9 @@ print((d[-1] if isinstance(d, list) else d)["step"])'
 	start=$(date +%s)
 	assert_state "$page" "" "$trace" 100000
 	elapsed=$(($(date +%s) - start))
-	# Browser start, load, every step applied once: seconds, not minutes.
-	[ "$elapsed" -le 30 ] || fail "the page took $elapsed s to open"
+	# For the log only: a test fails on a wrong state, never on a slow
+	# machine; tools.rst gives the figures measured.
+	echo "# the page opened at its end in $elapsed s" >&3
 	assert_state "$page" "#step=2" "$trace" 2
 	assert_state "$page" "#step=77777" "$trace" 77777
 }
