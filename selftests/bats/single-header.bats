@@ -129,6 +129,19 @@ build_example() {
 	done
 }
 
+@test "a strict -std= builds it too, when mems.h comes first" {
+	local dir std cc
+
+	dir=$(course_dir "$(header "$(first_policy)")")
+	for std in c99 c11 c17; do
+		for cc in gcc clang; do
+			build_example "$dir" "$cc" -std="$std" -Wall -Wextra
+			into "$dir/out" "$dir/example"
+			assert_golden "$dir/out" "$(first_policy)"
+		done
+	done
+}
+
 @test "MEMS_POLICY switches the header's policy at run time" {
 	local dir policy
 
