@@ -14,14 +14,8 @@ load test_helper
 DATA=$BATS_TEST_DIRNAME/data
 
 setup_file() {
-	local dir=$BATS_FILE_TMPDIR/build
-
 	# -Werror: the tool must build warning-free.
-	if ! mems_make "$dir" defconfig >"$dir.log" 2>&1 ||
-	   ! mems_make "$dir" -j2 CFLAGS=-Werror >>"$dir.log" 2>&1; then
-		cat "$dir.log"
-		return 1
-	fi
+	mems_build "$BATS_FILE_TMPDIR/build" defconfig CFLAGS=-Werror
 }
 
 mems_dump() {

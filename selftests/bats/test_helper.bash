@@ -37,13 +37,15 @@ mems_make() {
 	make -C "$MEMS_SRC" --no-print-directory O="$dir" "$@"
 }
 
-# mems_build DIR CONFIG - configure DIR from configs/CONFIG and build it;
-# on failure the build log is printed, so that bats shows it.
+# mems_build DIR CONFIG [MAKE-ARGS...] - configure DIR from configs/CONFIG
+# and build it, with MAKE-ARGS (CFLAGS=-Werror, say); on failure the
+# build log is printed, so that bats shows it.
 mems_build() {
 	local dir=$1 config=$2
+	shift 2
 
 	if ! mems_make "$dir" "$config" >"$dir.log" 2>&1 ||
-	   ! mems_make "$dir" -j2 >>"$dir.log" 2>&1; then
+	   ! mems_make "$dir" -j2 "$@" >>"$dir.log" 2>&1; then
 		cat "$dir.log"
 		return 1
 	fi
