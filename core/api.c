@@ -7,6 +7,10 @@
  * variables live here, and every line MeMS writes to stderr reads
  * "<function>: <message>".
  */
+/* For the global heap's statically initialised recursive lock. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -26,14 +30,16 @@ _Static_assert(CONFIG_MEMS_ALIGN > 0 &&
 _Static_assert(CONFIG_MEMS_VIRT_BASE >= 1,
 	       "CONFIG_MEMS_VIRT_BASE must be >= 1");
 
-static struct mems_heap global_heap;
-static bool global_ready;
 /*
- * Serialises the course functions, so that one that initialises MeMS,
- * or finishes it, runs wholly before or after any other; the global
- * heap's own lock is taken inside it, by the heap API.
+ * Every course function holds the global heap's lock, the one lock the
+ * heap API takes too: a walk of mems_default_heap() and the course
+ * functions then have one lock order, and mems_init() or mems_finish()
+ * runs wholly before or after any other call on the heap.  The lock is
+ * set up here, once: heap_setup() keeps it.
  */
-static mems_lock_t global_lock = MEMS_LOCK_INITIALIZER;
+static struct mems_heap global_heap = { .lock = MEMS_LOCK_INITIALIZER };
+static bool global_ready;
+static mems_lock_t *const global_lock = &global_heap.lock;
 
 static void mems_warn(const char *func, const char *fmt, ...)
 {
@@ -126,8 +132,24 @@ static void global_teardown(void)
 {
 	if (!global_ready)
 		return;
-	heap_teardown(&global_heap);
+	heap_retire(&global_heap);
 	global_ready = false;
+}
+
+/*
+ * A course function called by a walk's callback on the global heap: it
+ * may read the heap, but not change it.  The void ones say so on
+ * stderr, since their callers have no result to look at.
+ */
+static bool global_in_walk(const char *func)
+{
+	if (!global_ready || !heap_in_walk(&global_heap))
+		return false;
+	if (func)
+		mems_warn(func, "called during a walk of the heap, which it "
+				"would change: nothing done");
+	errno = EDEADLK;
+	return true;
 }
 
 static void global_init(void)
@@ -151,15 +173,19 @@ static void global_init(void)
 
 void mems_init(void)
 {
-	lock_guard(&global_lock);
+	lock_guard(global_lock);
 
+	if (global_in_walk(__func__))
+		return;
 	global_init();
 }
 
 void mems_finish(void)
 {
-	lock_guard(&global_lock);
+	lock_guard(global_lock);
 
+	if (global_in_walk(__func__))
+		return;
 	trace_finish();
 	global_teardown();
 }
@@ -168,12 +194,14 @@ void *mems_malloc(size_t size)
 {
 	void *v;
 	int err;
-	lock_guard(&global_lock);
+	lock_guard(global_lock);
 
 	if (!size) {
 		trace_malloc(0, NULL, 0);
 		return NULL;
 	}
+	if (global_in_walk(NULL))
+		return NULL;
 	if (!global_ready)
 		global_init();
 	err = mems_heap_alloc(&global_heap, size, &v);
@@ -188,12 +216,14 @@ void *mems_malloc(size_t size)
 
 void mems_free(void *v)
 {
-	lock_guard(&global_lock);
+	lock_guard(global_lock);
 
 	if (!v) {
 		trace_free(NULL, 0);
 		return;
 	}
+	if (global_in_walk(__func__))
+		return;
 	if (global_ready && !mems_heap_free(&global_heap, v)) {
 		trace_free(v, 0);
 		return;
@@ -207,12 +237,14 @@ void *mems_calloc(size_t nmemb, size_t size)
 {
 	void *v;
 	int err;
-	lock_guard(&global_lock);
+	lock_guard(global_lock);
 
 	if (!nmemb || !size) {
 		trace_calloc(nmemb, size, NULL, 0);
 		return NULL;
 	}
+	if (global_in_walk(NULL))
+		return NULL;
 	if (!global_ready)
 		global_init();
 	err = mems_heap_calloc(&global_heap, nmemb, size, &v);
@@ -229,13 +261,15 @@ void *mems_realloc(void *v, size_t size)
 {
 	void *out = NULL;
 	int err = -EINVAL;
-	lock_guard(&global_lock);
+	lock_guard(global_lock);
 
 	/* realloc(NULL, 0) is malloc(0): NULL, and nothing changes. */
 	if (!v && !size) {
 		trace_realloc(NULL, 0, NULL, 0);
 		return NULL;
 	}
+	if (global_in_walk(NULL))
+		return NULL;
 	if (!v && !global_ready)
 		global_init();
 	if (global_ready)
@@ -253,16 +287,19 @@ void *mems_realloc(void *v, size_t size)
 
 int mems_trim(size_t keep)
 {
-	lock_guard(&global_lock);
-	int released = global_ready ? mems_heap_trim(&global_heap, keep) : 0;
+	lock_guard(global_lock);
+	int released;
 
+	if (global_in_walk(NULL))
+		return 0;
+	released = global_ready ? mems_heap_trim(&global_heap, keep) : 0;
 	trace_trim(keep, released);
 	return released;
 }
 
 void *mems_get(void *v)
 {
-	lock_guard(&global_lock);
+	lock_guard(global_lock);
 	void *phys = global_ready ? mems_heap_get(&global_heap, v) : NULL;
 
 	trace_get(v, phys ? 0 : -EINVAL);
@@ -273,7 +310,7 @@ void *mems_get(void *v)
 
 void mems_print_stats(void)
 {
-	lock_guard(&global_lock);
+	lock_guard(global_lock);
 
 	trace_stats();
 	mems_heap_print_stats(global_ready ? &global_heap : NULL, stdout);
@@ -281,7 +318,7 @@ void mems_print_stats(void)
 
 struct mems_heap *mems_default_heap(void)
 {
-	lock_guard(&global_lock);
+	lock_guard(global_lock);
 
 	return global_ready ? &global_heap : NULL;
 }

@@ -25,6 +25,7 @@
  */
 #define heap_setup mems_heap_setup
 #define heap_teardown mems_heap_teardown
+#define heap_retire mems_heap_retire
 #define heap_use_policy mems_heap_use_policy
 #define heap_check mems_heap_check_unlocked
 #define chain_setup mems_chain_setup
@@ -141,7 +142,14 @@ struct mems_addr_table {
 };
 
 struct mems_heap {
-	mems_lock_t lock; /* held by every call of the heap API */
+	/* Held by every call of the heap API; first, so that setups keep it. */
+	mems_lock_t lock;
+	/*
+	 * Walks in progress.  A walk holds the lock while its callbacks run,
+	 * so only a callback can find this nonzero.
+	 */
+	unsigned int walks;
+	bool stale; /* emptied by heap_retire(): allocates nothing */
 	struct list_head nodes; /* the main chain */
 	struct mems_addr_table addr_table;
 	struct mems_meta meta; /* records of nodes and segments */
@@ -164,6 +172,16 @@ struct mems_heap {
 	size_t object_bytes; /* the heap's own mapping; 0 for the global heap */
 	struct mems_os_stats os;
 };
+
+/*
+ * A call that finds a walk in progress comes from one of its callbacks:
+ * changing the chains would pull them from under the walk, and waiting
+ * for the walk to end would never end.
+ */
+static inline bool heap_in_walk(const struct mems_heap *heap)
+{
+	return heap->walks;
+}
 
 static inline size_t seg_size(const struct mems_seg *seg)
 {
@@ -244,6 +262,7 @@ static inline size_t node_nr_segs(const struct mems_node *node)
 /* core/heap.c */
 int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config);
 void heap_teardown(struct mems_heap *heap);
+void heap_retire(struct mems_heap *heap);
 int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops);
 
 /* core/check.c: mems_heap_check() with the heap's lock already held */

@@ -80,6 +80,20 @@ int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops)
 	return 0;
 }
 
+_Static_assert(offsetof(struct mems_heap, lock) == 0,
+	       "heap_clear() keeps the lock by keeping the heap's first bytes");
+
+/*
+ * All but the lock: the global heap is set up again by every mems_init()
+ * while other threads may hold its lock or wait on it.
+ */
+static void heap_clear(struct mems_heap *heap)
+{
+	size_t keep = offsetof(struct mems_heap, walks);
+
+	memset((char *)heap + keep, 0, sizeof(*heap) - keep);
+}
+
 /*
  * The system-call counters survive: mems_init() sets the global heap up
  * again each time, and its counts run from the program's start.
@@ -92,8 +106,7 @@ int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config)
 
 	if (err)
 		return err;
-	memset(heap, 0, sizeof(*heap));
-	lock_init(&heap->lock);
+	heap_clear(heap);
 	heap->os = os;
 	heap->page_size = cfg.page_size;
 	heap->align = cfg.align;
@@ -107,6 +120,17 @@ int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config)
 void heap_teardown(struct mems_heap *heap)
 {
 	chain_unmap_all(heap);
+}
+
+/*
+ * Empty for good, until set up again: the global heap after mems_finish(),
+ * whose address a thread may still hold and use.  What it then allocated
+ * nothing would ever unmap.
+ */
+void heap_retire(struct mems_heap *heap)
+{
+	heap_teardown(heap);
+	heap->stale = true;
 }
 
 /* The heap object lives in a mapping of its own, a whole number of pages. */
@@ -130,8 +154,10 @@ int mems_heap_create(const struct mems_heap_config *config,
 	new = os_map(&os, heap_object_bytes(cfg.page_size));
 	if (!new)
 		return -ENOMEM;
+	lock_init(&new->lock);
 	err = heap_setup(new, &cfg);
 	if (err) {
+		lock_destroy(&new->lock);
 		os_unmap(&os, new, heap_object_bytes(cfg.page_size));
 		return err;
 	}
@@ -145,7 +171,7 @@ void mems_heap_destroy(struct mems_heap *heap)
 {
 	struct mems_os_stats os = { 0 };
 
-	if (!heap)
+	if (!heap || heap_in_walk(heap))
 		return;
 	heap_teardown(heap);
 	lock_destroy(&heap->lock);
@@ -156,6 +182,8 @@ void mems_heap_reset(struct mems_heap *heap)
 {
 	heap_guard(heap);
 
+	if (heap_in_walk(heap))
+		return;
 	heap_teardown(heap);
 	heap_use_policy(heap, heap->policy.ops);
 }
@@ -226,6 +254,8 @@ static int heap_alloc(struct mems_heap *heap, size_t size, bool zeroed,
 	struct mems_seg *proc;
 	bool fresh;
 
+	if (heap->stale)
+		return -ESTALE;
 	if (!size)
 		return -EINVAL;
 	if (!bytes)
@@ -245,6 +275,8 @@ int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v)
 {
 	heap_guard(heap);
 
+	if (heap_in_walk(heap))
+		return -EDEADLK;
 	return heap_alloc(heap, size, false, v);
 }
 
@@ -253,6 +285,8 @@ int mems_heap_calloc(struct mems_heap *heap, size_t nmemb, size_t size,
 {
 	heap_guard(heap);
 
+	if (heap_in_walk(heap))
+		return -EDEADLK;
 	/* A product of 0 is -EINVAL, as an allocation of 0 bytes. */
 	if (size && nmemb > SIZE_MAX / size)
 		return -ENOMEM;
@@ -299,6 +333,8 @@ int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
 	int err;
 	heap_guard(heap);
 
+	if (heap_in_walk(heap))
+		return -EDEADLK;
 	if (!v)
 		return size ? heap_alloc(heap, size, false, out) : -EINVAL;
 	proc = heap_block_at(heap, v);
@@ -322,8 +358,11 @@ int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
 int mems_heap_free(struct mems_heap *heap, void *v)
 {
 	heap_guard(heap);
-	struct mems_seg *proc = heap_block_at(heap, v);
+	struct mems_seg *proc;
 
+	if (heap_in_walk(heap))
+		return -EDEADLK;
+	proc = heap_block_at(heap, v);
 	if (!proc)
 		return -EINVAL;
 	heap_release(heap, proc);
@@ -334,8 +373,11 @@ int mems_heap_free(struct mems_heap *heap, void *v)
 int mems_heap_trim(struct mems_heap *heap, size_t keep)
 {
 	heap_guard(heap);
-	size_t released = chain_trim(heap, keep);
+	size_t released;
 
+	if (heap_in_walk(heap))
+		return -EDEADLK;
+	released = chain_trim(heap, keep);
 	heap_assert_valid(heap);
 	return released > 0;
 }
@@ -344,6 +386,8 @@ int mems_heap_set_trim_threshold(struct mems_heap *heap, long threshold)
 {
 	heap_guard(heap);
 
+	if (heap_in_walk(heap))
+		return -EDEADLK;
 	if (threshold < -1)
 		return -EINVAL;
 	heap->trim_threshold = threshold;
@@ -374,6 +418,8 @@ int mems_heap_set_policy(struct mems_heap *heap, const char *name)
 	const struct mems_policy_ops *ops = mems_policy_lookup(name);
 	heap_guard(heap);
 
+	if (heap_in_walk(heap))
+		return -EDEADLK;
 	if (!ops)
 		return -ENOENT;
 	return heap_use_policy(heap, ops);

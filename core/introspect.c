@@ -58,22 +58,38 @@ static int node_walk(const struct mems_node *node, size_t index,
 	return 0;
 }
 
+/*
+ * The count lives in the heap, which the walk may not change: it is the
+ * lock's state, taken on a const heap as the lock itself is.
+ */
+static void heap_walk_begin(const struct mems_heap *heap)
+{
+	((struct mems_heap *)heap)->walks++;
+}
+
+static void heap_walk_end(const struct mems_heap *heap)
+{
+	((struct mems_heap *)heap)->walks--;
+}
+
 int mems_heap_walk(const struct mems_heap *heap,
 		   const struct mems_walk_ops *ops, void *arg)
 {
 	const struct mems_node *node;
 	size_t index = 0;
-	int ret;
+	int ret = 0;
 	heap_guard(heap);
 
 	if (!heap)
 		return 0;
+	heap_walk_begin(heap);
 	heap_for_each_node(node, heap) {
 		ret = node_walk(node, index++, ops, arg);
 		if (ret)
-			return ret;
+			break;
 	}
-	return 0;
+	heap_walk_end(heap);
+	return ret;
 }
 
 /* The node's place in the main chain: counted, as for segments. */

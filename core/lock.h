@@ -4,8 +4,9 @@
  *
  * Internal to MeMS (not installed).  With CONFIG_MEMS_THREAD_SAFE each
  * heap has a mutex that every function of the heap API holds while it
- * works, and the course API has one more around the global heap's life
- * (core/api.c).  lock_guard() holds a lock until the end of the block
+ * works; the course API takes the global heap's, which is never set up
+ * again, so that a thread can wait on it while another one runs
+ * mems_init() or mems_finish() (core/api.c).  lock_guard() holds a lock until the end of the block
  * it is written in, as the kernel's guard(mutex) does, so that early
  * returns cannot forget to drop it.  Without the option the guards are
  * empty and the compiler drops them.
@@ -17,7 +18,11 @@
 #include <pthread.h>
 
 typedef pthread_mutex_t mems_lock_t;
-#define MEMS_LOCK_INITIALIZER PTHREAD_MUTEX_INITIALIZER
+/*
+ * For a lock that must exist before any code runs (the global heap's):
+ * glibc's static form of what lock_init() makes; needs _GNU_SOURCE.
+ */
+#define MEMS_LOCK_INITIALIZER PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP
 
 /*
  * Recursive, so that a walk's callbacks may ask the heap they walk for

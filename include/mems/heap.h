@@ -6,6 +6,8 @@
  * and alignment.  The course functions of <mems.h> use the heap that
  * mems_default_heap() returns.  All functions return 0 or a negative errno
  * value, or a pointer that is NULL on failure; none of them sets errno.
+ * Those that change a heap return -EDEADLK, and change nothing, when a
+ * callback of mems_heap_walk() on that heap calls them.
  */
 #ifndef MEMS_HEAP_H
 #define MEMS_HEAP_H
@@ -187,7 +189,9 @@ size_t mems_heap_page_size(const struct mems_heap *heap);
 /**
  * mems_default_heap() - the heap the course functions of <mems.h> use.
  *
- * Return: the global heap, or NULL when it is not initialised.
+ * Return: the global heap, or NULL when it is not initialised.  A pointer
+ * kept across mems_finish() is an empty heap whose allocations return
+ * -ESTALE until the next mems_init().
  */
 struct mems_heap *mems_default_heap(void);
 

@@ -72,7 +72,9 @@ struct mems_seg_info {
  * @seg:  called for each segment of the node, in address order (optional).
  *
  * A callback that returns nonzero stops the walk, which then returns that
- * value.  Callbacks must not change the heap.
+ * value.  Callbacks may read the heap they walk; the calls that would
+ * change it fail with -EDEADLK (errno EDEADLK for the course functions)
+ * and change nothing, since the walk holds the lock they would wait for.
  */
 struct mems_walk_ops {
 	int (*node)(const struct mems_node_info *node, void *arg);

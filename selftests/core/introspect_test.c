@@ -394,6 +394,202 @@ TEST(walk_stops_at_nonzero)
 	mems_heap_destroy(heap);
 }
 
+/*
+ * What a walk's callback may call: whatever reads the heap works, whatever
+ * would change it fails with EDEADLK (the walk holds the heap's lock, so
+ * waiting for it would never end), and the void course functions say so
+ * in one line on stderr.  Each result is recorded at the first block.
+ */
+struct in_walk {
+	struct mems_heap *heap;
+	bool global;			/* also try the course functions */
+	bool done;
+	uintptr_t block;
+	void *phys, *got;
+	int find, nested;
+	int alloc, calloc, realloc, free, trim, threshold, policy;
+	void *course_malloc, *course_calloc, *course_realloc;
+	int malloc_errno, calloc_errno, realloc_errno, trim_result, trim_errno;
+	int free_errno, init_errno, finish_errno;
+	char *free_said, *init_said, *finish_said;
+};
+
+static int count_seg(const struct mems_node_info *node,
+		     const struct mems_seg_info *seg, void *arg)
+{
+	(void)node;
+	(void)seg;
+	++*(int *)arg;
+	return 0;
+}
+
+static void try_course_calls(struct in_walk *w)
+{
+	void *v = V(w->block);
+
+	errno = 0;
+	w->course_malloc = mems_malloc(10);
+	w->malloc_errno = errno;
+	errno = 0;
+	w->course_calloc = mems_calloc(1, 10);
+	w->calloc_errno = errno;
+	errno = 0;
+	w->course_realloc = mems_realloc(v, 5000);
+	w->realloc_errno = errno;
+	errno = 0;
+	w->trim_result = mems_trim(0);
+	w->trim_errno = errno;
+	errno = 0;
+	w->free_said = CAPTURE(stderr, mems_free(v));
+	w->free_errno = errno;
+	errno = 0;
+	w->init_said = CAPTURE(stderr, mems_init());
+	w->init_errno = errno;
+	errno = 0;
+	w->finish_said = CAPTURE(stderr, mems_finish());
+	w->finish_errno = errno;
+	w->got = mems_get(v);
+}
+
+static int call_from_seg(const struct mems_node_info *node,
+			 const struct mems_seg_info *seg, void *arg)
+{
+	static const struct mems_walk_ops counter = { .seg = count_seg };
+	struct in_walk *w = arg;
+	struct mems_seg_info found;
+	void *v;
+
+	if (w->done || seg->type != MEMS_PROCESS)
+		return 0;
+	w->done = true;
+	w->block = seg->vstart;
+	w->phys = (char *)node->phys + (seg->vstart - node->vstart);
+	w->alloc = mems_heap_alloc(w->heap, 10, &v);
+	w->calloc = mems_heap_calloc(w->heap, 1, 10, &v);
+	w->realloc = mems_heap_realloc(w->heap, V(seg->vstart), 5000, &v);
+	w->free = mems_heap_free(w->heap, V(seg->vstart));
+	w->trim = mems_heap_trim(w->heap, 0);
+	w->threshold = mems_heap_set_trim_threshold(w->heap, 0);
+	w->policy = mems_heap_set_policy(w->heap, mems_policy_name(0));
+	mems_heap_reset(w->heap);
+	w->find = mems_heap_find(w->heap, V(seg->vstart), NULL, &found);
+	mems_heap_walk(w->heap, &counter, &w->nested);
+	if (w->global)
+		try_course_calls(w);
+	else
+		w->got = mems_heap_get(w->heap, V(seg->vstart));
+	return 0;
+}
+
+#define WALK_REFUSAL "called during a walk of the heap, which it would " \
+		     "change: nothing done\n"
+
+/* The heap's report before and after a walk that tried everything. */
+#define ASSERT_WALK_CHANGED_NOTHING(w, before, after) do {		\
+	ASSERT_TRUE((w).done);						\
+	ASSERT_EQ(-EDEADLK, (w).alloc);					\
+	ASSERT_EQ(-EDEADLK, (w).calloc);				\
+	ASSERT_EQ(-EDEADLK, (w).realloc);				\
+	ASSERT_EQ(-EDEADLK, (w).free);					\
+	ASSERT_EQ(-EDEADLK, (w).trim);					\
+	ASSERT_EQ(-EDEADLK, (w).threshold);				\
+	ASSERT_EQ(-EDEADLK, (w).policy);				\
+	ASSERT_EQ(0, (w).find);						\
+	ASSERT_EQ(3, (w).nested);					\
+	ASSERT_EQ((w).phys, (w).got);					\
+	ASSERT_STREQ((before), (after));				\
+} while (0)
+
+TEST(walk_callbacks_read_but_cannot_change_a_heap)
+{
+	static const struct mems_walk_ops ops = { .seg = call_from_seg };
+	struct in_walk w = { 0 };
+	char *before, *after;
+	void *v;
+
+	ASSERT_EQ(0, wide_heap(NULL, &w.heap));
+	ASSERT_EQ(0, mems_heap_alloc(w.heap, 100, &v));
+	ASSERT_EQ(0, mems_heap_alloc(w.heap, 200, &v));
+	before = heap_stats_text(w.heap);
+	ASSERT_EQ(0, mems_heap_walk(w.heap, &ops, &w));
+	after = heap_stats_text(w.heap);
+	ASSERT_WALK_CHANGED_NOTHING(w, before, after);
+	free(before);
+	free(after);
+	/* Out of the walk, the same calls work again. */
+	ASSERT_EQ(0, mems_heap_free(w.heap, V(BASE)));
+	mems_heap_destroy(w.heap);
+}
+
+TEST(walk_callbacks_read_but_cannot_change_the_global_heap)
+{
+	static const struct mems_walk_ops ops = { .seg = call_from_seg };
+	struct in_walk w = { .global = true };
+	char *before, *after;
+
+	mems_init();
+	mems_malloc(100);
+	mems_malloc(200);
+	w.heap = mems_default_heap();
+	before = stats_text();
+	ASSERT_EQ(0, mems_heap_walk(w.heap, &ops, &w));
+	after = stats_text();
+	ASSERT_WALK_CHANGED_NOTHING(w, before, after);
+	ASSERT_NULL(w.course_malloc);
+	ASSERT_EQ(EDEADLK, w.malloc_errno);
+	ASSERT_NULL(w.course_calloc);
+	ASSERT_EQ(EDEADLK, w.calloc_errno);
+	ASSERT_NULL(w.course_realloc);
+	ASSERT_EQ(EDEADLK, w.realloc_errno);
+	ASSERT_EQ(0, w.trim_result);
+	ASSERT_EQ(EDEADLK, w.trim_errno);
+	ASSERT_STREQ("mems_free: " WALK_REFUSAL, w.free_said);
+	ASSERT_EQ(EDEADLK, w.free_errno);
+	ASSERT_STREQ("mems_init: " WALK_REFUSAL, w.init_said);
+	ASSERT_EQ(EDEADLK, w.init_errno);
+	ASSERT_STREQ("mems_finish: " WALK_REFUSAL, w.finish_said);
+	ASSERT_EQ(EDEADLK, w.finish_errno);
+	ASSERT_EQ(w.heap, mems_default_heap());
+	free(before);
+	free(after);
+	free(w.free_said);
+	free(w.init_said);
+	free(w.finish_said);
+	ASSERT_EQ(0, check_global_heap());
+	mems_finish();
+}
+
+/*
+ * The default heap's address, kept across mems_finish(): an empty heap
+ * that allocates nothing (-ESTALE), whose pages nothing would unmap, until
+ * mems_init() makes it the default heap again.
+ */
+TEST(default_heap_allocates_nothing_between_finish_and_init)
+{
+	struct mems_heap_stats stats;
+	struct mems_heap *heap;
+	void *v = NULL;
+
+	mems_init();
+	heap = mems_default_heap();
+	ASSERT_EQ(0, mems_heap_alloc(heap, 100, &v));
+	mems_finish();
+	ASSERT_NULL(mems_default_heap());
+	ASSERT_EQ(-ESTALE, mems_heap_alloc(heap, 100, &v));
+	ASSERT_EQ(-ESTALE, mems_heap_calloc(heap, 1, 100, &v));
+	ASSERT_EQ(-ESTALE, mems_heap_realloc(heap, NULL, 100, &v));
+	ASSERT_EQ(-EINVAL, mems_heap_free(heap, V(CONFIG_MEMS_VIRT_BASE)));
+	ASSERT_NULL(mems_heap_get(heap, V(CONFIG_MEMS_VIRT_BASE)));
+	mems_heap_stats(heap, &stats);
+	ASSERT_EQ(0, stats.nodes);
+	ASSERT_EQ(0, stats.pages_used);
+	mems_init();
+	ASSERT_EQ(heap, mems_default_heap());
+	ASSERT_EQ(0, mems_heap_alloc(heap, 100, &v));
+	ASSERT_EQ(CONFIG_MEMS_VIRT_BASE, U(v));
+	mems_finish();
+}
+
 /* Either callback may be NULL; the other one still sees everything. */
 TEST(walk_with_null_callbacks)
 {

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "../harness.h"
 #include "../mems_test.h"
@@ -292,6 +293,125 @@ TEST_TIMEOUT(threads_each_have_a_heap, THREAD_TEST_TIMEOUT)
 		ASSERT_EQ(0, mems_heap_check(heaps[i], stderr));
 		mems_heap_destroy(heaps[i]);
 	}
+}
+
+/*
+ * A walk of the global heap whose callback translates each block, in one
+ * thread, while another allocates and frees through the course functions:
+ * the two take the same one lock, so neither waits for the other forever.
+ */
+#define CHURNS 20000
+#define HELD 64
+
+struct walk_count {
+	size_t blocks;
+	size_t wrong; /* blocks that mems_get() did not translate */
+};
+
+static int translate_seg(const struct mems_node_info *node,
+			 const struct mems_seg_info *seg, void *arg)
+{
+	struct walk_count *count = arg;
+	void *want = (char *)node->phys + (seg->vstart - node->vstart);
+
+	if (seg->type != MEMS_PROCESS)
+		return 0;
+	count->blocks++;
+	if (mems_get(V(seg->vstart)) != want)
+		count->wrong++;
+	return 0;
+}
+
+static void *churn_course(void *arg)
+{
+	unsigned long i;
+
+	for (i = 0; i < test_ops(CHURNS); i++)
+		mems_free(mems_malloc(100));
+	atomic_store((atomic_bool *)arg, true);
+	return NULL;
+}
+
+TEST_TIMEOUT(walk_translates_while_another_thread_allocates,
+	     THREAD_TEST_TIMEOUT)
+{
+	static const struct mems_walk_ops ops = { .seg = translate_seg };
+	struct walk_count count = { 0 };
+	atomic_bool churned = false;
+	void *held[HELD];
+	pthread_t churner;
+	size_t walks, i;
+
+	SKIP_UNLESS_THREAD_SAFE();
+	mems_init();
+	/* Blocks each walk finds for sure, and walks long enough to meet. */
+	for (i = 0; i < HELD; i++)
+		held[i] = mems_malloc(100);
+	ASSERT_EQ(0, pthread_create(&churner, NULL, churn_course, &churned));
+	for (walks = 0; !atomic_load(&churned); walks++)
+		ASSERT_EQ(0, mems_heap_walk(mems_default_heap(), &ops, &count));
+	ASSERT_EQ(0, pthread_join(churner, NULL));
+	ASSERT_LE(walks * HELD, count.blocks);
+	ASSERT_EQ(0, count.wrong);
+	for (i = 0; i < HELD; i++)
+		mems_free(held[i]);
+	ASSERT_EQ(0, check_global_heap());
+	mems_finish();
+}
+
+/*
+ * mems_init() and mems_finish() in one thread while another allocates
+ * on the default heap through the heap API: the lock they share is never
+ * set up again under the other thread, and between a mems_finish() and
+ * the next mems_init() the heap refuses to allocate (-ESTALE) instead of
+ * mapping pages that nothing would unmap.
+ */
+#define RESTARTS 2000
+
+static void *restart_course(void *arg)
+{
+	unsigned long i;
+
+	for (i = 0; i < test_ops(RESTARTS); i++) {
+		mems_init();
+		mems_malloc(64);
+		mems_finish();
+	}
+	atomic_store((atomic_bool *)arg, true);
+	return NULL;
+}
+
+TEST_TIMEOUT(finish_while_another_thread_allocates_on_the_default_heap,
+	     THREAD_TEST_TIMEOUT)
+{
+	unsigned long i = 0, refused = 0, other = 0;
+	atomic_bool restarted = false;
+	struct mems_heap *heap;
+	pthread_t restarter;
+	void *v;
+	int err;
+
+	SKIP_UNLESS_THREAD_SAFE();
+	mems_init();
+	heap = mems_default_heap();
+	ASSERT_NE(NULL, heap);
+	ASSERT_EQ(0, pthread_create(&restarter, NULL, restart_course,
+				    &restarted));
+	for (i = 0; !atomic_load(&restarted); i++) {
+		err = mems_heap_alloc(heap, 64, &v);
+		if (err == -ESTALE)
+			refused++;
+		else if (err)
+			other++;
+		else
+			mems_heap_free(heap, v);
+	}
+	ASSERT_EQ(0, pthread_join(restarter, NULL));
+	ASSERT_EQ(0, other);
+	/* The restarter's last word was mems_finish(). */
+	ASSERT_EQ(-ESTALE, mems_heap_alloc(heap, 64, &v));
+	ASSERT_NULL(mems_default_heap());
+	TH_LOG("%lu of %lu allocations found MeMS finished", refused, i);
 }
 
 TEST_HARNESS_MAIN
