@@ -204,7 +204,7 @@ void *mems_malloc(size_t size)
 		return NULL;
 	if (!global_ready)
 		global_init();
-	err = mems_heap_alloc(&global_heap, size, &v);
+	err = mems_heap_alloc_locked(&global_heap, size, &v);
 	if (err) {
 		trace_malloc(size, NULL, err);
 		errno = -err;
@@ -224,7 +224,7 @@ void mems_free(void *v)
 	}
 	if (global_in_walk(__func__))
 		return;
-	if (global_ready && !mems_heap_free(&global_heap, v)) {
+	if (global_ready && !mems_heap_free_locked(&global_heap, v)) {
 		trace_free(v, 0);
 		return;
 	}
@@ -247,7 +247,7 @@ void *mems_calloc(size_t nmemb, size_t size)
 		return NULL;
 	if (!global_ready)
 		global_init();
-	err = mems_heap_calloc(&global_heap, nmemb, size, &v);
+	err = mems_heap_calloc_locked(&global_heap, nmemb, size, &v);
 	if (err) {
 		trace_calloc(nmemb, size, NULL, err);
 		errno = -err;
@@ -273,7 +273,7 @@ void *mems_realloc(void *v, size_t size)
 	if (!v && !global_ready)
 		global_init();
 	if (global_ready)
-		err = mems_heap_realloc(&global_heap, v, size, &out);
+		err = mems_heap_realloc_locked(&global_heap, v, size, &out);
 	if (!err) {
 		trace_realloc(v, size, out, 0);
 		return out;
@@ -292,7 +292,7 @@ int mems_trim(size_t keep)
 
 	if (global_in_walk(NULL))
 		return 0;
-	released = global_ready ? mems_heap_trim(&global_heap, keep) : 0;
+	released = global_ready ? mems_heap_trim_locked(&global_heap, keep) : 0;
 	trace_trim(keep, released);
 	return released;
 }
@@ -300,7 +300,7 @@ int mems_trim(size_t keep)
 void *mems_get(void *v)
 {
 	lock_guard(global_lock);
-	void *phys = global_ready ? mems_heap_get(&global_heap, v) : NULL;
+	void *phys = global_ready ? mems_heap_get_locked(&global_heap, v) : NULL;
 
 	trace_get(v, phys ? 0 : -EINVAL);
 	if (!phys)

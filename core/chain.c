@@ -16,6 +16,22 @@
 #include "chain.h"
 #include "poison.h"
 
+#ifdef MEMS_MEMCHECK
+bool mems_memcheck_watching;
+
+/*
+ * Memcheck answers its own requests (-1), other tools and a plain run
+ * leave the default 0.  A constructor runs before any thread can read
+ * the answer.
+ */
+__attribute__((constructor)) static void memcheck_probe(void)
+{
+	static char probe;
+
+	mems_memcheck_watching = VALGRIND_MAKE_MEM_DEFINED(&probe, 1) != 0;
+}
+#endif
+
 static const struct mems_policy_ops *heap_ops(const struct mems_heap *heap)
 {
 	return heap->policy.ops;

@@ -264,6 +264,18 @@ int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config);
 void heap_teardown(struct mems_heap *heap);
 void heap_retire(struct mems_heap *heap);
 int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops);
+/*
+ * The heap API's calls for a caller that holds the heap's lock already:
+ * the course functions, which hold the global heap's, take it once.
+ */
+int mems_heap_alloc_locked(struct mems_heap *heap, size_t size, void **v);
+int mems_heap_calloc_locked(struct mems_heap *heap, size_t nmemb, size_t size,
+			    void **v);
+int mems_heap_realloc_locked(struct mems_heap *heap, void *v, size_t size,
+			     void **out);
+int mems_heap_free_locked(struct mems_heap *heap, void *v);
+int mems_heap_trim_locked(struct mems_heap *heap, size_t keep);
+void *mems_heap_get_locked(const struct mems_heap *heap, void *v);
 
 /* core/check.c: mems_heap_check() with the heap's lock already held */
 int heap_check(const struct mems_heap *heap, FILE *report);

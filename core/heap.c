@@ -271,13 +271,29 @@ static int heap_alloc(struct mems_heap *heap, size_t size, bool zeroed,
 	return 0;
 }
 
+int mems_heap_alloc_locked(struct mems_heap *heap, size_t size, void **v)
+{
+	if (heap_in_walk(heap))
+		return -EDEADLK;
+	return heap_alloc(heap, size, false, v);
+}
+
 int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v)
 {
 	heap_guard(heap);
 
+	return mems_heap_alloc_locked(heap, size, v);
+}
+
+int mems_heap_calloc_locked(struct mems_heap *heap, size_t nmemb, size_t size,
+			    void **v)
+{
 	if (heap_in_walk(heap))
 		return -EDEADLK;
-	return heap_alloc(heap, size, false, v);
+	/* A product of 0 is -EINVAL, as an allocation of 0 bytes. */
+	if (size && nmemb > SIZE_MAX / size)
+		return -ENOMEM;
+	return heap_alloc(heap, nmemb * size, true, v);
 }
 
 int mems_heap_calloc(struct mems_heap *heap, size_t nmemb, size_t size,
@@ -285,12 +301,7 @@ int mems_heap_calloc(struct mems_heap *heap, size_t nmemb, size_t size,
 {
 	heap_guard(heap);
 
-	if (heap_in_walk(heap))
-		return -EDEADLK;
-	/* A product of 0 is -EINVAL, as an allocation of 0 bytes. */
-	if (size && nmemb > SIZE_MAX / size)
-		return -ENOMEM;
-	return heap_alloc(heap, nmemb * size, true, v);
+	return mems_heap_calloc_locked(heap, nmemb, size, v);
 }
 
 /* The block moves: a new one by the policy, the bytes copied, @proc freed. */
@@ -325,13 +336,12 @@ static int heap_resize(struct mems_heap *heap, struct mems_seg *proc,
 	return err;
 }
 
-int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
-		      void **out)
+int mems_heap_realloc_locked(struct mems_heap *heap, void *v, size_t size,
+			     void **out)
 {
 	struct mems_seg *proc;
 	size_t bytes;
 	int err;
-	heap_guard(heap);
 
 	if (heap_in_walk(heap))
 		return -EDEADLK;
@@ -355,9 +365,16 @@ int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
 	return err;
 }
 
-int mems_heap_free(struct mems_heap *heap, void *v)
+int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
+		      void **out)
 {
 	heap_guard(heap);
+
+	return mems_heap_realloc_locked(heap, v, size, out);
+}
+
+int mems_heap_free_locked(struct mems_heap *heap, void *v)
+{
 	struct mems_seg *proc;
 
 	if (heap_in_walk(heap))
@@ -370,9 +387,15 @@ int mems_heap_free(struct mems_heap *heap, void *v)
 	return 0;
 }
 
-int mems_heap_trim(struct mems_heap *heap, size_t keep)
+int mems_heap_free(struct mems_heap *heap, void *v)
 {
 	heap_guard(heap);
+
+	return mems_heap_free_locked(heap, v);
+}
+
+int mems_heap_trim_locked(struct mems_heap *heap, size_t keep)
+{
 	size_t released;
 
 	if (heap_in_walk(heap))
@@ -380,6 +403,13 @@ int mems_heap_trim(struct mems_heap *heap, size_t keep)
 	released = chain_trim(heap, keep);
 	heap_assert_valid(heap);
 	return released > 0;
+}
+
+int mems_heap_trim(struct mems_heap *heap, size_t keep)
+{
+	heap_guard(heap);
+
+	return mems_heap_trim_locked(heap, keep);
 }
 
 int mems_heap_set_trim_threshold(struct mems_heap *heap, long threshold)
@@ -403,14 +433,20 @@ long mems_heap_trim_threshold(const struct mems_heap *heap)
 	return heap->trim_threshold;
 }
 
-void *mems_heap_get(const struct mems_heap *heap, void *v)
+void *mems_heap_get_locked(const struct mems_heap *heap, void *v)
 {
-	heap_guard(heap);
 	struct mems_seg *seg = addr_table_find(heap, (uintptr_t)v);
 
 	if (!seg || seg_is_hole(seg))
 		return NULL;
 	return (void *)((uintptr_t)v + seg->to_phys);
+}
+
+void *mems_heap_get(const struct mems_heap *heap, void *v)
+{
+	heap_guard(heap);
+
+	return mems_heap_get_locked(heap, v);
 }
 
 int mems_heap_set_policy(struct mems_heap *heap, const char *name)

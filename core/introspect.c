@@ -78,7 +78,7 @@ int mems_heap_walk(const struct mems_heap *heap,
 	const struct mems_node *node;
 	size_t index = 0;
 	int ret = 0;
-	heap_guard(heap);
+	heap_guard_always(heap);
 
 	if (!heap)
 		return 0;

@@ -16,6 +16,22 @@
 
 #ifdef CONFIG_MEMS_THREAD_SAFE
 #include <pthread.h>
+#include <stdbool.h>
+
+/*
+ * A process with one thread needs no lock: no other thread can hold it,
+ * and glibc (2.32 on) says so in a variable that turns false at the first
+ * pthread_create().  Its malloc skips its own locks the same way.
+ */
+#if defined(__has_include)
+#if __has_include(<sys/single_threaded.h>)
+#include <sys/single_threaded.h>
+#define MEMS_SINGLE_THREADED() (__libc_single_threaded != 0)
+#endif
+#endif
+#ifndef MEMS_SINGLE_THREADED
+#define MEMS_SINGLE_THREADED() false
+#endif
 
 typedef pthread_mutex_t mems_lock_t;
 /*
@@ -47,13 +63,21 @@ static inline void lock_destroy(mems_lock_t *lock)
  * The lock of a const heap is still taken: it guards the heap's state,
  * not its type.  NULL (a NULL heap) takes nothing.
  */
-static inline mems_lock_t *lock_take(const mems_lock_t *lock)
+static inline mems_lock_t *lock_take_always(const mems_lock_t *lock)
 {
 	mems_lock_t *taken = (mems_lock_t *)lock;
 
 	if (taken)
 		pthread_mutex_lock(taken);
 	return taken;
+}
+
+/* What is not taken is not dropped: lock_drop() sees NULL. */
+static inline mems_lock_t *lock_take(const mems_lock_t *lock)
+{
+	if (MEMS_SINGLE_THREADED())
+		return NULL;
+	return lock_take_always(lock);
 }
 
 static inline void lock_drop(mems_lock_t **taken)
@@ -83,6 +107,12 @@ static inline mems_lock_t *lock_take(const mems_lock_t *lock)
 	return NULL;
 }
 
+static inline mems_lock_t *lock_take_always(const mems_lock_t *lock)
+{
+	(void)lock;
+	return NULL;
+}
+
 static inline void lock_drop(mems_lock_t **taken)
 {
 	(void)taken;
@@ -95,5 +125,14 @@ static inline void lock_drop(mems_lock_t **taken)
 
 /* A heap's lock until the end of the block; nothing for a NULL heap. */
 #define heap_guard(heap) lock_guard((heap) ? &(heap)->lock : NULL)
+
+/*
+ * The same, taken even while the process has one thread: for a walk,
+ * whose callbacks may start threads that must then wait for it.
+ */
+#define heap_guard_always(heap)                                    \
+	mems_lock_t *lock_guard_taken_                             \
+		__attribute__((cleanup(lock_drop), unused)) =      \
+			lock_take_always((heap) ? &(heap)->lock : NULL)
 
 #endif /* MEMS_CORE_LOCK_H */

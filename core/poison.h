@@ -48,16 +48,27 @@ static inline void unpoison(uintptr_t phys, size_t len)
 	ASAN_UNPOISON_MEMORY_REGION((void *)phys, len);
 }
 #elif defined(MEMS_MEMCHECK)
+#include <stdbool.h>
 #include <valgrind/memcheck.h>
+
+/*
+ * A client request costs a dozen instructions on every carve and free
+ * even outside Valgrind, and memcheck's are ignored by Valgrind's other
+ * tools: core/chain.c asks once, before main(), whether memcheck runs
+ * the program.
+ */
+extern bool mems_memcheck_watching;
 
 static inline void poison(uintptr_t phys, size_t len)
 {
-	VALGRIND_MAKE_MEM_NOACCESS((void *)phys, len);
+	if (mems_memcheck_watching)
+		VALGRIND_MAKE_MEM_NOACCESS((void *)phys, len);
 }
 
 static inline void unpoison(uintptr_t phys, size_t len)
 {
-	VALGRIND_MAKE_MEM_DEFINED((void *)phys, len);
+	if (mems_memcheck_watching)
+		VALGRIND_MAKE_MEM_DEFINED((void *)phys, len);
 }
 #else
 static inline void poison(uintptr_t phys, size_t len)
