@@ -150,6 +150,7 @@ struct mems_heap {
 	 */
 	unsigned int walks;
 	bool stale; /* emptied by heap_retire(): allocates nothing */
+	bool hole_map_on; /* the policy searches the hole map */
 	struct list_head nodes; /* the main chain */
 	struct mems_addr_table addr_table;
 	struct mems_meta meta; /* records of nodes and segments */
@@ -351,6 +352,7 @@ size_t hole_map_largest(const struct mems_heap *heap);
 struct mems_seg *hole_map_lowest_fit(const struct mems_heap *heap,
 				     size_t bytes, uintptr_t from);
 int hole_map_check(const struct mems_heap *heap, FILE *report);
+void mems_hole_map_use(struct mems_heap *heap, bool on);
 
 /* core/os.c */
 void *os_map(struct mems_os_stats *os, size_t bytes);

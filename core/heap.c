@@ -69,6 +69,7 @@ int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops)
 	memset(&heap->policy, 0, sizeof(heap->policy));
 	heap->policy.ops = ops;
 	heap->policy.heap = heap;
+	mems_hole_map_use(heap, ops->uses_hole_map);
 	if (ops->init)
 		ops->init(&heap->policy);
 	if (!ops->hole_insert)

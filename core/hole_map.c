@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <string.h>
 
 #include "chain.h"
 
@@ -92,6 +93,8 @@ void hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
 
+	if (!heap->hole_map_on)
+		return;
 	if (table->largest[0][i] < size)
 		hole_map_set(table, i, size);
 }
@@ -136,6 +139,8 @@ static size_t slot_largest(const struct mems_heap *heap, size_t i)
 /* A hole of @size bytes appeared at @vstart. */
 void hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
+	if (!heap->hole_map_on)
+		return;
 	heap->addr_table.holes_in_slot[addr_table_slot_of(heap, vstart)]++;
 	hole_map_raise(heap, vstart, size);
 }
@@ -149,6 +154,8 @@ void hole_map_remove(struct mems_heap *heap, uintptr_t vstart, size_t size)
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
 
+	if (!heap->hole_map_on)
+		return;
 	table->holes_in_slot[i]--;
 	if (!table->holes_in_slot[i])
 		hole_map_set(table, i, 0);
@@ -164,6 +171,8 @@ void hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
 
+	if (!heap->hole_map_on)
+		return;
 	if (addr_table_slot_of(heap, old_vstart) != i) {
 		hole_map_remove(heap, old_vstart, old_size);
 		hole_map_add(heap, vstart, size);
@@ -175,11 +184,59 @@ void hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 		hole_map_set(table, i, slot_largest(heap, i));
 }
 
+/* Without the map, a walk: only statistics and the checker ask then. */
+static size_t holes_largest(const struct mems_heap *heap)
+{
+	const struct mems_node *node;
+	const struct mems_seg *seg;
+	size_t largest = 0;
+
+	heap_for_each_node(node, heap)
+		node_for_each_seg(seg, node)
+			if (seg_is_hole(seg) && seg_size(seg) > largest)
+				largest = seg_size(seg);
+	return largest;
+}
+
 size_t hole_map_largest(const struct mems_heap *heap)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
+	const struct mems_policy *policy = &heap->policy;
 
-	return table->largest[table->nr_levels - 1][0];
+	if (heap->hole_map_on)
+		return table->largest[table->nr_levels - 1][0];
+	if (policy->ops->largest_hole)
+		return policy->ops->largest_hole(policy);
+	return holes_largest(heap);
+}
+
+/*
+ * Keep the map for the policies that search it, and only for them: it
+ * costs a few hundred instructions a carve or free.  Off, it is all 0,
+ * so that turning it on again only adds the holes there are.
+ */
+void mems_hole_map_use(struct mems_heap *heap, bool on)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+	const struct mems_node *node;
+	struct mems_seg *seg;
+	unsigned int k;
+
+	if (heap->hole_map_on == on)
+		return;
+	heap->hole_map_on = on;
+	if (!on) {
+		for (k = 0; k < table->nr_levels; k++)
+			memset(table->largest[k], 0,
+			       table->level_size[k] * sizeof(size_t));
+		memset(table->holes_in_slot, 0,
+		       table->capacity * sizeof(*table->holes_in_slot));
+		return;
+	}
+	heap_for_each_node(node, heap)
+		node_for_each_seg(seg, node)
+			if (seg_is_hole(seg))
+				hole_map_add(heap, seg->vstart, seg_size(seg));
 }
 
 /* From entry @i of level @k, which is large enough, down to its slot. */
@@ -303,6 +360,7 @@ static int map_failed(FILE *report, const char *what, unsigned int level,
 int hole_map_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
+	bool on = heap->hole_map_on;
 	unsigned int k;
 	size_t i, want;
 
@@ -311,11 +369,11 @@ int hole_map_check(const struct mems_heap *heap, FILE *report)
 		return map_failed(report, "shape", table->nr_levels, 0,
 				  table->level_size[0], table->capacity);
 	for (i = 0; i < table->capacity; i++) {
-		want = i < table->nr ? slot_largest(heap, i) : 0;
+		want = on && i < table->nr ? slot_largest(heap, i) : 0;
 		if (table->largest[0][i] != want)
 			return map_failed(report, "slot", 0, i,
 					  table->largest[0][i], want);
-		want = i < table->nr ? slot_holes(heap, i) : 0;
+		want = on && i < table->nr ? slot_holes(heap, i) : 0;
 		if (table->holes_in_slot[i] != want)
 			return map_failed(report, "hole count", 0, i,
 					  table->holes_in_slot[i], want);

@@ -18,5 +18,6 @@ const struct mems_policy_ops mems_first_fit_ops = {
 	.name = "first-fit",
 	.summary = "the lowest-addressed hole that fits",
 	.reference = "first-fit-linear",
+	.uses_hole_map = true,
 	.find = first_fit_find,
 };

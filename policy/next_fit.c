@@ -51,6 +51,7 @@ const struct mems_policy_ops mems_next_fit_ops = {
 		   "last block, else the lowest anywhere",
 	.reference = "next-fit-linear",
 	.init = next_fit_init,
+	.uses_hole_map = true,
 	.find = next_fit_find,
 	.allocated = next_fit_allocated,
 };

@@ -11,6 +11,7 @@
 #ifndef MEMS_POLICY_POLICY_H
 #define MEMS_POLICY_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,9 @@ struct mems_policy;
  *               which the tests compare it with (optional).
  * @flags:       MEMS_POLICY_REFERENCE for a linear reference; the registry
  *               adds MEMS_POLICY_DEFAULT itself.
+ * @uses_hole_map: @find searches the core's hole map (core/hole_map.c),
+ *               which the core then keeps; a policy without it pays
+ *               nothing for the map.
  * @init:        reset private state to its initial value (optional).
  * @find:        the hole a request of @bytes goes into, or NULL when
  *               none fits; must not change anything (required).
@@ -52,6 +56,7 @@ struct mems_policy_ops {
 	const char *summary;
 	const char *reference;
 	unsigned int flags;
+	bool uses_hole_map;
 	void (*init)(struct mems_policy *policy);
 	struct mems_seg *(*find)(struct mems_policy *policy, size_t bytes);
 	void (*allocated)(struct mems_policy *policy,

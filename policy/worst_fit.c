@@ -24,5 +24,6 @@ const struct mems_policy_ops mems_worst_fit_ops = {
 	.summary = "the largest hole, if it fits; among equal sizes, the "
 		   "lowest-addressed",
 	.reference = "worst-fit-linear",
+	.uses_hole_map = true,
 	.find = worst_fit_find,
 };
