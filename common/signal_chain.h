@@ -17,6 +17,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 
 /*
@@ -81,6 +82,44 @@ static inline void signal_chain_pass_on(const struct sigaction *before, int sig,
 		return;
 	}
 	signal_chain_default(sig, info);
+}
+
+/* One handler in front of several signals, each passed on as it was. */
+#define SIGNAL_CHAIN_MAX 8
+
+struct signal_chain_set {
+	size_t nr;
+	int sig[SIGNAL_CHAIN_MAX];
+	struct sigaction before[SIGNAL_CHAIN_MAX];
+};
+
+/* Put @handler in front of the @nr (at most SIGNAL_CHAIN_MAX) @signals. */
+static inline void
+signal_chain_set_install(struct signal_chain_set *set, const int *signals,
+			 size_t nr, void (*handler)(int, siginfo_t *, void *))
+{
+	for (set->nr = 0; set->nr < nr && set->nr < SIGNAL_CHAIN_MAX;
+	     set->nr++) {
+		set->sig[set->nr] = signals[set->nr];
+		signal_chain_install(signals[set->nr], handler,
+				     &set->before[set->nr]);
+	}
+}
+
+/* From the handler: give @sig to what it did before. */
+static inline void signal_chain_set_pass_on(const struct signal_chain_set *set,
+					    int sig, siginfo_t *info,
+					    void *context)
+{
+	size_t i;
+
+	for (i = 0; i < set->nr; i++)
+		if (set->sig[i] == sig)
+			break;
+	if (i < set->nr)
+		signal_chain_pass_on(&set->before[i], sig, info, context);
+	else
+		signal_chain_default(sig, info);
 }
 
 #endif /* MEMS_COMMON_SIGNAL_CHAIN_H */

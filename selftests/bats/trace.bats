@@ -47,8 +47,10 @@ setup_file() {
 	EOF
 
 	# calls OP... - one course call per argument, for the tests of when
-	# the file is chosen, flushed and left alone.
+	# the file is chosen, flushed and left alone; poke:N writes through
+	# the MeMS address N, the course's mistake, and abort aborts.
 	cat >"$BATS_FILE_TMPDIR/calls.c" <<-'EOF'
+	#include <stdlib.h>
 	#include <string.h>
 	#include <sys/wait.h>
 	#include <unistd.h>
@@ -70,6 +72,10 @@ setup_file() {
 				mems_malloc(n);
 			} else if (!strncmp(op, "free:", 5)) {
 				mems_free((void *)n);
+			} else if (!strncmp(op, "poke:", 5)) {
+				*(volatile char *)n = 1;
+			} else if (!strcmp(op, "abort")) {
+				abort();
 			} else if (!strncmp(op, "trace:", 6)) {
 				setenv("MEMS_TRACE", arg + 1, 1);
 			} else if (!strcmp(op, "untrace")) {
@@ -304,6 +310,32 @@ sys.exit(subprocess.call(sys.argv[1:], pass_fds=[w], env=env))
 	init first-fit $(getconf PAGESIZE) 1000 1
 	malloc 100 -> 1000
 	malloc 50 -> 1100
+	EOF
+}
+
+@test "a program that dies of a fault keeps the trace of its calls up to the fault" {
+	run --separate-stderr env MEMS_TRACE=t "$BATS_FILE_TMPDIR/calls" \
+		init malloc:100 malloc:3000 free:1000 poke:1104 malloc:5
+	assert_equal "$status" 139
+	assert_equal "$stderr" "mems: segmentation fault at MeMS virtual address 1104, inside P[1100:4099]; translate it with mems_get() first"
+	assert_file t <<-EOF
+	mems-trace 1 mems
+	init first-fit $(getconf PAGESIZE) 1000 1
+	malloc 100 -> 1000
+	malloc 3000 -> 1100
+	free 1000 -> ok
+	EOF
+}
+
+@test "a program that aborts keeps its trace and still dies of SIGABRT" {
+	run --separate-stderr env MEMS_TRACE=t "$BATS_FILE_TMPDIR/calls" \
+		malloc:8 abort malloc:9
+	assert_equal "$status" 134
+	assert_equal "$stderr" ""
+	assert_file t <<-EOF
+	mems-trace 1 mems
+	init first-fit $(getconf PAGESIZE) 1000 1
+	malloc 8 -> 1000
 	EOF
 }
 
