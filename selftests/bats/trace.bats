@@ -137,11 +137,38 @@ setup_file() {
 	}
 	EOF
 
+	# A C library program that dies after three calls: of abort() with
+	# argument a, else of a fault.  It prints its two blocks' addresses
+	# (with write(2): stdout's buffer would be a fourth call).
+	cat >"$BATS_FILE_TMPDIR/libc-crash.c" <<-'EOF'
+	#include <stdio.h>
+	#include <stdlib.h>
+	#include <unistd.h>
+
+	int main(int argc, char **argv)
+	{
+		char *a = malloc(100), *b = malloc(200);
+		char line[64];
+		int len;
+
+		free(b);
+		len = snprintf(line, sizeof(line), "%p %p\n", (void *)a,
+			       (void *)b);
+		if (write(STDOUT_FILENO, line, len) != len)
+			return 2;
+		if (argc > 1 && argv[1][0] == 'a')
+			abort();
+		*(volatile char *)a = *(volatile char *)16;
+		return 0;
+	}
+	EOF
+
 	cc -o "$BATS_FILE_TMPDIR/prog" -I"$MEMS_SRC/include" \
 		"$BATS_FILE_TMPDIR/prog.c" "$build/lib/libmems.a"
 	cc -o "$BATS_FILE_TMPDIR/calls" -I"$MEMS_SRC/include" \
 		"$BATS_FILE_TMPDIR/calls.c" "$build/lib/libmems.a"
 	cc -O0 -o "$BATS_FILE_TMPDIR/libc-prog" "$BATS_FILE_TMPDIR/libc-prog.c"
+	cc -O0 -o "$BATS_FILE_TMPDIR/libc-crash" "$BATS_FILE_TMPDIR/libc-crash.c"
 	# Without the static C library this stays missing; its test skips.
 	echo 'int main(void) { return 0; }' >"$BATS_FILE_TMPDIR/static.c"
 	cc -static -o "$BATS_FILE_TMPDIR/static" "$BATS_FILE_TMPDIR/static.c" \
@@ -484,6 +511,34 @@ sys.exit(subprocess.call(sys.argv[1:], pass_fds=[w], env=env))
 	assert_libc_trace t
 	run tail -n 1 t
 	assert_output --regexp '^calloc 3 33333 -> 0x'
+}
+
+# assert_libc_crash_trace FILE - FILE holds libc-crash's calls, of the
+# addresses it printed (in $output).
+assert_libc_crash_trace() {
+	local a b
+
+	read -r a b <<<"$output"
+	assert_file "$1" <<-EOF
+	mems-trace 1 libc
+	malloc 100 -> $a
+	malloc 200 -> $b
+	free $b
+	EOF
+}
+
+@test "mems-trace keeps the calls of a program that dies of a fault" {
+	run --separate-stderr "$MEMS_TRACE_TOOL" -o t -- \
+		"$BATS_FILE_TMPDIR/libc-crash"
+	assert_equal "$status" 139
+	assert_libc_crash_trace t
+}
+
+@test "mems-trace keeps the calls of a program that aborts" {
+	run --separate-stderr "$MEMS_TRACE_TOOL" -o t -- \
+		"$BATS_FILE_TMPDIR/libc-crash" a
+	assert_equal "$status" 134
+	assert_libc_crash_trace t
 }
 
 @test "mems-trace passes the program's exit status on, and 128+N for signal N" {
