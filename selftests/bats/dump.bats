@@ -605,6 +605,10 @@ for d in json.load(open(sys.argv[1])):
 	assert_bad_trace libc-free.trace 2 "malformed line: expected 'free PTR'"
 }
 
+@test "error: a libc call after the program's exit" {
+	assert_bad_trace after-exit.trace 4 "'free' after the program's exit"
+}
+
 @test "error: a .rep free of an id never allocated" {
 	assert_bad_trace never-allocated.rep 6 \
 		"free of id 1, which was never allocated"

@@ -212,7 +212,8 @@ assert_file() {
 }
 
 # assert_libc_trace FILE - FILE is a complete "mems-trace 1 libc" trace:
-# the first line, then events whose every field has the documented form.
+# the first line, then events whose every field has the documented form,
+# and last the exit line of a program that exited.
 assert_libc_trace() {
 	local file=$1
 
@@ -224,12 +225,15 @@ assert_libc_trace() {
 		function ptr(i) { return $i ~ /^0x[0-9a-f]+$/ }
 		function gives(n) { return NF == n && $(n - 1) == "->" && ptr(n) }
 		NR == 1 { next }
+		exited { print FILENAME ":" NR ": after exit: " $0; next }
 		$1 == "malloc" && gives(4) && dec(2) { next }
 		$1 == "calloc" && gives(5) && dec(2) && dec(3) { next }
 		$1 == "realloc" && gives(5) && ptr(2) && dec(3) { next }
 		$1 == "memalign" && gives(5) && dec(2) && dec(3) { next }
 		$1 == "free" && NF == 2 && ptr(2) { next }
-		{ print FILENAME ":" NR ": " $0 }' "$file"
+		$1 == "exit" && NF == 2 && dec(2) { exited = 1; next }
+		{ print FILENAME ":" NR ": " $0 }
+		END { if (!exited) print FILENAME ": no exit line" }' "$file"
 	assert_output ""
 }
 
@@ -509,8 +513,9 @@ sys.exit(subprocess.call(sys.argv[1:], pass_fds=[w], env=env))
 	run "$MEMS_TRACE_TOOL" -o t -- "$BATS_FILE_TMPDIR/libc-prog" q
 	assert_failure 5
 	assert_libc_trace t
-	run tail -n 1 t
-	assert_output --regexp '^calloc 3 33333 -> 0x'
+	run tail -n 2 t
+	assert_line --index 0 --regexp '^calloc 3 33333 -> 0x'
+	assert_line --index 1 'exit 5'
 }
 
 # assert_libc_crash_trace FILE - FILE holds libc-crash's calls, of the
@@ -545,8 +550,12 @@ assert_libc_crash_trace() {
 	run "$MEMS_TRACE_TOOL" -o t -- sh -c 'exit 3'
 	assert_failure 3
 	assert_libc_trace t
+	run tail -n 1 t
+	assert_output 'exit 3'
 	run "$MEMS_TRACE_TOOL" -o t -- sh -c 'kill -TERM $$'
 	assert_failure 143
+	run grep -c '^exit' t
+	assert_output 0
 	run "$MEMS_TRACE_TOOL" -o t -- true
 	assert_success
 	assert_libc_trace t
