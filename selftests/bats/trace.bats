@@ -356,6 +356,20 @@ sys.exit(subprocess.call(sys.argv[1:], pass_fds=[w], env=env))
 	malloc 3000 -> 1100
 	free 1000 -> ok
 	EOF
+	# The replay shows the heap the program died with, and says so.
+	local page
+	page=$(getconf PAGESIZE)
+	run --separate-stderr "$BUILD/tools/mems-dump" t
+	assert_success
+	assert_output "----- MeMS SYSTEM STATS -----
+MAIN[1000:$((999 + page))]-> H[1000:1099] <-> P[1100:4099] <-> H[4100:$((999 + page))] <-> NULL
+Pages used:	1
+Space unused:	$((page - 3000))
+Main Chain Length:	1
+Sub-chain Length array: [3, ]
+-----------------------------"
+	assert_equal "$stderr" \
+		"mems-dump: t: the trace ends without mems_finish(): the program stopped early"
 }
 
 @test "a program that aborts keeps its trace and still dies of SIGABRT" {
@@ -537,6 +551,18 @@ assert_libc_crash_trace() {
 		"$BATS_FILE_TMPDIR/libc-crash"
 	assert_equal "$status" 139
 	assert_libc_crash_trace t
+	# The 100 bytes stay, the 200 were freed; no exit line: a note.
+	run --separate-stderr "$BUILD/tools/mems-dump" --page-size 4096 t
+	assert_success
+	assert_output "----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:1099] <-> H[1100:5095] <-> NULL
+Pages used:	1
+Space unused:	3996
+Main Chain Length:	1
+Sub-chain Length array: [2, ]
+-----------------------------"
+	assert_equal "$stderr" \
+		"mems-dump: t: the trace ends without the program's exit: the program stopped early"
 }
 
 @test "mems-trace keeps the calls of a program that aborts" {
