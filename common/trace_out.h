@@ -16,6 +16,14 @@
  * A process forked from the recorder holds a copy of the buffer and
  * shares the file, so it never writes: it would repeat or interleave
  * lines.  None of these functions preserves errno; their callers do.
+ *
+ * A program that dies of a signal runs no exit code: the handler of the
+ * signal writes out what the buffer holds with trace_out_rescue().  To
+ * tell it when that is safe, each of the functions below that changes
+ * the buffer or the descriptor holds @out while it does (a line, from
+ * trace_out_line() to trace_out_end_line()); the handler writes only an
+ * @out that nobody holds, whether the signal came in the middle of a
+ * recorder's call in this thread or while another thread was in one.
  */
 #ifndef MEMS_COMMON_TRACE_OUT_H
 #define MEMS_COMMON_TRACE_OUT_H
@@ -31,6 +39,13 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * The signals on which a recorder writes its buffer out: those that end
+ * a program for a fault of its own (or abort()), with a core.
+ */
+#define TRACE_FATAL_SIGNALS \
+	SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSEGV, SIGSYS, SIGTRAP
+
 #define TRACE_BUF_SIZE 65536
 /* Room for any one line, except for what init adds: its policy's name. */
 #define TRACE_LINE_MAX 128
@@ -42,6 +57,7 @@
 struct trace_out {
 	bool on;
 	bool unbuffered; /* the exit flush is done: nothing would write later */
+	bool held; /* a call is changing it: see trace_out_hold() */
 	int fd; /* owned: closed when recording stops */
 	pid_t pid; /* the one process that may write to fd */
 	/*
@@ -53,6 +69,20 @@ struct trace_out {
 	size_t len;
 	char buf[TRACE_BUF_SIZE];
 };
+
+/*
+ * Take @out for a change, or false when a call that it interrupted, or
+ * one in another thread, has it: the caller then leaves it alone.
+ */
+static inline bool trace_out_hold(struct trace_out *out)
+{
+	return !__atomic_exchange_n(&out->held, true, __ATOMIC_ACQUIRE);
+}
+
+static inline void trace_out_release(struct trace_out *out)
+{
+	__atomic_store_n(&out->held, false, __ATOMIC_RELEASE);
+}
 
 static inline void trace_out_stop(struct trace_out *out, bool close_fd)
 {
@@ -170,8 +200,8 @@ static inline bool trace_out_write(struct trace_out *out)
 	return false;
 }
 
-/* Write what is buffered; false when recording is (now) stopped. */
-static inline bool trace_out_flush(struct trace_out *out)
+/* trace_out_flush() with @out held already. */
+static inline bool trace_out_flush_held(struct trace_out *out)
 {
 	if (!out->on)
 		return false;
@@ -186,6 +216,36 @@ static inline bool trace_out_flush(struct trace_out *out)
 }
 
 /*
+ * Write what is buffered; false when recording is (now) stopped.  Held
+ * elsewhere, @out is left to the holder, and recording goes on.
+ */
+static inline bool trace_out_flush(struct trace_out *out)
+{
+	bool on;
+
+	if (!trace_out_hold(out))
+		return out->on;
+	on = trace_out_flush_held(out);
+	trace_out_release(out);
+	return on;
+}
+
+/*
+ * From the handler of a signal that ends the process: write what the
+ * buffer holds, unless a call is changing it.  A process that shares
+ * the memory without being the recorder (a vfork() child) must not
+ * even stop the recording.  Only system calls, as a handler may make.
+ */
+static inline void trace_out_rescue(struct trace_out *out)
+{
+	if (!trace_out_hold(out))
+		return;
+	if (out->on && out->pid == getpid())
+		trace_out_flush_held(out);
+	trace_out_release(out);
+}
+
+/*
  * Start recording to @fd, which @out then owns, with @header as the
  * first line.  Return: 0, or a negative errno value when @fd is bad.
  */
@@ -197,6 +257,8 @@ static inline int trace_out_start(struct trace_out *out, int fd,
 
 	if (fstat(fd, &st))
 		return -errno;
+	if (!trace_out_hold(out))
+		return -EBUSY;
 	out->fd = fd;
 	out->pid = getpid();
 	out->dev = st.st_dev;
@@ -206,26 +268,33 @@ static inline int trace_out_start(struct trace_out *out, int fd,
 		out->buf[len] = header[len];
 	out->len = len;
 	out->on = true;
+	trace_out_release(out);
 	return 0;
 }
 
 /* Flush and close: recording stops.  Nothing to do when it had stopped. */
 static inline void trace_out_close(struct trace_out *out)
 {
-	if (trace_out_flush(out))
+	if (!trace_out_hold(out))
+		return;
+	if (trace_out_flush_held(out))
 		trace_out_stop(out, true);
+	trace_out_release(out);
 }
 
 /*
  * Where to format a line of at most @max bytes, newline included, or NULL
- * when not recording.  trace_out_end_line() then takes it.
+ * when not recording.  @out is held until trace_out_end_line() takes the
+ * line, which must follow.
  */
 static inline char *trace_out_line(struct trace_out *out, size_t max)
 {
-	if (!out->on || max > TRACE_BUF_SIZE)
+	if (!out->on || max > TRACE_BUF_SIZE || !trace_out_hold(out))
 		return NULL;
-	if (out->len + max > TRACE_BUF_SIZE && !trace_out_flush(out))
+	if (out->len + max > TRACE_BUF_SIZE && !trace_out_flush_held(out)) {
+		trace_out_release(out);
 		return NULL;
+	}
 	return out->buf + out->len;
 }
 
@@ -234,7 +303,8 @@ static inline void trace_out_end_line(struct trace_out *out, char *end)
 	*end++ = '\n';
 	out->len = (size_t)(end - out->buf);
 	if (out->unbuffered)
-		trace_out_flush(out);
+		trace_out_flush_held(out);
+	trace_out_release(out);
 }
 
 /*

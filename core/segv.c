@@ -9,7 +9,8 @@
  * writes one line naming the segment it fell in, then lets the fault
  * take its course: the default action (the process dies of SIGSEGV,
  * with a core if so configured), or the handler the program had
- * installed before, which also gets every other fault untouched.
+ * installed before, which also gets every other fault untouched.  A
+ * SIGSEGV sent with kill() or raise() kills as it would have too.
  *
  * The handler may run while a call of MeMS is half done, in this thread
  * or another, so it takes no lock and allocates nothing: it reads the
@@ -23,6 +24,7 @@
 
 #include "chain.h"
 #include "segv.h"
+#include <common/signal_chain.h>
 #include <common/trace_out.h>
 
 /* Bigger than SIGSTKSZ: the handler formats a line on the stack. */
@@ -57,22 +59,6 @@ static bool describe(uintptr_t v, char *line, size_t room, size_t *len)
 	return true;
 }
 
-/* What the program wanted for SIGSEGV, or the default, once more. */
-static void pass_on(int sig, siginfo_t *info, void *context)
-{
-	if (program_action.sa_flags & SA_SIGINFO) {
-		program_action.sa_sigaction(sig, info, context);
-		return;
-	}
-	if (program_action.sa_handler != SIG_DFL &&
-	    program_action.sa_handler != SIG_IGN) {
-		program_action.sa_handler(sig);
-		return;
-	}
-	/* Returning re-runs the faulting access, which now kills. */
-	signal(SIGSEGV, SIG_DFL);
-}
-
 static void segv_handler(int sig, siginfo_t *info, void *context)
 {
 	int saved_errno = errno;
@@ -80,12 +66,14 @@ static void segv_handler(int sig, siginfo_t *info, void *context)
 	char line[256];
 	size_t len;
 
-	if (describe((uintptr_t)info->si_addr, line, sizeof(line), &len))
+	/* Only the kernel's fault names an address; kill() sends none. */
+	if (info->si_code > 0 &&
+	    describe((uintptr_t)info->si_addr, line, sizeof(line), &len))
 		written = write(STDERR_FILENO, line, len);
 	/* Whether stderr took the line or not, the fault goes on. */
 	(void)written;
 	errno = saved_errno;
-	pass_on(sig, info, context);
+	signal_chain_pass_on(&program_action, sig, info, context);
 }
 
 /*
@@ -109,16 +97,10 @@ static void alt_stack_install(void)
 
 void segv_hint_install(const struct mems_heap *heap)
 {
-	struct sigaction action;
-
 	watched = heap;
 	if (installed)
 		return;
-	memset(&action, 0, sizeof(action));
-	action.sa_sigaction = segv_handler;
-	action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-	sigemptyset(&action.sa_mask);
-	if (sigaction(SIGSEGV, &action, &program_action))
+	if (signal_chain_install(SIGSEGV, segv_handler, &program_action))
 		return;
 	installed = true;
 	alt_stack_install();

@@ -12,24 +12,55 @@
  * Recording allocates nothing, leaves errno as it found it and never
  * stops the program: when the file cannot be written, the trace ends at
  * its last whole line and the program goes on untraced.  Lines wait in a
- * buffer until it is full, mems_finish() runs or the program exits.
+ * buffer until it is full, mems_finish() runs or the program exits, or
+ * until a fatal signal (TRACE_FATAL_SIGNALS) is about to end it: from
+ * the first trace on, a handler in front of each writes them out, then
+ * passes the signal on.  It leaves alone a buffer that a call of MeMS
+ * was changing when the signal came; the program then dies untraced.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <string.h>
 
 #include "chain.h"
 #include "trace.h"
+#include <common/signal_chain.h>
 #include <common/trace_out.h>
 
 static struct trace_out trace_out;
+/* What TRACE_FATAL_SIGNALS did before trace_fatal() came; nr 0: not yet. */
+static struct signal_chain_set trace_fatal_chain;
 /*
  * The path trace_out was opened for, kept after a write failed so that
  * the next mems_init() does not truncate what the trace had recorded.
  * Empty when MEMS_TRACE was unset at the last mems_init().
  */
 static char trace_path[PATH_MAX];
+
+static void trace_fatal(int sig, siginfo_t *info, void *context)
+{
+	int saved_errno = errno;
+
+	trace_out_rescue(&trace_out);
+	errno = saved_errno;
+	signal_chain_set_pass_on(&trace_fatal_chain, sig, info, context);
+}
+
+/*
+ * Once per process, at the first trace: a program that is never traced
+ * keeps its signals as they were.
+ */
+static void trace_fatal_install(void)
+{
+	static const int signals[] = { TRACE_FATAL_SIGNALS };
+
+	if (!trace_fatal_chain.nr)
+		signal_chain_set_install(&trace_fatal_chain, signals,
+					 sizeof(signals) / sizeof(int),
+					 trace_fatal);
+}
 
 static int trace_open(const char *path)
 {
@@ -50,6 +81,7 @@ static int trace_open(const char *path)
 		return err;
 	}
 	memcpy(trace_path, path, len + 1);
+	trace_fatal_install();
 	return 0;
 }
 

@@ -65,6 +65,12 @@ assert_bad_file() {
 	assert_equal "$stderr" "mems-dump: $1:$2: $3"
 }
 
+# early_note FILE - the one line mems-dump writes after replaying FILE, a
+# MeMS trace without mems_finish() at its end.
+early_note() {
+	echo "mems-dump: $1: the trace ends without mems_finish(): the program stopped early"
+}
+
 # assert_bad_trace FILE LINE REASON - the same for data/bad/FILE.
 assert_bad_trace() {
 	assert_bad_file "$DATA/bad/$1" "$2" "$3"
@@ -218,8 +224,8 @@ Sub-chain Length array: [2, ]
 	assert_equal "$(tail -n 6 <<<"$output")" "$EMPTY_REPORT"
 }
 
-@test "a trace that does not end in finish gets its final state dumped" {
-	run mems_dump "$DATA/huge.trace"
+@test "a trace that does not end in finish gets its final state dumped, and a note" {
+	run --separate-stderr mems_dump "$DATA/huge.trace"
 	assert_success
 	assert_output "----- MeMS SYSTEM STATS -----
 MAIN[1000:5095]-> P[1000:1099] <-> P[1100:1299] <-> H[1300:5095] <-> NULL
@@ -228,13 +234,39 @@ Space unused:	3796
 Main Chain Length:	1
 Sub-chain Length array: [3, ]
 -----------------------------"
+	assert_equal "$stderr" "$(early_note "$DATA/huge.trace")"
+}
+
+@test "a trace ends early only when its last init has no finish after it" {
+	local file=$BATS_TEST_TMPDIR/t.trace
+
+	# Calls after mems_finish() do not reopen MeMS; a malloc does, with
+	# its init line.
+	printf 'mems-trace 1 mems\ninit first-fit 4096 1000 1\nfinish\nfree 1000 -> EINVAL\nstats\n' >"$file"
+	run --separate-stderr mems_dump "$file"
+	assert_success
+	assert_equal "$stderr" ""
+	printf 'init first-fit 4096 1000 1\nmalloc 10 -> 1000\n' >>"$file"
+	run --separate-stderr mems_dump "$file"
+	assert_success
+	assert_equal "$stderr" "$(early_note "$file")"
+}
+
+@test "a C library trace without its exit line ends early" {
+	local file=$BATS_TEST_TMPDIR/t.trace
+
+	printf 'mems-trace 1 libc\nmalloc 16 -> 0x1000\n' >"$file"
+	run --separate-stderr mems_dump --page-size 4096 "$file"
+	assert_success
+	assert_line 'MAIN[1000:5095]-> P[1000:1015] <-> H[1016:5095] <-> NULL'
+	assert_equal "$stderr" "mems-dump: $file: the trace ends without the program's exit: the program stopped early"
 }
 
 @test "requests of 2^63 bytes and more fail and the replay goes on" {
 	run --separate-stderr mems_dump --check --page-size 1 \
 		"$DATA/huge.trace"
 	assert_success
-	assert_equal "$stderr" ""
+	assert_equal "$stderr" "$(early_note "$DATA/huge.trace")"
 	assert_line 'MAIN[1000:1099]-> P[1000:1099] <-> NULL'
 	assert_line 'MAIN[1100:1299]-> P[1100:1299] <-> NULL'
 }
@@ -256,7 +288,7 @@ Sub-chain Length array: [4, ]
 }
 
 @test "a MeMS trace replays calloc, realloc in place, and trimming" {
-	run mems_dump "$DATA/resize.trace"
+	run --separate-stderr mems_dump "$DATA/resize.trace"
 	assert_success
 	assert_output "----- MeMS SYSTEM STATS -----
 MAIN[1000:5095]-> P[1000:1049] <-> H[1050:1099] <-> P[1100:1399] <-> H[1400:5095] <-> NULL
@@ -326,7 +358,11 @@ Sub-chain Length array: [4, ]
 		run --separate-stderr mems_dump --check --policy all \
 			--stats "$BATS_TEST_TMPDIR/s.csv" "$DATA/$trace"
 		assert_success
-		assert_equal "$stderr" ""
+		if [ "$trace" = huge.trace ]; then
+			assert_equal "$stderr" "$(early_note "$DATA/$trace")"
+		else
+			assert_equal "$stderr" ""
+		fi
 	done
 }
 
@@ -464,7 +500,7 @@ for d in json.load(open(sys.argv[1])):
 }
 
 @test "several traces are each introduced by a '# trace:' line" {
-	run mems_dump "$DATA/huge.trace" "$DATA/reuse.trace"
+	run --separate-stderr mems_dump "$DATA/huge.trace" "$DATA/reuse.trace"
 	assert_success
 	assert_line --index 0 "# trace: $DATA/huge.trace"
 	assert_line --index 8 "# trace: $DATA/reuse.trace"
@@ -586,7 +622,8 @@ for d in json.load(open(sys.argv[1])):
 @test "error: a policy that is not built in" {
 	local file=$BATS_TEST_TMPDIR/policy.trace
 
-	# A linear reference: defconfig does not build them.
+	# A linear reference: defconfig does not build them.  The trace also
+	# ends early, which an error leaves unsaid.
 	printf 'mems-trace 1 mems\ninit first-fit-linear 4096 1000 1\n' >"$file"
 	assert_bad_file "$file" 2 \
 		"policy 'first-fit-linear' is not built in (choose one with --policy)"
@@ -603,6 +640,10 @@ for d in json.load(open(sys.argv[1])):
 
 @test "error: a libc free without its pointer" {
 	assert_bad_trace libc-free.trace 2 "malformed line: expected 'free PTR'"
+}
+
+@test "error: a libc call after the program's exit" {
+	assert_bad_trace after-exit.trace 4 "'free' after the program's exit"
 }
 
 @test "error: a .rep free of an id never allocated" {

@@ -91,9 +91,21 @@ int main(void)
 	return deep(0);
 }
 PROG
+	# A SIGSEGV no fault raised: it names no address, and kills.
+	cat >"$BATS_FILE_TMPDIR/sent.c" <<'PROG'
+#include <signal.h>
+#include <mems.h>
+
+int main(void)
+{
+	mems_malloc(40);
+	raise(SIGSEGV);
+	return 7;
+}
+PROG
 	local name build
 	for build in "$BATS_FILE_TMPDIR/build" "$hintless"; do
-		for name in virtual own overflow; do
+		for name in virtual own overflow sent; do
 			prog "$name" "$build"
 		done
 	done
@@ -123,6 +135,12 @@ PROG
 	assert_equal "$status" 3
 	assert_equal "$stderr" "mems: segmentation fault at MeMS virtual address 1004, inside P[1000:1039]; translate it with mems_get() first
 own handler"
+}
+
+@test "a SIGSEGV sent with raise() gets no hint and still kills" {
+	run --separate-stderr "$BATS_FILE_TMPDIR/sent-build"
+	assert_equal "$status" 139
+	assert_equal "$stderr" ""
 }
 
 # Without MeMS' stack the kernel cannot run any handler on an overflowed

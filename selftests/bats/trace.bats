@@ -47,8 +47,10 @@ setup_file() {
 	EOF
 
 	# calls OP... - one course call per argument, for the tests of when
-	# the file is chosen, flushed and left alone.
+	# the file is chosen, flushed and left alone; poke:N writes through
+	# the MeMS address N, the course's mistake, and abort aborts.
 	cat >"$BATS_FILE_TMPDIR/calls.c" <<-'EOF'
+	#include <stdlib.h>
 	#include <string.h>
 	#include <sys/wait.h>
 	#include <unistd.h>
@@ -70,6 +72,10 @@ setup_file() {
 				mems_malloc(n);
 			} else if (!strncmp(op, "free:", 5)) {
 				mems_free((void *)n);
+			} else if (!strncmp(op, "poke:", 5)) {
+				*(volatile char *)n = 1;
+			} else if (!strcmp(op, "abort")) {
+				abort();
 			} else if (!strncmp(op, "trace:", 6)) {
 				setenv("MEMS_TRACE", arg + 1, 1);
 			} else if (!strcmp(op, "untrace")) {
@@ -131,11 +137,38 @@ setup_file() {
 	}
 	EOF
 
+	# A C library program that dies after three calls: of abort() with
+	# argument a, else of a fault.  It prints its two blocks' addresses
+	# (with write(2): stdout's buffer would be a fourth call).
+	cat >"$BATS_FILE_TMPDIR/libc-crash.c" <<-'EOF'
+	#include <stdio.h>
+	#include <stdlib.h>
+	#include <unistd.h>
+
+	int main(int argc, char **argv)
+	{
+		char *a = malloc(100), *b = malloc(200);
+		char line[64];
+		int len;
+
+		free(b);
+		len = snprintf(line, sizeof(line), "%p %p\n", (void *)a,
+			       (void *)b);
+		if (write(STDOUT_FILENO, line, len) != len)
+			return 2;
+		if (argc > 1 && argv[1][0] == 'a')
+			abort();
+		*(volatile char *)a = *(volatile char *)16;
+		return 0;
+	}
+	EOF
+
 	cc -o "$BATS_FILE_TMPDIR/prog" -I"$MEMS_SRC/include" \
 		"$BATS_FILE_TMPDIR/prog.c" "$build/lib/libmems.a"
 	cc -o "$BATS_FILE_TMPDIR/calls" -I"$MEMS_SRC/include" \
 		"$BATS_FILE_TMPDIR/calls.c" "$build/lib/libmems.a"
 	cc -O0 -o "$BATS_FILE_TMPDIR/libc-prog" "$BATS_FILE_TMPDIR/libc-prog.c"
+	cc -O0 -o "$BATS_FILE_TMPDIR/libc-crash" "$BATS_FILE_TMPDIR/libc-crash.c"
 	# Without the static C library this stays missing; its test skips.
 	echo 'int main(void) { return 0; }' >"$BATS_FILE_TMPDIR/static.c"
 	cc -static -o "$BATS_FILE_TMPDIR/static" "$BATS_FILE_TMPDIR/static.c" \
@@ -179,7 +212,8 @@ assert_file() {
 }
 
 # assert_libc_trace FILE - FILE is a complete "mems-trace 1 libc" trace:
-# the first line, then events whose every field has the documented form.
+# the first line, then events whose every field has the documented form,
+# and last the exit line of a program that exited.
 assert_libc_trace() {
 	local file=$1
 
@@ -191,12 +225,15 @@ assert_libc_trace() {
 		function ptr(i) { return $i ~ /^0x[0-9a-f]+$/ }
 		function gives(n) { return NF == n && $(n - 1) == "->" && ptr(n) }
 		NR == 1 { next }
+		exited { print FILENAME ":" NR ": after exit: " $0; next }
 		$1 == "malloc" && gives(4) && dec(2) { next }
 		$1 == "calloc" && gives(5) && dec(2) && dec(3) { next }
 		$1 == "realloc" && gives(5) && ptr(2) && dec(3) { next }
 		$1 == "memalign" && gives(5) && dec(2) && dec(3) { next }
 		$1 == "free" && NF == 2 && ptr(2) { next }
-		{ print FILENAME ":" NR ": " $0 }' "$file"
+		$1 == "exit" && NF == 2 && dec(2) { exited = 1; next }
+		{ print FILENAME ":" NR ": " $0 }
+		END { if (!exited) print FILENAME ": no exit line" }' "$file"
 	assert_output ""
 }
 
@@ -304,6 +341,46 @@ sys.exit(subprocess.call(sys.argv[1:], pass_fds=[w], env=env))
 	init first-fit $(getconf PAGESIZE) 1000 1
 	malloc 100 -> 1000
 	malloc 50 -> 1100
+	EOF
+}
+
+@test "a program that dies of a fault keeps the trace of its calls up to the fault" {
+	run --separate-stderr env MEMS_TRACE=t "$BATS_FILE_TMPDIR/calls" \
+		init malloc:100 malloc:3000 free:1000 poke:1104 malloc:5
+	assert_equal "$status" 139
+	assert_equal "$stderr" "mems: segmentation fault at MeMS virtual address 1104, inside P[1100:4099]; translate it with mems_get() first"
+	assert_file t <<-EOF
+	mems-trace 1 mems
+	init first-fit $(getconf PAGESIZE) 1000 1
+	malloc 100 -> 1000
+	malloc 3000 -> 1100
+	free 1000 -> ok
+	EOF
+	# The replay shows the heap the program died with, and says so.
+	local page
+	page=$(getconf PAGESIZE)
+	run --separate-stderr "$BUILD/tools/mems-dump" t
+	assert_success
+	assert_output "----- MeMS SYSTEM STATS -----
+MAIN[1000:$((999 + page))]-> H[1000:1099] <-> P[1100:4099] <-> H[4100:$((999 + page))] <-> NULL
+Pages used:	1
+Space unused:	$((page - 3000))
+Main Chain Length:	1
+Sub-chain Length array: [3, ]
+-----------------------------"
+	assert_equal "$stderr" \
+		"mems-dump: t: the trace ends without mems_finish(): the program stopped early"
+}
+
+@test "a program that aborts keeps its trace and still dies of SIGABRT" {
+	run --separate-stderr env MEMS_TRACE=t "$BATS_FILE_TMPDIR/calls" \
+		malloc:8 abort malloc:9
+	assert_equal "$status" 134
+	assert_equal "$stderr" ""
+	assert_file t <<-EOF
+	mems-trace 1 mems
+	init first-fit $(getconf PAGESIZE) 1000 1
+	malloc 8 -> 1000
 	EOF
 }
 
@@ -450,16 +527,61 @@ sys.exit(subprocess.call(sys.argv[1:], pass_fds=[w], env=env))
 	run "$MEMS_TRACE_TOOL" -o t -- "$BATS_FILE_TMPDIR/libc-prog" q
 	assert_failure 5
 	assert_libc_trace t
-	run tail -n 1 t
-	assert_output --regexp '^calloc 3 33333 -> 0x'
+	run tail -n 2 t
+	assert_line --index 0 --regexp '^calloc 3 33333 -> 0x'
+	assert_line --index 1 'exit 5'
+}
+
+# assert_libc_crash_trace FILE - FILE holds libc-crash's calls, of the
+# addresses it printed (in $output).
+assert_libc_crash_trace() {
+	local a b
+
+	read -r a b <<<"$output"
+	assert_file "$1" <<-EOF
+	mems-trace 1 libc
+	malloc 100 -> $a
+	malloc 200 -> $b
+	free $b
+	EOF
+}
+
+@test "mems-trace keeps the calls of a program that dies of a fault" {
+	run --separate-stderr "$MEMS_TRACE_TOOL" -o t -- \
+		"$BATS_FILE_TMPDIR/libc-crash"
+	assert_equal "$status" 139
+	assert_libc_crash_trace t
+	# The 100 bytes stay, the 200 were freed; no exit line: a note.
+	run --separate-stderr "$BUILD/tools/mems-dump" --page-size 4096 t
+	assert_success
+	assert_output "----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> P[1000:1099] <-> H[1100:5095] <-> NULL
+Pages used:	1
+Space unused:	3996
+Main Chain Length:	1
+Sub-chain Length array: [2, ]
+-----------------------------"
+	assert_equal "$stderr" \
+		"mems-dump: t: the trace ends without the program's exit: the program stopped early"
+}
+
+@test "mems-trace keeps the calls of a program that aborts" {
+	run --separate-stderr "$MEMS_TRACE_TOOL" -o t -- \
+		"$BATS_FILE_TMPDIR/libc-crash" a
+	assert_equal "$status" 134
+	assert_libc_crash_trace t
 }
 
 @test "mems-trace passes the program's exit status on, and 128+N for signal N" {
 	run "$MEMS_TRACE_TOOL" -o t -- sh -c 'exit 3'
 	assert_failure 3
 	assert_libc_trace t
+	run tail -n 1 t
+	assert_output 'exit 3'
 	run "$MEMS_TRACE_TOOL" -o t -- sh -c 'kill -TERM $$'
 	assert_failure 143
+	run grep -c '^exit' t
+	assert_output 0
 	run "$MEMS_TRACE_TOOL" -o t -- true
 	assert_success
 	assert_libc_trace t

@@ -70,10 +70,13 @@ struct trace {
 	size_t nr_blocks;
 	struct trace_layout *layouts;
 	size_t nr_layouts;
+	/* The end the program did not reach ("mems_finish()"), or NULL. */
+	const char *missing_end;
 };
 
 /* parse.c: 0, or -1 once the one error line is written */
 int trace_load(const char *path, struct trace *trace);
+void trace_note_early_end(const struct trace *trace);
 int number_parse(const char *field, uintmax_t max, uintmax_t *value);
 void trace_free(struct trace *trace);
 const char *trace_format_name(enum trace_format format);

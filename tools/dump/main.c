@@ -625,6 +625,8 @@ int main(int argc, char **argv)
 	}
 	if (outputs_close(&cli, &outs))
 		err = -1;
+	for (i = 0; !err && i < cli.nr_traces; i++)
+		trace_note_early_end(&traces[i]);
 out:
 	for (i = 0; i < cli.nr_traces; i++)
 		trace_free(&traces[i]);

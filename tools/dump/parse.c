@@ -506,6 +506,30 @@ static int trace_parse(struct parser *p)
 	return -1;
 }
 
+/*
+ * What the program did not reach when it stopped, a crash or an exit
+ * without mems_finish(), or NULL: its MeMS was still initialised at the
+ * end of the trace, or, for a C library trace, mems-trace wrote no exit
+ * line.
+ */
+static const char *early_end(const struct parser *p)
+{
+	const struct trace *trace = p->trace;
+	size_t i = trace->nr_events;
+
+	if (trace->format == FORMAT_LIBC)
+		return p->exited ? NULL : "the program's exit";
+	if (trace->format != FORMAT_MEMS)
+		return NULL;
+	while (i-- > 0) {
+		if (trace->events[i].kind == EVENT_FINISH)
+			return NULL;
+		if (trace->events[i].kind == EVENT_INIT)
+			return "mems_finish()";
+	}
+	return NULL;
+}
+
 int trace_load(const char *path, struct trace *trace)
 {
 	struct parser p = {
@@ -525,6 +549,8 @@ int trace_load(const char *path, struct trace *trace)
 		return -1;
 	}
 	err = trace_parse(&p);
+	if (!err)
+		trace->missing_end = early_end(&p);
 	fclose(p.rd.in);
 	free(p.rd.line);
 	blocks_clear(&p.blocks);
@@ -535,6 +561,16 @@ int trace_load(const char *path, struct trace *trace)
 	for (i = 0; i < trace->nr_events; i++)
 		trace->nr_steps += trace->events[i].starts_step;
 	return 0;
+}
+
+/* A note, not an error: the replay showed the state where it stopped. */
+void trace_note_early_end(const struct trace *trace)
+{
+	if (trace->missing_end)
+		fprintf(stderr,
+			"mems-dump: %s: the trace ends without %s: the "
+			"program stopped early\n",
+			trace->path, trace->missing_end);
 }
 
 void trace_free(struct trace *trace)

@@ -58,6 +58,7 @@ struct parser {
 	struct rb_root blocks;
 	size_t align; /* mems: the granule of the last init */
 	bool step_open; /* this line has produced an event already */
+	bool exited; /* libc: the program's exit line came */
 };
 
 #define parse_error(p, ...) \

@@ -7,7 +7,8 @@
  * and nothing else is accepted, so that a newer or damaged trace is not
  * misread.  A MeMS trace records the result of every call: a result that
  * contradicts the blocks live at that point is an error.  A C library
- * trace is taken as it comes (see libc_alloc() and libc_free()).
+ * trace is taken as it comes (see libc_alloc() and libc_free()), up to
+ * the "exit" line mems-trace ends it with.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -375,12 +376,32 @@ static int mems_line(struct parser *p, char **f, int n)
 
 /* The C library's calls, of a "mems-trace 1 libc" trace. */
 
+/* "exit STATUS": the program exited, the trace is whole (no event). */
+static int libc_exit_line(struct parser *p, char **f, int n)
+{
+	uintmax_t status;
+
+	if (n != 2)
+		return malformed(p, "exit STATUS");
+	if (number_field(p, f[1], 255, &status))
+		return -1;
+	p->exited = true;
+	return 0;
+}
+
 static int libc_line(struct parser *p, char **f, int n)
 {
 	uintptr_t ptr, result;
 	size_t size, nmemb;
 	struct shown shown;
 
+	if (p->exited) {
+		parse_error(p, "'%s' after the program's exit",
+			    show(&shown, f[0]));
+		return -1;
+	}
+	if (!strcmp(f[0], "exit"))
+		return libc_exit_line(p, f, n);
 	if (!strcmp(f[0], "malloc")) {
 		if (n != 4 || strcmp(f[2], "->"))
 			return malformed(p, "malloc SIZE -> PTR");

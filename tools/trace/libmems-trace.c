@@ -15,6 +15,9 @@
  * Only the process mems-trace started records: at load the library takes
  * itself out of the environment, so that the programs this one executes
  * run untraced, and a forked child stops recording before it can write.
+ * A program that dies of a fault of its own (TRACE_FATAL_SIGNALS) runs
+ * no exit code: a handler put in front of those signals at load writes
+ * the buffer out, then lets the signal kill the program as it would have.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -28,6 +31,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <common/signal_chain.h>
 #include <common/trace_out.h>
 
 #define PRELOAD_NAME "libmems-trace.so"
@@ -545,6 +549,32 @@ int execle(const char *path, const char *arg, ...)
 	return ret;
 }
 
+/* What TRACE_FATAL_SIGNALS did when the library loaded. */
+static struct signal_chain_set fatal_chain;
+
+/*
+ * The buffer is written unless a record was being made when the signal
+ * came (a fault inside glibc's allocator, as its abort() on a corrupted
+ * heap, comes outside the record: what was buffered is written).
+ */
+static void trace_fatal(int sig, siginfo_t *info, void *context)
+{
+	int saved_errno = errno;
+
+	trace_out_rescue(&trace_out);
+	errno = saved_errno;
+	signal_chain_set_pass_on(&fatal_chain, sig, info, context);
+}
+
+/* A handler the program sets later replaces this one. */
+static void trace_fatal_install(void)
+{
+	static const int signals[] = { TRACE_FATAL_SIGNALS };
+
+	signal_chain_set_install(&fatal_chain, signals,
+				 sizeof(signals) / sizeof(int), trace_fatal);
+}
+
 /* Is the LD_PRELOAD entry of @len bytes at @entry this library? */
 static bool preload_is_self(const char *entry, size_t len)
 {
@@ -612,9 +642,11 @@ __attribute__((constructor)) static void trace_load(void)
 	if (get_state() == TRACE_UNKNOWN)
 		trace_adopt();
 	pthread_mutex_unlock(&trace_lock);
-	if (get_state() == TRACE_ON)
+	if (get_state() == TRACE_ON) {
 		pthread_atfork(trace_fork_prepare, trace_fork_parent,
 			       trace_fork_child);
+		trace_fatal_install();
+	}
 	if (launched)
 		environ_remove_self();
 	in_trace = false;

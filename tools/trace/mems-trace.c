@@ -8,7 +8,8 @@
  * mems-trace.rst).  The program keeps its standard streams, arguments
  * and environment, and mems-trace exits as it did, so that it can stand
  * in front of any command line.  Nothing is allocated through MeMS here:
- * the program's own allocator is the one being observed.
+ * the program's own allocator is the one being observed.  Once the
+ * program has exited, mems-trace ends the trace with its "exit" line.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -182,12 +183,13 @@ static void signals_while_waiting(void)
 
 /*
  * Run @argv; return the exit status mems-trace is to end with.  @ran
- * tells whether the program started at all.
+ * tells whether the program started at all, and @status then holds how
+ * it ended, as waitpid() tells.
  */
-static int run(char **argv, bool *ran)
+static int run(char **argv, bool *ran, int *status)
 {
 	sigset_t blocked, old_mask;
-	int report[2], status, err;
+	int report[2], err;
 	ssize_t got;
 
 	*ran = false;
@@ -217,7 +219,7 @@ static int run(char **argv, bool *ran)
 	do
 		got = read(report[0], &err, sizeof(err));
 	while (got < 0 && errno == EINTR);
-	while (waitpid(child, &status, 0) < 0)
+	while (waitpid(child, status, 0) < 0)
 		if (errno != EINTR) {
 			fail("cannot wait for '%s': %s", argv[0],
 			     strerror(errno));
@@ -228,9 +230,9 @@ static int run(char **argv, bool *ran)
 		return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
 	}
 	*ran = true;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	if (WIFSIGNALED(*status))
+		return 128 + WTERMSIG(*status);
+	return WEXITSTATUS(*status);
 }
 
 /*
@@ -246,6 +248,36 @@ static void check_recorded(int fd, const char *program)
 		     "(is it statically linked?)", program);
 }
 
+/*
+ * "exit STATUS", after the last line of a program that exited: a trace
+ * without it tells mems-dump that the program stopped early (a signal
+ * killed it).  Nothing can write to the file any more: the program is
+ * gone and the children it forked record nothing.  A regular file is
+ * written at its end, past what a failed write of the program cut, and
+ * not at all when the program recorded nothing.
+ */
+static void record_exit(int fd, int code)
+{
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
+	struct stat st;
+	char line[16];
+	int len;
+
+	if (fstat(fd, &st))
+		return;
+	if (S_ISREG(st.st_mode) && (!st.st_size || lseek(fd, 0, SEEK_END) < 0))
+		return;
+	/* A reader gone or the file size limit fails the write, no more. */
+	sigaction(SIGPIPE, &ignore, NULL);
+	sigaction(SIGXFSZ, &ignore, NULL);
+	len = snprintf(line, sizeof(line), "exit %d\n", code);
+	if (write(fd, line, (size_t)len) == len || !S_ISREG(st.st_mode))
+		return;
+	/* Part of a line reads as a truncated file, and none as a crash. */
+	if (ftruncate(fd, st.st_size))
+		return;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -255,7 +287,7 @@ int main(int argc, char **argv)
 	};
 	const char *output = DEFAULT_OUTPUT;
 	char preload[PATH_MAX];
-	int opt, fd, status;
+	int opt, fd, code, status;
 	bool ran;
 
 	opterr = 0;
@@ -289,8 +321,11 @@ int main(int argc, char **argv)
 	}
 	if (!environ_prepare(preload, fd))
 		return EXIT_TRACE_FAILED;
-	status = run(argv + optind, &ran);
-	if (ran)
-		check_recorded(fd, argv[optind]);
-	return status;
+	code = run(argv + optind, &ran, &status);
+	if (!ran)
+		return code;
+	check_recorded(fd, argv[optind]);
+	if (WIFEXITED(status))
+		record_exit(fd, WEXITSTATUS(status));
+	return code;
 }
