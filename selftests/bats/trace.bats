@@ -218,7 +218,7 @@ assert_libc_trace() {
 	assert_equal "$output" "$out"
 	assert_equal "$stderr" "$err"
 	assert_equal "$stderr" \
-		"mems_free: invalid address 1001 (not the start of an allocated block)"
+		"mems_free: invalid address 1001 (inside the block P[1000:1999], which starts at 1000)"
 }
 
 @test "without MEMS_TRACE, or with it empty, nothing is written" {
@@ -239,7 +239,7 @@ assert_libc_trace() {
 	assert_equal "$output" "$out"
 	assert_equal "$stderr" "$(cat <<-'EOF'
 	mems_init: cannot open MEMS_TRACE file 'missing/t': No such file or directory
-	mems_free: invalid address 1001 (not the start of an allocated block)
+	mems_free: invalid address 1001 (inside the block P[1000:1999], which starts at 1000)
 	EOF
 	)"
 	run ls -A
