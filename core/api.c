@@ -112,6 +112,43 @@ static void warn_not_a_block(const char *func, const void *v)
 }
 
 /*
+ * Append to @list the names of the built policies that are linear
+ * references, or that are not, as @references says: the first after
+ * @sep, the others after ", ".  The registry is asked, so that the list
+ * is what this build takes.
+ */
+static void policy_names_append(char *list, size_t size, bool references,
+				const char *sep)
+{
+	struct mems_policy_info info;
+	size_t len = strlen(list);
+	unsigned int i;
+	int n;
+
+	for (i = 0; !mems_policy_info(i, &info); i++) {
+		if (!!(info.flags & MEMS_POLICY_REFERENCE) != references)
+			continue;
+		n = snprintf(list + len, size - len, "%s%s", sep, info.name);
+		if (n < 0 || (size_t)n >= size - len)
+			return;
+		len += (size_t)n;
+		sep = ", ";
+	}
+}
+
+/*
+ * "first-fit, best-fit, ..." then, in a build that has them,
+ * "; references: first-fit-linear, ...": what MEMS_POLICY could have
+ * named, the linear references flagged as wherever policies are listed.
+ */
+static void policy_names(char *list, size_t size)
+{
+	list[0] = '\0';
+	policy_names_append(list, size, false, "");
+	policy_names_append(list, size, true, "; references: ");
+}
+
+/*
  * The policy MEMS_POLICY names, or the configured default.  It is read at
  * every mems_init(), so an unknown name is reported at every one: each is
  * a separate decision to fall back.
@@ -119,14 +156,17 @@ static void warn_not_a_block(const char *func, const void *v)
 static const char *policy_from_env(void)
 {
 	const char *name = getenv("MEMS_POLICY");
+	char built[256];
 
 	if (!name || !*name)
 		return mems_default_policy();
 	if (mems_policy_lookup(name))
 		return name;
+	policy_names(built, sizeof(built));
 	mems_warn("mems_init",
-		  "unknown placement policy '%s' in MEMS_POLICY, using %s",
-		  name, mems_default_policy());
+		  "unknown placement policy '%s' in MEMS_POLICY (built: %s), "
+		  "using %s",
+		  name, built, mems_default_policy());
 	return mems_default_policy();
 }
 
