@@ -275,7 +275,8 @@ Sub-chain Length array: [4, 2, ]
 	assert_line "MAIN[5096:13287]-> P[5096:9095] <-> H[9096:13287] <-> NULL"
 	run mems_dump --trim-threshold x "$DATA/resize.trace"
 	assert_failure 2
-	assert_output "mems-dump: --trim-threshold: not a number: 'x' (see mems-dump --help)"
+	assert_output "mems-dump: --trim-threshold: not a number: 'x'
+Try 'mems-dump --help' for more information."
 }
 
 # 16 bytes at 1000, 32 at 1016, the 16 freed, the 32 grown to 64 into
@@ -484,20 +485,29 @@ for d in json.load(open(sys.argv[1])):
 	assert_output --regexp '^mems-dump \(MeMS\) [0-9]+\.[0-9]+\.[0-9]+$'
 }
 
-@test "bad options exit 2 with one line" {
-	run --separate-stderr mems_dump --frobnicate "$DATA/reuse.trace"
+# assert_usage_error LINE - the last run said LINE, then where the usage
+# is, on stderr alone, and exited 2.
+assert_usage_error() {
 	assert_failure 2
-	assert_equal "$(wc -l <<<"$stderr")" 1
+	assert_output ""
+	assert_equal "$stderr" "$1
+Try 'mems-dump --help' for more information."
+}
+
+@test "bad options exit 2 with the problem and the pointer to --help" {
+	run --separate-stderr mems_dump --frobnicate "$DATA/reuse.trace"
+	assert_usage_error "mems-dump: unrecognized option '--frobnicate'"
 	# A linear reference: defconfig does not build them.
 	run --separate-stderr mems_dump --policy first-fit-linear \
 		"$DATA/reuse.trace"
-	assert_failure 2
-	assert_equal "$(wc -l <<<"$stderr")" 1
+	assert_usage_error \
+		"mems-dump: --policy: no policy 'first-fit-linear' is built in"
 	run --separate-stderr mems_dump --compare --format json \
 		"$DATA/reuse.trace"
 	assert_failure 2
+	assert_equal "${#stderr_lines[@]}" 2
 	run --separate-stderr mems_dump
-	assert_failure 2
+	assert_usage_error "mems-dump: no trace given"
 }
 
 @test "a trace that cannot be opened is one error line" {

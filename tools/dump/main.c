@@ -5,7 +5,8 @@
  *
  * Every trace is read completely before anything is replayed, so that a
  * bad line stops the run with its one error message and no half-written
- * output.  Usage errors exit with 2, trace and output errors with 1.
+ * output.  Usage errors exit with 2 (tools/cli.h), trace and output
+ * errors with 1.
  * The policies and the default layout are the library's, asked at run
  * time: nothing here names a policy or reads the configuration.
  */
@@ -17,12 +18,9 @@
 #include <string.h>
 
 #include <mems/introspect.h>
+#include <tools/cli.h>
 
 #include "dump.h"
-
-#ifndef MEMS_VERSION
-#define MEMS_VERSION "unknown"
-#endif
 
 enum {
 	OPT_POLICY = 256,
@@ -188,12 +186,10 @@ usage_error(const char *fmt, ...)
 {
 	va_list args;
 
-	fputs("mems-dump: ", stderr);
 	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
+	cli_vusage_error("mems-dump", fmt, args);
 	va_end(args);
-	fputs(" (see mems-dump --help)\n", stderr);
-	exit(2);
+	exit(EXIT_USAGE);
 }
 
 static uintmax_t option_number(const char *option, const char *arg,
@@ -362,13 +358,10 @@ static void options_parse(struct cli *cli, int argc, char **argv)
 			usage(stdout);
 			exit(fflush(stdout) || ferror(stdout) ? 1 : 0);
 		case OPT_VERSION:
-			printf("mems-dump (MeMS) %s\n", MEMS_VERSION);
-			exit(fflush(stdout) || ferror(stdout) ? 1 : 0);
-		case ':':
-			usage_error("option '%s' needs an argument",
-				    argv[optind - 1]);
+			exit(cli_version("mems-dump"));
 		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
+			cli_bad_option("mems-dump", long_options, c, argv);
+			exit(EXIT_USAGE);
 		}
 	}
 	if (optind == argc)
