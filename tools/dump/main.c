@@ -6,7 +6,8 @@
  * Every trace is read completely before anything is replayed, so that a
  * bad line stops the run with its one error message and no half-written
  * output.  Usage errors exit with 2 (tools/cli.h), trace and output
- * errors with 1.
+ * errors with 1; lines replayed otherwise than recorded are each told,
+ * and the run, which goes on, exits with 3.
  * The policies and the default layout are the library's, asked at run
  * time: nothing here names a policy or reads the configuration.
  */
@@ -75,6 +76,8 @@ struct cli {
 	size_t nr_at;
 	char **traces;
 	size_t nr_traces;
+	/* Lines told of as not reproduced, by the replays and the reading. */
+	unsigned long not_reproduced;
 };
 
 /* The help's descriptions start in column 27; its lines hold 80. */
@@ -176,7 +179,9 @@ static void usage(FILE *out)
 	      "\n"
 	      "Exit status: 0 on success; 1 when a trace cannot be read or "
 	      "replayed, or an\n"
-	      "output cannot be written; 2 for bad options.\n"
+	      "output cannot be written; 2 for bad options; 3 when the "
+	      "replay did not make\n"
+	      "some line as the trace recorded it (each is reported).\n"
 	      "See Documentation/tools.rst.\n",
 	      out);
 }
@@ -600,6 +605,7 @@ int main(int argc, char **argv)
 	int err = -1;
 	size_t i;
 
+	cli.opts.not_reproduced = &cli.not_reproduced;
 	options_parse(&cli, argc, argv);
 	traces = calloc(cli.nr_traces, sizeof(*traces));
 	if (!traces) {
@@ -619,9 +625,13 @@ int main(int argc, char **argv)
 	if (outputs_close(&cli, &outs))
 		err = -1;
 out:
-	for (i = 0; i < cli.nr_traces; i++)
+	for (i = 0; i < cli.nr_traces; i++) {
+		cli.not_reproduced += traces[i].nr_not_reproduced;
 		trace_free(&traces[i]);
+	}
 	free(traces);
 	free(cli.at);
-	return err ? 1 : 0;
+	if (err)
+		return 1;
+	return cli.not_reproduced ? EXIT_NOT_REPRODUCED : 0;
 }
