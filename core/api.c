@@ -52,12 +52,106 @@ static void mems_warn(const char *func, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* What phys_search_node() looks for, and what it finds. */
+struct phys_search {
+	uintptr_t phys;
+	uintptr_t virt; /* the virtual address of @phys, once found */
+};
+
+static int phys_search_node(const struct mems_node_info *node, void *arg)
+{
+	struct phys_search *search = arg;
+	uintptr_t start = (uintptr_t)node->phys;
+
+	if (search->phys < start ||
+	    search->phys - start > node->vend - node->vstart)
+		return 0;
+	search->virt = node->vstart + (search->phys - start);
+	return 1;
+}
+
+/*
+ * Why @v names no block, for the learner who passed it: where it lies,
+ * and what to pass instead.  Only a refused call pays for the walk.
+ */
+static void explain_not_a_block(const struct mems_heap *heap, uintptr_t v,
+				char *why, size_t size)
+{
+	static const struct mems_walk_ops phys_ops = {
+		.node = phys_search_node,
+	};
+	struct phys_search search = { .phys = v };
+	struct mems_seg_info seg;
+
+	if (!mems_heap_find(heap, (void *)v, NULL, &seg)) {
+		if (seg.type == MEMS_HOLE)
+			snprintf(why, size,
+				 "not allocated: in the hole H[%" PRIuPTR
+				 ":%" PRIuPTR "], already freed or never "
+				 "allocated",
+				 seg.vstart, seg.vend);
+		else
+			snprintf(why, size,
+				 "inside the block P[%" PRIuPTR ":%" PRIuPTR
+				 "], which starts at %" PRIuPTR,
+				 seg.vstart, seg.vend, seg.vstart);
+		return;
+	}
+	if (mems_heap_walk(heap, &phys_ops, &search)) {
+		snprintf(why, size,
+			 "a physical address, of virtual address %" PRIuPTR
+			 ": pass the virtual one",
+			 search.virt);
+		return;
+	}
+	snprintf(why, size, "outside every node of MeMS");
+}
+
 static void warn_not_a_block(const char *func, const void *v)
 {
-	mems_warn(func,
-		  "invalid address %" PRIuPTR
-		  " (not the start of an allocated block)",
-		  (uintptr_t)v);
+	char why[128];
+
+	explain_not_a_block(global_ready ? &global_heap : NULL, (uintptr_t)v,
+			    why, sizeof(why));
+	mems_warn(func, "invalid address %" PRIuPTR " (%s)", (uintptr_t)v,
+		  why);
+}
+
+/*
+ * Append to @list the names of the built policies that are linear
+ * references, or that are not, as @references says: the first after
+ * @sep, the others after ", ".  The registry is asked, so that the list
+ * is what this build takes.
+ */
+static void policy_names_append(char *list, size_t size, bool references,
+				const char *sep)
+{
+	struct mems_policy_info info;
+	size_t len = strlen(list);
+	unsigned int i;
+	int n;
+
+	for (i = 0; !mems_policy_info(i, &info); i++) {
+		if (!!(info.flags & MEMS_POLICY_REFERENCE) != references)
+			continue;
+		n = snprintf(list + len, size - len, "%s%s", sep, info.name);
+		if (n < 0 || (size_t)n >= size - len)
+			return;
+		len += (size_t)n;
+		sep = ", ";
+	}
+}
+
+/*
+ * "first-fit, best-fit, ..." then, in a build that has them,
+ * "; references: first-fit-linear, ...": what MEMS_POLICY could have
+ * named, the linear references flagged as wherever policies are listed.
+ */
+static void policy_names(char *list, size_t size)
+{
+	list[0] = '\0';
+	policy_names_append(list, size, false, "");
+	policy_names_append(list, size, true, "; references: ");
 }
 
 /*
@@ -68,14 +162,17 @@ static void warn_not_a_block(const char *func, const void *v)
 static const char *policy_from_env(void)
 {
 	const char *name = getenv("MEMS_POLICY");
+	char built[256];
 
 	if (!name || !*name)
 		return mems_default_policy();
 	if (mems_policy_lookup(name))
 		return name;
+	policy_names(built, sizeof(built));
 	mems_warn("mems_init",
-		  "unknown placement policy '%s' in MEMS_POLICY, using %s",
-		  name, mems_default_policy());
+		  "unknown placement policy '%s' in MEMS_POLICY (built: %s), "
+		  "using %s",
+		  name, built, mems_default_policy());
 	return mems_default_policy();
 }
 

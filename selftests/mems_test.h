@@ -352,6 +352,46 @@ static inline char *heap_stats_text(const struct mems_heap *heap)
 	ASSERT_EQ(strlen(text) - 1, strcspn((text), "\n"));		\
 } while (0)
 
+/*
+ * The whole line @func ("mems_free", "mems_realloc") writes for the
+ * address @v, @why the reason it gives in parentheses; malloc'd.  The
+ * reasons, as the API documentation words them:
+ */
+static inline char *refusal_line(const char *func, uintptr_t v,
+				 const char *why)
+{
+	static const char fmt[] = "%s: invalid address %ju (%s)\n";
+	int len = snprintf(NULL, 0, fmt, func, (uintmax_t)v, why);
+	char *line = len < 0 ? NULL : malloc((size_t)len + 1);
+
+	if (!line)
+		abort();
+	snprintf(line, (size_t)len + 1, fmt, func, (uintmax_t)v, why);
+	return line;
+}
+
+/* @v lies in the PROCESS [start:end], after its start. */
+#define WHY_IN_BLOCK(buf, start, end)					\
+	(snprintf((buf), sizeof(buf),					\
+		  "inside the block P[%ju:%ju], which starts at %ju",	\
+		  (uintmax_t)(start), (uintmax_t)(end),			\
+		  (uintmax_t)(start)), (buf))
+
+/* @v lies in the HOLE [start:end]: a double free, say. */
+#define WHY_IN_HOLE(buf, start, end)					\
+	(snprintf((buf), sizeof(buf),					\
+		  "not allocated: in the hole H[%ju:%ju], already freed "	\
+		  "or never allocated",					\
+		  (uintmax_t)(start), (uintmax_t)(end)), (buf))
+
+/* @v is what mems_get() gives for the virtual address @virt. */
+#define WHY_PHYSICAL(buf, virt)						\
+	(snprintf((buf), sizeof(buf),					\
+		  "a physical address, of virtual address %ju: pass the "	\
+		  "virtual one", (uintmax_t)(virt)), (buf))
+
+#define WHY_OUTSIDE "outside every node of MeMS"
+
 /* ---------------------------------------------------------------------
  * The global heap's invariants
  */

@@ -56,6 +56,18 @@ require_python3() {
 	command -v python3 >/dev/null || skip "python3 is not installed"
 }
 
+# libc_trace_notes, mtrace_log_notes - what mems-dump tells of the lines
+# of data/libc.trace and data/mtrace.log that it does not replay as they
+# were recorded.
+libc_trace_notes() {
+	echo "mems-dump: $DATA/libc.trace:9: not reproduced: free of 0x12345, which the trace never saw allocated, is not replayed
+mems-dump: $DATA/libc.trace:14: not reproduced: 0x3010 is returned inside the block at 0x3000, which the trace never freed: that block is freed first"
+}
+
+mtrace_log_notes() {
+	echo "mems-dump: $DATA/mtrace.log:10: not reproduced: free of 0x999999, which the trace never saw allocated, is not replayed"
+}
+
 # assert_bad_file PATH LINE REASON - mems-dump rejects PATH with exactly
 # one line on stderr and status 1, and prints nothing else.
 assert_bad_file() {
@@ -276,8 +288,10 @@ Sub-chain Length array: [3, ]
 	# the 16-byte hole, a free merging 32 into it, 10 bytes freed again by
 	# realloc(p, 0), failures, and 8 bytes whose address lies in the
 	# 64-byte block: that block was freed unseen, so it is freed first.
-	run mems_dump --page-size 4096 "$DATA/libc.trace"
-	assert_success
+	# That and the free of a pointer never allocated are told, status 3.
+	run --separate-stderr mems_dump --page-size 4096 "$DATA/libc.trace"
+	assert_failure 3
+	assert_equal "$stderr" "$(libc_trace_notes)"
 	assert_output "----- MeMS SYSTEM STATS -----
 MAIN[1000:5095]-> P[1000:1007] <-> H[1008:1111] <-> P[1112:1211] <-> H[1212:5095] <-> NULL
 Pages used:	1
@@ -307,14 +321,16 @@ Sub-chain Length array: [4, 2, ]
 	assert_line "MAIN[5096:13287]-> P[5096:9095] <-> H[9096:13287] <-> NULL"
 	run mems_dump --trim-threshold x "$DATA/resize.trace"
 	assert_failure 2
-	assert_output "mems-dump: --trim-threshold: not a number: 'x' (see mems-dump --help)"
+	assert_output "mems-dump: --trim-threshold: not a number: 'x'
+Try 'mems-dump --help' for more information."
 }
 
 # 16 bytes at 1000, 32 at 1016, the 16 freed, the 32 grown to 64 into
 # the hole after it; then failures and a free of what was never seen.
 @test "a glibc mtrace log replays, realloc pairs grown in place" {
-	run mems_dump --page-size 4096 "$DATA/mtrace.log"
-	assert_success
+	run --separate-stderr mems_dump --page-size 4096 "$DATA/mtrace.log"
+	assert_failure 3
+	assert_equal "$stderr" "$(mtrace_log_notes)"
 	assert_output "----- MeMS SYSTEM STATS -----
 MAIN[1000:5095]-> H[1000:1015] <-> P[1016:1079] <-> H[1080:5095] <-> NULL
 Pages used:	1
@@ -327,8 +343,10 @@ Sub-chain Length array: [3, ]
 # The same with the realloc as a new block of 64, which does not fit the
 # 16-byte hole, and the 32 freed, merging into it.
 @test "--realloc-moves replays realloc as a new block and a free" {
-	run mems_dump --page-size 4096 --realloc-moves "$DATA/mtrace.log"
-	assert_success
+	run --separate-stderr mems_dump --page-size 4096 --realloc-moves \
+		"$DATA/mtrace.log"
+	assert_failure 3
+	assert_equal "$stderr" "$(mtrace_log_notes)"
 	assert_output "----- MeMS SYSTEM STATS -----
 MAIN[1000:5095]-> H[1000:1047] <-> P[1048:1111] <-> H[1112:5095] <-> NULL
 Pages used:	1
@@ -336,6 +354,68 @@ Space unused:	4032
 Main Chain Length:	1
 Sub-chain Length array: [3, ]
 -----------------------------"
+}
+
+# data/unreproduced.trace: its first malloc is recorded at an address
+# that MeMS never gives on its layout; the replay's block is at 1000,
+# where the trace recorded nothing, so a get there gives ok, not EINVAL.
+# A failure recorded where the replay has room, a trim recorded as done
+# where the replay has no empty node, an invalid free at 1010 that the
+# replay's own block makes valid, a block recorded where the replay has
+# no room, and the get and free of it where the replay has no block.
+unreproduced_notes() {
+	local line
+
+	while read -r line; do
+		echo "mems-dump: $DATA/unreproduced.trace:$line"
+	done <<-'EOF'
+	5: not reproduced: the trace recorded 18446744073709551000, the replay gave 1000
+	6: not reproduced: the trace recorded EINVAL, the replay gave ok
+	8: not reproduced: the trace recorded ENOMEM, the replay gave 1010
+	9: not reproduced: the trace recorded 1, the replay gave 0
+	12: not reproduced: the trace recorded EINVAL, the replay gave ok
+	13: not reproduced: the trace recorded 20000, the replay gave ENOMEM
+	14: not reproduced: the trace recorded ok, the replay has no block there
+	15: not reproduced: the trace recorded ok, the replay has no block there
+	EOF
+	# It has no finish line: the replay also says so, after the rest.
+	early_note "$DATA/unreproduced.trace"
+}
+
+@test "a recorded result the replay does not give is told, and the replay goes on" {
+	run --separate-stderr mems_dump "$DATA/unreproduced.trace"
+	assert_failure 3
+	assert_equal "$stderr" "$(unreproduced_notes)"
+	# The free at 1010 emptied the node: what MeMS did, not the trace.
+	assert_output "----- MeMS SYSTEM STATS -----
+MAIN[1000:5095]-> H[1000:5095] <-> NULL
+Pages used:	1
+Space unused:	4096
+Main Chain Length:	1
+Sub-chain Length array: [1, ]
+-----------------------------"
+}
+
+@test "results are compared on the trace's own layout only, and told once" {
+	local option
+
+	# Another policy places otherwise: nothing to compare.
+	run --separate-stderr mems_dump --policy best-fit \
+		"$DATA/unreproduced.trace"
+	assert_success
+	assert_equal "$stderr" "$(early_note "$DATA/unreproduced.trace")"
+	run --separate-stderr mems_dump --realloc-moves \
+		"$DATA/unreproduced.trace"
+	assert_success
+	assert_equal "$stderr" "$(early_note "$DATA/unreproduced.trace")"
+	# Every policy in turn: the trace's own tells, the others do not.
+	for option in "--policy all" --compare "--compare --format html"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr mems_dump $option \
+			-o "$BATS_TEST_TMPDIR/out" "$DATA/unreproduced.trace"
+		assert_failure 3
+		assert_equal "$stderr" "$(unreproduced_notes)"
+	done
 }
 
 @test "a malloclab .rep file replays its ids" {
@@ -353,17 +433,26 @@ Sub-chain Length array: [4, ]
 @test "--check finds the heap and the figures right after every step" {
 	local trace
 
-	for trace in reuse.trace classic.trace huge.trace libc.trace \
-		     mtrace.log policies.rep; do
+	for trace in reuse.trace classic.trace huge.trace resize.trace \
+		     policies.rep; do
 		run --separate-stderr mems_dump --check --policy all \
 			--stats "$BATS_TEST_TMPDIR/s.csv" "$DATA/$trace"
 		assert_success
-		if [ "$trace" = huge.trace ]; then
+		if [ "$trace" = huge.trace ] || [ "$trace" = resize.trace ]; then
 			assert_equal "$stderr" "$(early_note "$DATA/$trace")"
 		else
 			assert_equal "$stderr" ""
 		fi
 	done
+	# Told once, as the traces are read, whatever the policies.
+	run --separate-stderr mems_dump --check --policy all \
+		--stats "$BATS_TEST_TMPDIR/s.csv" "$DATA/libc.trace"
+	assert_failure 3
+	assert_equal "$stderr" "$(libc_trace_notes)"
+	run --separate-stderr mems_dump --check --policy all \
+		--stats "$BATS_TEST_TMPDIR/s.csv" "$DATA/mtrace.log"
+	assert_failure 3
+	assert_equal "$stderr" "$(mtrace_log_notes)"
 }
 
 @test "--format json writes an object for one dump, an array for several" {
@@ -520,20 +609,29 @@ for d in json.load(open(sys.argv[1])):
 	assert_output --regexp '^mems-dump \(MeMS\) [0-9]+\.[0-9]+\.[0-9]+$'
 }
 
-@test "bad options exit 2 with one line" {
-	run --separate-stderr mems_dump --frobnicate "$DATA/reuse.trace"
+# assert_usage_error LINE - the last run said LINE, then where the usage
+# is, on stderr alone, and exited 2.
+assert_usage_error() {
 	assert_failure 2
-	assert_equal "$(wc -l <<<"$stderr")" 1
+	assert_output ""
+	assert_equal "$stderr" "$1
+Try 'mems-dump --help' for more information."
+}
+
+@test "bad options exit 2 with the problem and the pointer to --help" {
+	run --separate-stderr mems_dump --frobnicate "$DATA/reuse.trace"
+	assert_usage_error "mems-dump: unrecognized option '--frobnicate'"
 	# A linear reference: defconfig does not build them.
 	run --separate-stderr mems_dump --policy first-fit-linear \
 		"$DATA/reuse.trace"
-	assert_failure 2
-	assert_equal "$(wc -l <<<"$stderr")" 1
+	assert_usage_error \
+		"mems-dump: --policy: no policy 'first-fit-linear' is built in"
 	run --separate-stderr mems_dump --compare --format json \
 		"$DATA/reuse.trace"
 	assert_failure 2
+	assert_equal "${#stderr_lines[@]}" 2
 	run --separate-stderr mems_dump
-	assert_failure 2
+	assert_usage_error "mems-dump: no trace given"
 }
 
 @test "a trace that cannot be opened is one error line" {
@@ -609,6 +707,17 @@ for d in json.load(open(sys.argv[1])):
 @test "error: a line without its result" {
 	assert_bad_trace missing-result.trace 3 \
 		"malformed line: expected 'malloc SIZE -> ADDR'"
+}
+
+@test "error: an allocation before any init line" {
+	assert_bad_trace no-init.trace 2 \
+		"malloc with no init line before it: MeMS records its initialisation first"
+}
+
+@test "error: an allocation after finish, with no init line again" {
+	# A request of nothing, and a realloc refused, initialise nothing.
+	assert_bad_trace after-finish.trace 9 \
+		"calloc with no init line before it: MeMS records its initialisation first"
 }
 
 @test "error: a NUL byte" {

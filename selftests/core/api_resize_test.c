@@ -13,14 +13,15 @@
 
 #define BASE ((uintptr_t)CONFIG_MEMS_VIRT_BASE)
 
-/* Assert that @text is the one line mems_realloc() writes for @v. */
-#define ASSERT_REALLOC_MESSAGE(text, v) do {				\
-	char expected_[128];						\
+/*
+ * Assert that @text is the one line mems_realloc() writes for @v, @why
+ * the reason it gives.
+ */
+#define ASSERT_REALLOC_MESSAGE(text, v, why) do {			\
+	char *line_ = refusal_line("mems_realloc", (v), (why));		\
 									\
-	snprintf(expected_, sizeof(expected_),				\
-		 "mems_realloc: invalid address %ju (not the start of "	\
-		 "an allocated block)\n", (uintmax_t)(v));		\
-	ASSERT_STREQ(expected_, (text));				\
+	ASSERT_STREQ(line_, (text));					\
+	free(line_);							\
 } while (0)
 
 /* The report of one node holding a block of @bytes and the rest a hole. */
@@ -104,31 +105,74 @@ TEST(realloc_of_null_allocates_and_to_zero_frees)
 	mems_finish();
 }
 
+/*
+ * Each refusal says where the address lies: outside every node, inside
+ * the block, in the hole after it, or at a physical address.
+ */
 TEST(realloc_of_a_non_block_is_einval_with_one_line)
 {
 	/* Below the base, unless that is NULL, which realloc takes. */
 	uintptr_t below = BASE > 1 ? BASE - 1 : UINTPTR_MAX;
-	uintptr_t bad[] = { below, BASE + 1, BASE + node_bytes_for(1) };
-	char *before, *after, *err;
+	size_t r = mems_round(1), node = node_bytes_for(1);
+	uintptr_t bad[4] = { below, BASE + 1, BASE + node };
+	char why[4][128], *before, *after, *err;
 	void *out = V(1);
 	size_t i;
 
 	err = CAPTURE(stderr, out = mems_realloc(V(BASE), 10));
 	ASSERT_NULL(out);
 	ASSERT_EQ(EINVAL, errno);
-	ASSERT_REALLOC_MESSAGE(err, BASE);
+	ASSERT_REALLOC_MESSAGE(err, BASE, WHY_OUTSIDE);
 	free(err);
 	mems_init();
+	ASSERT_EQ(0, mems_heap_set_trim_threshold(mems_default_heap(), -1));
 	ASSERT_EQ(BASE, U(mems_malloc(1)));
+	bad[3] = U(mems_get(V(BASE)));
+	strcpy(why[0], WHY_OUTSIDE);
+	if (r > 1)
+		WHY_IN_BLOCK(why[1], BASE, BASE + r - 1);
+	else if (node > 1)
+		WHY_IN_HOLE(why[1], BASE + 1, BASE + node - 1);
+	else
+		strcpy(why[1], WHY_OUTSIDE);
+	strcpy(why[2], WHY_OUTSIDE);
+	WHY_PHYSICAL(why[3], BASE);
 	before = stats_text();
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		errno = 0;
 		err = CAPTURE(stderr, out = mems_realloc(V(bad[i]), 10));
 		ASSERT_NULL(out);
 		ASSERT_EQ(EINVAL, errno);
-		ASSERT_REALLOC_MESSAGE(err, bad[i]);
+		ASSERT_REALLOC_MESSAGE(err, bad[i], why[i]);
 		free(err);
 	}
+	after = stats_text();
+	ASSERT_STREQ(before, after);
+	free(before);
+	free(after);
+	mems_finish();
+}
+
+/* A double realloc to 0 is a double free: the block is a hole now. */
+TEST(realloc_of_a_freed_block_names_the_hole)
+{
+	size_t node = node_bytes_for(10);
+	char *before, *after, *err, why[128];
+	void *v, *out = V(1);
+
+	mems_init();
+	ASSERT_EQ(0, mems_heap_set_trim_threshold(mems_default_heap(), -1));
+	v = mems_malloc(10);
+	ASSERT_EQ(BASE, U(v));
+	ASSERT_NULL(mems_realloc(v, 0));
+	before = stats_text();
+	errno = 0;
+	err = CAPTURE(stderr, out = mems_realloc(v, 0));
+	ASSERT_NULL(out);
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_REALLOC_MESSAGE(err, BASE,
+			       WHY_IN_HOLE(why, BASE, BASE + node - 1));
+	free(err);
 	after = stats_text();
 	ASSERT_STREQ(before, after);
 	free(before);

@@ -16,11 +16,13 @@
 #define BASE ((uintptr_t)CONFIG_MEMS_VIRT_BASE)
 
 /*
- * Assert that mems_free(@v) is refused: its one stderr line, EINVAL,
- * nothing on stdout and a report that has not changed.
+ * Assert that mems_free(@v) is refused: its one stderr line, whole, with
+ * the reason @why; EINVAL, nothing on stdout and a report that has not
+ * changed.
  */
-#define ASSERT_FREE_REFUSED(v) do {					\
+#define ASSERT_FREE_REFUSED(v, why) do {				\
 	char *before_ = stats_text(), *out_, *err_, *after_;		\
+	char *line_ = refusal_line("mems_free", (v), (why));		\
 	struct capture out_capture_;					\
 									\
 	capture_start(&out_capture_, stdout);				\
@@ -29,10 +31,12 @@
 	out_ = capture_stop(&out_capture_);				\
 	ASSERT_EQ(EINVAL, errno);					\
 	ASSERT_FREE_MESSAGE(err_, (v));					\
+	ASSERT_STREQ(line_, err_);					\
 	ASSERT_STREQ("", out_);						\
 	after_ = stats_text();						\
 	ASSERT_STREQ(before_, after_);					\
 	free(before_);							\
+	free(line_);							\
 	free(out_);							\
 	free(err_);							\
 	free(after_);							\
@@ -485,11 +489,7 @@ TEST(free_get_and_stats_before_init_see_an_empty_mems)
 	char *err, *text;
 	void *phys = V(1);
 
-	errno = 0;
-	err = CAPTURE(stderr, mems_free(V(BASE)));
-	ASSERT_EQ(EINVAL, errno);
-	ASSERT_FREE_MESSAGE(err, BASE);
-	free(err);
+	ASSERT_FREE_REFUSED(BASE, WHY_OUTSIDE);
 
 	errno = 0;
 	err = CAPTURE(stderr, phys = mems_get(V(BASE)));
@@ -538,15 +538,28 @@ TEST(free_null_does_nothing)
 	ASSERT_EQ(0, check_global_heap());
 }
 
+/*
+ * The refusals below say where the address lies; the empty nodes stay
+ * mapped whatever MEMS_TRIM_THRESHOLD says, so that the holes they name
+ * are the layout's.
+ */
+static void init_never_trimming(struct __test_metadata *_metadata)
+{
+	mems_init();
+	ASSERT_EQ(0, mems_heap_set_trim_threshold(mems_default_heap(), -1));
+}
+
 TEST(free_interior_address_is_refused)
 {
 	size_t r = mems_round(10);
+	char why[128];
 
-	mems_init();
+	init_never_trimming(_metadata);
 	ASSERT_EQ(BASE, U(mems_malloc(10)));
-	ASSERT_FREE_REFUSED(BASE + 1);
-	ASSERT_FREE_REFUSED(BASE + r / 2);
-	ASSERT_FREE_REFUSED(BASE + r - 1);
+	WHY_IN_BLOCK(why, BASE, BASE + r - 1);
+	ASSERT_FREE_REFUSED(BASE + 1, why);
+	ASSERT_FREE_REFUSED(BASE + r / 2, why);
+	ASSERT_FREE_REFUSED(BASE + r - 1, why);
 	/* The block is still allocated, whole. */
 	ASSERT_NE(NULL, mems_get(V(BASE + r - 1)));
 	mems_free(V(BASE));
@@ -554,20 +567,32 @@ TEST(free_interior_address_is_refused)
 	ASSERT_EQ(0, check_global_heap());
 }
 
+/* A double free: the block is a hole now, merged with its neighbours. */
 TEST(free_already_freed_address_is_refused)
 {
+	size_t r = mems_round(10), node = node_bytes_for(10);
+	char why_a[128], why_b[128];
 	uintptr_t a, b;
+	bool one_node;
 
-	mems_init();
+	init_never_trimming(_metadata);
 	a = U(mems_malloc(10));
 	b = U(mems_malloc(10));
 	ASSERT_EQ(second_of_two(10), b);
+	one_node = b < BASE + node;
 	mems_free(V(a));
-	ASSERT_FREE_REFUSED(a);
-	/* Freed, and perhaps merged with the hole after it. */
+	/* b, still a block, ends a's hole; or a's node is one hole. */
+	WHY_IN_HOLE(why_a, a, one_node ? a + r - 1 : a + node - 1);
+	ASSERT_FREE_REFUSED(a, why_a);
+	/* Freed: one hole with a's, or its own node's. */
 	mems_free(V(b));
-	ASSERT_FREE_REFUSED(b);
-	ASSERT_FREE_REFUSED(a);
+	WHY_IN_HOLE(why_a, a, a + node - 1);
+	if (one_node)
+		WHY_IN_HOLE(why_b, a, a + node - 1);
+	else
+		WHY_IN_HOLE(why_b, b, b + node - 1);
+	ASSERT_FREE_REFUSED(b, why_b);
+	ASSERT_FREE_REFUSED(a, why_a);
 	ASSERT_EQ(0, check_global_heap());
 }
 
@@ -575,14 +600,16 @@ TEST(free_address_inside_a_hole_is_refused)
 {
 	size_t r = mems_round(10);
 	uintptr_t vend = BASE + node_bytes_for(10) - 1;
+	char why[128];
 
 	if (r == node_bytes_for(10))
 		SKIP(return, "a block of 10 bytes fills its node");
-	mems_init();
+	init_never_trimming(_metadata);
 	ASSERT_EQ(BASE, U(mems_malloc(10)));
-	ASSERT_FREE_REFUSED(BASE + r);
-	ASSERT_FREE_REFUSED(BASE + r + 1);
-	ASSERT_FREE_REFUSED(vend);
+	WHY_IN_HOLE(why, BASE + r, vend);
+	ASSERT_FREE_REFUSED(BASE + r, why);
+	ASSERT_FREE_REFUSED(BASE + r + 1, why);
+	ASSERT_FREE_REFUSED(vend, why);
 	ASSERT_EQ(0, check_global_heap());
 }
 
@@ -592,9 +619,9 @@ TEST(free_address_beyond_every_node_is_refused)
 
 	mems_init();
 	ASSERT_EQ(BASE, U(mems_malloc(10)));
-	ASSERT_FREE_REFUSED(vend + 1);
-	ASSERT_FREE_REFUSED(vend + 1 + 100 * PAGE_SIZE);
-	ASSERT_FREE_REFUSED(UINTPTR_MAX);
+	ASSERT_FREE_REFUSED(vend + 1, WHY_OUTSIDE);
+	ASSERT_FREE_REFUSED(vend + 1 + 100 * PAGE_SIZE, WHY_OUTSIDE);
+	ASSERT_FREE_REFUSED(UINTPTR_MAX, WHY_OUTSIDE);
 	ASSERT_EQ(0, check_global_heap());
 }
 
@@ -604,8 +631,40 @@ TEST(free_address_below_virt_base_is_refused)
 		SKIP(return, "no address lies below a base of 1 but NULL");
 	mems_init();
 	ASSERT_EQ(BASE, U(mems_malloc(10)));
-	ASSERT_FREE_REFUSED(BASE - 1);
-	ASSERT_FREE_REFUSED(1);
+	ASSERT_FREE_REFUSED(BASE - 1, WHY_OUTSIDE);
+	ASSERT_FREE_REFUSED(1, WHY_OUTSIDE);
+	ASSERT_EQ(0, check_global_heap());
+}
+
+/*
+ * What mems_get() returned, passed back to mems_free(): refused with the
+ * virtual address it stands for, in the first node and in a later one,
+ * while the block lives and once it is a hole.
+ */
+TEST(free_physical_address_names_its_virtual_one)
+{
+	size_t r = mems_round(10), whole = whole_node_size();
+	size_t node = node_bytes_for(10);
+	uintptr_t a, b, phys_a, phys_b;
+	char why[128];
+
+	init_never_trimming(_metadata);
+	a = U(mems_malloc(10));
+	b = U(mems_malloc(whole));
+	ASSERT_EQ(BASE, a);
+	/* The whole node cannot fit in a's node: it is the next one. */
+	ASSERT_EQ(BASE + node, b);
+	phys_a = U(mems_get(V(a)));
+	phys_b = U(mems_get(V(b)));
+	ASSERT_NE(0, phys_a);
+	ASSERT_NE(0, phys_b);
+	ASSERT_FREE_REFUSED(phys_a, WHY_PHYSICAL(why, a));
+	ASSERT_FREE_REFUSED(phys_a + r - 1, WHY_PHYSICAL(why, a + r - 1));
+	ASSERT_FREE_REFUSED(phys_a + node - 1, WHY_PHYSICAL(why, a + node - 1));
+	ASSERT_FREE_REFUSED(phys_b, WHY_PHYSICAL(why, b));
+	ASSERT_FREE_REFUSED(phys_b + whole - 1, WHY_PHYSICAL(why, b + whole - 1));
+	mems_free(V(a));
+	ASSERT_FREE_REFUSED(phys_a, WHY_PHYSICAL(why, a));
 	ASSERT_EQ(0, check_global_heap());
 }
 

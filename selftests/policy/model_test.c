@@ -163,7 +163,13 @@ static int expect_silence(struct engine *e)
 	return 0;
 }
 
-static int expect_free_message(struct engine *e, uintptr_t v)
+/*
+ * The one line @func writes for the refused address @v: "@func: invalid
+ * address <v in decimal>", then the end of the line or, after a space,
+ * where @v lies (api_test checks those words).
+ */
+static int expect_refusal_message(struct engine *e, const char *func,
+				  uintptr_t v)
 {
 	char news[256], want[64];
 	size_t len;
@@ -172,31 +178,24 @@ static int expect_free_message(struct engine *e, uintptr_t v)
 	if (e->own)
 		return expect_silence(e);
 	stderr_news(e, news, sizeof(news));
-	len = (size_t)snprintf(want, sizeof(want),
-			       "mems_free: invalid address %ju", (uintmax_t)v);
+	len = (size_t)snprintf(want, sizeof(want), "%s: invalid address %ju",
+			       func, (uintmax_t)v);
 	if (strncmp(news, want, len) ||
 	    (news[len] != '\n' && news[len] != ' ') ||
 	    strchr(news, '\n') != news + strlen(news) - 1)
-		return fail(e, "freeing %ju: stderr has \"%s\", want one "
-			    "line \"%s\"", (uintmax_t)v, news, want);
+		return fail(e, "%s of %ju: stderr has \"%s\", want one "
+			    "line \"%s\"", func, (uintmax_t)v, news, want);
 	return 0;
+}
+
+static int expect_free_message(struct engine *e, uintptr_t v)
+{
+	return expect_refusal_message(e, "mems_free", v);
 }
 
 static int expect_realloc_message(struct engine *e, uintptr_t v)
 {
-	char news[256], want[128];
-
-	if (e->own)
-		return expect_silence(e);
-	stderr_news(e, news, sizeof(news));
-	snprintf(want, sizeof(want),
-		 "mems_realloc: invalid address %ju (not the start of an "
-		 "allocated block)\n",
-		 (uintmax_t)v);
-	if (strcmp(news, want))
-		return fail(e, "resizing %ju: stderr has \"%s\", want \"%s\"",
-			    (uintmax_t)v, news, want);
-	return 0;
+	return expect_refusal_message(e, "mems_realloc", v);
 }
 
 /* ---- comparisons ---- */

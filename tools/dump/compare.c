@@ -37,6 +37,8 @@ static int compare_row(FILE *out, const struct trace *trace,
 		return -1;
 	opts.figures = false;
 	opts.check = false;
+	/* The first replay has told what it did not reproduce. */
+	opts.not_reproduced = NULL;
 	if (replay_run(trace, &opts, &timed))
 		return -1;
 	fprintf(out, "%-10s %6lu %7lu %11zu %12s %6zu %13s %9.3f\n", policy,

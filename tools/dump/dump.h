@@ -39,15 +39,30 @@ enum event_kind {
 
 #define NO_BLOCK SIZE_MAX
 
+/*
+ * What a call gave: as a MeMS trace recorded it, for the replay to give
+ * the same, and as the replay gave it.
+ */
+enum outcome {
+	OUTCOME_NONE, /* not recorded: the other formats, init, stats */
+	OUTCOME_OK, /* free, get */
+	OUTCOME_EINVAL, /* free, get, realloc */
+	OUTCOME_ENOMEM, /* malloc, calloc, realloc */
+	OUTCOME_VALUE, /* an address (0: NULL), or what trim returned */
+	OUTCOME_NO_BLOCK, /* replayed only: no block to call it on */
+};
+
 struct event {
 	unsigned long line;
 	unsigned char kind;
 	bool starts_step; /* false: part of the previous line's call */
+	unsigned char recorded; /* enum outcome */
 	size_t size;
 	size_t block;
 	size_t old_block;
 	uintptr_t addr; /* as the trace wrote it */
 	uintptr_t offset; /* of addr into block */
+	uintptr_t result; /* OUTCOME_VALUE's value */
 };
 
 #define POLICY_NAME_MAX 64
@@ -72,6 +87,7 @@ struct trace {
 	size_t nr_layouts;
 	/* The end the program did not reach ("mems_finish()"), or NULL. */
 	const char *missing_end;
+	unsigned long nr_not_reproduced; /* lines reported while reading */
 };
 
 /* parse.c: 0, or -1 once the one error line is written */
@@ -80,8 +96,15 @@ void trace_note_early_end(const struct trace *trace);
 int number_parse(const char *field, uintmax_t max, uintmax_t *value);
 void trace_free(struct trace *trace);
 const char *trace_format_name(enum trace_format format);
+/* "mems-dump: PATH:LINE: MESSAGE": an error, or a line not reproduced */
 void dump_error(const char *path, unsigned long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The exit status of a run that replayed every trace but not every line
+ * as recorded: each such line was reported, and the replay went on.
+ */
+#define EXIT_NOT_REPRODUCED 3
 
 /* Where a dump came from, for the formats that say so. */
 struct dump_label {
@@ -157,6 +180,12 @@ struct replay_options {
 	bool keep_rows; /* fill rows[] for --stats and --plot */
 	bool figures; /* take figures: for rows, peaks, --check */
 	const struct replay_hooks *hooks; /* NULL: none */
+	/*
+	 * Where to count the lines of a MeMS trace whose recorded result
+	 * the replay does not give, each reported as it is met; NULL: not
+	 * compared (a second replay of the same trace).
+	 */
+	unsigned long *not_reproduced;
 };
 
 struct replay_result {

@@ -5,7 +5,9 @@
  *
  * Every trace is read completely before anything is replayed, so that a
  * bad line stops the run with its one error message and no half-written
- * output.  Usage errors exit with 2, trace and output errors with 1.
+ * output.  Usage errors exit with 2 (tools/cli.h), trace and output
+ * errors with 1; lines replayed otherwise than recorded are each told,
+ * and the run, which goes on, exits with 3.
  * The policies and the default layout are the library's, asked at run
  * time: nothing here names a policy or reads the configuration.
  */
@@ -17,12 +19,9 @@
 #include <string.h>
 
 #include <mems/introspect.h>
+#include <tools/cli.h>
 
 #include "dump.h"
-
-#ifndef MEMS_VERSION
-#define MEMS_VERSION "unknown"
-#endif
 
 enum {
 	OPT_POLICY = 256,
@@ -77,6 +76,8 @@ struct cli {
 	size_t nr_at;
 	char **traces;
 	size_t nr_traces;
+	/* Lines told of as not reproduced, by the replays and the reading. */
+	unsigned long not_reproduced;
 };
 
 /* The help's descriptions start in column 27; its lines hold 80. */
@@ -178,7 +179,9 @@ static void usage(FILE *out)
 	      "\n"
 	      "Exit status: 0 on success; 1 when a trace cannot be read or "
 	      "replayed, or an\n"
-	      "output cannot be written; 2 for bad options.\n"
+	      "output cannot be written; 2 for bad options; 3 when the "
+	      "replay did not make\n"
+	      "some line as the trace recorded it (each is reported).\n"
 	      "See Documentation/tools.rst.\n",
 	      out);
 }
@@ -188,12 +191,10 @@ usage_error(const char *fmt, ...)
 {
 	va_list args;
 
-	fputs("mems-dump: ", stderr);
 	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
+	cli_vusage_error("mems-dump", fmt, args);
 	va_end(args);
-	fputs(" (see mems-dump --help)\n", stderr);
-	exit(2);
+	exit(EXIT_USAGE);
 }
 
 static uintmax_t option_number(const char *option, const char *arg,
@@ -362,13 +363,10 @@ static void options_parse(struct cli *cli, int argc, char **argv)
 			usage(stdout);
 			exit(fflush(stdout) || ferror(stdout) ? 1 : 0);
 		case OPT_VERSION:
-			printf("mems-dump (MeMS) %s\n", MEMS_VERSION);
-			exit(fflush(stdout) || ferror(stdout) ? 1 : 0);
-		case ':':
-			usage_error("option '%s' needs an argument",
-				    argv[optind - 1]);
+			exit(cli_version("mems-dump"));
 		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
+			cli_bad_option("mems-dump", long_options, c, argv);
+			exit(EXIT_USAGE);
 		}
 	}
 	if (optind == argc)
@@ -607,6 +605,7 @@ int main(int argc, char **argv)
 	int err = -1;
 	size_t i;
 
+	cli.opts.not_reproduced = &cli.not_reproduced;
 	options_parse(&cli, argc, argv);
 	traces = calloc(cli.nr_traces, sizeof(*traces));
 	if (!traces) {
@@ -628,9 +627,13 @@ int main(int argc, char **argv)
 	for (i = 0; !err && i < cli.nr_traces; i++)
 		trace_note_early_end(&traces[i]);
 out:
-	for (i = 0; i < cli.nr_traces; i++)
+	for (i = 0; i < cli.nr_traces; i++) {
+		cli.not_reproduced += traces[i].nr_not_reproduced;
 		trace_free(&traces[i]);
+	}
 	free(traces);
 	free(cli.at);
-	return err ? 1 : 0;
+	if (err)
+		return 1;
+	return cli.not_reproduced ? EXIT_NOT_REPRODUCED : 0;
 }

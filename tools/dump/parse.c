@@ -14,7 +14,10 @@
  * where a trace that contradicts itself is caught: a .rep free of an id
  * that is not allocated, a MeMS free recorded as valid where no block
  * starts.  Every problem ends the parse with one line on stderr,
- * "mems-dump: FILE:LINE: REASON".
+ * "mems-dump: FILE:LINE: REASON".  A line the replay cannot make as it
+ * was recorded (a C library free of a pointer never seen allocated) is
+ * no problem of the file: it is told on a line of the same form, and
+ * the parse goes on.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -33,6 +36,18 @@ void dump_error(const char *path, unsigned long line, const char *fmt, ...)
 	vfprintf(stderr, fmt, args);
 	va_end(args);
 	fputc('\n', stderr);
+}
+
+void parse_not_reproduced(struct parser *p, const char *fmt, ...)
+{
+	char what[256];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(what, sizeof(what), fmt, args);
+	va_end(args);
+	parse_error(p, "not reproduced: %s", what);
+	p->trace->nr_not_reproduced++;
 }
 
 const char *trace_format_name(enum trace_format format)
@@ -395,7 +410,8 @@ int event_addr(struct parser *p, enum event_kind kind, uintptr_t addr,
 /*
  * A C library block appeared at [start, end].  Any block the trace still
  * holds there was freed by a call the trace did not see (memory freed
- * inside the C library, or before recording began): it is freed first.
+ * inside the C library, or before recording began): it is freed first,
+ * and that is said.
  */
 static int libc_block_add(struct parser *p, uintptr_t start, size_t size,
 			  size_t handle)
@@ -407,6 +423,12 @@ static int libc_block_add(struct parser *p, uintptr_t start, size_t size,
 		end = size - 1 > UINTPTR_MAX - start ? UINTPTR_MAX :
 						       start + (size - 1);
 	while ((stale = blocks_overlapping(&p->blocks, start, end))) {
+		parse_not_reproduced(p,
+				     "0x%jx is returned inside the block at "
+				     "0x%jx, which the trace never freed: "
+				     "that block is freed first",
+				     (uintmax_t)start,
+				     (uintmax_t)stale->start);
 		if (event_addr(p, EVENT_FREE, stale->start, stale))
 			return -1;
 		blocks_erase(&p->blocks, stale);
@@ -435,11 +457,19 @@ int libc_alloc(struct parser *p, size_t size, uintptr_t ptr)
 	return 0;
 }
 
-/* free(ptr); a pointer the trace never saw allocated changes nothing. */
+/*
+ * free(ptr); a pointer the trace never saw allocated changes nothing,
+ * and that is said.
+ */
 int libc_free(struct parser *p, uintptr_t ptr)
 {
 	struct live_block *block = ptr ? blocks_at(&p->blocks, ptr) : NULL;
 
+	if (ptr && !block)
+		parse_not_reproduced(p,
+				     "free of 0x%jx, which the trace never "
+				     "saw allocated, is not replayed",
+				     (uintmax_t)ptr);
 	if (event_addr(p, EVENT_FREE, ptr, block))
 		return -1;
 	if (block)
@@ -447,7 +477,11 @@ int libc_free(struct parser *p, uintptr_t ptr)
 	return 0;
 }
 
-/* realloc(old, size) that returned @new (mtrace's "<"/">" pair too). */
+/*
+ * realloc(old, size) that returned @new (mtrace's "<"/">" pair too).  Of
+ * a pointer the trace never saw allocated, it can only be an allocation,
+ * which is said.
+ */
 int libc_realloc(struct parser *p, uintptr_t old, size_t size, uintptr_t new)
 {
 	struct live_block *block = old ? blocks_at(&p->blocks, old) : NULL;
@@ -455,6 +489,11 @@ int libc_realloc(struct parser *p, uintptr_t old, size_t size, uintptr_t new)
 
 	if (!new && !size)
 		return libc_free(p, old);
+	if (old && !block)
+		parse_not_reproduced(p,
+				     "realloc of 0x%jx, which the trace never "
+				     "saw allocated, is replayed as a malloc",
+				     (uintmax_t)old);
 	if (!block || !new)
 		return libc_alloc(p, size, new);
 	old_handle = block->handle;

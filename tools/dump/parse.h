@@ -57,12 +57,22 @@ struct parser {
 	size_t layouts_cap;
 	struct rb_root blocks;
 	size_t align; /* mems: the granule of the last init */
+	bool initialised; /* mems: an init line, and no finish since */
 	bool step_open; /* this line has produced an event already */
 	bool exited; /* libc: the program's exit line came */
 };
 
 #define parse_error(p, ...) \
 	dump_error((p)->rd.path, (p)->rd.lineno, __VA_ARGS__)
+
+/*
+ * A line that the replay makes otherwise than the trace recorded it, or
+ * not at all: said ("FILE:LINE: not reproduced: ..."), and counted in
+ * the trace, so that mems-dump's exit status tells of it; the parse goes
+ * on.
+ */
+void parse_not_reproduced(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* parse.c: lines and fields */
 const char *show(struct shown *buf, const char *field);

@@ -6,9 +6,10 @@
  * Fields are separated by single spaces, as the recorders write them,
  * and nothing else is accepted, so that a newer or damaged trace is not
  * misread.  A MeMS trace records the result of every call: a result that
- * contradicts the blocks live at that point is an error.  A C library
- * trace is taken as it comes (see libc_alloc() and libc_free()), up to
- * the "exit" line mems-trace ends it with.
+ * contradicts the blocks live at that point is an error, and each event
+ * keeps the result, for the replay to give the same.  A C library trace
+ * is taken as it comes (see libc_alloc() and libc_free()), up to the
+ * "exit" line mems-trace ends it with.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -70,11 +71,21 @@ static int mems_init_line(struct parser *p, char **f, int n)
 	/* mems_init() first does mems_finish(): nothing stays live. */
 	blocks_clear(&p->blocks);
 	p->align = layout->align;
+	p->initialised = true;
 	ev = event_add(p, EVENT_INIT);
 	if (!ev)
 		return -1;
 	ev->block = trace->nr_layouts++;
 	return 0;
+}
+
+/* The event just added gave @outcome (@value for OUTCOME_VALUE). */
+static void recorded(struct parser *p, enum outcome outcome, uintptr_t value)
+{
+	struct event *ev = &p->trace->events[p->trace->nr_events - 1];
+
+	ev->recorded = (unsigned char)outcome;
+	ev->result = value;
 }
 
 /*
@@ -129,15 +140,26 @@ static int mems_block_result(struct parser *p, char **f, int n, int i,
 	return 0;
 }
 
-/* A new block, or none: malloc, calloc, realloc of 0. */
+/*
+ * A new block, or none: malloc, calloc, realloc of 0; @err is 0 or
+ * -ENOMEM.  A request of bytes initialises MeMS first, which writes its
+ * init line before this one: without it the trace has no layout.
+ */
 static int mems_alloc_event(struct parser *p, const char *event, size_t size,
-			    uintptr_t addr, const char *field)
+			    uintptr_t addr, int err, const char *field)
 {
 	size_t handle = block_new(p);
 	struct event *ev;
 
 	if (addr && !size) {
 		parse_error(p, "%s of 0 bytes cannot return an address", event);
+		return -1;
+	}
+	if (size && !p->initialised) {
+		parse_error(p,
+			    "%s with no init line before it: MeMS records its "
+			    "initialisation first",
+			    event);
 		return -1;
 	}
 	if (mems_block_add(p, event, size, addr, field, handle))
@@ -147,6 +169,7 @@ static int mems_alloc_event(struct parser *p, const char *event, size_t size,
 		return -1;
 	ev->size = size;
 	ev->block = handle;
+	recorded(p, err ? OUTCOME_ENOMEM : OUTCOME_VALUE, addr);
 	return 0;
 }
 
@@ -162,7 +185,7 @@ static int mems_malloc_line(struct parser *p, char **f, int n)
 		return -1;
 	if (err == -EINVAL)
 		return malformed(p, usage);
-	return mems_alloc_event(p, "malloc", size, addr, f[3]);
+	return mems_alloc_event(p, "malloc", size, addr, err, f[3]);
 }
 
 /* Replayed as a malloc of the product: placement does not zero. */
@@ -181,7 +204,7 @@ static int mems_calloc_line(struct parser *p, char **f, int n)
 	/* An overflowing product is asked for as SIZE_MAX: it fails. */
 	if (__builtin_mul_overflow(nmemb, size, &size))
 		size = SIZE_MAX;
-	return mems_alloc_event(p, "calloc", size, addr, f[4]);
+	return mems_alloc_event(p, "calloc", size, addr, err, f[4]);
 }
 
 /* "-> ok" or "-> EINVAL": 0 or -EINVAL in *result. */
@@ -215,7 +238,10 @@ static int mems_free_line(struct parser *p, char **f, int n)
 				       "mems_free(NULL) cannot fail");
 			return -1;
 		}
-		return event_addr(p, EVENT_FREE, 0, NULL);
+		if (event_addr(p, EVENT_FREE, 0, NULL))
+			return -1;
+		recorded(p, OUTCOME_OK, 0);
+		return 0;
 	}
 	block = blocks_containing(&p->blocks, addr);
 	if (!result && (!block || block->start != addr)) {
@@ -234,6 +260,7 @@ static int mems_free_line(struct parser *p, char **f, int n)
 	}
 	if (event_addr(p, EVENT_FREE, addr, block))
 		return -1;
+	recorded(p, result ? OUTCOME_EINVAL : OUTCOME_OK, 0);
 	if (!result)
 		blocks_erase(&p->blocks, block);
 	return 0;
@@ -255,7 +282,10 @@ static int mems_resize_event(struct parser *p, struct live_block *block,
 		if (mems_block_add(p, "realloc", size, addr, field, handle))
 			return -1;
 	}
-	return event_realloc(p, size, handle, old);
+	if (event_realloc(p, size, handle, old))
+		return -1;
+	recorded(p, addr ? OUTCOME_VALUE : OUTCOME_ENOMEM, addr);
+	return 0;
 }
 
 /*
@@ -278,7 +308,7 @@ static int mems_realloc_line(struct parser *p, char **f, int n)
 	if (!v) {
 		if (err == -EINVAL)
 			return malformed(p, usage);
-		return mems_alloc_event(p, "realloc", size, addr, f[4]);
+		return mems_alloc_event(p, "realloc", size, addr, err, f[4]);
 	}
 	block = blocks_at(&p->blocks, v);
 	if (err == -EINVAL) {
@@ -289,8 +319,11 @@ static int mems_realloc_line(struct parser *p, char **f, int n)
 				    show(&shown, f[1]));
 			return -1;
 		}
-		return event_addr(p, EVENT_FREE, v,
-				  blocks_containing(&p->blocks, v));
+		if (event_addr(p, EVENT_FREE, v,
+			       blocks_containing(&p->blocks, v)))
+			return -1;
+		recorded(p, OUTCOME_EINVAL, 0);
+		return 0;
 	}
 	if (!block) {
 		parse_error(p,
@@ -304,6 +337,7 @@ static int mems_realloc_line(struct parser *p, char **f, int n)
 			return malformed(p, "realloc ADDR 0 -> 0");
 		if (event_addr(p, EVENT_FREE, v, block))
 			return -1;
+		recorded(p, OUTCOME_OK, 0);
 		blocks_erase(&p->blocks, block);
 		return 0;
 	}
@@ -326,10 +360,11 @@ static int mems_trim_line(struct parser *p, char **f, int n)
 	if (!ev)
 		return -1;
 	ev->size = keep;
+	recorded(p, OUTCOME_VALUE, f[3][0] == '1');
 	return 0;
 }
 
-/* The recorded result of a get is not checked: it changes nothing. */
+/* Its result is left to the replay to check, as it changes nothing. */
 static int mems_get_line(struct parser *p, char **f, int n)
 {
 	uintptr_t addr;
@@ -338,8 +373,11 @@ static int mems_get_line(struct parser *p, char **f, int n)
 	if (mems_result(p, f, n, "get ADDR -> ok|EINVAL", &result) ||
 	    addr_field(p, f[1], &addr))
 		return -1;
-	return event_addr(p, EVENT_GET, addr,
-			  blocks_containing(&p->blocks, addr));
+	if (event_addr(p, EVENT_GET, addr,
+		       blocks_containing(&p->blocks, addr)))
+		return -1;
+	recorded(p, result ? OUTCOME_EINVAL : OUTCOME_OK, 0);
+	return 0;
 }
 
 static int mems_line(struct parser *p, char **f, int n)
@@ -365,8 +403,10 @@ static int mems_line(struct parser *p, char **f, int n)
 
 		if (n != 1)
 			return malformed(p, f[0]);
-		if (!stats)
+		if (!stats) {
 			blocks_clear(&p->blocks);
+			p->initialised = false;
+		}
 		return event_add(p, stats ? EVENT_STATS : EVENT_FINISH) ? 0 :
 									  -1;
 	}

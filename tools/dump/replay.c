@@ -10,6 +10,11 @@
  * for the program (the replay then makes exactly the program's calls),
  * and dropped otherwise, where it might by chance name a replayed block.
  *
+ * On that layout a MeMS trace's recorded results are the replay's to
+ * give: a line whose call gives another result is reported with what
+ * differed, counted for mems-dump's exit status, and the replay goes on
+ * with what the heap gave.
+ *
  * A step is one line of the trace that calls the allocator; dumps and
  * --stats rows are taken after whole steps.  The heap is seen only
  * through the public API: the statistics call for figures and system
@@ -30,7 +35,13 @@ struct replay {
 	struct replay_result *result;
 	struct mems_heap *heap;
 	struct mems_heap_config heap_cfg; /* @heap's, resolved */
-	bool exact; /* the layout of the trace's init line */
+	/*
+	 * The heap runs as the program's did: the layout of the trace's
+	 * init line, or empty before any (nothing is allocated there).
+	 */
+	bool exact;
+	enum outcome got; /* what the event's call gave */
+	uintptr_t got_value; /* OUTCOME_VALUE's value */
 	uintptr_t *addrs; /* per block handle; 0: none */
 	unsigned long step;
 	size_t next_at; /* index into opts->at */
@@ -178,10 +189,13 @@ static int replay_heap(struct replay *r, const struct trace_layout *layout)
 	long trim = replay_trim_threshold(r, layout);
 
 	config_resolve(&cfg);
-	r->exact = layout && !strcmp(cfg.policy, layout->policy) &&
-		   cfg.page_size == layout->page_size &&
-		   cfg.virt_base == layout->virt_base &&
-		   cfg.align == layout->align && trim == layout->trim_threshold;
+	r->exact = !layout || (!strcmp(cfg.policy, layout->policy) &&
+			       cfg.page_size == layout->page_size &&
+			       cfg.virt_base == layout->virt_base &&
+			       cfg.align == layout->align &&
+			       trim == layout->trim_threshold);
+	/* The program's realloc grew in place where this one moves. */
+	r->exact &= !r->opts->realloc_moves;
 	if (heap && r->heap_cfg.page_size == cfg.page_size &&
 	    r->heap_cfg.virt_base == cfg.virt_base &&
 	    r->heap_cfg.align == cfg.align) {
@@ -221,6 +235,13 @@ static int out_of_memory(const struct replay *r)
 	return -1;
 }
 
+static void replay_gave(struct replay *r, enum outcome outcome,
+			uintptr_t value)
+{
+	r->got = outcome;
+	r->got_value = value;
+}
+
 /*
  * mems_malloc(): 0 with the block in *v (0 for a request of 0 bytes), 1
  * when the heap has no room (ENOMEM), -1 once an error is reported.
@@ -231,11 +252,16 @@ static int replay_alloc(struct replay *r, size_t size, uintptr_t *v)
 
 	*v = 0;
 	/* mems_malloc(0) returns NULL before it reaches the heap. */
-	if (!size)
+	if (!size) {
+		replay_gave(r, OUTCOME_VALUE, 0);
 		return 0;
-	if (mems_heap_alloc(r->heap, size, &addr))
+	}
+	if (mems_heap_alloc(r->heap, size, &addr)) {
+		replay_gave(r, OUTCOME_ENOMEM, 0);
 		return 1;
+	}
 	*v = (uintptr_t)addr;
+	replay_gave(r, OUTCOME_VALUE, *v);
 	return 0;
 }
 
@@ -251,11 +277,19 @@ static uintptr_t replay_translate(const struct replay *r,
 	return 0;
 }
 
-/* An invalid free is the program's mistake, replayed: not an error. */
-static int replay_free(struct replay *r, uintptr_t v)
+/*
+ * An invalid free is the program's mistake, replayed: not an error.
+ * @v 0 is a free of NULL (@named 0), which does nothing, or of a block
+ * that this replay has not.
+ */
+static int replay_free(struct replay *r, uintptr_t v, uintptr_t named)
 {
-	if (v)
-		mems_heap_free(r->heap, (void *)v);
+	if (!v)
+		replay_gave(r, named ? OUTCOME_NO_BLOCK : OUTCOME_OK, 0);
+	else if (mems_heap_free(r->heap, (void *)v))
+		replay_gave(r, OUTCOME_EINVAL, 0);
+	else
+		replay_gave(r, OUTCOME_OK, 0);
 	return 0;
 }
 
@@ -272,7 +306,7 @@ static int replay_realloc_moving(struct replay *r, const struct event *ev)
 		return 0;
 	}
 	r->addrs[ev->block] = v;
-	return err ? err : replay_free(r, old);
+	return err ? err : replay_free(r, old, old);
 }
 
 /*
@@ -284,20 +318,38 @@ static int replay_realloc(struct replay *r, const struct event *ev)
 {
 	uintptr_t old = r->addrs[ev->old_block];
 	void *out;
+	int err;
 
 	if (r->opts->realloc_moves)
 		return replay_realloc_moving(r, ev);
 	if (!ev->size) {
 		r->addrs[ev->old_block] = 0;
-		return replay_free(r, old);
+		return replay_free(r, old, old);
 	}
-	if (mems_heap_realloc(r->heap, (void *)old, ev->size, &out)) {
+	err = mems_heap_realloc(r->heap, (void *)old, ev->size, &out);
+	if (err) {
+		replay_gave(r, err == -ENOMEM ? OUTCOME_ENOMEM : OUTCOME_EINVAL,
+			    0);
 		r->addrs[ev->block] = old;
 		return 0;
 	}
+	replay_gave(r, OUTCOME_VALUE, (uintptr_t)out);
 	r->addrs[ev->old_block] = 0;
 	r->addrs[ev->block] = (uintptr_t)out;
 	return 0;
+}
+
+/* mems_get(): it changes nothing, but the program did call it. */
+static void replay_get(struct replay *r, const struct event *ev)
+{
+	uintptr_t v = replay_translate(r, ev);
+
+	if (!v)
+		replay_gave(r, ev->addr ? OUTCOME_NO_BLOCK : OUTCOME_EINVAL, 0);
+	else if (mems_heap_get(r->heap, (void *)v))
+		replay_gave(r, OUTCOME_OK, 0);
+	else
+		replay_gave(r, OUTCOME_EINVAL, 0);
 }
 
 static int replay_event(struct replay *r, const struct event *ev)
@@ -305,6 +357,7 @@ static int replay_event(struct replay *r, const struct event *ev)
 	uintptr_t v;
 	int err;
 
+	replay_gave(r, OUTCOME_NONE, 0);
 	switch (ev->kind) {
 	case EVENT_INIT:
 		return replay_heap(r, &r->trace->layouts[ev->block]);
@@ -319,12 +372,9 @@ static int replay_event(struct replay *r, const struct event *ev)
 		v = replay_translate(r, ev);
 		if (v && ev->block != NO_BLOCK && !ev->offset)
 			r->addrs[ev->block] = 0;
-		return replay_free(r, v);
+		return replay_free(r, v, ev->addr);
 	case EVENT_GET:
-		/* It changes nothing, but the program did call it. */
-		v = replay_translate(r, ev);
-		if (v)
-			mems_heap_get(r->heap, (void *)v);
+		replay_get(r, ev);
 		return 0;
 	case EVENT_STATS:
 		r->step_has_stats = true;
@@ -332,10 +382,69 @@ static int replay_event(struct replay *r, const struct event *ev)
 	case EVENT_REALLOC:
 		return replay_realloc(r, ev);
 	case EVENT_TRIM:
-		mems_heap_trim(r->heap, ev->size);
+		replay_gave(r, OUTCOME_VALUE,
+			    (uintptr_t)mems_heap_trim(r->heap, ev->size));
 		return 0;
 	}
 	return 0;
+}
+
+/* @outcome as the trace writes it after "->". */
+static const char *outcome_text(char *buf, size_t len, enum outcome outcome,
+				uintptr_t value)
+{
+	switch (outcome) {
+	case OUTCOME_OK:
+		return "ok";
+	case OUTCOME_EINVAL:
+		return "EINVAL";
+	case OUTCOME_ENOMEM:
+		return "ENOMEM";
+	default:
+		snprintf(buf, len, "%ju", (uintmax_t)value);
+		return buf;
+	}
+}
+
+/* The replay gave what @ev recorded; no block to call on is EINVAL. */
+static bool replay_gave_recorded(const struct replay *r,
+				 const struct event *ev)
+{
+	enum outcome got = r->got == OUTCOME_NO_BLOCK ? OUTCOME_EINVAL : r->got;
+
+	return got == ev->recorded &&
+	       (got != OUTCOME_VALUE || r->got_value == ev->result);
+}
+
+/*
+ * On the program's own layout the replay makes the program's calls, so
+ * each must give what the trace recorded.  One that does not is told,
+ * with both results, and counted; the replay goes on from what the heap
+ * gave.
+ */
+static void replay_compare(struct replay *r, const struct event *ev)
+{
+	const struct replay_options *opts = r->opts;
+	char recorded[32], got[32];
+
+	if (!opts->not_reproduced || !r->exact || !ev->recorded ||
+	    r->trace->format != FORMAT_MEMS || replay_gave_recorded(r, ev))
+		return;
+	if (r->got == OUTCOME_NO_BLOCK)
+		dump_error(r->trace->path, ev->line,
+			   "not reproduced: the trace recorded %s, the replay "
+			   "has no block there",
+			   outcome_text(recorded, sizeof(recorded),
+					ev->recorded, ev->result));
+	else
+		dump_error(r->trace->path, ev->line,
+			   "not reproduced: the trace recorded %s, the replay "
+			   "gave %s",
+			   outcome_text(recorded, sizeof(recorded),
+					ev->recorded, ev->result),
+			   outcome_text(got, sizeof(got), r->got,
+					r->got_value));
+	(*opts->not_reproduced)++;
 }
 
 /*
@@ -351,6 +460,8 @@ static int replay_event_told(struct replay *r, const struct event *ev)
 	if (ev->kind == EVENT_FREE || ev->kind == EVENT_GET)
 		v = replay_translate(r, ev);
 	err = replay_event(r, ev);
+	if (!err)
+		replay_compare(r, ev);
 	if (err || !hooks || !hooks->event)
 		return err;
 	if (ev->kind == EVENT_MALLOC || ev->kind == EVENT_REALLOC)

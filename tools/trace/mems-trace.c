@@ -26,12 +26,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <tools/cli.h>
+
 #define PRELOAD_NAME "libmems-trace.so"
 #define DEFAULT_OUTPUT "mems-trace.out"
 /* Exit statuses of mems-trace's own failures, as env(1) and timeout(1). */
 #define EXIT_TRACE_FAILED 125
 #define EXIT_CANNOT_RUN 126
 #define EXIT_NOT_FOUND 127
+
+/* A long option without a short one: a value no character has. */
+#define OPT_VERSION 256
 
 static pid_t child;
 
@@ -46,6 +51,7 @@ static void usage(FILE *out)
 	      "  -o, --output FILE  write the trace to FILE\n"
 	      "                     (default " DEFAULT_OUTPUT ")\n"
 	      "  -h, --help         print this help and exit\n"
+	      "      --version      print the version and exit\n"
 	      "\n"
 	      "The exit status is PROGRAM's, or 128 + N when signal N\n"
 	      "killed it.\n",
@@ -283,6 +289,7 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = DEFAULT_OUTPUT;
@@ -290,8 +297,9 @@ int main(int argc, char **argv)
 	int opt, fd, code, status;
 	bool ran;
 
+	/* '+': the program's own options are its; ':' tells a missing FILE. */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+ho:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:ho:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
 			output = optarg;
@@ -299,18 +307,16 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case OPT_VERSION:
+			return cli_version("mems-trace");
 		default:
-			if (optopt == 'o')
-				fail("option -o needs a FILE");
-			else
-				fail("unknown option '%s'", argv[optind - 1]);
-			usage(stderr);
-			return 2;
+			cli_bad_option("mems-trace", options, opt, argv);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind == argc) {
-		usage(stderr);
-		return 2;
+		cli_usage_error("mems-trace", "no program to run");
+		return EXIT_USAGE;
 	}
 	if (!preload_find(preload))
 		return EXIT_TRACE_FAILED;
