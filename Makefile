@@ -335,11 +335,28 @@ randcheck:
 		$(if $(N),N=$(N)) $(if $(SEED),SEED=$(SEED))
 
 # The benchmark replays the traces in the source tree; QUICK=1 runs the
-# small sizes only.
+# small sizes only.  The full run then counts instructions and cache
+# misses as bench-counts does; QUICK=1 leaves those minutes out.
+bench-quick := $(filter-out 0 n no,$(QUICK))
+bench-counts-run = $(srctree)/scripts/bench-counts \
+	$(if $(bench-quick),--quick) --csv $(objtree)/bench-counts.csv \
+	$(objtree)/tools/bench/churn-counts
+
 bench: $(bench-progs)
+	$(if $(bench-quick),,$(need) valgrind valgrind)
 	$(Q)$(objtree)/tools/bench/mems-bench \
-		$(if $(filter-out 0 n no,$(QUICK)),--quick) \
+		$(if $(bench-quick),--quick) \
 		--traces $(srctree)/tools/bench/traces --csv $(objtree)/bench.csv
+	$(if $(bench-quick),@echo 'Counts per churn step: make bench-counts')
+	$(if $(bench-quick),,$(Q)echo && $(bench-counts-run))
+
+# Instructions and first-level data cache misses per churn step, from
+# cachegrind, glibc beside each policy; QUICK=1: L = 10^3 and 10^4 only.
+bench-counts: $(objtree)/tools/bench/churn-counts
+	$(need) valgrind valgrind
+	$(Q)$(bench-counts-run)
+
+.PHONY: bench-counts
 
 .PHONY: all run selftests run_tests check fuzz randcheck bench
 
@@ -446,7 +463,8 @@ FORCE:
 clean:
 	$(Q)rm -rf $(objtree)/lib $(objtree)/mems.pc $(objtree)/selftests-out \
 		$(sample-progs) $(tool-progs) $(tool-libs) $(bench-progs) \
-		$(objtree)/bench.csv $(objtree)/Documentation/output \
+		$(objtree)/bench.csv $(objtree)/bench-counts.csv \
+		$(objtree)/Documentation/output \
 		$(objtree)/single-header \
 		$(objtree)/tools/dump/viewer_files.c
 	$(Q)find $(objtree) -path $(objtree)/.git -prune -o \
@@ -479,7 +497,11 @@ help:
 	@echo '  randcheck          - selftests of N=K random configurations'
 	@echo '                       (SEED=S to replay them)'
 	@echo '  bench              - time the policies against glibc malloc'
-	@echo '                       (QUICK=1: small sizes only, under 30 s)'
+	@echo '                       (QUICK=1: small sizes only, under 30 s),'
+	@echo '                       then bench-counts (not with QUICK=1)'
+	@echo '  bench-counts       - instructions and D1 misses per churn step,'
+	@echo '                       glibc and each policy, under cachegrind'
+	@echo '                       (QUICK=1: L = 10^3 and 10^4 only)'
 	@echo '  htmldocs           - the HTML manual, in Documentation/output/html'
 	@echo '                       (Sphinx; a warning is an error)'
 	@echo '  install            - install (PREFIX=$(PREFIX), DESTDIR=)'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
 #
-# bench.bats - `make bench`, the timing of the policies against glibc.
+# bench.bats - `make bench`, the timing of the policies against glibc,
+# and `make bench-counts`, their instructions and cache misses.
 #
 # One quick run is made for the whole file, which then checks which rows
 # the table and the CSV file hold and that their figures are there, never
@@ -9,7 +10,9 @@
 # figures are deterministic, so one of them is checked against the
 # statistics call.  Only the linear references have a time budget, and
 # the runs that could meet it either raise it or accept a timeout, so no
-# test depends on speed.
+# test depends on speed.  The counts are run by scripts/bench-counts at
+# tiny sizes; their shape, their arithmetic and their agreement with the
+# CSV are checked, never how large MeMS' figures are.
 
 bats_require_minimum_version 1.5.0
 load test_helper
@@ -24,6 +27,14 @@ setup_file() {
 	mems_make "$dir" bench QUICK=1 >"$BATS_FILE_TMPDIR/bench.out" \
 		2>"$BATS_FILE_TMPDIR/bench.err" || status=$?
 	echo "$status" >"$BATS_FILE_TMPDIR/bench.status"
+	# The counts at sizes that take seconds under cachegrind, W = L.
+	status=0
+	"$MEMS_SRC/scripts/bench-counts" --live 100,300 --steps 500 \
+		--csv "$BATS_FILE_TMPDIR/counts.csv" \
+		"$BATS_FILE_TMPDIR/build/tools/bench/churn-counts" \
+		>"$BATS_FILE_TMPDIR/counts.out" \
+		2>"$BATS_FILE_TMPDIR/counts.err" || status=$?
+	echo "$status" >"$BATS_FILE_TMPDIR/counts.status"
 }
 
 # table_rows [FILE] - "workload param allocator" of each row of the table
@@ -344,4 +355,142 @@ a 4 8"
 	run "$MEMS_SRC/scripts/libc-trace-to-rep" "$MEMS_SRC/selftests/bats/data/classic.trace"
 	assert_failure
 	assert_output --partial "not a 'mems-trace 1 libc' trace"
+}
+
+# counts_rows N - the rows of the Nth table bench-counts printed (1: per
+# step, 2: ratios to glibc), from below its rule to the blank line.
+counts_rows() {
+	awk -v n="$1" '/^-+( +-+)+$/ { on = ++rules == n; next }
+	     /^$/ { on = 0 }
+	     on' "$BATS_FILE_TMPDIR/counts.out"
+}
+
+# counts_header N - the header line above the Nth table's rule.
+counts_header() {
+	awk -v n="$1" '/^-+( +-+)+$/ && ++rules == n { print prev }
+	     { prev = $0 }' "$BATS_FILE_TMPDIR/counts.out"
+}
+
+# counts_cells N - "L allocator cell" of each cell of the Nth table, row
+# by row, the allocator read from the cell's column of the header.
+counts_cells() {
+	{ counts_header "$1"; counts_rows "$1"; } |
+		awk 'NR == 1 { n = NF - 1; for (i = 2; i <= NF; i++) name[i - 1] = $i; next }
+		     { for (k = 1; k <= n; k++)
+			print $1, name[k], $(3 * k - 1), "/", $(3 * k + 1) }'
+}
+
+@test "bench-counts: a row per L, glibc then every policy in the registry's order" {
+	local table
+
+	cat "$BATS_FILE_TMPDIR/counts.err"
+	run cat "$BATS_FILE_TMPDIR/counts.status"
+	assert_output 0
+	assert [ -n "$(policies)" ]
+	for table in 1 2; do
+		run awk '{ $1 = $1; print }' <(counts_header "$table")
+		assert_output "L glibc $(policies | paste -s -d ' ')"
+		run awk '{ print $1 }' <(counts_rows "$table")
+		assert_output "100
+300"
+	done
+	run grep -c -x 'D1: 32768 B, 8-way, 64 B lines (misses: reads + writes); .*' \
+		"$BATS_FILE_TMPDIR/counts.out"
+	assert_output 1
+}
+
+@test "bench-counts: every cell is instructions / D1 misses, glibc's sane" {
+	local nr=$(($(policies | wc -l) + 1))
+
+	# glibc's malloc and free with the loop are some hundreds of
+	# instructions: a count outside 50-5000 counts something else.
+	run awk -v nr="$nr" '{
+			if (NF != 1 + 3 * nr)
+				print "bad row: " $0
+			for (i = 2; i < NF; i += 3)
+				if ($i !~ /^[1-9][0-9]*$/ || $(i + 1) != "/" ||
+				    $(i + 2) !~ /^[0-9]+\.[0-9]$/)
+					print "bad cell: " $0
+			if ($2 < 50 || $2 > 5000)
+				print "glibc: " $2
+		}' <(counts_rows 1)
+	assert_success
+	assert_output ""
+	run awk '{ print $2, $3, $4 }' <(counts_rows 2)
+	assert_output "1.00 / 1.00
+1.00 / 1.00"
+}
+
+@test "bench-counts: the CSV holds the tables' figures, its two runs' difference over the steps" {
+	local csv=$BATS_FILE_TMPDIR/counts.csv
+
+	run head -n 1 "$csv"
+	assert_output "live,allocator,warmup_steps,total_steps,ir_warmup,ir_total,d1_warmup,d1_total,ir_per_step,d1_per_step,ir_ratio,d1_ratio"
+	# W = L unless --warmup, then --steps more; the figures per step
+	# from the raw counts.
+	run awk -F, 'NR > 1 {
+			if ($3 != $1 || $4 != $1 + 500 ||
+			    $9 != sprintf("%.0f", ($6 - $5) / 500) ||
+			    $10 != sprintf("%.1f", ($8 - $7) / 500))
+				print "bad: " $0
+		}' "$csv"
+	assert_output ""
+	# The same figures as the tables, cell by cell.
+	run awk -F, 'NR > 1 { print $1, $2, $9, "/", $10, $11, "/", $12 }' "$csv"
+	assert_output "$(paste -d ' ' <(counts_cells 1) \
+		<(counts_cells 2 | cut -d ' ' -f 3-))"
+	assert_equal "${#lines[@]}" $((2 * ($(policies | wc -l) + 1)))
+}
+
+# cachegrind_counts ALLOCATOR L STEPS PLAN - "Ir D1-misses" of the run
+# bench-counts makes, as valgrind's own report sums them up.
+cachegrind_counts() {
+	local log=$BATS_TEST_TMPDIR/cachegrind.log policy=() mode=(--libc)
+
+	if [ "$1" != glibc ]; then
+		policy=("MEMS_POLICY=$1")
+		mode=()
+	fi
+	env -i "${policy[@]}" "$(command -v valgrind)" --tool=cachegrind \
+		--cache-sim=yes --I1=32768,8,64 --D1=32768,8,64 \
+		--LL=8388608,16,64 --cachegrind-out-file=/dev/null \
+		--log-file="$log" \
+		"$BATS_FILE_TMPDIR/build/tools/bench/churn-counts" \
+		"${mode[@]}" --plan "$4" "$2" "$3" || return
+	awk '/I +refs:/ { ir = $NF }
+	     /D1 +misses:/ { d1 = $4 }
+	     END { gsub(/,/, "", ir); gsub(/,/, "", d1); print ir, d1 }' "$log"
+}
+
+@test "bench-counts: the CSV's counts are cachegrind's instructions and D1 misses" {
+	local policy
+
+	policy=$(policies | tail -n 1)
+	run cachegrind_counts glibc 100 100 600
+	assert_success
+	assert_output "$(awk -F, '$1 == 100 && $2 == "glibc" { print $5, $7 }' \
+		"$BATS_FILE_TMPDIR/counts.csv")"
+	run cachegrind_counts "$policy" 300 800 800
+	assert_success
+	assert_output "$(awk -F, -v p="$policy" '$1 == 300 && $2 == p { print $6, $8 }' \
+		"$BATS_FILE_TMPDIR/counts.csv")"
+}
+
+@test "make bench QUICK=1 leaves the counts out and says where they are" {
+	run tail -n 1 "$BATS_FILE_TMPDIR/bench.out"
+	assert_output "Counts per churn step: make bench-counts"
+}
+
+@test "churn-counts lists the policies to count and refuses an unknown one" {
+	local prog=$BATS_FILE_TMPDIR/build/tools/bench/churn-counts
+
+	run "$prog" --policies
+	assert_success
+	assert_output "$(policies)"
+	# mems_init() would count the default policy under that name.
+	run env MEMS_POLICY=no-such-fit "$prog" 10 10
+	assert_failure 1
+	assert_line 'churn-counts: MEMS_POLICY names no policy of this build'
+	run "$prog" --plan 5 10 20
+	assert_failure 2
 }

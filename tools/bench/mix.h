@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tools/bench/mix.h - the random numbers and block sizes that the
- * benchmark and the trace generator share.
+ * benchmarks and the trace generator share.
  *
  * Every allocator must see the same operations, on every machine and
  * with every C library, so the generator is our own (splitmix64) rather
@@ -55,6 +55,24 @@ static inline uint32_t mix_block_size(struct mix_rng *rng)
 	if (band < 99)
 		return mix_between(rng, MIX_SMALL_MAX + 1, MIX_MEDIUM_MAX);
 	return mix_between(rng, MIX_MEDIUM_MAX + 1, MIX_LARGE_MAX);
+}
+
+/*
+ * The counted churn's sizes: a heavier tail than mix_block_size(), more
+ * of the blocks that take a page or several, where a policy's choice of
+ * hole matters most.
+ */
+#define MIX_HEAVY_LARGE_MAX 16384
+
+static inline uint32_t mix_block_size_heavy(struct mix_rng *rng)
+{
+	uint64_t band = mix_below(rng, 100);
+
+	if (band < 80)
+		return mix_between(rng, 16, MIX_SMALL_MAX);
+	if (band < 95)
+		return mix_between(rng, MIX_SMALL_MAX + 1, MIX_MEDIUM_MAX);
+	return mix_between(rng, MIX_MEDIUM_MAX + 1, MIX_HEAVY_LARGE_MAX);
 }
 
 #endif /* MEMS_BENCH_MIX_H */
