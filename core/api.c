@@ -7,6 +7,7 @@
  * variables live here, and every line MeMS writes to stderr reads
  * "<function>: <message>".
  */
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -20,11 +21,10 @@
 #include "segv.h"
 #include "trace.h"
 
-_Static_assert(CONFIG_MEMS_ALIGN > 0 &&
-		       !(CONFIG_MEMS_ALIGN & (CONFIG_MEMS_ALIGN - 1)),
-	       "CONFIG_MEMS_ALIGN must be a power of two");
-_Static_assert(CONFIG_MEMS_VIRT_BASE >= 1,
-	       "CONFIG_MEMS_VIRT_BASE must be >= 1");
+static_assert(CONFIG_MEMS_ALIGN > 0 &&
+		      !(CONFIG_MEMS_ALIGN & (CONFIG_MEMS_ALIGN - 1)),
+	      "CONFIG_MEMS_ALIGN must be a power of two");
+static_assert(CONFIG_MEMS_VIRT_BASE >= 1, "CONFIG_MEMS_VIRT_BASE must be >= 1");
 
 static struct mems_heap global_heap;
 static bool global_ready;

@@ -122,22 +122,24 @@ int mems_heap_create(const struct mems_heap_config *config,
 {
 	struct mems_heap_config cfg;
 	struct mems_os_stats os = { 0 };
-	struct mems_heap *new;
+	struct mems_heap *created;
+	size_t bytes;
 	int err = config_resolve(config, &cfg);
 
 	if (err)
 		return err;
-	new = os_map(&os, heap_object_bytes(cfg.page_size));
-	if (!new)
+	bytes = heap_object_bytes(cfg.page_size);
+	created = (struct mems_heap *)os_map(&os, bytes);
+	if (!created)
 		return -ENOMEM;
-	err = heap_setup(new, &cfg);
+	err = heap_setup(created, &cfg);
 	if (err) {
-		os_unmap(&os, new, heap_object_bytes(cfg.page_size));
+		os_unmap(&os, created, bytes);
 		return err;
 	}
-	new->os.mmap_calls = os.mmap_calls;
-	new->object_bytes = heap_object_bytes(cfg.page_size);
-	*heap = new;
+	created->os.mmap_calls = os.mmap_calls;
+	created->object_bytes = bytes;
+	*heap = created;
 	return 0;
 }
 
