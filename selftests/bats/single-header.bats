@@ -8,7 +8,9 @@
 # `gcc -o example example.c`; samples/classic.c is written that way (it
 # includes only "mems.h" and calls printf without stdio.h).  Built so
 # from the header of each policy's configuration, it prints that
-# policy's golden output, and MEMS_POLICY still switches it at run time.
+# policy's golden output, and MEMS_POLICY still switches it at run time;
+# a course that copies it to example.cpp and builds it with g++ gets the
+# same.
 # A layout the configuration changes shows in the header's demo as the
 # contract says.  mems-dump linked with the header in place of libmems.a
 # replays a trace on every policy as the library does.
@@ -60,6 +62,19 @@ build_example() {
 
 	run bash -c 'cd "$1" && shift && "$@" -o example example.c 2>&1' \
 		build "$dir" "$cc" "$@"
+	assert_success
+	assert_output ""
+}
+
+# build_example_cxx DIR COMPILER [FLAGS...] - build_example for a course
+# that writes its example in C++: the same file, named example.cpp.
+build_example_cxx() {
+	local dir=$1 cxx=$2
+	shift 2
+
+	cp "$dir/example.c" "$dir/example.cpp"
+	run bash -c 'cd "$1" && shift && "$@" -o example example.cpp 2>&1' \
+		build "$dir" "$cxx" "$@"
 	assert_success
 	assert_output ""
 }
@@ -127,6 +142,33 @@ build_example() {
 			build_example "$dir" "$cc" -Wall -Wextra -O2
 			into "$dir/out" "$dir/example"
 			assert_golden "$dir/out" "$policy"
+		done
+	done
+}
+
+@test "the course example built as C++ from each policy's header prints its golden" {
+	local policy dir cxx
+
+	for policy in $(choice_policies); do
+		dir=$(course_dir "$(header "$policy")")
+		for cxx in g++ clang++; do
+			build_example_cxx "$dir" "$cxx" -Wall -Wextra
+			into "$dir/out" "$dir/example"
+			assert_golden "$dir/out" "$policy"
+		done
+	done
+}
+
+@test "every C++ standard from C++11 builds it, warning-free" {
+	local dir std cxx
+
+	dir=$(course_dir "$(header "$(first_policy)")")
+	for std in c++11 c++14 c++17 c++20; do
+		for cxx in g++ clang++; do
+			build_example_cxx "$dir" "$cxx" -std="$std" \
+				-Wall -Wextra -O2
+			into "$dir/out" "$dir/example"
+			assert_golden "$dir/out" "$(first_policy)"
 		done
 	done
 }
