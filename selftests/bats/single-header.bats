@@ -267,6 +267,35 @@ EOF
 	assert_failure
 }
 
+@test "plain make keeps a header made before current with a new configuration" {
+	local dir=$BATS_TEST_TMPDIR/build last default course marker
+
+	last=$(choice_policies | tail -n 1)
+	mems_build "$dir" "$(policy_defconfig "$last")"
+	# No header until one is asked for.
+	assert [ ! -e "$dir/single-header/mems.h" ]
+	mems_make "$dir" single-header >/dev/null
+	mems_make "$dir" defconfig >/dev/null
+	default=$(sed -n 's/^CONFIG_MEMS_POLICY_DEFAULT="\(.*\)"$/\1/p' \
+		"$dir/.config")
+	assert_not_equal "$default" "$last"
+	run mems_make "$dir" -j2
+	assert_success
+	assert_line "  GEN     single-header/mems.h"
+	# The header has the configuration of the build beside it.
+	marker='^/\* ---- the configuration (autoconf.h) ---- \*/$'
+	run diff -u <(grep '^#define ' "$dir/include/generated/autoconf.h") \
+		<(sed -n "\|$marker|,/^\$/p" "$dir/single-header/mems.h" |
+			grep '^#define ')
+	assert_success
+	course=$(course_dir "$dir/single-header/mems.h")
+	build_example "$course" gcc
+	into "$course/out" "$course/example"
+	assert_golden "$course/out" "$default"
+	# Current, it is not made again.
+	assert_nothing_rebuilt "$dir"
+}
+
 @test "mems-dump linked with the header replays a trace as with libmems.a" {
 	local dir objects trace
 
