@@ -296,6 +296,11 @@ tree-headers := $(wildcard $(srctree)/include/*.h $(srctree)/include/mems/*.h \
 
 single-header: $(single-header)
 
+# Once asked for, the header follows the configuration and the sources
+# as the library does: a student who copies it again after `make` gets
+# what the tree now builds, not what it built when the header was made.
+all: $(if $(wildcard $(single-header)),$(single-header))
+
 $(single-header): $(srctree)/scripts/single-header $(tree-headers) \
 		$(addprefix $(srctree)/,$(lib-sources)) \
 		$(objtree)/include/generated/autoconf.h
@@ -486,7 +491,8 @@ help:
 	@echo '  randconfig         - random configuration (KCONFIG_SEED to repeat)'
 	@echo 'Building:'
 	@echo '  all (default)      - libmems.a, libmems.so, samples and tools'
-	@echo '                       (mems-trace with its libmems-trace.so)'
+	@echo '                       (mems-trace with its libmems-trace.so),'
+	@echo '                       and single-header/mems.h once made'
 	@echo '  run                - build and run the classic demo'
 	@echo '  single-header      - the configured library as one header,'
 	@echo '                       single-header/mems.h'

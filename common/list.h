@@ -30,26 +30,27 @@ static inline void INIT_LIST_HEAD(struct list_head *head)
 	head->prev = head;
 }
 
-/* The caller knows both neighbours: @new goes between them. */
-static inline void __list_add(struct list_head *new, struct list_head *prev,
+/* The caller knows both neighbours: @entry goes between them. */
+static inline void __list_add(struct list_head *entry, struct list_head *prev,
 			      struct list_head *next)
 {
-	next->prev = new;
-	new->next = next;
-	new->prev = prev;
-	prev->next = new;
+	next->prev = entry;
+	entry->next = next;
+	entry->prev = prev;
+	prev->next = entry;
 }
 
-/* Insert @new right after @head. */
-static inline void list_add(struct list_head *new, struct list_head *head)
+/* Insert @entry right after @head. */
+static inline void list_add(struct list_head *entry, struct list_head *head)
 {
-	__list_add(new, head, head->next);
+	__list_add(entry, head, head->next);
 }
 
-/* Insert @new right before @head: at the tail when @head is the sentinel. */
-static inline void list_add_tail(struct list_head *new, struct list_head *head)
+/* Insert @entry right before @head: at the tail when @head is the sentinel. */
+static inline void list_add_tail(struct list_head *entry,
+				 struct list_head *head)
 {
-	__list_add(new, head->prev, head);
+	__list_add(entry, head->prev, head);
 }
 
 /* Poisoned links make a use after removal fault at once. */

@@ -56,30 +56,34 @@ static inline void rb_set_black(struct rb_node *node)
 	node->parent_color |= RB_BLACK;
 }
 
-static inline void rb_change_child(struct rb_node *old, struct rb_node *new,
+static inline void rb_change_child(struct rb_node *old,
+				   struct rb_node *new_node,
 				   struct rb_node *parent, struct rb_root *root)
 {
 	if (!parent)
-		root->rb_node = new;
+		root->rb_node = new_node;
 	else if (parent->rb_left == old)
-		parent->rb_left = new;
+		parent->rb_left = new_node;
 	else
-		parent->rb_right = new;
+		parent->rb_right = new_node;
 }
 
-/* @new takes @old's parent and colour; @old becomes @new's @color child. */
+/*
+ * @new_node takes @old's parent and colour; @old becomes @new_node's
+ * @color child.
+ */
 static inline void rb_rotate_set_parents(struct rb_node *old,
-					 struct rb_node *new,
+					 struct rb_node *new_node,
 					 struct rb_root *root, int color)
 {
 	struct rb_node *parent = rb_parent(old);
 
-	new->parent_color = old->parent_color;
-	rb_set_parent_color(old, new, color);
-	rb_change_child(old, new, parent, root);
+	new_node->parent_color = old->parent_color;
+	rb_set_parent_color(old, new_node, color);
+	rb_change_child(old, new_node, parent, root);
 }
 
-typedef void (*rb_rotate_fn)(struct rb_node *old, struct rb_node *new);
+typedef void (*rb_rotate_fn)(struct rb_node *old, struct rb_node *new_node);
 
 static void rb_insert_fixup(struct rb_node *node, struct rb_root *root,
 			    rb_rotate_fn augment_rotate)
@@ -357,10 +361,10 @@ static void dummy_propagate(struct rb_node *node, struct rb_node *stop)
 	(void)stop;
 }
 
-static void dummy_copy(struct rb_node *old, struct rb_node *new)
+static void dummy_copy(struct rb_node *old, struct rb_node *new_node)
 {
 	(void)old;
-	(void)new;
+	(void)new_node;
 }
 
 static const struct rb_augment_callbacks dummy_callbacks = {

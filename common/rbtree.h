@@ -89,14 +89,14 @@ static inline void rb_link_node(struct rb_node *node, struct rb_node *parent,
  * @propagate: recompute the summary from @node up to (not including)
  *             @stop, or to the root for NULL; may stop early once a
  *             node's summary does not change.
- * @copy:      @new takes @old's place: copy the summary.
- * @rotate:    @new took @old's place by a rotation: copy the summary to
- *             @new, recompute @old's.
+ * @copy:      @new_node takes @old's place: copy the summary.
+ * @rotate:    @new_node took @old's place by a rotation: copy the summary
+ *             to @new_node, recompute @old's.
  */
 struct rb_augment_callbacks {
 	void (*propagate)(struct rb_node *node, struct rb_node *stop);
-	void (*copy)(struct rb_node *old, struct rb_node *new);
-	void (*rotate)(struct rb_node *old, struct rb_node *new);
+	void (*copy)(struct rb_node *old, struct rb_node *new_node);
+	void (*rotate)(struct rb_node *old, struct rb_node *new_node);
 };
 
 void rb_insert_color(struct rb_node *node, struct rb_root *root);

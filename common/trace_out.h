@@ -153,7 +153,7 @@ static inline int trace_out_cut(struct trace_out *out, size_t done)
  */
 static inline void trace_out_unraise(const sigset_t *old_set)
 {
-	static const struct timespec no_wait;
+	static const struct timespec no_wait = { 0, 0 };
 	sigset_t pending, take;
 
 	if (sigpending(&pending))

@@ -142,7 +142,7 @@ int addr_table_reserve(struct mems_heap *heap, uintptr_t vend)
 	bytes = addr_table_bytes(table, capacity);
 	bytes = (bytes / heap->page_size + !!(bytes % heap->page_size)) *
 		heap->page_size;
-	slots = os_map(&heap->os, bytes);
+	slots = (struct mems_seg **)os_map(&heap->os, bytes);
 	if (!slots)
 		return -1;
 	addr_table_move(heap, slots, capacity, bytes);

@@ -11,6 +11,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -24,11 +25,10 @@
 #include "segv.h"
 #include "trace.h"
 
-_Static_assert(CONFIG_MEMS_ALIGN > 0 &&
-		       !(CONFIG_MEMS_ALIGN & (CONFIG_MEMS_ALIGN - 1)),
-	       "CONFIG_MEMS_ALIGN must be a power of two");
-_Static_assert(CONFIG_MEMS_VIRT_BASE >= 1,
-	       "CONFIG_MEMS_VIRT_BASE must be >= 1");
+static_assert(CONFIG_MEMS_ALIGN > 0 &&
+		      !(CONFIG_MEMS_ALIGN & (CONFIG_MEMS_ALIGN - 1)),
+	      "CONFIG_MEMS_ALIGN must be a power of two");
+static_assert(CONFIG_MEMS_VIRT_BASE >= 1, "CONFIG_MEMS_VIRT_BASE must be >= 1");
 
 /*
  * Every course function holds the global heap's lock, the one lock the
@@ -60,7 +60,7 @@ struct phys_search {
 
 static int phys_search_node(const struct mems_node_info *node, void *arg)
 {
-	struct phys_search *search = arg;
+	struct phys_search *search = (struct phys_search *)arg;
 	uintptr_t start = (uintptr_t)node->phys;
 
 	if (search->phys < start ||

@@ -197,13 +197,13 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 		goto unmap;
 	}
 
-	node = meta_alloc(&heap->meta);
+	node = (struct mems_node *)meta_alloc(&heap->meta);
 	node->phys = phys;
 	node->vstart = vstart;
 	node->vend = vstart + (len - 1);
 	node->pages = pages;
 	INIT_LIST_HEAD(&node->segs);
-	hole = meta_alloc(&heap->meta);
+	hole = (struct mems_seg *)meta_alloc(&heap->meta);
 	hole->vstart = node->vstart;
 	hole->vend = node->vend;
 	hole->type = MEMS_HOLE;
@@ -246,7 +246,7 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 		hole->to_phys = hole_to_phys(hole);
 		hole_map_remove(heap, vstart, size);
 	} else {
-		proc = meta_alloc(&heap->meta);
+		proc = (struct mems_seg *)meta_alloc(&heap->meta);
 		proc->to_phys = hole_to_phys(hole);
 		proc->vstart = hole->vstart;
 		proc->vend = hole->vstart + (bytes - 1);
@@ -411,7 +411,7 @@ int chain_shrink(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
 		release_before(heap, next, tail_vstart, tail_vend);
 		return 0;
 	}
-	hole = meta_alloc(&heap->meta);
+	hole = (struct mems_seg *)meta_alloc(&heap->meta);
 	hole->vstart = tail_vstart;
 	hole->vend = tail_vend;
 	hole->type = MEMS_HOLE;

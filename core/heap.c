@@ -7,6 +7,7 @@
  * CONFIG_MEMS_DEBUG every operation that changes the chains is followed
  * by a full check, and the first broken invariant stops the program.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -81,8 +82,8 @@ int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops)
 	return 0;
 }
 
-_Static_assert(offsetof(struct mems_heap, lock) == 0,
-	       "heap_clear() keeps the lock by keeping the heap's first bytes");
+static_assert(offsetof(struct mems_heap, lock) == 0,
+	      "heap_clear() keeps the lock by keeping the heap's first bytes");
 
 /*
  * All but the lock: the global heap is set up again by every mems_init()
@@ -147,24 +148,26 @@ int mems_heap_create(const struct mems_heap_config *config,
 {
 	struct mems_heap_config cfg;
 	struct mems_os_stats os = { 0 };
-	struct mems_heap *new;
+	struct mems_heap *created;
+	size_t bytes;
 	int err = config_resolve(config, &cfg);
 
 	if (err)
 		return err;
-	new = os_map(&os, heap_object_bytes(cfg.page_size));
-	if (!new)
+	bytes = heap_object_bytes(cfg.page_size);
+	created = (struct mems_heap *)os_map(&os, bytes);
+	if (!created)
 		return -ENOMEM;
-	lock_init(&new->lock);
-	err = heap_setup(new, &cfg);
+	lock_init(&created->lock);
+	err = heap_setup(created, &cfg);
 	if (err) {
-		lock_destroy(&new->lock);
-		os_unmap(&os, new, heap_object_bytes(cfg.page_size));
+		lock_destroy(&created->lock);
+		os_unmap(&os, created, bytes);
 		return err;
 	}
-	new->os.mmap_calls = os.mmap_calls;
-	new->object_bytes = heap_object_bytes(cfg.page_size);
-	*heap = new;
+	created->os.mmap_calls = os.mmap_calls;
+	created->object_bytes = bytes;
+	*heap = created;
 	return 0;
 }
 

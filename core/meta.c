@@ -13,6 +13,7 @@
  * fail before it changes anything, and then allocates them, which cannot
  * fail.
  */
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -38,8 +39,8 @@ union mems_record {
  * 64-byte record in one cache line instead of across two.
  */
 #define SLAB_HEADER_BYTES RECORD_BYTES
-_Static_assert(sizeof(struct mems_slab) <= RECORD_BYTES,
-	       "a slab's header fits in a record's place");
+static_assert(sizeof(struct mems_slab) <= RECORD_BYTES,
+	      "a slab's header fits in a record's place");
 
 void meta_setup(struct mems_meta *meta, size_t page_size)
 {
@@ -77,7 +78,7 @@ int meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,
 
 	if (meta->free_count + meta_unused_records(meta) >= records)
 		return 0;
-	slab = os_map(os, meta->slab_bytes);
+	slab = (struct mems_slab *)os_map(os, meta->slab_bytes);
 	if (!slab)
 		return -ENOMEM;
 	/* The old slab's tail joins the free list rather than go to waste. */

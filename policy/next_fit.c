@@ -50,8 +50,8 @@ const struct mems_policy_ops mems_next_fit_ops = {
 	.summary = "the lowest hole that fits at or after the end of the "
 		   "last block, else the lowest anywhere",
 	.reference = "next-fit-linear",
-	.init = next_fit_init,
 	.uses_hole_map = true,
+	.init = next_fit_init,
 	.find = next_fit_find,
 	.allocated = next_fit_allocated,
 };

@@ -11,6 +11,7 @@
 #ifndef MEMS_POLICY_POLICY_H
 #define MEMS_POLICY_POLICY_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -78,9 +79,9 @@ union mems_policy_priv {
 	uintptr_t word[4];
 };
 
-#define MEMS_POLICY_PRIV_FITS(type)                                     \
-	_Static_assert(sizeof(type) <= sizeof(union mems_policy_priv), \
-		       #type " must fit in the policy's private area")
+#define MEMS_POLICY_PRIV_FITS(type)                                    \
+	static_assert(sizeof(type) <= sizeof(union mems_policy_priv), \
+		      #type " must fit in the policy's private area")
 
 struct mems_policy {
 	const struct mems_policy_ops *ops;

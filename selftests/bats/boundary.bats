@@ -3,8 +3,8 @@
 #
 # boundary.bats - lints of the public boundary and of the one policy list.
 #
-# Tools see a heap through the installed headers only; include/ is
-# exactly what `make install` installs; the policy registry
+# Tools see a heap through the installed headers only; include/, as git
+# tracks it, is exactly what `make install` installs; the policy registry
 # (policy/registry.c) is the one list of policies, which everything else
 # asks instead of spelling the names out; and no test reads anything
 # outside the repository.  Each lint prints the file:line it objects to.
@@ -52,13 +52,51 @@ tracked() {
 	refute_output 0
 }
 
+# source_headers SRC - the headers of SRC's include/ that git tracks, as
+# ./mems.h.  Not every file there: an in-tree build writes its
+# configuration's include/config and include/generated beside them, as
+# the kernel's does, and they are the build's, not the API.
+source_headers() {
+	git -C "$1" ls-files -- 'include/*.h' | sed 's|^include/|./|' | sort
+}
+
+# installed_headers STAGE - what an install into STAGE put in include/.
+installed_headers() {
+	(cd "$1/usr/include" && find . ! -type d | sort)
+}
+
 @test "make install installs every header of include/ and no other" {
 	local dir=$BATS_FILE_TMPDIR/linear stage=$BATS_TEST_TMPDIR/stage
 
 	run mems_make "$dir" -j2 install DESTDIR="$stage" PREFIX=/usr
 	assert_success
-	run diff -u <(cd "$MEMS_SRC/include" && find . -name '*.h' | sort) \
-		<(cd "$stage/usr/include" && find . ! -type d | sort)
+	run diff -u <(source_headers "$MEMS_SRC") <(installed_headers "$stage")
+	assert_success
+}
+
+@test "the quick start's in-tree build leaves the install lint as it was" {
+	local src=$BATS_TEST_TMPDIR/src stage=$BATS_TEST_TMPDIR/stage goal
+
+	# A clone of the tree, as a new user has it: what it tracks is
+	# what is in git's index.
+	mkdir "$src"
+	tar -C "$MEMS_SRC" --exclude=./.git --exclude=./build \
+		--exclude=./selftests/browser/node_modules -cf - . |
+		tar -C "$src" -xf -
+	git -C "$src" init -q
+	git -C "$src" add -A
+	# make run, a configuration and a single header, all in the tree.
+	for goal in run single-header \
+		"$(policy_defconfig "$(choice_policies | tail -n 1)")"; do
+		make -C "$src" --no-print-directory "$goal" >"$src.log" 2>&1 ||
+			{ cat "$src.log"; return 1; }
+	done
+	run make -C "$src" --no-print-directory -j2 install \
+		DESTDIR="$stage" PREFIX=/usr
+	assert_success
+	# The configuration's headers are where the kernel has them too.
+	assert [ -f "$src/include/generated/autoconf.h" ]
+	run diff -u <(source_headers "$src") <(installed_headers "$stage")
 	assert_success
 }
 

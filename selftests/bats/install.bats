@@ -388,6 +388,53 @@ run_staged() {
 $("$root/usr/bin/mems-info" --policies)"
 }
 
+@test "a C++ program builds against every installed header with g++ and clang++" {
+	local root=$BATS_FILE_TMPDIR/root prog=$BATS_TEST_TMPDIR/cxx cxx default
+
+	# Every header installed, so that a new one is tested as it comes.
+	(cd "$root/usr/include" && find . -name '*.h' | sort) |
+		sed 's|^\./\(.*\)$|#include <\1>|' >"$prog.cpp"
+	[ "$(grep -c '^#include <mems' "$prog.cpp")" -ge 3 ]
+	cat >>"$prog.cpp" <<-'EOF'
+	#include <cstdio>
+
+	int main()
+	{
+		struct mems_heap_config config;
+		struct mems_heap *heap;
+		void *v = nullptr;
+
+		mems_init();
+		void *a = mems_malloc(1000);
+		int *p = static_cast<int *>(mems_get(a));
+		*p = 42;
+		mems_default_config(&config);
+		config.page_size = 64;
+		if (mems_heap_create(&config, &heap) ||
+		    mems_heap_alloc(heap, 3000, &v))
+			return 1;
+		std::printf("%lu %d %lu %s\n", (unsigned long)a, *p,
+			    (unsigned long)v, mems_heap_policy(heap));
+		mems_heap_destroy(heap);
+		mems_free(a);
+		mems_finish();
+		return 0;
+	}
+	EOF
+	default=$("$root/usr/bin/mems-info" --default-policy)
+	for cxx in g++ clang++; do
+		# shellcheck disable=SC2046
+		run "$cxx" -Wall -Wextra -o "$prog" "$prog.cpp" \
+			$(staged_pkg_config --cflags --libs mems)
+		assert_success
+		assert_output ""
+		run_staged "$prog"
+		assert_success
+		assert_equal "$stderr" ""
+		assert_output "1000 42 1000 $default"
+	done
+}
+
 @test "make uninstall removes everything make install put there" {
 	local root=$BATS_TEST_TMPDIR/root build=$BATS_FILE_TMPDIR/build
 

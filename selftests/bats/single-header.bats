@@ -8,7 +8,9 @@
 # `gcc -o example example.c`; samples/classic.c is written that way (it
 # includes only "mems.h" and calls printf without stdio.h).  Built so
 # from the header of each policy's configuration, it prints that
-# policy's golden output, and MEMS_POLICY still switches it at run time.
+# policy's golden output, and MEMS_POLICY still switches it at run time;
+# a course that copies it to example.cpp and builds it with g++ gets the
+# same.
 # A layout the configuration changes shows in the header's demo as the
 # contract says.  mems-dump linked with the header in place of libmems.a
 # replays a trace on every policy as the library does.
@@ -60,6 +62,19 @@ build_example() {
 
 	run bash -c 'cd "$1" && shift && "$@" -o example example.c 2>&1' \
 		build "$dir" "$cc" "$@"
+	assert_success
+	assert_output ""
+}
+
+# build_example_cxx DIR COMPILER [FLAGS...] - build_example for a course
+# that writes its example in C++: the same file, named example.cpp.
+build_example_cxx() {
+	local dir=$1 cxx=$2
+	shift 2
+
+	cp "$dir/example.c" "$dir/example.cpp"
+	run bash -c 'cd "$1" && shift && "$@" -o example example.cpp 2>&1' \
+		build "$dir" "$cxx" "$@"
 	assert_success
 	assert_output ""
 }
@@ -127,6 +142,33 @@ build_example() {
 			build_example "$dir" "$cc" -Wall -Wextra -O2
 			into "$dir/out" "$dir/example"
 			assert_golden "$dir/out" "$policy"
+		done
+	done
+}
+
+@test "the course example built as C++ from each policy's header prints its golden" {
+	local policy dir cxx
+
+	for policy in $(choice_policies); do
+		dir=$(course_dir "$(header "$policy")")
+		for cxx in g++ clang++; do
+			build_example_cxx "$dir" "$cxx" -Wall -Wextra
+			into "$dir/out" "$dir/example"
+			assert_golden "$dir/out" "$policy"
+		done
+	done
+}
+
+@test "every C++ standard from C++11 builds it, warning-free" {
+	local dir std cxx
+
+	dir=$(course_dir "$(header "$(first_policy)")")
+	for std in c++11 c++14 c++17 c++20; do
+		for cxx in g++ clang++; do
+			build_example_cxx "$dir" "$cxx" -std="$std" \
+				-Wall -Wextra -O2
+			into "$dir/out" "$dir/example"
+			assert_golden "$dir/out" "$(first_policy)"
 		done
 	done
 }
@@ -223,6 +265,35 @@ EOF
 	assert_failure
 	run mems_make "$dir" -q -W "$dir/.config" single-header
 	assert_failure
+}
+
+@test "plain make keeps a header made before current with a new configuration" {
+	local dir=$BATS_TEST_TMPDIR/build last default course marker
+
+	last=$(choice_policies | tail -n 1)
+	mems_build "$dir" "$(policy_defconfig "$last")"
+	# No header until one is asked for.
+	assert [ ! -e "$dir/single-header/mems.h" ]
+	mems_make "$dir" single-header >/dev/null
+	mems_make "$dir" defconfig >/dev/null
+	default=$(sed -n 's/^CONFIG_MEMS_POLICY_DEFAULT="\(.*\)"$/\1/p' \
+		"$dir/.config")
+	assert_not_equal "$default" "$last"
+	run mems_make "$dir" -j2
+	assert_success
+	assert_line "  GEN     single-header/mems.h"
+	# The header has the configuration of the build beside it.
+	marker='^/\* ---- the configuration (autoconf.h) ---- \*/$'
+	run diff -u <(grep '^#define ' "$dir/include/generated/autoconf.h") \
+		<(sed -n "\|$marker|,/^\$/p" "$dir/single-header/mems.h" |
+			grep '^#define ')
+	assert_success
+	course=$(course_dir "$dir/single-header/mems.h")
+	build_example "$course" gcc
+	into "$course/out" "$course/example"
+	assert_golden "$course/out" "$default"
+	# Current, it is not made again.
+	assert_nothing_rebuilt "$dir"
 }
 
 @test "mems-dump linked with the header replays a trace as with libmems.a" {
