@@ -254,11 +254,11 @@ Sub-chain Length array: [3, ]
 
 	# Calls after mems_finish() do not reopen MeMS; a malloc does, with
 	# its init line.
-	printf 'mems-trace 1 mems\ninit first-fit 4096 1000 1\nfinish\nfree 1000 -> EINVAL\nstats\n' >"$file"
+	printf 'mems-trace 1 mems\ninit best-fit 4096 1000 1\nfinish\nfree 1000 -> EINVAL\nstats\n' >"$file"
 	run --separate-stderr mems_dump "$file"
 	assert_success
 	assert_equal "$stderr" ""
-	printf 'init first-fit 4096 1000 1\nmalloc 10 -> 1000\n' >>"$file"
+	printf 'init best-fit 4096 1000 1\nmalloc 10 -> 1000\n' >>"$file"
 	run --separate-stderr mems_dump "$file"
 	assert_success
 	assert_equal "$stderr" "$(early_note "$file")"
