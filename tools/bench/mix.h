@@ -46,15 +46,26 @@ static inline uint32_t mix_between(struct mix_rng *rng, uint32_t lo,
 #define MIX_MEDIUM_MAX 4096
 #define MIX_LARGE_MAX 32768
 
-static inline uint32_t mix_block_size(struct mix_rng *rng)
+/*
+ * Small blocks below the percentile @small, page-sized ones below
+ * @medium, then multi-page ones of up to @large_max bytes.
+ */
+static inline uint32_t mix_size_in_bands(struct mix_rng *rng,
+					 uint64_t small, uint64_t medium,
+					 uint32_t large_max)
 {
 	uint64_t band = mix_below(rng, 100);
 
-	if (band < 90)
+	if (band < small)
 		return mix_between(rng, 16, MIX_SMALL_MAX);
-	if (band < 99)
+	if (band < medium)
 		return mix_between(rng, MIX_SMALL_MAX + 1, MIX_MEDIUM_MAX);
-	return mix_between(rng, MIX_MEDIUM_MAX + 1, MIX_LARGE_MAX);
+	return mix_between(rng, MIX_MEDIUM_MAX + 1, large_max);
+}
+
+static inline uint32_t mix_block_size(struct mix_rng *rng)
+{
+	return mix_size_in_bands(rng, 90, 99, MIX_LARGE_MAX);
 }
 
 /*
@@ -66,13 +77,7 @@ static inline uint32_t mix_block_size(struct mix_rng *rng)
 
 static inline uint32_t mix_block_size_heavy(struct mix_rng *rng)
 {
-	uint64_t band = mix_below(rng, 100);
-
-	if (band < 80)
-		return mix_between(rng, 16, MIX_SMALL_MAX);
-	if (band < 95)
-		return mix_between(rng, MIX_SMALL_MAX + 1, MIX_MEDIUM_MAX);
-	return mix_between(rng, MIX_MEDIUM_MAX + 1, MIX_HEAVY_LARGE_MAX);
+	return mix_size_in_bands(rng, 80, 95, MIX_HEAVY_LARGE_MAX);
 }
 
 #endif /* MEMS_BENCH_MIX_H */
