@@ -90,7 +90,10 @@ struct trace {
 	unsigned long nr_not_reproduced; /* lines reported while reading */
 };
 
-/* parse.c: 0, or -1 once the one error line is written */
+/* How messages and outputs name the trace "-". */
+#define STDIN_NAME "standard input"
+
+/* parse.c: 0, or -1 once the one error line is written; "-" is stdin */
 int trace_load(const char *path, struct trace *trace);
 void trace_note_early_end(const struct trace *trace);
 int number_parse(const char *field, uintmax_t max, uintmax_t *value);

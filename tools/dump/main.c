@@ -118,12 +118,13 @@ static void usage(FILE *out)
 	      "'mems-trace 1 libc'\n"
 	      "from mems-trace), a CS:APP malloclab .rep file or a glibc "
 	      "mtrace log, told\n"
-	      "apart by their content.  By default the list is printed as "
-	      "mems_print_stats()\n"
-	      "prints it, wherever the program called mems_print_stats(), "
-	      "and once more at\n"
-	      "the end unless the trace ends in mems_finish() or its last "
-	      "step was printed.\n"
+	      "apart by their content, gzip-compressed or not; '-' reads "
+	      "standard input.\n"
+	      "By default the list is printed as mems_print_stats() prints "
+	      "it, wherever the\n"
+	      "program called mems_print_stats(), and once more at the end "
+	      "unless the trace\n"
+	      "ends in mems_finish() or its last step was printed.\n"
 	      "\n"
 	      "Replay:\n",
 	      out);
@@ -291,6 +292,17 @@ static void at_normalise(struct cli *cli)
 	cli->nr_at = n;
 }
 
+/* Standard input is read to its end by the first "-": a second gets nothing. */
+static void stdin_once(const struct cli *cli)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cli->nr_traces; i++)
+		n += !strcmp(cli->traces[i], "-");
+	if (n > 1)
+		usage_error("'-' (standard input) can be read only once");
+}
+
 static void options_parse(struct cli *cli, int argc, char **argv)
 {
 	uintmax_t align;
@@ -378,6 +390,7 @@ static void options_parse(struct cli *cli, int argc, char **argv)
 			    "or --plot");
 	cli->traces = argv + optind;
 	cli->nr_traces = (size_t)(argc - optind);
+	stdin_once(cli);
 	if (cli->format == DUMP_HTML && cli->nr_traces > 1)
 		usage_error("--format html shows one trace");
 	if (cli->format == DUMP_HTML &&
