@@ -901,3 +901,27 @@ assert_not_text() {
 	assert_equal "$stderr" \
 		"mems-dump: standard input:1: not a trace: looks like protobuf data"
 }
+
+@test "--stats with --every N writes the rows of every Nth step and of the last" {
+	local all=$BATS_TEST_TMPDIR/all.csv some=$BATS_TEST_TMPDIR/some.csv
+
+	run mems_dump --stats "$all" "$DATA/reuse.trace"
+	assert_success
+	# 16 steps: the rows of steps 3, 6, 9, 12, 15, and 16, the last.
+	run mems_dump --every 3 --stats "$some" -o /dev/null "$DATA/reuse.trace"
+	assert_success
+	assert_output ""
+	run cat "$some"
+	assert_equal "${#lines[@]}" 7
+	assert_output "$(sed -n '1p; 4p; 7p; 10p; 13p; 16p; 17p' "$all")"
+	# A last step that is an Nth one is written once.
+	run mems_dump --every 4 --stats "$some" -o /dev/null "$DATA/reuse.trace"
+	assert_success
+	run cat "$some"
+	assert_output "$(sed -n '1p; 5p; 9p; 13p; 17p' "$all")"
+	# The dumps are those of --every alone.
+	run mems_dump --every 3 "$DATA/reuse.trace"
+	local dumps=$output
+	run mems_dump --every 3 --stats "$some" "$DATA/reuse.trace"
+	assert_output "$dumps"
+}

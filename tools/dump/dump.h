@@ -149,7 +149,8 @@ int sink_dump(struct sink *sink, struct snapshot *snap,
 void sink_note(struct sink *sink, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int sink_finish(struct sink *sink, const struct snapshot *empty);
-int stats_write_csv(FILE *out, const struct step_stats *rows, size_t nr_rows);
+int stats_write_csv(FILE *out, const struct step_stats *rows, size_t nr_rows,
+		    unsigned long every);
 
 /* replay.c */
 #define TRIM_FROM_TRACE (-2L)

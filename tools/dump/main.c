@@ -155,7 +155,10 @@ static void usage(FILE *out)
 	      "      --at STEP[,STEP...]  also dump after these steps (step N "
 	      "is the Nth line\n"
 	      "                           that calls the allocator)\n"
-	      "      --every N            also dump after every Nth step\n"
+	      "      --every N            also dump after every Nth step; "
+	      "--stats then writes\n"
+	      "                           the rows of those steps and of "
+	      "the last only\n"
 	      "      --format FORMAT      text (default), json, dot, svg or "
 	      "html; svg draws\n"
 	      "                           the last dump only; html writes a "
@@ -485,14 +488,20 @@ static int outputs_close(const struct cli *cli, struct outputs *outs)
 	return err;
 }
 
-/* --stats and --plot: the figures of the last replay. */
-static void write_figures(const struct outputs *outs, const struct trace *trace,
+/*
+ * --stats and --plot: the figures of the last replay.  The plot takes
+ * every row, whose peaks it keeps however many there are; the CSV only
+ * those of --every's steps.
+ */
+static void write_figures(const struct cli *cli, const struct outputs *outs,
+			  const struct trace *trace,
 			  const struct replay_result *last)
 {
 	char title[512];
 
 	if (outs->stats)
-		stats_write_csv(outs->stats, last->rows, last->nr_rows);
+		stats_write_csv(outs->stats, last->rows, last->nr_rows,
+				cli->opts.every);
 	if (outs->plot) {
 		snprintf(title, sizeof(title), "%s, %s", trace->path,
 			 last->policy);
@@ -561,7 +570,7 @@ static int run_dumps(struct cli *cli, struct trace *traces,
 	if (!err)
 		err = sink_finish(&sink, &empty) ? -1 : 0;
 	if (!err)
-		write_figures(outs, &traces[cli->nr_traces - 1], &last);
+		write_figures(cli, outs, &traces[cli->nr_traces - 1], &last);
 	replay_result_release(&last);
 	return err;
 }
