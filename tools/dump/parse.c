@@ -553,7 +553,7 @@ static int trace_parse(struct parser *p)
 /*
  * What the program did not reach when it stopped, a crash or an exit
  * without mems_finish(), or NULL: its MeMS was still initialised at the
- * end of the trace, or, for a C library trace, mems-trace wrote no exit
+ * end of the trace, or, for a C library trace, it has no exit or exec
  * line.
  */
 static const char *early_end(const struct parser *p)
@@ -562,7 +562,7 @@ static const char *early_end(const struct parser *p)
 	size_t i = trace->nr_events;
 
 	if (trace->format == FORMAT_LIBC)
-		return p->exited ? NULL : "the program's exit";
+		return p->ended_by ? NULL : "the program's exit";
 	if (trace->format != FORMAT_MEMS)
 		return NULL;
 	while (i-- > 0) {

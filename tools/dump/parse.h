@@ -62,7 +62,7 @@ struct parser {
 	size_t align; /* mems: the granule of the last init */
 	bool initialised; /* mems: an init line, and no finish since */
 	bool step_open; /* this line has produced an event already */
-	bool exited; /* libc: the program's exit line came */
+	const char *ended_by; /* libc: "exit" or "exec", once its line came */
 };
 
 #define parse_error(p, ...) \
