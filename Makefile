@@ -269,10 +269,11 @@ $(libmems-links): $(libmems-so)
 
 # Samples and tools link the static library: they run from the build tree.
 $(sample-progs): %: %.o
+# A tool's own libraries are the X-libs of its fragment (tools/Makefile).
 $(sample-progs) $(tool-progs) $(bench-progs): $(libmems-a) $(cflags-file)
 	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(libmems-a) \
-		$(libmems-a-libs)
+		$(libmems-a-libs) $($(patsubst $(objtree)/tools/%,%,$@)-libs)
 
 # Preload libraries stand in for the C library's malloc, as sanitizer
 # runtimes do: they are built without sanitizers, which could not share

@@ -804,3 +804,124 @@ Try 'mems-dump --help' for more information."
 	run mems_make "$dir" -j2 CC=clang CFLAGS=-Werror
 	assert_success
 }
+
+@test "a gzip-compressed trace replays as the plain one, whatever its name" {
+	local gz=$BATS_TEST_TMPDIR/libc
+
+	run --separate-stderr mems_dump "$DATA/libc.trace"
+	assert_failure 3
+	local out=$output
+	gzip -c "$DATA/libc.trace" >"$gz"
+	run --separate-stderr mems_dump "$gz"
+	assert_failure 3
+	assert_output "$out"
+	# The lines told are those of the decompressed text.
+	assert_equal "$stderr" "$(libc_trace_notes | sed "s|$DATA/libc.trace|$gz|")"
+	# One gzip member after another, as gzip reads them.
+	{ head -c 40 "$DATA/reuse.trace" | gzip -c
+	  tail -c +41 "$DATA/reuse.trace" | gzip -c; } >"$gz"
+	run --separate-stderr mems_dump "$gz"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output "$(<"$(reuse_report "$(trace_policy reuse.trace)")")"
+}
+
+@test "a gzip stream cut short is a read error on the line it stops in" {
+	local gz=$BATS_TEST_TMPDIR/cut.gz
+
+	{ echo 'mems-trace 1 libc'
+	  for ((i = 0; i < 20000; i++)); do echo 'free 0'; done
+	} | gzip -c | head -c 200 >"$gz"
+	run --separate-stderr mems_dump "$gz"
+	assert_failure 1
+	assert_output ""
+	assert_regex "$stderr" "^mems-dump: $gz:[0-9]+: read error: truncated gzip data\$"
+	# The line it names is the first that did not come whole, of all
+	# that zlib can decompress (gzip(1) itself stops a little earlier).
+	require_python3
+	local line=${stderr#"mems-dump: $gz:"}
+	line=${line%%:*}
+	run python3 -c 'import sys, zlib
+data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(
+	open(sys.argv[1], "rb").read())
+print(data.count(b"\n") + 1)' "$gz"
+	assert_output "$line"
+}
+
+@test "'-' reads standard input, plain or gzip-compressed, named so in messages" {
+	local policy
+
+	policy=$(trace_policy reuse.trace)
+	require_reuse "$policy"
+	run --separate-stderr mems_dump - <"$DATA/reuse.trace"
+	assert_success
+	assert_output "$(<"$(reuse_report "$policy")")"
+	run --separate-stderr bash -c \
+		"gzip -c '$DATA/reuse.trace' | '$BATS_FILE_TMPDIR/build/tools/mems-dump' -"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output "$(<"$(reuse_report "$policy")")"
+	# Among other traces, after a '# trace:' line of its own.
+	run --separate-stderr mems_dump "$DATA/huge.trace" - <"$DATA/reuse.trace"
+	assert_success
+	assert_line --index 8 "# trace: standard input"
+	run --separate-stderr mems_dump - <"$DATA/bad/not-a-number.trace"
+	assert_failure 1
+	assert_equal "$stderr" "mems-dump: standard input:3: not a number: 'ten'"
+	run --separate-stderr mems_dump - "$DATA/reuse.trace" - </dev/null
+	assert_usage_error \
+		"mems-dump: '-' (standard input) can be read only once"
+}
+
+# assert_not_text FILE WHAT - mems-dump rejects FILE, which is no text,
+# with the one line saying what it looks like.
+assert_not_text() {
+	assert_bad_file "$1" 1 "not a trace: looks like $2"
+}
+
+@test "a file that is no text is one line saying what it looks like" {
+	local f=$BATS_TEST_TMPDIR/f
+
+	# Field 1, a varint 150: protobuf's own first example.
+	printf '\x08\x96\x01' >"$f"
+	assert_not_text "$f" "protobuf data"
+	printf '\x08\x96\x01' | gzip -c >"$f"
+	assert_not_text "$f" "protobuf data, gzip-compressed"
+	printf '\xfd7zXZ\x00\x00\x04\xe6\xd6\xb4\x46' >"$f"
+	assert_not_text "$f" "xz-compressed data"
+	printf 'BZh91AY&SY' >"$f"
+	assert_not_text "$f" "bzip2-compressed data"
+	printf '\x28\xb5\x2f\xfd\x04\x58' >"$f"
+	assert_not_text "$f" "zstd-compressed data"
+	assert_not_text "$BATS_FILE_TMPDIR/build/tools/mems-dump" "an ELF file"
+	printf '\x01\x02\x07\x7f\nmems-trace 1 libc\n' >"$f"
+	assert_not_text "$f" "binary data"
+	run --separate-stderr mems_dump - < <(printf '\x08\x96\x01')
+	assert_failure 1
+	assert_equal "$stderr" \
+		"mems-dump: standard input:1: not a trace: looks like protobuf data"
+}
+
+@test "--stats with --every N writes the rows of every Nth step and of the last" {
+	local all=$BATS_TEST_TMPDIR/all.csv some=$BATS_TEST_TMPDIR/some.csv
+
+	run mems_dump --stats "$all" "$DATA/reuse.trace"
+	assert_success
+	# 16 steps: the rows of steps 3, 6, 9, 12, 15, and 16, the last.
+	run mems_dump --every 3 --stats "$some" -o /dev/null "$DATA/reuse.trace"
+	assert_success
+	assert_output ""
+	run cat "$some"
+	assert_equal "${#lines[@]}" 7
+	assert_output "$(sed -n '1p; 4p; 7p; 10p; 13p; 16p; 17p' "$all")"
+	# A last step that is an Nth one is written once.
+	run mems_dump --every 4 --stats "$some" -o /dev/null "$DATA/reuse.trace"
+	assert_success
+	run cat "$some"
+	assert_output "$(sed -n '1p; 5p; 9p; 13p; 17p' "$all")"
+	# The dumps are those of --every alone.
+	run mems_dump --every 3 "$DATA/reuse.trace"
+	local dumps=$output
+	run mems_dump --every 3 --stats "$some" "$DATA/reuse.trace"
+	assert_output "$dumps"
+}

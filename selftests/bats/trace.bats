@@ -6,8 +6,9 @@
 # A MeMS program run with MEMS_TRACE must write exactly the lines
 # Documentation/trace-format.rst gives for its calls, worked out here
 # from the contract, and behave as it does untraced.  mems-trace must
-# leave the program it runs unchanged (output, exit status), record only
-# that process, and write lines that all parse.
+# leave the program it runs unchanged (output, exit status), record each
+# process it starts in a trace of its own, and write lines that all
+# parse.
 
 bats_require_minimum_version 1.5.0
 load test_helper
@@ -510,12 +511,12 @@ Sub-chain Length array: [3, ]
 	done
 }
 
-@test "mems-trace records only the process it starts, up to its end" {
+@test "mems-trace keeps FILE for the process it starts, up to its end" {
 	run --separate-stderr "$MEMS_TRACE_TOOL" -o t -- \
 		"$BATS_FILE_TMPDIR/libc-prog"
 	assert_failure 4
-	assert_output "exec'd: LD_PRELOAD=(unset) MEMS_TRACE_FD=(unset)"
-	assert_equal "$stderr" ""
+	# The program it executes keeps the library, but not the descriptor.
+	assert_output "exec'd: LD_PRELOAD=$BUILD/tools/trace/libmems-trace.so MEMS_TRACE_FD=(unset)"
 	assert_libc_trace t
 	run grep -E '^(malloc|calloc) [0-9 ]+->' t
 	assert_line --regexp '^malloc 11111 -> 0x'
@@ -658,4 +659,192 @@ Try 'mems-trace --help' for more information."
 	mems_make "$BUILD" uninstall PREFIX=/usr DESTDIR="$root" >/dev/null
 	run find "$root" ! -type d
 	assert_output ""
+}
+
+# follow_prog - build ./follow: it allocates, forks a child that
+# allocates and executes ./follow x, which allocates, frees and exits 7;
+# then it frees and exits 0.  Each process image says its pid and block
+# with write(2) (stdout's buffer would be a call of its own); with an
+# argument y the child's exec fails first, and the child goes on.
+follow_prog() {
+	cat >follow.c <<-'EOF'
+	#include <stdio.h>
+	#include <stdlib.h>
+	#include <sys/wait.h>
+	#include <unistd.h>
+
+	static void *volatile sink;
+
+	static void say(const char *what, const void *ptr)
+	{
+		char line[64];
+		int len = snprintf(line, sizeof(line), "%s %d %p\n", what,
+				   (int)getpid(), ptr);
+
+		if (write(STDOUT_FILENO, line, len) != len)
+			_exit(2);
+	}
+
+	int main(int argc, char **argv)
+	{
+		pid_t pid;
+		int status;
+
+		if (argc > 1 && argv[1][0] == 'x') {
+			sink = malloc(3333);
+			say("exec'd", sink);
+			free(sink);
+			return 7;
+		}
+		sink = malloc(1111);
+		say("parent", sink);
+		pid = fork();
+		if (!pid) {
+			sink = malloc(2222);
+			say("child", sink);
+			if (argc > 1)
+				execl("./no-such-program", "x", (char *)NULL);
+			sink = malloc(4444);
+			say("child", sink);
+			execl("/proc/self/exe", argv[0], "x", (char *)NULL);
+			_exit(127);
+		}
+		waitpid(pid, &status, 0);
+		free(sink);
+		return WEXITSTATUS(status) == 7 ? 0 : 1;
+	}
+	EOF
+	cc -o follow follow.c
+}
+
+# said WHO - the pid, then the address, that the line of WHO (parent,
+# child, exec'd) of the last run's output gave, the Nth with WHO N.
+said() {
+	awk -v who="$1" -v nth="${2:-1}" \
+		'$1 == who && ++seen == nth { print $2, $3 }' <<<"$output"
+}
+
+@test "mems-trace records every process in a trace of its own, and lists them" {
+	local top child a b c d
+
+	follow_prog
+	run --separate-stderr "$MEMS_TRACE_TOOL" -o t -- ./follow
+	assert_success
+	read -r top a <<<"$(said parent)"
+	read -r child b <<<"$(said child)"
+	read -r child c <<<"$(said child 2)"
+	read -r child d <<<"$(said "exec'd")"
+	run ls
+	assert_output "follow
+follow.c
+t
+t.$child
+t.$child.2"
+	assert_file t <<-EOF
+	mems-trace 1 libc
+	malloc 1111 -> $a
+	free $a
+	exit 0
+	EOF
+	assert_file "t.$child" <<-EOF
+	mems-trace 1 libc
+	# pid $child program $PWD/follow
+	malloc 2222 -> $b
+	malloc 4444 -> $c
+	exec
+	EOF
+	assert_file "t.$child.2" <<-EOF
+	mems-trace 1 libc
+	# pid $child program $PWD/follow
+	malloc 3333 -> $d
+	free $d
+	exit 7
+	EOF
+	# The pids' widths may differ: the column takes the wider.
+	local w=${#child}
+	((${#top} > w)) && w=${#top}
+	assert_equal "$stderr" "$(printf '%s\n' \
+		'mems-trace: 3 traces of 2 processes:' \
+		"$(printf '%-*s  %*s  STEPS  END     PROGRAM' \
+			$((${#child} + 4)) TRACE "$w" PID)" \
+		"$(printf '%-*s  %*s  %5s  %-6s  %s' $((w + 4)) t "$w" "$top" \
+			2 'exit 0' ./follow)" \
+		"$(printf '%-*s  %*s  %5s  %-6s  %s' $((w + 4)) "t.$child" \
+			"$w" "$child" 2 exec "$PWD/follow")" \
+		"$(printf '%-*s  %*s  %5s  %-6s  %s' $((w + 4)) \
+			"t.$child.2" "$w" "$child" 2 'exit 7' "$PWD/follow")")"
+}
+
+@test "each trace of a run replays whole, in the steps the list gives" {
+	local f steps
+
+	follow_prog
+	run --separate-stderr "$MEMS_TRACE_TOOL" -o t -- ./follow
+	assert_success
+	local list=$stderr
+	# No trace ends early: each ends in exit or exec.
+	run --separate-stderr "$BUILD/tools/mems-dump" t t.*
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(grep -c '^# trace: ' <<<"$output")" 3
+	for f in t t.*; do
+		"$BUILD/tools/mems-dump" --stats s.csv -o /dev/null "$f"
+		steps=$(awk -v f="$f" '$1 == f { print $3 }' <<<"$list")
+		assert_equal "$(($(wc -l <s.csv) - 1))" "$steps"
+	done
+}
+
+@test "a program that a launcher executes is recorded after the launcher" {
+	local pid
+
+	follow_prog
+	run --separate-stderr "$MEMS_TRACE_TOOL" -o t -- sh -c 'exec ./follow x'
+	assert_failure 7
+	read -r pid _ <<<"$(said "exec'd")"
+	run ls
+	assert_output "follow
+follow.c
+t
+t.$pid"
+	run tail -n 1 t
+	assert_output exec
+	run sed -n 2p "t.$pid"
+	assert_output "# pid $pid program $PWD/follow"
+	run tail -n 1 "t.$pid"
+	assert_output "exit 7"
+	assert_equal "$(sed -n 4p <<<"$stderr")" \
+		"$(printf '%-*s  %s  %5s  %-6s  %s' $((${#pid} + 2)) "t.$pid" \
+			"$pid" 2 'exit 7' "$PWD/follow")"
+}
+
+@test "an exec that fails is taken back from the trace, which goes on" {
+	local child b c
+
+	follow_prog
+	run --separate-stderr "$MEMS_TRACE_TOOL" -o t -- ./follow y
+	assert_success
+	read -r child b <<<"$(said child)"
+	read -r child c <<<"$(said child 2)"
+	assert_file "t.$child" <<-EOF
+	mems-trace 1 libc
+	# pid $child program $PWD/follow
+	malloc 2222 -> $b
+	malloc 4444 -> $c
+	exec
+	EOF
+}
+
+@test "the traces an earlier run left under the same name are removed first" {
+	follow_prog
+	touch t.1 t.2.5 t.x t.1.y t.1.2.3 u.1
+	run "$MEMS_TRACE_TOOL" -o t -- true
+	assert_success
+	run ls
+	assert_output "follow
+follow.c
+t
+t.1.2.3
+t.1.y
+t.x
+u.1"
 }

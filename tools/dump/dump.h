@@ -90,7 +90,10 @@ struct trace {
 	unsigned long nr_not_reproduced; /* lines reported while reading */
 };
 
-/* parse.c: 0, or -1 once the one error line is written */
+/* How messages and outputs name the trace "-". */
+#define STDIN_NAME "standard input"
+
+/* parse.c: 0, or -1 once the one error line is written; "-" is stdin */
 int trace_load(const char *path, struct trace *trace);
 void trace_note_early_end(const struct trace *trace);
 int number_parse(const char *field, uintmax_t max, uintmax_t *value);
@@ -146,7 +149,8 @@ int sink_dump(struct sink *sink, struct snapshot *snap,
 void sink_note(struct sink *sink, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int sink_finish(struct sink *sink, const struct snapshot *empty);
-int stats_write_csv(FILE *out, const struct step_stats *rows, size_t nr_rows);
+int stats_write_csv(FILE *out, const struct step_stats *rows, size_t nr_rows,
+		    unsigned long every);
 
 /* replay.c */
 #define TRIM_FROM_TRACE (-2L)

@@ -118,12 +118,13 @@ static void usage(FILE *out)
 	      "'mems-trace 1 libc'\n"
 	      "from mems-trace), a CS:APP malloclab .rep file or a glibc "
 	      "mtrace log, told\n"
-	      "apart by their content.  By default the list is printed as "
-	      "mems_print_stats()\n"
-	      "prints it, wherever the program called mems_print_stats(), "
-	      "and once more at\n"
-	      "the end unless the trace ends in mems_finish() or its last "
-	      "step was printed.\n"
+	      "apart by their content, gzip-compressed or not; '-' reads "
+	      "standard input.\n"
+	      "By default the list is printed as mems_print_stats() prints "
+	      "it, wherever the\n"
+	      "program called mems_print_stats(), and once more at the end "
+	      "unless the trace\n"
+	      "ends in mems_finish() or its last step was printed.\n"
 	      "\n"
 	      "Replay:\n",
 	      out);
@@ -154,7 +155,10 @@ static void usage(FILE *out)
 	      "      --at STEP[,STEP...]  also dump after these steps (step N "
 	      "is the Nth line\n"
 	      "                           that calls the allocator)\n"
-	      "      --every N            also dump after every Nth step\n"
+	      "      --every N            also dump after every Nth step; "
+	      "--stats then writes\n"
+	      "                           the rows of those steps and of "
+	      "the last only\n"
 	      "      --format FORMAT      text (default), json, dot, svg or "
 	      "html; svg draws\n"
 	      "                           the last dump only; html writes a "
@@ -291,6 +295,17 @@ static void at_normalise(struct cli *cli)
 	cli->nr_at = n;
 }
 
+/* Standard input is read to its end by the first "-": a second gets nothing. */
+static void stdin_once(const struct cli *cli)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cli->nr_traces; i++)
+		n += !strcmp(cli->traces[i], "-");
+	if (n > 1)
+		usage_error("'-' (standard input) can be read only once");
+}
+
 static void options_parse(struct cli *cli, int argc, char **argv)
 {
 	uintmax_t align;
@@ -378,6 +393,7 @@ static void options_parse(struct cli *cli, int argc, char **argv)
 			    "or --plot");
 	cli->traces = argv + optind;
 	cli->nr_traces = (size_t)(argc - optind);
+	stdin_once(cli);
 	if (cli->format == DUMP_HTML && cli->nr_traces > 1)
 		usage_error("--format html shows one trace");
 	if (cli->format == DUMP_HTML &&
@@ -472,14 +488,20 @@ static int outputs_close(const struct cli *cli, struct outputs *outs)
 	return err;
 }
 
-/* --stats and --plot: the figures of the last replay. */
-static void write_figures(const struct outputs *outs, const struct trace *trace,
+/*
+ * --stats and --plot: the figures of the last replay.  The plot takes
+ * every row, whose peaks it keeps however many there are; the CSV only
+ * those of --every's steps.
+ */
+static void write_figures(const struct cli *cli, const struct outputs *outs,
+			  const struct trace *trace,
 			  const struct replay_result *last)
 {
 	char title[512];
 
 	if (outs->stats)
-		stats_write_csv(outs->stats, last->rows, last->nr_rows);
+		stats_write_csv(outs->stats, last->rows, last->nr_rows,
+				cli->opts.every);
 	if (outs->plot) {
 		snprintf(title, sizeof(title), "%s, %s", trace->path,
 			 last->policy);
@@ -548,7 +570,7 @@ static int run_dumps(struct cli *cli, struct trace *traces,
 	if (!err)
 		err = sink_finish(&sink, &empty) ? -1 : 0;
 	if (!err)
-		write_figures(outs, &traces[cli->nr_traces - 1], &last);
+		write_figures(cli, outs, &traces[cli->nr_traces - 1], &last);
 	replay_result_release(&last);
 	return err;
 }

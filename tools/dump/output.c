@@ -133,7 +133,12 @@ int sink_finish(struct sink *sink, const struct snapshot *empty)
 	return err;
 }
 
-int stats_write_csv(FILE *out, const struct step_stats *rows, size_t nr_rows)
+/*
+ * The rows of every @every-th step (0: of every step), and the last, which
+ * tells where the trace ended.
+ */
+int stats_write_csv(FILE *out, const struct step_stats *rows, size_t nr_rows,
+		    unsigned long every)
 {
 	size_t i;
 
@@ -141,8 +146,10 @@ int stats_write_csv(FILE *out, const struct step_stats *rows, size_t nr_rows)
 	      "main_chain_length\n",
 	      out);
 	for (i = 0; i < nr_rows; i++)
-		fprintf(out, "%lu,%zu,%zu,%zu,%zu,%zu\n", rows[i].step,
-			rows[i].live_bytes, rows[i].mapped_bytes, rows[i].holes,
-			rows[i].largest_hole, rows[i].nodes);
+		if (!every || rows[i].step % every == 0 || i + 1 == nr_rows)
+			fprintf(out, "%lu,%zu,%zu,%zu,%zu,%zu\n",
+				rows[i].step, rows[i].live_bytes,
+				rows[i].mapped_bytes, rows[i].holes,
+				rows[i].largest_hole, rows[i].nodes);
 	return ferror(out) ? -EIO : 0;
 }

@@ -95,12 +95,17 @@ int reader_next(struct reader *rd)
 	if (len < 0) {
 		if (ferror(rd->in)) {
 			dump_error(rd->path, rd->lineno + 1, "read error: %s",
-				   strerror(errno ? errno : EIO));
+				   input_error(rd->input));
 			return -1;
 		}
 		return 0;
 	}
 	rd->lineno++;
+	if (rd->line[len - 1] != '\n' && ferror(rd->in)) {
+		dump_error(rd->path, rd->lineno, "read error: %s",
+			   input_error(rd->input));
+		return -1;
+	}
 	if (rd->line[len - 1] != '\n') {
 		dump_error(rd->path, rd->lineno,
 			   "truncated file: the last line has no newline");
@@ -548,7 +553,7 @@ static int trace_parse(struct parser *p)
 /*
  * What the program did not reach when it stopped, a crash or an exit
  * without mems_finish(), or NULL: its MeMS was still initialised at the
- * end of the trace, or, for a C library trace, mems-trace wrote no exit
+ * end of the trace, or, for a C library trace, it has no exit or exec
  * line.
  */
 static const char *early_end(const struct parser *p)
@@ -557,7 +562,7 @@ static const char *early_end(const struct parser *p)
 	size_t i = trace->nr_events;
 
 	if (trace->format == FORMAT_LIBC)
-		return p->exited ? NULL : "the program's exit";
+		return p->ended_by ? NULL : "the program's exit";
 	if (trace->format != FORMAT_MEMS)
 		return NULL;
 	while (i-- > 0) {
@@ -571,8 +576,9 @@ static const char *early_end(const struct parser *p)
 
 int trace_load(const char *path, struct trace *trace)
 {
+	bool std_in = !strcmp(path, "-");
 	struct parser p = {
-		.rd = { .path = path },
+		.rd = { .path = std_in ? STDIN_NAME : path },
 		.trace = trace,
 		.blocks = RB_ROOT,
 		.align = 1,
@@ -581,16 +587,15 @@ int trace_load(const char *path, struct trace *trace)
 	int err;
 
 	memset(trace, 0, sizeof(*trace));
-	trace->path = path;
-	p.rd.in = fopen(path, "r");
-	if (!p.rd.in) {
-		dump_error(path, 0, "cannot open: %s", strerror(errno));
+	trace->path = p.rd.path;
+	p.rd.input = input_open(std_in ? NULL : path, p.rd.path);
+	if (!p.rd.input)
 		return -1;
-	}
+	p.rd.in = input_file(p.rd.input);
 	err = trace_parse(&p);
 	if (!err)
 		trace->missing_end = early_end(&p);
-	fclose(p.rd.in);
+	input_close(p.rd.input);
 	free(p.rd.line);
 	blocks_clear(&p.blocks);
 	if (err) {

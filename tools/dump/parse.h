@@ -32,8 +32,11 @@ struct shown {
 	char text[SHOWN_MAX * 4 + 4];
 };
 
+struct input;
+
 struct reader {
 	const char *path;
+	struct input *input;
 	FILE *in;
 	char *line;
 	size_t cap;
@@ -59,7 +62,7 @@ struct parser {
 	size_t align; /* mems: the granule of the last init */
 	bool initialised; /* mems: an init line, and no finish since */
 	bool step_open; /* this line has produced an event already */
-	bool exited; /* libc: the program's exit line came */
+	const char *ended_by; /* libc: "exit" or "exec", once its line came */
 };
 
 #define parse_error(p, ...) \
@@ -73,6 +76,15 @@ struct parser {
  */
 void parse_not_reproduced(struct parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * input.c: the bytes of a trace, @path or standard input (NULL), named
+ * @shown in messages; NULL once the one error line is written.
+ */
+struct input *input_open(const char *path, const char *shown);
+FILE *input_file(const struct input *in);
+const char *input_error(const struct input *in);
+void input_close(struct input *in);
 
 /* parse.c: lines and fields */
 const char *show(struct shown *buf, const char *field);

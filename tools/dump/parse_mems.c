@@ -9,7 +9,7 @@
  * contradicts the blocks live at that point is an error, and each event
  * keeps the result, for the replay to give the same.  A C library trace
  * is taken as it comes (see libc_alloc() and libc_free()), up to the
- * "exit" line mems-trace ends it with.
+ * "exit" or "exec" line its recorder ends it with.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -416,16 +416,25 @@ static int mems_line(struct parser *p, char **f, int n)
 
 /* The C library's calls, of a "mems-trace 1 libc" trace. */
 
-/* "exit STATUS": the program exited, the trace is whole (no event). */
-static int libc_exit_line(struct parser *p, char **f, int n)
+/*
+ * "exit STATUS": the program exited; "exec": it became another program,
+ * whose trace is another file.  Either way the trace is whole (no event).
+ */
+static int libc_end_line(struct parser *p, char **f, int n)
 {
 	uintmax_t status;
 
+	if (!strcmp(f[0], "exec")) {
+		if (n != 1)
+			return malformed(p, "exec");
+		p->ended_by = "exec";
+		return 0;
+	}
 	if (n != 2)
 		return malformed(p, "exit STATUS");
 	if (number_field(p, f[1], 255, &status))
 		return -1;
-	p->exited = true;
+	p->ended_by = "exit";
 	return 0;
 }
 
@@ -435,13 +444,13 @@ static int libc_line(struct parser *p, char **f, int n)
 	size_t size, nmemb;
 	struct shown shown;
 
-	if (p->exited) {
-		parse_error(p, "'%s' after the program's exit",
-			    show(&shown, f[0]));
+	if (p->ended_by) {
+		parse_error(p, "'%s' after the program's %s",
+			    show(&shown, f[0]), p->ended_by);
 		return -1;
 	}
-	if (!strcmp(f[0], "exit"))
-		return libc_exit_line(p, f, n);
+	if (!strcmp(f[0], "exit") || !strcmp(f[0], "exec"))
+		return libc_end_line(p, f, n);
 	if (!strcmp(f[0], "malloc")) {
 		if (n != 4 || strcmp(f[2], "->"))
 			return malformed(p, "malloc SIZE -> PTR");

@@ -12,17 +12,24 @@
  * of all threads come in the order the calls took effect.  A thread-local
  * flag, set while this library works, sends allocations made meanwhile
  * (by dlsym or pthread_atfork, or by a signal handler) straight to glibc.
- * Only the process mems-trace started records: at load the library takes
- * itself out of the environment, so that the programs this one executes
- * run untraced, and a forked child stops recording before it can write.
- * A program that dies of a fault of its own (TRACE_FATAL_SIGNALS) runs
+ * The process mems-trace started records on the descriptor it was given.
+ * Every other process, a forked child or a program executed, inherits
+ * this library and MEMS_TRACE_FOLLOW, and records in a file of its own
+ * named after its pid, opened at its first call: a child never writes
+ * into its parent's file.  Without MEMS_TRACE_FOLLOW (a trace that is no
+ * regular file) only the first process records: at load the library
+ * takes itself out of the environment, and a forked child stops.
+ * Each trace ends with how its process ended, "exit STATUS" or "exec";
+ * a program that dies of a fault of its own (TRACE_FATAL_SIGNALS) runs
  * no exit code: a handler put in front of those signals at load writes
- * the buffer out, then lets the signal kill the program as it would have.
+ * the buffer out, then lets the signal kill the program as it would have,
+ * and the trace has no end line.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -40,6 +47,8 @@
  * programs that dup2() onto small numbers they expect to be free.
  */
 #define TRACE_FD_FLOOR 100
+/* A process that executes programs one after another: FILE.PID.2 and on. */
+#define TRACE_FOLLOW_MAX_IMAGES 1000
 
 /* glibc's allocator, under the names that do not lead back here. */
 void *__libc_malloc(size_t size);
@@ -62,6 +71,16 @@ static __thread bool locked_for_fork
 /* errno as the real call left it, for the caller to see. */
 static int call_errno;
 static size_t page_size;
+/*
+ * MEMS_TRACE_FOLLOW: the trace mems-trace opened, whose name, with the
+ * pid after it, every other process records in.  Kept here at load: the
+ * program may change its environment, and a forked child reads it after
+ * fork, where getenv() is fine but the variable may be gone.
+ */
+static char follow_prefix[PATH_MAX];
+static bool follow_loaded;
+/* How this process image ended; written once, last. */
+static bool trace_ended;
 
 /*
  * Their glibc versions differ in the checks they make, so these two are
@@ -101,20 +120,86 @@ static int parse_fd(const char *s)
 	return (int)fd;
 }
 
+static void follow_load(void)
+{
+	const char *value = getenv("MEMS_TRACE_FOLLOW");
+
+	if (follow_loaded)
+		return;
+	follow_loaded = true;
+	if (value && *value == '/' && strlen(value) < sizeof(follow_prefix))
+		strcpy(follow_prefix, value);
+}
+
 /*
- * Start recording on the descriptor mems-trace passed, if any; called
- * with the lock held, at the first call or at load, whichever is first.
- * The first line is written at once: an empty file tells mems-trace that
- * this library never ran in the program.
+ * FILE.PID, or FILE.PID.N for the Nth program this process runs, created
+ * here: mems-trace removed those of earlier runs, so the first name that
+ * is free is this image's.  Built without stdio, which may allocate.
+ */
+static int follow_open(void)
+{
+	char path[PATH_MAX + 48], *end;
+	unsigned int image;
+	int fd = -1;
+
+	end = trace_put_str(path, follow_prefix);
+	*end++ = '.';
+	end = trace_put_dec(end, (uintmax_t)getpid());
+	*end = '\0';
+	for (image = 1; image <= TRACE_FOLLOW_MAX_IMAGES; image++) {
+		if (image > 1) {
+			char *p = trace_put_dec(end + 1, image);
+
+			*end = '.';
+			*p = '\0';
+		}
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	return fd;
+}
+
+/* "# pid PID program PATH": which process a followed trace is of. */
+static void follow_comment(void)
+{
+	char exe[PATH_MAX], *p;
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (len < 0)
+		len = 0;
+	exe[len] = '\0';
+	p = trace_out_line(&trace_out, 48 + (size_t)len);
+	if (!p)
+		return;
+	p = trace_put_lit(p, "# pid ");
+	p = trace_put_dec(p, (uintmax_t)getpid());
+	p = trace_put_lit(p, " program ");
+	p = trace_put_str(p, exe);
+	trace_out_end_line(&trace_out, p);
+}
+
+/*
+ * Start recording, called with the lock held, at the first call or at
+ * load, whichever is first: on the descriptor mems-trace passed to the
+ * process it started, else in a file of this process's own when
+ * following.  The first lines are written at once: an empty file tells
+ * mems-trace that this library never ran in the program.
  */
 static void trace_adopt(void)
 {
 	const char *value = getenv("MEMS_TRACE_FD");
 	int saved_errno = errno;
+	bool followed = false;
 	int fd, high;
 
 	set_state(TRACE_OFF);
+	follow_load();
 	fd = value ? parse_fd(value) : -1;
+	if ((fd < 0 || fcntl(fd, F_GETFD) < 0) && *follow_prefix) {
+		fd = follow_open();
+		followed = true;
+	}
 	if (fd < 0 || fcntl(fd, F_GETFD) < 0)
 		goto out;
 	/* A standard stream stays where it is, and open for the program. */
@@ -131,6 +216,9 @@ static void trace_adopt(void)
 		close(fd);
 		goto out;
 	}
+	if (followed)
+		follow_comment();
+	trace_ended = false;
 	if (trace_out_flush(&trace_out))
 		set_state(TRACE_ON);
 out:
@@ -396,11 +484,12 @@ static void trace_fork_parent(void)
 		pthread_mutex_unlock(&trace_lock);
 }
 
+/* Following, the child's first call opens its own file. */
 static void trace_fork_child(void)
 {
 	pthread_mutex_init(&trace_lock, NULL);
 	trace_out_disown(&trace_out);
-	set_state(TRACE_OFF);
+	set_state(*follow_prefix ? TRACE_UNKNOWN : TRACE_OFF);
 }
 
 /*
@@ -424,9 +513,69 @@ static void trace_flush_now(void)
 	errno = saved_errno;
 }
 
+/*
+ * Hold the trace of this process, if it records, to write its last
+ * line; false, with nothing held, when there is nothing to write to (a
+ * vfork() child shares its parent's).
+ */
+static bool trace_end_enter(void)
+{
+	if (in_trace || get_state() != TRACE_ON || getpid() != trace_out.pid)
+		return false;
+	in_trace = true;
+	pthread_mutex_lock(&trace_lock);
+	if (get_state() == TRACE_ON && !trace_ended)
+		return true;
+	pthread_mutex_unlock(&trace_lock);
+	in_trace = false;
+	return false;
+}
+
+static void trace_end_leave(void)
+{
+	pthread_mutex_unlock(&trace_lock);
+	in_trace = false;
+}
+
+/*
+ * "exit STATUS", the last line: what runs later (the C library's own
+ * cleanup) is not recorded, so that no line comes after it.
+ */
+static void trace_end_exit(int status)
+{
+	int saved_errno = errno;
+	char *p;
+
+	if (!trace_end_enter())
+		return;
+	p = trace_out_line(&trace_out, TRACE_LINE_MAX);
+	if (p) {
+		p = trace_put_lit(p, "exit ");
+		p = trace_put_dec(p, (unsigned int)status & 0xff);
+		trace_out_end_line(&trace_out, p);
+	}
+	trace_ended = true;
+	trace_out_close(&trace_out);
+	set_state(TRACE_OFF);
+	trace_end_leave();
+	errno = saved_errno;
+}
+
+/*
+ * exit(), and main() returning: registered at load, before the program's
+ * own handlers and before the C library registers the destructors of
+ * the shared objects, so that it runs after all of them.
+ */
+static void trace_on_exit(int status, void *arg)
+{
+	(void)arg;
+	trace_end_exit(status);
+}
+
 /* glibc's _exit() is this system call, and _Exit() is _exit(). */
 void _exit(int status)
 {
+	trace_end_exit(status);
 	trace_flush_now();
 	for (;;)
 		syscall(SYS_exit_group, status);
@@ -444,12 +593,63 @@ static int exec_unavailable(void)
 	return -1;
 }
 
+/*
+ * Before an exec: "exec" ends the trace, whose program is then another.
+ * The lock stays held across the exec, so that no other thread records
+ * after that line; returns whether it is held.  Where the trace ended
+ * before the line is kept in *@before for trace_exec_failed().
+ */
+static bool trace_exec_start(off_t *before)
+{
+	char *p;
+
+	if (!trace_end_enter())
+		return false;
+	*before = -1;
+	if (trace_out_flush(&trace_out))
+		*before = lseek(trace_out.fd, 0, SEEK_CUR);
+	p = trace_out_line(&trace_out, TRACE_LINE_MAX);
+	if (p) {
+		p = trace_put_lit(p, "exec");
+		trace_out_end_line(&trace_out, p);
+	}
+	trace_out_flush(&trace_out);
+	return true;
+}
+
+/*
+ * The exec failed, and the program goes on: its trace too, once the
+ * "exec" line is taken back.  A file that cannot be cut (a pipe) stops
+ * there instead, to stay a trace that reads as it was written.
+ */
+static void trace_exec_failed(off_t before)
+{
+	int saved_errno = errno;
+
+	if (!trace_out.on || before < 0 || ftruncate(trace_out.fd, before) ||
+	    lseek(trace_out.fd, before, SEEK_SET) < 0) {
+		trace_ended = true;
+		trace_out_stop(&trace_out, true);
+		set_state(TRACE_OFF);
+	}
+	trace_end_leave();
+	errno = saved_errno;
+}
+
 int execve(const char *path, char *const argv[], char *const envp[])
 {
+	bool held;
+	off_t before;
+	int ret;
+
 	trace_flush_now();
 	if (!real_execve)
 		return exec_unavailable();
-	return real_execve(path, argv, envp);
+	held = trace_exec_start(&before);
+	ret = real_execve(path, argv, envp);
+	if (held)
+		trace_exec_failed(before);
+	return ret;
 }
 
 int execv(const char *path, char *const argv[])
@@ -459,10 +659,18 @@ int execv(const char *path, char *const argv[])
 
 int execvpe(const char *file, char *const argv[], char *const envp[])
 {
+	bool held;
+	off_t before;
+	int ret;
+
 	trace_flush_now();
 	if (!real_execvpe)
 		return exec_unavailable();
-	return real_execvpe(file, argv, envp);
+	held = trace_exec_start(&before);
+	ret = real_execvpe(file, argv, envp);
+	if (held)
+		trace_exec_failed(before);
+	return ret;
 }
 
 int execvp(const char *file, char *const argv[])
@@ -472,10 +680,18 @@ int execvp(const char *file, char *const argv[])
 
 int fexecve(int fd, char *const argv[], char *const envp[])
 {
+	bool held;
+	off_t before;
+	int ret;
+
 	trace_flush_now();
 	if (!real_fexecve)
 		return exec_unavailable();
-	return real_fexecve(fd, argv, envp);
+	held = trace_exec_start(&before);
+	ret = real_fexecve(fd, argv, envp);
+	if (held)
+		trace_exec_failed(before);
+	return ret;
 }
 
 enum exec_kind { EXEC_PATH, EXEC_SEARCH, EXEC_ENV };
@@ -612,21 +828,27 @@ static void preload_remove_self(char *list)
 
 /*
  * What this process executes must not record into the same file: the
- * environment is cleaned before main() can start anything.  unsetenv()
- * does not allocate.
+ * environment is cleaned before main() can start anything.  Following,
+ * the programs it executes keep the library, and record in files of
+ * their own.  unsetenv() does not allocate.
  */
 static void environ_remove_self(void)
 {
 	char *list = getenv("LD_PRELOAD");
 
 	unsetenv("MEMS_TRACE_FD");
-	if (!list)
+	if (!list || *follow_prefix)
 		return;
 	preload_remove_self(list);
 	if (!*list)
 		unsetenv("LD_PRELOAD");
 }
 
+/*
+ * The process mems-trace started records from here on; a followed one
+ * from its first call, so that a process that allocates nothing (a
+ * child that only executes another program) leaves no file.
+ */
 __attribute__((constructor)) static void trace_load(void)
 {
 	int saved_errno = errno;
@@ -638,14 +860,17 @@ __attribute__((constructor)) static void trace_load(void)
 	real_execve = dlsym(RTLD_NEXT, "execve");
 	real_execvpe = dlsym(RTLD_NEXT, "execvpe");
 	real_fexecve = dlsym(RTLD_NEXT, "fexecve");
+	follow_load();
 	pthread_mutex_lock(&trace_lock);
-	if (get_state() == TRACE_UNKNOWN)
+	if (get_state() == TRACE_UNKNOWN && launched)
 		trace_adopt();
 	pthread_mutex_unlock(&trace_lock);
-	if (get_state() == TRACE_ON) {
+	if (get_state() == TRACE_ON ||
+	    (get_state() == TRACE_UNKNOWN && *follow_prefix)) {
 		pthread_atfork(trace_fork_prepare, trace_fork_parent,
 			       trace_fork_child);
 		trace_fatal_install();
+		on_exit(trace_on_exit, NULL);
 	}
 	if (launched)
 		environ_remove_self();

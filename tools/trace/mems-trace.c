@@ -5,13 +5,18 @@
  * mems-trace opens the trace file, then runs the program with
  * libmems-trace.so in LD_PRELOAD and the file's descriptor in
  * MEMS_TRACE_FD; the library records the calls (Documentation/
- * mems-trace.rst).  The program keeps its standard streams, arguments
- * and environment, and mems-trace exits as it did, so that it can stand
- * in front of any command line.  Nothing is allocated through MeMS here:
- * the program's own allocator is the one being observed.  Once the
- * program has exited, mems-trace ends the trace with its "exit" line.
+ * mems-trace.rst).  The processes the program starts, and the programs
+ * it executes, inherit the library and MEMS_TRACE_FOLLOW, the trace's
+ * absolute name, and each records in FILE.PID (FILE.PID.N for the Nth
+ * program a process runs); once the program has exited, mems-trace
+ * lists the traces written, when there are several.  The program keeps
+ * its standard streams, arguments and environment, and mems-trace exits
+ * as it did, so that it can stand in front of any command line.
+ * Nothing is allocated through MeMS here: the program's own allocator is
+ * the one being observed.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -47,6 +52,11 @@ static void usage(FILE *out)
 	      "free and the aligned allocators in FILE, as a trace in the\n"
 	      "\"mems-trace 1 libc\" format that mems-dump replays.  PROGRAM\n"
 	      "must be dynamically linked.\n"
+	      "\n"
+	      "Every process the program starts, and every program they\n"
+	      "execute, is recorded too, each in FILE.PID (FILE.PID.N for\n"
+	      "the Nth program a process runs); when there are several\n"
+	      "traces, they are listed on stderr at the end.\n"
 	      "\n"
 	      "  -o, --output FILE  write the trace to FILE\n"
 	      "                     (default " DEFAULT_OUTPUT ")\n"
@@ -119,7 +129,7 @@ static bool preload_find(char *path)
 }
 
 /* LD_PRELOAD with the library first, before what the caller preloads. */
-static bool environ_prepare(const char *preload, int fd)
+static bool environ_prepare(const char *preload, int fd, const char *follow)
 {
 	const char *old = getenv("LD_PRELOAD");
 	char number[24];
@@ -140,7 +150,9 @@ static bool environ_prepare(const char *preload, int fd)
 	}
 	snprintf(number, sizeof(number), "%d", fd);
 	err = !list || setenv("LD_PRELOAD", list, 1) ||
-	      setenv("MEMS_TRACE_FD", number, 1);
+	      setenv("MEMS_TRACE_FD", number, 1) ||
+	      (follow ? setenv("MEMS_TRACE_FOLLOW", follow, 1) :
+			unsetenv("MEMS_TRACE_FOLLOW"));
 	free(list);
 	if (err)
 		fail("cannot set up the environment: %s", strerror(errno));
@@ -254,34 +266,228 @@ static void check_recorded(int fd, const char *program)
 		     "(is it statically linked?)", program);
 }
 
-/*
- * "exit STATUS", after the last line of a program that exited: a trace
- * without it tells mems-dump that the program stopped early (a signal
- * killed it).  Nothing can write to the file any more: the program is
- * gone and the children it forked record nothing.  A regular file is
- * written at its end, past what a failed write of the program cut, and
- * not at all when the program recorded nothing.
+/* ---------------------------------------------------------------------
+ * The traces of the other processes: FILE.PID and FILE.PID.N
  */
-static void record_exit(int fd, int code)
-{
-	struct sigaction ignore = { .sa_handler = SIG_IGN };
-	struct stat st;
-	char line[16];
-	int len;
 
-	if (fstat(fd, &st))
+/* The traces of @follow, one a name in its directory. */
+struct follow {
+	char dir[PATH_MAX];
+	const char *base; /* in the absolute name */
+	size_t base_len;
+};
+
+static bool follow_init(struct follow *f, const char *abs)
+{
+	const char *slash = strrchr(abs, '/');
+	size_t len = (size_t)(slash - abs);
+
+	if (!slash || len >= sizeof(f->dir))
+		return false;
+	memcpy(f->dir, abs, len);
+	f->dir[len ? len : 1] = '\0';
+	if (!len)
+		f->dir[0] = '/';
+	f->base = slash + 1;
+	f->base_len = strlen(f->base);
+	return true;
+}
+
+/* Digits and nothing else, not empty, as a pid; 0 when not one. */
+static long digits_value(const char *s, size_t len)
+{
+	long n = 0;
+	size_t i;
+
+	if (!len || len > 9)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		n = n * 10 + (s[i] - '0');
+	}
+	return n;
+}
+
+/*
+ * Is @name BASE.PID or BASE.PID.N?  *@pid and *@image (1 for BASE.PID)
+ * then say which.
+ */
+static bool follow_match(const struct follow *f, const char *name, long *pid,
+			 long *image)
+{
+	const char *rest, *dot;
+
+	if (strncmp(name, f->base, f->base_len) || name[f->base_len] != '.')
+		return false;
+	rest = name + f->base_len + 1;
+	dot = strchr(rest, '.');
+	*pid = digits_value(rest, dot ? (size_t)(dot - rest) : strlen(rest));
+	*image = dot ? digits_value(dot + 1, strlen(dot + 1)) : 1;
+	return *pid > 0 && *image > 0;
+}
+
+/*
+ * The traces an earlier run left under the same name go, as -o empties
+ * FILE: the library takes the first free name of a pid, and the list at
+ * the end is of this run's traces only.
+ */
+static void follow_clean(const struct follow *f)
+{
+	DIR *dir = opendir(f->dir);
+	struct dirent *ent;
+	long pid, image;
+
+	if (!dir)
 		return;
-	if (S_ISREG(st.st_mode) && (!st.st_size || lseek(fd, 0, SEEK_END) < 0))
+	while ((ent = readdir(dir)))
+		if (follow_match(f, ent->d_name, &pid, &image))
+			unlinkat(dirfd(dir), ent->d_name, 0);
+	closedir(dir);
+}
+
+struct trace_summary {
+	char *name; /* as the user named it: FILE, FILE.PID, FILE.PID.N */
+	long pid;
+	long image;
+	unsigned long steps;
+	char end[24]; /* "exit N", "exec", or "-" */
+	char *program;
+};
+
+/*
+ * Read a trace for its list entry: the steps are the lines that call the
+ * allocator, as mems-dump counts them; the end is its last line's.
+ */
+static void summary_read(struct trace_summary *t, const char *path)
+{
+	FILE *in = fopen(path, "r");
+	char *line = NULL, *last = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	strcpy(t->end, "-");
+	if (!in)
 		return;
-	/* A reader gone or the file size limit fails the write, no more. */
-	sigaction(SIGPIPE, &ignore, NULL);
-	sigaction(SIGXFSZ, &ignore, NULL);
-	len = snprintf(line, sizeof(line), "exit %d\n", code);
-	if (write(fd, line, (size_t)len) == len || !S_ISREG(st.st_mode))
-		return;
-	/* Part of a line reads as a truncated file, and none as a crash. */
-	if (ftruncate(fd, st.st_size))
-		return;
+	while ((len = getline(&line, &cap, in)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (!strncmp(line, "# pid ", 6) && !t->program) {
+			char *program = strstr(line, " program ");
+
+			if (program)
+				t->program = strdup(program + 9);
+			continue;
+		}
+		if (!len || line[0] == '#' || !strncmp(line, "mems-trace ", 11))
+			continue;
+		if (!strncmp(line, "exit ", 5) || !strcmp(line, "exec")) {
+			free(last);
+			last = strdup(line);
+			continue;
+		}
+		t->steps++;
+	}
+	if (last)
+		snprintf(t->end, sizeof(t->end), "%s", last);
+	free(last);
+	free(line);
+	fclose(in);
+}
+
+static int summary_order(const void *a, const void *b)
+{
+	const struct trace_summary *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->image > y->image) - (x->image < y->image);
+}
+
+static int width_of(unsigned long n)
+{
+	return snprintf(NULL, 0, "%lu", n);
+}
+
+static void summary_print(struct trace_summary *t, size_t n)
+{
+	int name_w = 5, pid_w = 3, steps_w = 5, end_w = 3;
+	size_t i, processes;
+
+	qsort(t + 1, n - 1, sizeof(*t), summary_order);
+	processes = 1;
+	for (i = 1; i < n; i++)
+		if (t[i].pid != t[0].pid &&
+		    (i == 1 || t[i].pid != t[i - 1].pid))
+			processes++;
+	for (i = 0; i < n; i++) {
+		if ((int)strlen(t[i].name) > name_w)
+			name_w = (int)strlen(t[i].name);
+		if (width_of((unsigned long)t[i].pid) > pid_w)
+			pid_w = width_of((unsigned long)t[i].pid);
+		if (width_of(t[i].steps) > steps_w)
+			steps_w = width_of(t[i].steps);
+		if ((int)strlen(t[i].end) > end_w)
+			end_w = (int)strlen(t[i].end);
+	}
+	fprintf(stderr, "mems-trace: %zu traces of %zu process%s:\n", n,
+		processes, processes == 1 ? "" : "es");
+	fprintf(stderr, "%-*s  %*s  %*s  %-*s  %s\n", name_w, "TRACE", pid_w,
+		"PID", steps_w, "STEPS", end_w, "END", "PROGRAM");
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "%-*s  %*ld  %*lu  %-*s  %s\n", name_w,
+			t[i].name, pid_w, t[i].pid, steps_w, t[i].steps, end_w,
+			t[i].end, t[i].program ? t[i].program : "?");
+}
+
+/*
+ * After the program: when other processes recorded too, the list of the
+ * traces, the first mems-trace's own (@output, of @program), with their
+ * pids, steps, ends and programs.  A single trace is not listed, so that
+ * a program that starts no other runs as quietly as it always did.
+ */
+static void follow_summary(const struct follow *f, const char *output,
+			   pid_t pid, const char *program)
+{
+	struct trace_summary *t = calloc(1, sizeof(*t)), *more;
+	char path[PATH_MAX * 2 + 2];
+	DIR *dir = opendir(f->dir);
+	struct dirent *ent;
+	size_t i, n = 1;
+	long p, image;
+
+	if (!t || !dir)
+		goto out;
+	t[0].name = strdup(output);
+	t[0].pid = pid;
+	t[0].program = strdup(program);
+	summary_read(&t[0], output);
+	while ((ent = readdir(dir))) {
+		if (!follow_match(f, ent->d_name, &p, &image))
+			continue;
+		more = realloc(t, (n + 1) * sizeof(*t));
+		if (!more)
+			break;
+		t = more;
+		memset(&t[n], 0, sizeof(*t));
+		if (asprintf(&t[n].name, "%s%s", output,
+			     ent->d_name + f->base_len) < 0)
+			break;
+		t[n].pid = p;
+		t[n].image = image;
+		snprintf(path, sizeof(path), "%s/%s", f->dir, ent->d_name);
+		summary_read(&t[n++], path);
+	}
+	if (n > 1)
+		summary_print(t, n);
+out:
+	if (dir)
+		closedir(dir);
+	for (i = 0; t && i < n; i++) {
+		free(t[i].name);
+		free(t[i].program);
+	}
+	free(t);
 }
 
 int main(int argc, char **argv)
@@ -293,9 +499,11 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = DEFAULT_OUTPUT;
-	char preload[PATH_MAX];
+	char preload[PATH_MAX], follow_name[PATH_MAX];
+	struct follow follow;
+	bool ran, following;
 	int opt, fd, code, status;
-	bool ran;
+	struct stat st;
 
 	/* '+': the program's own options are its; ':' tells a missing FILE. */
 	opterr = 0;
@@ -325,13 +533,22 @@ int main(int argc, char **argv)
 		fail("cannot open '%s': %s", output, strerror(errno));
 		return EXIT_TRACE_FAILED;
 	}
-	if (!environ_prepare(preload, fd))
+	/*
+	 * Only a regular file has names beside it for the other traces:
+	 * with a pipe or a device, the program alone is recorded.
+	 */
+	following = !fstat(fd, &st) && S_ISREG(st.st_mode) &&
+		    realpath(output, follow_name) &&
+		    follow_init(&follow, follow_name);
+	if (following)
+		follow_clean(&follow);
+	if (!environ_prepare(preload, fd, following ? follow_name : NULL))
 		return EXIT_TRACE_FAILED;
 	code = run(argv + optind, &ran, &status);
 	if (!ran)
 		return code;
 	check_recorded(fd, argv[optind]);
-	if (WIFEXITED(status))
-		record_exit(fd, WEXITSTATUS(status));
+	if (following)
+		follow_summary(&follow, output, child, argv[optind]);
 	return code;
 }
