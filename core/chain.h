@@ -18,47 +18,6 @@
 
 #include <mems/introspect.h>
 
-/*
- * These functions are global so that the core, the policies and the
- * tests share them; the macros give their symbols a mems_ prefix, so that
- * a program linking libmems.a keeps these short names for itself.
- */
-#define heap_setup mems_heap_setup
-#define heap_teardown mems_heap_teardown
-#define heap_retire mems_heap_retire
-#define heap_use_policy mems_heap_use_policy
-#define heap_check mems_heap_check_unlocked
-#define chain_setup mems_chain_setup
-#define addr_table_setup mems_addr_table_setup
-#define addr_table_release mems_addr_table_release
-#define addr_table_reserve mems_addr_table_reserve
-#define addr_table_point mems_addr_table_point
-#define addr_table_point_released mems_addr_table_point_released
-#define addr_table_find mems_addr_table_find
-#define addr_table_find_from mems_addr_table_find_from
-#define addr_table_slot mems_addr_table_slot
-#define addr_table_span mems_addr_table_span
-#define addr_table_next mems_addr_table_next
-#define hole_map_build mems_hole_map_build
-#define hole_map_add mems_hole_map_add
-#define hole_map_remove mems_hole_map_remove
-#define hole_map_move mems_hole_map_move
-#define hole_map_raise mems_hole_map_raise
-#define hole_map_largest mems_hole_map_largest
-#define hole_map_lowest_fit mems_hole_map_lowest_fit
-#define hole_map_check mems_hole_map_check
-#define chain_map_node mems_chain_map_node
-#define chain_carve mems_chain_carve
-#define chain_release mems_chain_release
-#define chain_trim mems_chain_trim
-#define chain_grow mems_chain_grow
-#define chain_shrink mems_chain_shrink
-#define chain_unmap_all mems_chain_unmap_all
-#define os_map mems_os_map
-#define os_unmap mems_os_unmap
-#define os_page_size mems_os_page_size
-#define os_inject_faults mems_os_inject_faults
-
 #include <common/list.h>
 #include "lock.h"
 #include "meta.h"
@@ -149,7 +108,7 @@ struct mems_heap {
 	 * so only a callback can find this nonzero.
 	 */
 	unsigned int walks;
-	bool stale; /* emptied by heap_retire(): allocates nothing */
+	bool stale; /* emptied by mems_heap_retire(): allocates nothing */
 	bool hole_map_on; /* the policy searches the hole map */
 	struct list_head nodes; /* the main chain */
 	struct mems_addr_table addr_table;
@@ -261,10 +220,12 @@ static inline size_t node_nr_segs(const struct mems_node *node)
 }
 
 /* core/heap.c */
-int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config);
-void heap_teardown(struct mems_heap *heap);
-void heap_retire(struct mems_heap *heap);
-int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops);
+int mems_heap_setup(struct mems_heap *heap,
+		    const struct mems_heap_config *config);
+void mems_heap_teardown(struct mems_heap *heap);
+void mems_heap_retire(struct mems_heap *heap);
+int mems_heap_use_policy(struct mems_heap *heap,
+			 const struct mems_policy_ops *ops);
 /*
  * The heap API's calls for a caller that holds the heap's lock already:
  * the course functions, which hold the global heap's, take it once.
@@ -279,35 +240,41 @@ int mems_heap_trim_locked(struct mems_heap *heap, size_t keep);
 void *mems_heap_get_locked(const struct mems_heap *heap, void *v);
 
 /* core/check.c: mems_heap_check() with the heap's lock already held */
-int heap_check(const struct mems_heap *heap, FILE *report);
+int mems_heap_check_unlocked(const struct mems_heap *heap, FILE *report);
 
 /* core/chain.c */
-void chain_setup(struct mems_heap *heap);
-struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes);
-struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
-			     size_t bytes);
-struct mems_seg *chain_release(struct mems_heap *heap, struct mems_seg *proc);
-size_t chain_trim(struct mems_heap *heap, size_t keep);
-int chain_grow(struct mems_heap *heap, struct mems_seg *proc, size_t bytes);
-int chain_shrink(struct mems_heap *heap, struct mems_seg *proc, size_t bytes);
-void chain_unmap_all(struct mems_heap *heap);
+void mems_chain_setup(struct mems_heap *heap);
+struct mems_seg *mems_chain_map_node(struct mems_heap *heap, size_t bytes);
+struct mems_seg *mems_chain_carve(struct mems_heap *heap, struct mems_seg *hole,
+				  size_t bytes);
+struct mems_seg *mems_chain_release(struct mems_heap *heap,
+				    struct mems_seg *proc);
+size_t mems_chain_trim(struct mems_heap *heap, size_t keep);
+int mems_chain_grow(struct mems_heap *heap, struct mems_seg *proc,
+		    size_t bytes);
+int mems_chain_shrink(struct mems_heap *heap, struct mems_seg *proc,
+		      size_t bytes);
+void mems_chain_unmap_all(struct mems_heap *heap);
 
 /* core/addr_table.c */
-void addr_table_setup(struct mems_heap *heap);
-void addr_table_release(struct mems_heap *heap);
-int addr_table_reserve(struct mems_heap *heap, uintptr_t vend);
-void addr_table_point(struct mems_heap *heap, uintptr_t vstart, uintptr_t vend,
-		      struct mems_seg *seg);
-void addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
-			       uintptr_t vend, const struct mems_node *next);
-struct mems_seg *addr_table_find(const struct mems_heap *heap, uintptr_t v);
-const struct mems_seg *addr_table_slot(const struct mems_heap *heap, size_t i);
-void addr_table_span(const struct mems_heap *heap, uintptr_t vstart,
-		     uintptr_t vend, size_t *first, size_t *last);
-struct mems_seg *addr_table_find_from(const struct mems_heap *heap,
+void mems_addr_table_setup(struct mems_heap *heap);
+void mems_addr_table_release(struct mems_heap *heap);
+int mems_addr_table_reserve(struct mems_heap *heap, uintptr_t vend);
+void mems_addr_table_point(struct mems_heap *heap, uintptr_t vstart,
+			   uintptr_t vend, struct mems_seg *seg);
+void mems_addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
+				    uintptr_t vend,
+				    const struct mems_node *next);
+struct mems_seg *mems_addr_table_find(const struct mems_heap *heap,
 				      uintptr_t v);
-struct mems_seg *addr_table_next(const struct mems_heap *heap,
-				 struct mems_seg *seg);
+const struct mems_seg *mems_addr_table_slot(const struct mems_heap *heap,
+					    size_t i);
+void mems_addr_table_span(const struct mems_heap *heap, uintptr_t vstart,
+			  uintptr_t vend, size_t *first, size_t *last);
+struct mems_seg *mems_addr_table_find_from(const struct mems_heap *heap,
+					   uintptr_t v);
+struct mems_seg *mems_addr_table_next(const struct mems_heap *heap,
+				      struct mems_seg *seg);
 
 /*
  * A slot whose first byte lies in released space (a node given back)
@@ -342,22 +309,24 @@ static inline size_t addr_table_slot_of(const struct mems_heap *heap,
 }
 
 /* core/hole_map.c */
-void hole_map_build(struct mems_addr_table *table, unsigned int from_level);
-void hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size);
-void hole_map_remove(struct mems_heap *heap, uintptr_t vstart, size_t size);
-void hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
-		   size_t old_size, uintptr_t vstart, size_t size);
-void hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size);
-size_t hole_map_largest(const struct mems_heap *heap);
-struct mems_seg *hole_map_lowest_fit(const struct mems_heap *heap,
-				     size_t bytes, uintptr_t from);
-int hole_map_check(const struct mems_heap *heap, FILE *report);
+void mems_hole_map_build(struct mems_addr_table *table,
+			 unsigned int from_level);
+void mems_hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size);
+void mems_hole_map_remove(struct mems_heap *heap, uintptr_t vstart,
+			  size_t size);
+void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
+			size_t old_size, uintptr_t vstart, size_t size);
+void mems_hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size);
+size_t mems_hole_map_largest(const struct mems_heap *heap);
+struct mems_seg *mems_hole_map_lowest_fit(const struct mems_heap *heap,
+					  size_t bytes, uintptr_t from);
+int mems_hole_map_check(const struct mems_heap *heap, FILE *report);
 void mems_hole_map_use(struct mems_heap *heap, bool on);
 
 /* core/os.c */
-void *os_map(struct mems_os_stats *os, size_t bytes);
-void os_unmap(struct mems_os_stats *os, void *addr, size_t bytes);
-size_t os_page_size(void);
-void os_inject_faults(unsigned long mmap_nth, unsigned long munmap_nth);
+void *mems_os_map(struct mems_os_stats *os, size_t bytes);
+void mems_os_unmap(struct mems_os_stats *os, void *addr, size_t bytes);
+size_t mems_os_page_size(void);
+void mems_os_inject_faults(unsigned long mmap_nth, unsigned long munmap_nth);
 
 #endif /* MEMS_CORE_CHAIN_H */

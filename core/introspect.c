@@ -127,7 +127,7 @@ int mems_heap_find(const struct mems_heap *heap, const void *v,
 	const struct mems_seg *found;
 	heap_guard(heap);
 
-	found = heap ? addr_table_find(heap, (uintptr_t)v) : NULL;
+	found = heap ? mems_addr_table_find(heap, (uintptr_t)v) : NULL;
 	if (!found)
 		return -ENOENT;
 	if (node)
@@ -157,7 +157,7 @@ void mems_heap_stats(const struct mems_heap *heap,
 	stats->nodes = heap->nr_nodes;
 	stats->segments = heap->nr_segs;
 	stats->holes = heap->nr_holes;
-	stats->largest_hole = hole_map_largest(heap);
+	stats->largest_hole = mems_hole_map_largest(heap);
 	stats->live_bytes = heap->user_pages * heap->page_size -
 			    heap->hole_bytes;
 	stats->meta_bytes = meta_bytes(heap);

@@ -42,7 +42,7 @@ static bool describe(uintptr_t v, char *line, size_t room, size_t *len)
 
 	if (!watched || room < 160)
 		return false;
-	seg = addr_table_find(watched, v);
+	seg = mems_addr_table_find(watched, v);
 	if (!seg)
 		return false;
 	p = trace_put_lit(p, "mems: segmentation fault at MeMS virtual "
@@ -95,7 +95,7 @@ static void alt_stack_install(void)
 	sigaltstack(&stack, NULL);
 }
 
-void segv_hint_install(const struct mems_heap *heap)
+void mems_segv_hint_install(const struct mems_heap *heap)
 {
 	watched = heap;
 	if (installed)

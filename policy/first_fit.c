@@ -11,7 +11,7 @@
 
 static struct mems_seg *first_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	return hole_map_lowest_fit(policy->heap, bytes, 0);
+	return mems_hole_map_lowest_fit(policy->heap, bytes, 0);
 }
 
 const struct mems_policy_ops mems_first_fit_ops = {

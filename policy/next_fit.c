@@ -31,11 +31,11 @@ static struct mems_seg *next_fit_find(struct mems_policy *policy, size_t bytes)
 {
 	struct mems_seg *hole;
 
-	hole = hole_map_lowest_fit(policy->heap, bytes,
-				   next_fit_state(policy)->rover);
+	hole = mems_hole_map_lowest_fit(policy->heap, bytes,
+					next_fit_state(policy)->rover);
 	if (hole)
 		return hole;
-	return hole_map_lowest_fit(policy->heap, bytes, 0);
+	return mems_hole_map_lowest_fit(policy->heap, bytes, 0);
 }
 
 static void next_fit_allocated(struct mems_policy *policy,

@@ -860,7 +860,7 @@ TEST(heap_check_detects_a_wrong_hole_map_entry)
 	ASSERT_NE(NULL, heap);
 	table = &heap->addr_table;
 	ASSERT_LT(1, table->nr_levels);
-	ASSERT_LT(0, hole_map_largest(heap));
+	ASSERT_LT(0, mems_hole_map_largest(heap));
 	for (k = 0; k < table->nr_levels; k++) {
 		table->largest[k][0]++;
 		ASSERT_CHECK_FAILS(heap);
