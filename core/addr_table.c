@@ -24,7 +24,10 @@
  */
 #include <string.h>
 
-#include "chain.h"
+#include "addr_table.h"
+#include "hole_map.h"
+#include "os.h"
+#include "types.h"
 
 /* The first slot whose first byte is at or after @v. */
 static size_t slot_from(const struct mems_heap *heap, uintptr_t v)

@@ -14,7 +14,12 @@
 #include <string.h>
 
 #include "chain.h"
+#include "addr_table.h"
+#include "hole_map.h"
+#include "meta.h"
+#include "os.h"
 #include "poison.h"
+#include "types.h"
 
 #ifdef MEMS_MEMCHECK
 bool mems_memcheck_watching;

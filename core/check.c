@@ -11,7 +11,10 @@
 #include <inttypes.h>
 #include <stdarg.h>
 
-#include "chain.h"
+#include "check.h"
+#include "addr_table.h"
+#include "hole_map.h"
+#include "types.h"
 
 static int check_failed(FILE *report, const char *fmt, ...)
 {

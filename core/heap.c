@@ -14,7 +14,15 @@
 #include <string.h>
 
 #include <asm/page.h>
+#include "heap.h"
+#include "addr_table.h"
 #include "chain.h"
+#include "check.h"
+#include "hole_map.h"
+#include "meta.h"
+#include "os.h"
+#include "types.h"
+#include <policy/policy.h>
 
 static bool is_power_of_2(size_t n)
 {

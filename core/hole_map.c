@@ -26,7 +26,9 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "chain.h"
+#include "hole_map.h"
+#include "addr_table.h"
+#include "types.h"
 
 /* @table's entry @i of level @k, recomputed from the level below. */
 static size_t group_largest(const struct mems_addr_table *table, unsigned int k,

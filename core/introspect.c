@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "chain.h"
+#include "addr_table.h"
+#include "hole_map.h"
+#include "types.h"
 
 static void node_info_fill(const struct mems_node *node, size_t index,
 			   struct mems_node_info *info)

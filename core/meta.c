@@ -17,8 +17,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "chain.h"
 #include "meta.h"
+#include "os.h"
+#include "types.h"
 
 #define SLAB_MIN_BYTES (64 * 1024)
 

@@ -8,10 +8,11 @@
  * to show that every caller copes; one test in one thread at a time.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "chain.h"
+#include "os.h"
 
 /* Calls to go before the injected failure of each; 0: none injected. */
 static unsigned long mmap_countdown, munmap_countdown;

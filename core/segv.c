@@ -22,8 +22,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "chain.h"
 #include "segv.h"
+#include "addr_table.h"
+#include "types.h"
 #include <common/signal_chain.h>
 #include <common/trace_out.h>
 

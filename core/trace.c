@@ -24,8 +24,8 @@
 #include <signal.h>
 #include <string.h>
 
-#include "chain.h"
 #include "trace.h"
+#include "types.h"
 #include <common/signal_chain.h>
 #include <common/trace_out.h>
 

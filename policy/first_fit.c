@@ -7,7 +7,9 @@
  * of it and a look at the few segments of one stretch.  The policy keeps
  * no index of its own.
  */
-#include <core/chain.h>
+#include <core/hole_map.h>
+#include <core/types.h>
+#include <policy/policy.h>
 
 static struct mems_seg *first_fit_find(struct mems_policy *policy, size_t bytes)
 {

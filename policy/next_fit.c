@@ -9,7 +9,9 @@
  * lowest address.  Both searches are descents of the core's hole map
  * (core/hole_map.c), which first-fit uses too.
  */
-#include <core/chain.h>
+#include <core/hole_map.h>
+#include <core/types.h>
+#include <policy/policy.h>
 
 struct next_fit_state {
 	uintptr_t rover;

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include <core/chain.h>
+#include <policy/policy.h>
 
 #define MEMS_POLICIES(POLICY)                                           \
 	POLICY(CONFIG_MEMS_FIRST_FIT, mems_first_fit_ops)               \

@@ -8,7 +8,9 @@
  * first-fit makes.  The block is carved from the hole's low end, as by
  * every policy.
  */
-#include <core/chain.h>
+#include <core/hole_map.h>
+#include <core/types.h>
+#include <policy/policy.h>
 
 static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 {

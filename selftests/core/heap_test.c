@@ -3,7 +3,7 @@
  * heap_test.c - the heap-object API of <mems/heap.h>: independent heaps
  * side by side, their argument checks, destroy, reset, policy switching,
  * and mems_heap_check(), shown to pass on sound heaps and, through the
- * internal <core/chain.h>, to fail on heaps broken on purpose.
+ * internal <core/types.h>, to fail on heaps broken on purpose.
  *
  * Heaps created here choose their own page size, base and granule, so the
  * numbers in their layouts are the test's choice, not the build's.
@@ -16,7 +16,8 @@
 #include "../mems_test.h"
 #include "../policy/rules.h"
 
-#include <core/chain.h>
+#include <core/hole_map.h>
+#include <core/types.h>
 
 #define BASE ((uintptr_t)CONFIG_MEMS_VIRT_BASE)
 

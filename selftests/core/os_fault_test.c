@@ -14,7 +14,9 @@
 #include "../harness.h"
 #include "../mems_test.h"
 
-#include <core/chain.h>
+#include <core/meta.h>
+#include <core/os.h>
+#include <core/types.h>
 
 static struct maps_snapshot maps_before, maps_after;
 
