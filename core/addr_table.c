@@ -19,13 +19,13 @@
  *
  * The first slots live in the heap itself, so that a small heap maps no
  * table; past them, in a mapping of its own, which moves to one twice
- * as large when full.  The hole map's levels (core/hole_map.c) live
- * beside the slots, inline or in the same mapping, and move with them.
+ * as large when full.  The hole map's levels live beside the slots,
+ * inline or in the same mapping, and move with them: this file lays
+ * them out and carries them over, core/hole_map.c keeps their values.
  */
 #include <string.h>
 
 #include "addr_table.h"
-#include "hole_map.h"
 #include "os.h"
 #include "types.h"
 
@@ -44,8 +44,8 @@ static size_t slot_from(const struct mems_heap *heap, uintptr_t v)
  * MEMS_HOLE_MAP_FANOUT of the level below, the last one entry.  Returns
  * the entries used; @entries NULL only counts them.
  */
-static size_t hole_map_layout(struct mems_addr_table *table, size_t capacity,
-			      size_t *entries)
+static size_t levels_layout(struct mems_addr_table *table, size_t capacity,
+			    size_t *entries)
 {
 	size_t total = 0, size = capacity;
 	unsigned int k = 0;
@@ -78,7 +78,7 @@ void mems_addr_table_setup(struct mems_heap *heap)
 	memset(table->inline_holes_in_slot, 0,
 	       sizeof(table->inline_holes_in_slot));
 	table->holes_in_slot = table->inline_holes_in_slot;
-	hole_map_layout(table, MEMS_INLINE_ADDR_SLOTS, table->inline_largest);
+	levels_layout(table, MEMS_INLINE_ADDR_SLOTS, table->inline_largest);
 }
 
 void mems_addr_table_release(struct mems_heap *heap)
@@ -94,8 +94,26 @@ void mems_addr_table_release(struct mems_heap *heap)
 static size_t addr_table_bytes(struct mems_addr_table *table, size_t capacity)
 {
 	return capacity * sizeof(*table->slots) +
-	       hole_map_layout(table, capacity, NULL) * sizeof(size_t) +
+	       levels_layout(table, capacity, NULL) * sizeof(size_t) +
 	       capacity * sizeof(*table->holes_in_slot);
+}
+
+/*
+ * The hole map's levels of @old, in @table's larger layout.  Entry i of
+ * level k stands for the same slots whatever the capacity, and the
+ * slots added hold no hole: each old level is copied as it is, and a
+ * level above the old top starts from the old top's one entry.
+ */
+static void levels_copy(struct mems_addr_table *table,
+			const struct mems_addr_table *old)
+{
+	unsigned int k;
+
+	for (k = 0; k < old->nr_levels; k++)
+		memcpy(table->largest[k], old->largest[k],
+		       old->level_size[k] * sizeof(size_t));
+	for (; k < table->nr_levels; k++)
+		table->largest[k][0] = old->largest[old->nr_levels - 1][0];
 }
 
 /* Move the table into @slots, a zeroed mapping of @bytes for @capacity. */
@@ -103,22 +121,20 @@ static void addr_table_move(struct mems_heap *heap, struct mems_seg **slots,
 			    size_t capacity, size_t bytes)
 {
 	struct mems_addr_table *table = &heap->addr_table;
+	const struct mems_addr_table old = *table;
 	size_t *largest = (size_t *)(slots + capacity);
-	size_t entries = hole_map_layout(table, capacity, NULL);
-	uint16_t *holes_in_slot = (uint16_t *)(largest + entries);
+	size_t entries = levels_layout(table, capacity, largest);
 
-	memcpy(slots, table->slots, table->nr * sizeof(*slots));
-	memcpy(largest, table->largest[0], table->nr * sizeof(*largest));
-	memcpy(holes_in_slot, table->holes_in_slot,
-	       table->nr * sizeof(*holes_in_slot));
-	if (table->bytes)
-		mems_os_unmap(&heap->os, table->slots, table->bytes);
 	table->slots = slots;
 	table->capacity = capacity;
 	table->bytes = bytes;
-	table->holes_in_slot = holes_in_slot;
-	hole_map_layout(table, capacity, largest);
-	mems_hole_map_build(table, 1);
+	table->holes_in_slot = (uint16_t *)(largest + entries);
+	memcpy(table->slots, old.slots, old.nr * sizeof(*slots));
+	memcpy(table->holes_in_slot, old.holes_in_slot,
+	       old.nr * sizeof(*old.holes_in_slot));
+	levels_copy(table, &old);
+	if (old.bytes)
+		mems_os_unmap(&heap->os, old.slots, old.bytes);
 }
 
 /*

@@ -47,17 +47,6 @@ static size_t group_largest(const struct mems_addr_table *table, unsigned int k,
 	return largest;
 }
 
-/* Recompute every level from @from_level up out of the one below it. */
-void mems_hole_map_build(struct mems_addr_table *table, unsigned int from_level)
-{
-	unsigned int k;
-	size_t i;
-
-	for (k = from_level; k < table->nr_levels; k++)
-		for (i = 0; i < table->level_size[k]; i++)
-			table->largest[k][i] = group_largest(table, k, i);
-}
-
 /*
  * Level 0's entry @i becomes @size; carry the change up while it changes
  * things.  A rise only raises; a fall matters to a level only where the

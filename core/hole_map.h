@@ -16,12 +16,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct mems_addr_table;
 struct mems_heap;
 struct mems_seg;
 
-void mems_hole_map_build(struct mems_addr_table *table,
-			 unsigned int from_level);
 void mems_hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size);
 void mems_hole_map_remove(struct mems_heap *heap, uintptr_t vstart,
 			  size_t size);

@@ -7,7 +7,8 @@
 # tracks it, is exactly what `make install` installs; the policy registry
 # (policy/registry.c) is the one list of policies, which everything else
 # asks instead of spelling the names out; and no test reads anything
-# outside the repository.  Each lint prints the file:line it objects to.
+# outside the repository; and the library's files call each other in no
+# circle.  Each lint prints the file:line it objects to.
 
 bats_require_minimum_version 1.5.0
 load test_helper
@@ -166,4 +167,33 @@ installed_headers() {
 	run tracked -F -c 'extern const struct mems_policy_ops' -- \
 		policy/registry.c
 	refute_output ""
+}
+
+# calls OBJECT... - "CALLER CALLEE" for each pair of the objects where
+# the first leaves undefined a symbol that the second defines: a call,
+# or a table that the first names.
+calls() {
+	local defined object
+
+	defined=$(nm -A --defined-only "$@" |
+		awk '$2 ~ /^[A-Z]$/ { sub(/:.*/, "", $1); print $3, $1 }' |
+		LC_ALL=C sort)
+	for object in "$@"; do
+		nm -u "$object" | awk '{ print $2 }' | LC_ALL=C sort |
+			LC_ALL=C join - <(echo "$defined") |
+			awk -v from="$object" '$2 != from { print from, $2 }'
+	done | LC_ALL=C sort -u
+}
+
+@test "the library's files call each other in no circle" {
+	cd "$BATS_FILE_TMPDIR/linear"
+	run calls common/*.o core/*.o policy/*.o
+	assert_success
+	# The listing is real: the chains are carved through the address
+	# table, and the address table maps through the OS layer.
+	assert_line 'core/chain.o core/addr_table.o'
+	assert_line 'core/addr_table.o core/os.o'
+	# tsort names the files of a loop, if there is one.
+	run tsort <<<"$output"
+	assert_success
 }
