@@ -22,10 +22,10 @@
 #include <asm/page.h>
 #include <mems.h>
 #include "heap.h"
+#include "registry.h"
 #include "segv.h"
 #include "trace.h"
 #include "types.h"
-#include <policy/policy.h>
 
 static_assert(CONFIG_MEMS_ALIGN > 0 &&
 		      !(CONFIG_MEMS_ALIGN & (CONFIG_MEMS_ALIGN - 1)),

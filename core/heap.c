@@ -21,8 +21,9 @@
 #include "hole_map.h"
 #include "meta.h"
 #include "os.h"
+#include "policy.h"
+#include "registry.h"
 #include "types.h"
-#include <policy/policy.h>
 
 static bool is_power_of_2(size_t n)
 {

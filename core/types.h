@@ -23,10 +23,10 @@
 #include <mems/introspect.h>
 #include <common/list.h>
 #include <common/rbtree.h>
-#include <policy/policy.h>
 #include "lock.h"
 #include "meta.h"
 #include "os.h"
+#include "policy.h"
 
 /* seg->edges: where a segment sits in its node's sub-chain. */
 #define SEG_FIRST 1u

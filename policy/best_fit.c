@@ -10,8 +10,8 @@
 #include <errno.h>
 #include <inttypes.h>
 
+#include <core/policy.h>
 #include <core/types.h>
-#include <policy/policy.h>
 
 MEMS_POLICY_PRIV_FITS(struct rb_root);
 

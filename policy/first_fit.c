@@ -8,8 +8,8 @@
  * no index of its own.
  */
 #include <core/hole_map.h>
+#include <core/policy.h>
 #include <core/types.h>
-#include <policy/policy.h>
 
 static struct mems_seg *first_fit_find(struct mems_policy *policy, size_t bytes)
 {

@@ -10,8 +10,8 @@
  * (core/hole_map.c), which first-fit uses too.
  */
 #include <core/hole_map.h>
+#include <core/policy.h>
 #include <core/types.h>
-#include <policy/policy.h>
 
 struct next_fit_state {
 	uintptr_t rover;

@@ -9,8 +9,8 @@
  * every policy.
  */
 #include <core/hole_map.h>
+#include <core/policy.h>
 #include <core/types.h>
-#include <policy/policy.h>
 
 static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 {

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * policy/policy.h - the placement policy operations table.
+ * core/policy.h - what a placement policy provides to the core.
  *
  * Internal to MeMS (not installed).  A policy only searches: find()
  * returns the hole to carve from, or NULL, and never edits the chains;
  * the core carves.  The core tells the policy about every hole that
  * appears, changes bounds or disappears, so that a policy may keep an
- * index beside the chains.
+ * index beside the chains.  The policies (policy/) implement this
+ * interface and call the core below them; the core calls them only
+ * through it, and finds them in the registry (core/registry.c).
  */
-#ifndef MEMS_POLICY_POLICY_H
-#define MEMS_POLICY_POLICY_H
+#ifndef MEMS_CORE_POLICY_H
+#define MEMS_CORE_POLICY_H
 
 #include <assert.h>
 #include <stdbool.h>
@@ -89,12 +91,4 @@ struct mems_policy {
 	union mems_policy_priv priv;
 };
 
-/* policy/registry.c */
-const struct mems_policy_ops *mems_policy_lookup(const char *name);
-const struct mems_policy_ops *mems_policy_at(unsigned int index);
-int mems_policy_validate(const struct mems_policy_ops *ops);
-size_t mems_policy_table_check(const struct mems_policy_ops *const *table,
-			       size_t nr, const struct mems_policy_ops **valid,
-			       FILE *report);
-
-#endif /* MEMS_POLICY_POLICY_H */
+#endif /* MEMS_CORE_POLICY_H */
