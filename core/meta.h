@@ -6,26 +6,17 @@
  * slabs the pool maps for itself, never from the user's pages and never
  * from libc, so that a node's physical address is exactly what mmap
  * returned for it.  Every record has the same size, which makes a freed
- * record reusable for either kind.
+ * record reusable for either kind.  The pool itself, struct mems_meta,
+ * is in core/types.h beside the records it holds, since the heap holds
+ * it.
  */
 #ifndef MEMS_CORE_META_H
 #define MEMS_CORE_META_H
 
 #include <stddef.h>
 
+struct mems_meta;
 struct mems_os_stats;
-struct mems_slab;
-
-struct mems_meta {
-	struct mems_slab *slabs; /* newest first */
-	void *free_records; /* singly linked through the record */
-	char *unused; /* never handed out, in the newest slab */
-	char *unused_end;
-	size_t slab_bytes;
-	size_t nr_slabs;
-	size_t free_count;
-	size_t live_records;
-};
 
 void mems_meta_setup(struct mems_meta *meta, size_t page_size);
 int mems_meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,

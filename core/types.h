@@ -24,7 +24,6 @@
 #include <common/list.h>
 #include <common/rbtree.h>
 #include "lock.h"
-#include "meta.h"
 #include "os.h"
 #include "policy.h"
 
@@ -56,6 +55,20 @@ struct mems_node {
 	uintptr_t vend; /* inclusive */
 	void *phys; /* what mmap returned */
 	size_t pages;
+};
+
+struct mems_slab;
+
+/* The record pool (core/meta.c): where nodes and segments come from. */
+struct mems_meta {
+	struct mems_slab *slabs; /* newest first */
+	void *free_records; /* singly linked through the record */
+	char *unused; /* never handed out, in the newest slab */
+	char *unused_end;
+	size_t slab_bytes;
+	size_t nr_slabs;
+	size_t free_count;
+	size_t live_records;
 };
 
 /*
