@@ -20,10 +20,25 @@
 #include <stdio.h>
 
 #include <mems/introspect.h>
+#include <common/list.h>
+#include <common/rbtree.h>
 
 struct mems_heap;
 struct mems_seg;
 struct mems_policy;
+
+/*
+ * What a policy keeps in each hole: the link of the hole's own record
+ * into the policy's index, so that an index never allocates.  A tree
+ * node for an ordered index (best-fit), a list link for lists (holes
+ * in the order they appeared, a list per size class).  Blocks are in
+ * no index, and a hole has no translation of its own, so the link
+ * shares its words with a block's (struct mems_seg, core/types.h).
+ */
+union mems_policy_link {
+	struct rb_node rb;
+	struct list_head list;
+};
 
 /**
  * struct mems_policy_ops - what a placement policy provides.
@@ -74,11 +89,16 @@ struct mems_policy_ops {
 /*
  * Room for a policy's state inside the heap: policies never allocate.
  * A policy whose state is a struct proves that it fits with
- * MEMS_POLICY_PRIV_FITS(), at build time.
+ * MEMS_POLICY_PRIV_FITS(), at build time.  Every heap carries the room
+ * of the largest built-in need, as the kernel sizes a socket's
+ * congestion-control area: a policy that needs more raises
+ * MEMS_POLICY_PRIV_WORDS.
  */
+#define MEMS_POLICY_PRIV_WORDS 4
+
 union mems_policy_priv {
-	void *ptr[4];
-	uintptr_t word[4];
+	void *ptr[MEMS_POLICY_PRIV_WORDS];
+	uintptr_t word[MEMS_POLICY_PRIV_WORDS];
 };
 
 #define MEMS_POLICY_PRIV_FITS(type)                                    \

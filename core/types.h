@@ -22,7 +22,6 @@
 
 #include <mems/introspect.h>
 #include <common/list.h>
-#include <common/rbtree.h>
 #include "lock.h"
 #include "os.h"
 #include "policy.h"
@@ -33,8 +32,8 @@
 
 /*
  * A hole is never translated and a block is never in a policy's index,
- * so the two share a word of the record; no two holes are adjacent, so a
- * hole's translation is its neighbour's or its node's (hole_to_phys()).
+ * so the two share the end of the record; no two holes are adjacent, so
+ * a hole's translation is its neighbour's or its node's (hole_to_phys()).
  */
 struct mems_seg {
 	struct list_head link; /* in node->segs, address order */
@@ -44,7 +43,7 @@ struct mems_seg {
 	unsigned int edges; /* SEG_FIRST, SEG_LAST */
 	union {
 		uintptr_t to_phys; /* blocks: v + to_phys is physical */
-		struct rb_node policy_link; /* holes: in the policy's index */
+		union mems_policy_link policy_link; /* holes: policy's index */
 	};
 };
 

@@ -22,7 +22,7 @@ static struct rb_root *best_fit_holes(const struct mems_policy *policy)
 
 static struct mems_seg *hole_entry(const struct rb_node *rb)
 {
-	return rb_entry(rb, struct mems_seg, policy_link);
+	return rb_entry(rb, struct mems_seg, policy_link.rb);
 }
 
 static bool hole_before(const struct mems_seg *a, const struct mems_seg *b)
@@ -68,14 +68,14 @@ static void best_fit_hole_insert(struct mems_policy *policy,
 		else
 			link = &parent->rb_right;
 	}
-	rb_link_node(&hole->policy_link, parent, link);
-	mems_rb_insert_color(&hole->policy_link, root);
+	rb_link_node(&hole->policy_link.rb, parent, link);
+	mems_rb_insert_color(&hole->policy_link.rb, root);
 }
 
 static void best_fit_hole_erase(struct mems_policy *policy,
 				struct mems_seg *hole)
 {
-	mems_rb_erase(&hole->policy_link, best_fit_holes(policy));
+	mems_rb_erase(&hole->policy_link.rb, best_fit_holes(policy));
 }
 
 /* The last key in (size, start) order is a largest hole. */
