@@ -373,12 +373,12 @@ static const struct rb_augment_callbacks dummy_callbacks = {
 	.rotate = dummy_copy,
 };
 
-void rb_insert_color(struct rb_node *node, struct rb_root *root)
+void mems_rb_insert_color(struct rb_node *node, struct rb_root *root)
 {
 	rb_insert_fixup(node, root, dummy_copy);
 }
 
-void rb_erase(struct rb_node *node, struct rb_root *root)
+void mems_rb_erase(struct rb_node *node, struct rb_root *root)
 {
 	struct rb_node *rebalance = rb_unlink(node, root, &dummy_callbacks);
 
@@ -391,15 +391,15 @@ void rb_erase(struct rb_node *node, struct rb_root *root)
  * its whole subtree's; propagate it to the ancestors before rotations
  * move nodes around.
  */
-void rb_insert_augmented(struct rb_node *node, struct rb_root *root,
-			 const struct rb_augment_callbacks *augment)
+void mems_rb_insert_augmented(struct rb_node *node, struct rb_root *root,
+			      const struct rb_augment_callbacks *augment)
 {
 	augment->propagate(rb_parent(node), NULL);
 	rb_insert_fixup(node, root, augment->rotate);
 }
 
-void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
-			const struct rb_augment_callbacks *augment)
+void mems_rb_erase_augmented(struct rb_node *node, struct rb_root *root,
+			     const struct rb_augment_callbacks *augment)
 {
 	struct rb_node *rebalance = rb_unlink(node, root, augment);
 
@@ -407,7 +407,7 @@ void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
 		rb_erase_fixup(rebalance, root, augment->rotate);
 }
 
-struct rb_node *rb_first(const struct rb_root *root)
+struct rb_node *mems_rb_first(const struct rb_root *root)
 {
 	struct rb_node *node = root->rb_node;
 
@@ -418,7 +418,7 @@ struct rb_node *rb_first(const struct rb_root *root)
 	return node;
 }
 
-struct rb_node *rb_last(const struct rb_root *root)
+struct rb_node *mems_rb_last(const struct rb_root *root)
 {
 	struct rb_node *node = root->rb_node;
 
@@ -429,7 +429,7 @@ struct rb_node *rb_last(const struct rb_root *root)
 	return node;
 }
 
-struct rb_node *rb_next(const struct rb_node *node)
+struct rb_node *mems_rb_next(const struct rb_node *node)
 {
 	struct rb_node *parent;
 
@@ -444,7 +444,7 @@ struct rb_node *rb_next(const struct rb_node *node)
 	return parent;
 }
 
-struct rb_node *rb_prev(const struct rb_node *node)
+struct rb_node *mems_rb_prev(const struct rb_node *node)
 {
 	struct rb_node *parent;
 
@@ -479,7 +479,7 @@ static int rb_validate_subtree(const struct rb_node *node,
 	return left + rb_is_black(node);
 }
 
-int rb_validate(const struct rb_root *root)
+int mems_rb_validate(const struct rb_root *root)
 {
 	if (root->rb_node && rb_is_red(root->rb_node))
 		return -1;

@@ -22,21 +22,6 @@
 
 #include "list.h"
 
-/*
- * These functions are global so that the core, the policies and the
- * tests share them; the macros give their symbols a mems_ prefix, so that
- * a program linking libmems.a keeps these short names for itself.
- */
-#define rb_insert_color      mems_rb_insert_color
-#define rb_erase             mems_rb_erase
-#define rb_insert_augmented  mems_rb_insert_augmented
-#define rb_erase_augmented   mems_rb_erase_augmented
-#define rb_first             mems_rb_first
-#define rb_last              mems_rb_last
-#define rb_next              mems_rb_next
-#define rb_prev              mems_rb_prev
-#define rb_validate          mems_rb_validate
-
 struct rb_node {
 	uintptr_t parent_color;
 	struct rb_node *rb_right;
@@ -73,7 +58,7 @@ static inline bool rb_empty_root(const struct rb_root *root)
 
 /*
  * Put @node, as a new leaf, into the child slot @link of @parent; then
- * call rb_insert_color() or rb_insert_augmented() to rebalance.
+ * call mems_rb_insert_color() or mems_rb_insert_augmented() to rebalance.
  */
 static inline void rb_link_node(struct rb_node *node, struct rb_node *parent,
 				struct rb_node **link)
@@ -99,20 +84,20 @@ struct rb_augment_callbacks {
 	void (*rotate)(struct rb_node *old, struct rb_node *new_node);
 };
 
-void rb_insert_color(struct rb_node *node, struct rb_root *root);
-void rb_erase(struct rb_node *node, struct rb_root *root);
-void rb_insert_augmented(struct rb_node *node, struct rb_root *root,
-			 const struct rb_augment_callbacks *augment);
-void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
-			const struct rb_augment_callbacks *augment);
+void mems_rb_insert_color(struct rb_node *node, struct rb_root *root);
+void mems_rb_erase(struct rb_node *node, struct rb_root *root);
+void mems_rb_insert_augmented(struct rb_node *node, struct rb_root *root,
+			      const struct rb_augment_callbacks *augment);
+void mems_rb_erase_augmented(struct rb_node *node, struct rb_root *root,
+			     const struct rb_augment_callbacks *augment);
 
-/* rb_validate() - 0 when links and colours obey the rules, else -1. */
-int rb_validate(const struct rb_root *root);
+/* mems_rb_validate() - 0 when links and colours obey the rules, else -1. */
+int mems_rb_validate(const struct rb_root *root);
 
-struct rb_node *rb_first(const struct rb_root *root);
-struct rb_node *rb_last(const struct rb_root *root);
-struct rb_node *rb_next(const struct rb_node *node);
-struct rb_node *rb_prev(const struct rb_node *node);
+struct rb_node *mems_rb_first(const struct rb_root *root);
+struct rb_node *mems_rb_last(const struct rb_root *root);
+struct rb_node *mems_rb_next(const struct rb_node *node);
+struct rb_node *mems_rb_prev(const struct rb_node *node);
 
 /*
  * RB_DECLARE_CALLBACKS_MAX() - callbacks for a subtree maximum.
@@ -121,7 +106,7 @@ struct rb_node *rb_prev(const struct rb_node *node);
  * @field:   its rb_node member.
  * @vtype:   the type of the summary.
  * @max:     its member that holds the subtree maximum; set it to the
- *           object's own value before rb_insert_augmented().
+ *           object's own value before mems_rb_insert_augmented().
  * @compute: a function (const type *) returning the object's own value.
  */
 #define RB_DECLARE_CALLBACKS_MAX(prefix, type, field, vtype, max, compute)   \

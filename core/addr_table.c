@@ -19,12 +19,15 @@
  *
  * The first slots live in the heap itself, so that a small heap maps no
  * table; past them, in a mapping of its own, which moves to one twice
- * as large when full.  The hole map's levels (core/hole_map.c) live
- * beside the slots, inline or in the same mapping, and move with them.
+ * as large when full.  The hole map's levels live beside the slots,
+ * inline or in the same mapping, and move with them: this file lays
+ * them out and carries them over, core/hole_map.c keeps their values.
  */
 #include <string.h>
 
-#include "chain.h"
+#include "addr_table.h"
+#include "os.h"
+#include "types.h"
 
 /* The first slot whose first byte is at or after @v. */
 static size_t slot_from(const struct mems_heap *heap, uintptr_t v)
@@ -41,8 +44,8 @@ static size_t slot_from(const struct mems_heap *heap, uintptr_t v)
  * MEMS_HOLE_MAP_FANOUT of the level below, the last one entry.  Returns
  * the entries used; @entries NULL only counts them.
  */
-static size_t hole_map_layout(struct mems_addr_table *table, size_t capacity,
-			      size_t *entries)
+static size_t levels_layout(struct mems_addr_table *table, size_t capacity,
+			    size_t *entries)
 {
 	size_t total = 0, size = capacity;
 	unsigned int k = 0;
@@ -63,7 +66,7 @@ static size_t hole_map_layout(struct mems_addr_table *table, size_t capacity,
 	return total;
 }
 
-void addr_table_setup(struct mems_heap *heap)
+void mems_addr_table_setup(struct mems_heap *heap)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 
@@ -75,24 +78,42 @@ void addr_table_setup(struct mems_heap *heap)
 	memset(table->inline_holes_in_slot, 0,
 	       sizeof(table->inline_holes_in_slot));
 	table->holes_in_slot = table->inline_holes_in_slot;
-	hole_map_layout(table, MEMS_INLINE_ADDR_SLOTS, table->inline_largest);
+	levels_layout(table, MEMS_INLINE_ADDR_SLOTS, table->inline_largest);
 }
 
-void addr_table_release(struct mems_heap *heap)
+void mems_addr_table_release(struct mems_heap *heap)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 
 	if (table->bytes)
-		os_unmap(&heap->os, table->slots, table->bytes);
-	addr_table_setup(heap);
+		mems_os_unmap(&heap->os, table->slots, table->bytes);
+	mems_addr_table_setup(heap);
 }
 
 /* The bytes of a mapping for @capacity slots and their hole map. */
 static size_t addr_table_bytes(struct mems_addr_table *table, size_t capacity)
 {
 	return capacity * sizeof(*table->slots) +
-	       hole_map_layout(table, capacity, NULL) * sizeof(size_t) +
+	       levels_layout(table, capacity, NULL) * sizeof(size_t) +
 	       capacity * sizeof(*table->holes_in_slot);
+}
+
+/*
+ * The hole map's levels of @old, in @table's larger layout.  Entry i of
+ * level k stands for the same slots whatever the capacity, and the
+ * slots added hold no hole: each old level is copied as it is, and a
+ * level above the old top starts from the old top's one entry.
+ */
+static void levels_copy(struct mems_addr_table *table,
+			const struct mems_addr_table *old)
+{
+	unsigned int k;
+
+	for (k = 0; k < old->nr_levels; k++)
+		memcpy(table->largest[k], old->largest[k],
+		       old->level_size[k] * sizeof(size_t));
+	for (; k < table->nr_levels; k++)
+		table->largest[k][0] = old->largest[old->nr_levels - 1][0];
 }
 
 /* Move the table into @slots, a zeroed mapping of @bytes for @capacity. */
@@ -100,22 +121,20 @@ static void addr_table_move(struct mems_heap *heap, struct mems_seg **slots,
 			    size_t capacity, size_t bytes)
 {
 	struct mems_addr_table *table = &heap->addr_table;
+	const struct mems_addr_table old = *table;
 	size_t *largest = (size_t *)(slots + capacity);
-	size_t entries = hole_map_layout(table, capacity, NULL);
-	uint16_t *holes_in_slot = (uint16_t *)(largest + entries);
+	size_t entries = levels_layout(table, capacity, largest);
 
-	memcpy(slots, table->slots, table->nr * sizeof(*slots));
-	memcpy(largest, table->largest[0], table->nr * sizeof(*largest));
-	memcpy(holes_in_slot, table->holes_in_slot,
-	       table->nr * sizeof(*holes_in_slot));
-	if (table->bytes)
-		os_unmap(&heap->os, table->slots, table->bytes);
 	table->slots = slots;
 	table->capacity = capacity;
 	table->bytes = bytes;
-	table->holes_in_slot = holes_in_slot;
-	hole_map_layout(table, capacity, largest);
-	hole_map_build(table, 1);
+	table->holes_in_slot = (uint16_t *)(largest + entries);
+	memcpy(table->slots, old.slots, old.nr * sizeof(*slots));
+	memcpy(table->holes_in_slot, old.holes_in_slot,
+	       old.nr * sizeof(*old.holes_in_slot));
+	levels_copy(table, &old);
+	if (old.bytes)
+		mems_os_unmap(&heap->os, old.slots, old.bytes);
 }
 
 /*
@@ -123,7 +142,7 @@ static void addr_table_move(struct mems_heap *heap, struct mems_seg **slots,
  * node about to be mapped.  Fails, changing nothing, when the table
  * cannot grow.
  */
-int addr_table_reserve(struct mems_heap *heap, uintptr_t vend)
+int mems_addr_table_reserve(struct mems_heap *heap, uintptr_t vend)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t need = addr_table_slot_of(heap, vend) + 1;
@@ -142,7 +161,7 @@ int addr_table_reserve(struct mems_heap *heap, uintptr_t vend)
 	bytes = addr_table_bytes(table, capacity);
 	bytes = (bytes / heap->page_size + !!(bytes % heap->page_size)) *
 		heap->page_size;
-	slots = (struct mems_seg **)os_map(&heap->os, bytes);
+	slots = (struct mems_seg **)mems_os_map(&heap->os, bytes);
 	if (!slots)
 		return -1;
 	addr_table_move(heap, slots, capacity, bytes);
@@ -150,8 +169,8 @@ int addr_table_reserve(struct mems_heap *heap, uintptr_t vend)
 }
 
 /* The slots whose first byte is in [@vstart, @vend] now name @seg. */
-void addr_table_point(struct mems_heap *heap, uintptr_t vstart, uintptr_t vend,
-		      struct mems_seg *seg)
+void mems_addr_table_point(struct mems_heap *heap, uintptr_t vstart,
+			   uintptr_t vend, struct mems_seg *seg)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t first = slot_from(heap, vstart);
@@ -170,17 +189,18 @@ void addr_table_point(struct mems_heap *heap, uintptr_t vstart, uintptr_t vend,
  * Released space [@vstart, @vend] lies before @next, the node after it,
  * or past the last node when @next is NULL.
  */
-void addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
-			       uintptr_t vend, const struct mems_node *next)
+void mems_addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
+				    uintptr_t vend,
+				    const struct mems_node *next)
 {
 	if (vstart <= vend)
-		addr_table_point(heap, vstart, vend,
-				 addr_slot_node_entry(next));
+		mems_addr_table_point(heap, vstart, vend,
+				      addr_slot_node_entry(next));
 }
 
 /* The segment after @seg in address order, NULL after the last. */
-struct mems_seg *addr_table_next(const struct mems_heap *heap,
-				 struct mems_seg *seg)
+struct mems_seg *mems_addr_table_next(const struct mems_heap *heap,
+				      struct mems_seg *seg)
 {
 	struct mems_node *node;
 
@@ -207,7 +227,8 @@ static bool heap_top(const struct mems_heap *heap, uintptr_t *top)
  * The segment holding @v, or when @v lies in released space the first
  * segment after it; NULL past the last.
  */
-struct mems_seg *addr_table_find_from(const struct mems_heap *heap, uintptr_t v)
+struct mems_seg *mems_addr_table_find_from(const struct mems_heap *heap,
+					   uintptr_t v)
 {
 	struct mems_seg *seg;
 	uintptr_t top;
@@ -217,26 +238,27 @@ struct mems_seg *addr_table_find_from(const struct mems_heap *heap, uintptr_t v)
 	seg = addr_slot_seg(
 		heap->addr_table.slots[addr_table_slot_of(heap, v)]);
 	while (seg && v > seg->vend)
-		seg = addr_table_next(heap, seg);
+		seg = mems_addr_table_next(heap, seg);
 	return seg;
 }
 
-struct mems_seg *addr_table_find(const struct mems_heap *heap, uintptr_t v)
+struct mems_seg *mems_addr_table_find(const struct mems_heap *heap, uintptr_t v)
 {
-	struct mems_seg *seg = addr_table_find_from(heap, v);
+	struct mems_seg *seg = mems_addr_table_find_from(heap, v);
 
 	return seg && v >= seg->vstart ? seg : NULL;
 }
 
 /* Slot @i's entry, for the checker; NULL past the table's end. */
-const struct mems_seg *addr_table_slot(const struct mems_heap *heap, size_t i)
+const struct mems_seg *mems_addr_table_slot(const struct mems_heap *heap,
+					    size_t i)
 {
 	return i < heap->addr_table.nr ? heap->addr_table.slots[i] : NULL;
 }
 
 /* The slots whose first byte is in [@vstart, @vend]; none if first > last. */
-void addr_table_span(const struct mems_heap *heap, uintptr_t vstart,
-		     uintptr_t vend, size_t *first, size_t *last)
+void mems_addr_table_span(const struct mems_heap *heap, uintptr_t vstart,
+			  uintptr_t vend, size_t *first, size_t *last)
 {
 	*first = slot_from(heap, vstart);
 	*last = addr_table_slot_of(heap, vend);

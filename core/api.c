@@ -21,9 +21,11 @@
 
 #include <asm/page.h>
 #include <mems.h>
-#include "chain.h"
+#include "heap.h"
+#include "registry.h"
 #include "segv.h"
 #include "trace.h"
+#include "types.h"
 
 static_assert(CONFIG_MEMS_ALIGN > 0 &&
 		      !(CONFIG_MEMS_ALIGN & (CONFIG_MEMS_ALIGN - 1)),
@@ -35,7 +37,7 @@ static_assert(CONFIG_MEMS_VIRT_BASE >= 1, "CONFIG_MEMS_VIRT_BASE must be >= 1");
  * heap API takes too: a walk of mems_default_heap() and the course
  * functions then have one lock order, and mems_init() or mems_finish()
  * runs wholly before or after any other call on the heap.  The lock is
- * set up here, once: heap_setup() keeps it.
+ * set up here, once: mems_heap_setup() keeps it.
  */
 static struct mems_heap global_heap = { .lock = MEMS_LOCK_INITIALIZER };
 static bool global_ready;
@@ -189,7 +191,7 @@ static void trace_from_env(void)
 
 	if (path && !*path)
 		path = NULL;
-	err = trace_select(path);
+	err = mems_trace_select(path);
 	if (err)
 		mems_warn("mems_init", "cannot open MEMS_TRACE file '%s': %s",
 			  path, strerror(-err));
@@ -229,7 +231,7 @@ static void global_teardown(void)
 {
 	if (!global_ready)
 		return;
-	heap_retire(&global_heap);
+	mems_heap_retire(&global_heap);
 	global_ready = false;
 }
 
@@ -261,11 +263,11 @@ static void global_init(void)
 	trace_from_env();
 	config.policy = policy_from_env();
 	/* Cannot fail: every field is a checked build-time value. */
-	heap_setup(&global_heap, &config);
+	mems_heap_setup(&global_heap, &config);
 	mems_heap_set_trim_threshold(&global_heap, trim_threshold_from_env());
 	global_ready = true;
-	segv_hint_install(&global_heap);
-	trace_init(&global_heap);
+	mems_segv_hint_install(&global_heap);
+	mems_trace_init(&global_heap);
 }
 
 void mems_init(void)
@@ -283,7 +285,7 @@ void mems_finish(void)
 
 	if (global_in_walk(__func__))
 		return;
-	trace_finish();
+	mems_trace_finish();
 	global_teardown();
 }
 
@@ -294,7 +296,7 @@ void *mems_malloc(size_t size)
 	lock_guard(global_lock);
 
 	if (!size) {
-		trace_malloc(0, NULL, 0);
+		mems_trace_malloc(0, NULL, 0);
 		return NULL;
 	}
 	if (global_in_walk(NULL))
@@ -303,11 +305,11 @@ void *mems_malloc(size_t size)
 		global_init();
 	err = mems_heap_alloc_locked(&global_heap, size, &v);
 	if (err) {
-		trace_malloc(size, NULL, err);
+		mems_trace_malloc(size, NULL, err);
 		errno = -err;
 		return NULL;
 	}
-	trace_malloc(size, v, 0);
+	mems_trace_malloc(size, v, 0);
 	return v;
 }
 
@@ -316,16 +318,16 @@ void mems_free(void *v)
 	lock_guard(global_lock);
 
 	if (!v) {
-		trace_free(NULL, 0);
+		mems_trace_free(NULL, 0);
 		return;
 	}
 	if (global_in_walk(__func__))
 		return;
 	if (global_ready && !mems_heap_free_locked(&global_heap, v)) {
-		trace_free(v, 0);
+		mems_trace_free(v, 0);
 		return;
 	}
-	trace_free(v, -EINVAL);
+	mems_trace_free(v, -EINVAL);
 	warn_not_a_block(__func__, v);
 	errno = EINVAL;
 }
@@ -337,7 +339,7 @@ void *mems_calloc(size_t nmemb, size_t size)
 	lock_guard(global_lock);
 
 	if (!nmemb || !size) {
-		trace_calloc(nmemb, size, NULL, 0);
+		mems_trace_calloc(nmemb, size, NULL, 0);
 		return NULL;
 	}
 	if (global_in_walk(NULL))
@@ -346,11 +348,11 @@ void *mems_calloc(size_t nmemb, size_t size)
 		global_init();
 	err = mems_heap_calloc_locked(&global_heap, nmemb, size, &v);
 	if (err) {
-		trace_calloc(nmemb, size, NULL, err);
+		mems_trace_calloc(nmemb, size, NULL, err);
 		errno = -err;
 		return NULL;
 	}
-	trace_calloc(nmemb, size, v, 0);
+	mems_trace_calloc(nmemb, size, v, 0);
 	return v;
 }
 
@@ -362,7 +364,7 @@ void *mems_realloc(void *v, size_t size)
 
 	/* realloc(NULL, 0) is malloc(0): NULL, and nothing changes. */
 	if (!v && !size) {
-		trace_realloc(NULL, 0, NULL, 0);
+		mems_trace_realloc(NULL, 0, NULL, 0);
 		return NULL;
 	}
 	if (global_in_walk(NULL))
@@ -372,10 +374,10 @@ void *mems_realloc(void *v, size_t size)
 	if (global_ready)
 		err = mems_heap_realloc_locked(&global_heap, v, size, &out);
 	if (!err) {
-		trace_realloc(v, size, out, 0);
+		mems_trace_realloc(v, size, out, 0);
 		return out;
 	}
-	trace_realloc(v, size, NULL, err);
+	mems_trace_realloc(v, size, NULL, err);
 	if (err == -EINVAL)
 		warn_not_a_block(__func__, v);
 	errno = -err;
@@ -390,7 +392,7 @@ int mems_trim(size_t keep)
 	if (global_in_walk(NULL))
 		return 0;
 	released = global_ready ? mems_heap_trim_locked(&global_heap, keep) : 0;
-	trace_trim(keep, released);
+	mems_trace_trim(keep, released);
 	return released;
 }
 
@@ -399,7 +401,7 @@ void *mems_get(void *v)
 	lock_guard(global_lock);
 	void *phys = global_ready ? mems_heap_get_locked(&global_heap, v) : NULL;
 
-	trace_get(v, phys ? 0 : -EINVAL);
+	mems_trace_get(v, phys ? 0 : -EINVAL);
 	if (!phys)
 		errno = EINVAL;
 	return phys;
@@ -409,7 +411,7 @@ void mems_print_stats(void)
 {
 	lock_guard(global_lock);
 
-	trace_stats();
+	mems_trace_stats();
 	mems_heap_print_stats(global_ready ? &global_heap : NULL, stdout);
 }
 

@@ -5,8 +5,8 @@
  * Every change to a hole goes through hole_appeared(), hole_vanishing()
  * or hole_set_bounds(), which keep the policy's view and the heap's hole
  * counters in step with the chains, and every change of a segment's
- * start goes with an addr_table_point() for the bytes it gained, so that
- * free and get find their segment through the address table
+ * start goes with a mems_addr_table_point() for the bytes it gained, so
+ * that free and get find their segment through the address table
  * (core/addr_table.c).  Functions that may fail do so before they change
  * anything.
  */
@@ -14,7 +14,12 @@
 #include <string.h>
 
 #include "chain.h"
+#include "addr_table.h"
+#include "hole_map.h"
+#include "meta.h"
+#include "os.h"
 #include "poison.h"
+#include "types.h"
 
 #ifdef MEMS_MEMCHECK
 bool mems_memcheck_watching;
@@ -76,7 +81,7 @@ static void seg_delete(struct mems_heap *heap, struct mems_seg *seg)
 {
 	list_del(&seg->link);
 	heap->nr_segs--;
-	meta_free(&heap->meta, seg);
+	mems_meta_free(&heap->meta, seg);
 }
 
 static struct mems_seg *seg_prev_hole(struct mems_seg *seg)
@@ -149,7 +154,7 @@ static void node_unmap(struct mems_heap *heap, struct mems_node *node)
 	size_t len = node->pages * heap->page_size;
 
 	unpoison((uintptr_t)node->phys, len);
-	os_unmap(&heap->os, node->phys, len);
+	mems_os_unmap(&heap->os, node->phys, len);
 }
 
 /* The pages a node needs for @bytes, or 0 when its length would overflow. */
@@ -165,9 +170,9 @@ static size_t node_pages_for(const struct mems_heap *heap, size_t bytes)
 /*
  * Map a node for @bytes and return its single hole.  The node's memory is
  * mapped before any bookkeeping is reserved, so that a failure of either
- * leaves nothing mapped.  Reserves the record chain_carve() will need.
+ * leaves nothing mapped.  Reserves the record mems_chain_carve() will need.
  */
-struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
+struct mems_seg *mems_chain_map_node(struct mems_heap *heap, size_t bytes)
 {
 	size_t pages = node_pages_for(heap, bytes);
 	uintptr_t vstart = heap->next_vaddr;
@@ -182,7 +187,7 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	len = pages * heap->page_size;
 	if (len - 1 > UINTPTR_MAX - vstart)
 		return NULL;
-	phys = os_map(&heap->os, len);
+	phys = mems_os_map(&heap->os, len);
 	if (!phys)
 		return NULL;
 	/*
@@ -190,40 +195,41 @@ struct mems_seg *chain_map_node(struct mems_heap *heap, size_t bytes)
 	 * grown address table could only move back by mapping once more.
 	 */
 	slabs = heap->meta.nr_slabs;
-	if (meta_reserve(&heap->meta, &heap->os, 3))
+	if (mems_meta_reserve(&heap->meta, &heap->os, 3))
 		goto unmap;
-	if (addr_table_reserve(heap, vstart + (len - 1))) {
-		meta_unreserve(&heap->meta, &heap->os, slabs);
+	if (mems_addr_table_reserve(heap, vstart + (len - 1))) {
+		mems_meta_unreserve(&heap->meta, &heap->os, slabs);
 		goto unmap;
 	}
 
-	node = (struct mems_node *)meta_alloc(&heap->meta);
+	node = (struct mems_node *)mems_meta_alloc(&heap->meta);
 	node->phys = phys;
 	node->vstart = vstart;
 	node->vend = vstart + (len - 1);
 	node->pages = pages;
 	INIT_LIST_HEAD(&node->segs);
-	hole = (struct mems_seg *)meta_alloc(&heap->meta);
+	hole = (struct mems_seg *)mems_meta_alloc(&heap->meta);
 	hole->vstart = node->vstart;
 	hole->vend = node->vend;
 	hole->type = MEMS_HOLE;
 	hole->edges = SEG_FIRST | SEG_LAST;
 	list_add_tail(&hole->link, &node->segs);
-	addr_table_point_released(heap, released_from(heap), vstart - 1, node);
-	addr_table_point(heap, node->vstart, node->vend, hole);
+	mems_addr_table_point_released(heap, released_from(heap), vstart - 1,
+				       node);
+	mems_addr_table_point(heap, node->vstart, node->vend, hole);
 	list_add_tail(&node->chain, &heap->nodes);
 	heap->nr_nodes++;
 	heap->nr_segs++;
 	heap->user_pages += pages;
 	heap->next_vaddr = node->vend + 1;
 	hole_appeared(heap, hole);
-	hole_map_add(heap, hole->vstart, seg_size(hole));
+	mems_hole_map_add(heap, hole->vstart, seg_size(hole));
 	node_emptied(heap, hole);
 	poison((uintptr_t)phys, len);
 	return hole;
 
 unmap:
-	os_unmap(&heap->os, phys, len);
+	mems_os_unmap(&heap->os, phys, len);
 	return NULL;
 }
 
@@ -231,8 +237,8 @@ unmap:
  * Carve a block of @bytes from the low end of @hole.  The caller has
  * reserved the one record a split needs, so this cannot fail.
  */
-struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
-			     size_t bytes)
+struct mems_seg *mems_chain_carve(struct mems_heap *heap, struct mems_seg *hole,
+				  size_t bytes)
 {
 	struct mems_seg *proc = hole;
 	uintptr_t vstart = hole->vstart;
@@ -244,9 +250,9 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 		hole_vanishing(heap, hole);
 		hole->type = MEMS_PROCESS;
 		hole->to_phys = hole_to_phys(hole);
-		hole_map_remove(heap, vstart, size);
+		mems_hole_map_remove(heap, vstart, size);
 	} else {
-		proc = (struct mems_seg *)meta_alloc(&heap->meta);
+		proc = (struct mems_seg *)mems_meta_alloc(&heap->meta);
 		proc->to_phys = hole_to_phys(hole);
 		proc->vstart = hole->vstart;
 		proc->vend = hole->vstart + (bytes - 1);
@@ -254,10 +260,11 @@ struct mems_seg *chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 		proc->edges = hole->edges & SEG_FIRST;
 		hole->edges &= ~SEG_FIRST;
 		list_add_tail(&proc->link, &hole->link);
-		addr_table_point(heap, proc->vstart, proc->vend, proc);
+		mems_addr_table_point(heap, proc->vstart, proc->vend, proc);
 		heap->nr_segs++;
 		hole_set_bounds(heap, hole, proc->vend + 1, hole->vend);
-		hole_map_move(heap, vstart, size, hole->vstart, seg_size(hole));
+		mems_hole_map_move(heap, vstart, size, hole->vstart,
+				   seg_size(hole));
 	}
 	if (heap_ops(heap)->allocated)
 		heap_ops(heap)->allocated(&heap->policy, proc);
@@ -288,19 +295,19 @@ static struct mems_seg *release_between(struct mems_heap *heap,
 	seg_delete(heap, proc);
 	if (seg_size(prev) >= next_size) {
 		keep = prev;
-		addr_table_point(heap, proc_vstart, vend, prev);
+		mems_addr_table_point(heap, proc_vstart, vend, prev);
 		hole_vanishing(heap, next);
 		seg_delete(heap, next);
 	} else {
-		addr_table_point(heap, vstart, proc_vend, next);
+		mems_addr_table_point(heap, vstart, proc_vend, next);
 		hole_vanishing(heap, prev);
 		seg_delete(heap, prev);
 	}
 	keep->edges = edges;
 	hole_set_bounds(heap, keep, vstart, vend);
 	/* One hole starts at @vstart, as before; the one after is gone. */
-	hole_map_remove(heap, next_vstart, next_size);
-	hole_map_raise(heap, vstart, seg_size(keep));
+	mems_hole_map_remove(heap, next_vstart, next_size);
+	mems_hole_map_raise(heap, vstart, seg_size(keep));
 	return keep;
 }
 
@@ -311,9 +318,10 @@ static void release_before(struct mems_heap *heap, struct mems_seg *next,
 	uintptr_t next_vstart = next->vstart;
 	size_t next_size = seg_size(next);
 
-	addr_table_point(heap, vstart, vend, next);
+	mems_addr_table_point(heap, vstart, vend, next);
 	hole_set_bounds(heap, next, vstart, next->vend);
-	hole_map_move(heap, next_vstart, next_size, vstart, seg_size(next));
+	mems_hole_map_move(heap, next_vstart, next_size, vstart,
+			   seg_size(next));
 }
 
 static struct mems_seg *release_merging(struct mems_heap *heap,
@@ -330,15 +338,15 @@ static struct mems_seg *release_merging(struct mems_heap *heap,
 	if (!prev && !next) {
 		proc->type = MEMS_HOLE;
 		hole_appeared(heap, proc);
-		hole_map_add(heap, vstart, seg_size(proc));
+		mems_hole_map_add(heap, vstart, seg_size(proc));
 		return proc;
 	}
 	seg_delete(heap, proc);
 	if (prev) {
 		prev->edges |= edges & SEG_LAST;
-		addr_table_point(heap, vstart, vend, prev);
+		mems_addr_table_point(heap, vstart, vend, prev);
 		hole_set_bounds(heap, prev, prev->vstart, vend);
-		hole_map_raise(heap, prev->vstart, seg_size(prev));
+		mems_hole_map_raise(heap, prev->vstart, seg_size(prev));
 		return prev;
 	}
 	next->edges |= edges & SEG_FIRST;
@@ -347,7 +355,8 @@ static struct mems_seg *release_merging(struct mems_heap *heap,
 }
 
 /* Free @proc; the hole it ends in, which may be its whole node. */
-struct mems_seg *chain_release(struct mems_heap *heap, struct mems_seg *proc)
+struct mems_seg *mems_chain_release(struct mems_heap *heap,
+				    struct mems_seg *proc)
 {
 	struct mems_seg *hole;
 
@@ -363,7 +372,7 @@ struct mems_seg *chain_release(struct mems_heap *heap, struct mems_seg *proc)
  * enough; -ENOSPC, changing nothing, when it is not.  Cannot fail
  * otherwise: the hole shrinks or vanishes, no record is needed.
  */
-int chain_grow(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
+int mems_chain_grow(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
 {
 	struct mems_seg *next = seg_next_hole(proc);
 	uintptr_t old_vend = proc->vend;
@@ -377,17 +386,17 @@ int chain_grow(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
 	unpoison(old_vend + 1 + proc->to_phys,
 		 proc->vstart + bytes - 1 - old_vend);
 	proc->vend = proc->vstart + (bytes - 1);
-	addr_table_point(heap, old_vend + 1, proc->vend, proc);
+	mems_addr_table_point(heap, old_vend + 1, proc->vend, proc);
 	if (proc->vend == next->vend) {
 		proc->edges |= next->edges & SEG_LAST;
 		hole_vanishing(heap, next);
 		seg_delete(heap, next);
-		hole_map_remove(heap, next_vstart, next_size);
+		mems_hole_map_remove(heap, next_vstart, next_size);
 		return 0;
 	}
 	hole_set_bounds(heap, next, proc->vend + 1, next->vend);
-	hole_map_move(heap, next_vstart, next_size, next->vstart,
-		      seg_size(next));
+	mems_hole_map_move(heap, next_vstart, next_size, next->vstart,
+			   seg_size(next));
 	return 0;
 }
 
@@ -396,14 +405,15 @@ int chain_grow(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
  * hole of its own, whose record may need a slab: -ENOMEM, changing
  * nothing, when that mapping fails.
  */
-int chain_shrink(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
+int mems_chain_shrink(struct mems_heap *heap, struct mems_seg *proc,
+		      size_t bytes)
 {
 	struct mems_seg *next = seg_next_hole(proc);
 	uintptr_t tail_vstart = proc->vstart + bytes;
 	uintptr_t tail_vend = proc->vend;
 	struct mems_seg *hole;
 
-	if (!next && meta_reserve(&heap->meta, &heap->os, 1))
+	if (!next && mems_meta_reserve(&heap->meta, &heap->os, 1))
 		return -ENOMEM;
 	poison(tail_vstart + proc->to_phys, tail_vend - tail_vstart + 1);
 	proc->vend = tail_vstart - 1;
@@ -411,17 +421,17 @@ int chain_shrink(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
 		release_before(heap, next, tail_vstart, tail_vend);
 		return 0;
 	}
-	hole = (struct mems_seg *)meta_alloc(&heap->meta);
+	hole = (struct mems_seg *)mems_meta_alloc(&heap->meta);
 	hole->vstart = tail_vstart;
 	hole->vend = tail_vend;
 	hole->type = MEMS_HOLE;
 	hole->edges = proc->edges & SEG_LAST;
 	proc->edges &= ~SEG_LAST;
 	list_add(&hole->link, &proc->link);
-	addr_table_point(heap, tail_vstart, tail_vend, hole);
+	mems_addr_table_point(heap, tail_vstart, tail_vend, hole);
 	heap->nr_segs++;
 	hole_appeared(heap, hole);
-	hole_map_add(heap, tail_vstart, seg_size(hole));
+	mems_hole_map_add(heap, tail_vstart, seg_size(hole));
 	return 0;
 }
 
@@ -450,13 +460,13 @@ static void chain_unmap_node(struct mems_heap *heap, struct mems_node *node)
 	hole_vanishing(heap, hole);
 	seg_delete(heap, hole);
 	list_del(&node->chain);
-	addr_table_point_released(heap, gap_start, node->vend, after);
-	hole_map_remove(heap, node->vstart, bytes);
+	mems_addr_table_point_released(heap, gap_start, node->vend, after);
+	mems_hole_map_remove(heap, node->vstart, bytes);
 	node_unmap(heap, node);
 	heap->nr_nodes--;
 	heap->user_pages -= node->pages;
 	heap->released_pages += node->pages;
-	meta_free(&heap->meta, node);
+	mems_meta_free(&heap->meta, node);
 }
 
 /*
@@ -464,7 +474,7 @@ static void chain_unmap_node(struct mems_heap *heap, struct mems_node *node)
  * at most @keep bytes of them stay mapped.  The walk starts at the
  * lowest node that may be empty.  Returns the number released.
  */
-size_t chain_trim(struct mems_heap *heap, size_t keep)
+size_t mems_chain_trim(struct mems_heap *heap, size_t keep)
 {
 	struct mems_node *node = heap->lowest_empty, *next;
 	size_t released = 0;
@@ -486,10 +496,10 @@ size_t chain_trim(struct mems_heap *heap, size_t keep)
 }
 
 /* An empty main chain, and an address table in the heap's own slots. */
-void chain_setup(struct mems_heap *heap)
+void mems_chain_setup(struct mems_heap *heap)
 {
 	INIT_LIST_HEAD(&heap->nodes);
-	addr_table_setup(heap);
+	mems_addr_table_setup(heap);
 	heap->nr_nodes = 0;
 	heap->user_pages = 0;
 	heap->nr_segs = 0;
@@ -501,13 +511,13 @@ void chain_setup(struct mems_heap *heap)
 	heap->next_vaddr = heap->virt_base;
 }
 
-void chain_unmap_all(struct mems_heap *heap)
+void mems_chain_unmap_all(struct mems_heap *heap)
 {
 	struct mems_node *node;
 
 	heap_for_each_node(node, heap)
 		node_unmap(heap, node);
-	meta_release(&heap->meta, &heap->os);
-	addr_table_release(heap);
-	chain_setup(heap);
+	mems_meta_release(&heap->meta, &heap->os);
+	mems_addr_table_release(heap);
+	mems_chain_setup(heap);
 }

@@ -11,7 +11,10 @@
 #include <inttypes.h>
 #include <stdarg.h>
 
-#include "chain.h"
+#include "check.h"
+#include "addr_table.h"
+#include "hole_map.h"
+#include "types.h"
 
 static int check_failed(FILE *report, const char *fmt, ...)
 {
@@ -95,9 +98,9 @@ static bool slots_name(const struct mems_heap *heap, uintptr_t vstart,
 {
 	size_t first, last, i;
 
-	addr_table_span(heap, vstart, vend, &first, &last);
+	mems_addr_table_span(heap, vstart, vend, &first, &last);
 	for (i = first; i <= last; i++) {
-		if (addr_table_slot(heap, i) != entry) {
+		if (mems_addr_table_slot(heap, i) != entry) {
 			*bad = i;
 			return false;
 		}
@@ -177,11 +180,11 @@ static int counts_check(const struct mems_heap *heap,
 				    heap->nr_segs, heap->nr_holes,
 				    heap->hole_bytes, counts->segs,
 				    counts->holes, counts->hole_bytes);
-	if (hole_map_largest(heap) != counts->largest_hole)
+	if (mems_hole_map_largest(heap) != counts->largest_hole)
 		return check_failed(report,
 				    "the hole map's largest hole is %zu bytes, "
 				    "not %zu",
-				    hole_map_largest(heap),
+				    mems_hole_map_largest(heap),
 				    counts->largest_hole);
 	if (policy->ops->largest_hole &&
 	    policy->ops->largest_hole(policy) != counts->largest_hole)
@@ -349,13 +352,13 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 	return err ? err : counts_check(heap, &counts, report);
 }
 
-int heap_check(const struct mems_heap *heap, FILE *report)
+int mems_heap_check_unlocked(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_policy_ops *ops = heap->policy.ops;
 	int err = chain_check(heap, report);
 
 	if (!err)
-		err = hole_map_check(heap, report);
+		err = mems_hole_map_check(heap, report);
 	if (err || !ops->check)
 		return err;
 	return ops->check(&heap->policy, report);
@@ -365,5 +368,5 @@ int mems_heap_check(const struct mems_heap *heap, FILE *report)
 {
 	heap_guard(heap);
 
-	return heap_check(heap, report);
+	return mems_heap_check_unlocked(heap, report);
 }

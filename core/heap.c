@@ -14,7 +14,16 @@
 #include <string.h>
 
 #include <asm/page.h>
+#include "heap.h"
+#include "addr_table.h"
 #include "chain.h"
+#include "check.h"
+#include "hole_map.h"
+#include "meta.h"
+#include "os.h"
+#include "policy.h"
+#include "registry.h"
+#include "types.h"
 
 static bool is_power_of_2(size_t n)
 {
@@ -24,7 +33,7 @@ static bool is_power_of_2(size_t n)
 static void heap_assert_valid(const struct mems_heap *heap)
 {
 #ifdef CONFIG_MEMS_DEBUG
-	if (heap_check(heap, stderr))
+	if (mems_heap_check_unlocked(heap, stderr))
 		abort();
 #else
 	(void)heap;
@@ -60,7 +69,8 @@ static int config_resolve(const struct mems_heap_config *config,
 	return mems_policy_lookup(out->policy) ? 0 : -ENOENT;
 }
 
-int heap_use_policy(struct mems_heap *heap, const struct mems_policy_ops *ops)
+int mems_heap_use_policy(struct mems_heap *heap,
+			 const struct mems_policy_ops *ops)
 {
 	struct mems_node *node;
 	struct mems_seg *seg;
@@ -100,7 +110,8 @@ static void heap_clear(struct mems_heap *heap)
  * The system-call counters survive: mems_init() sets the global heap up
  * again each time, and its counts run from the program's start.
  */
-int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config)
+int mems_heap_setup(struct mems_heap *heap,
+		    const struct mems_heap_config *config)
 {
 	struct mems_os_stats os = heap->os;
 	struct mems_heap_config cfg;
@@ -114,14 +125,14 @@ int heap_setup(struct mems_heap *heap, const struct mems_heap_config *config)
 	heap->align = cfg.align;
 	heap->virt_base = cfg.virt_base;
 	heap->trim_threshold = CONFIG_MEMS_TRIM_THRESHOLD;
-	chain_setup(heap);
-	meta_setup(&heap->meta, cfg.page_size);
-	return heap_use_policy(heap, mems_policy_lookup(cfg.policy));
+	mems_chain_setup(heap);
+	mems_meta_setup(&heap->meta, cfg.page_size);
+	return mems_heap_use_policy(heap, mems_policy_lookup(cfg.policy));
 }
 
-void heap_teardown(struct mems_heap *heap)
+void mems_heap_teardown(struct mems_heap *heap)
 {
-	chain_unmap_all(heap);
+	mems_chain_unmap_all(heap);
 }
 
 /*
@@ -129,9 +140,9 @@ void heap_teardown(struct mems_heap *heap)
  * whose address a thread may still hold and use.  What it then allocated
  * nothing would ever unmap.
  */
-void heap_retire(struct mems_heap *heap)
+void mems_heap_retire(struct mems_heap *heap)
 {
-	heap_teardown(heap);
+	mems_heap_teardown(heap);
 	heap->stale = true;
 }
 
@@ -155,14 +166,14 @@ int mems_heap_create(const struct mems_heap_config *config,
 	if (err)
 		return err;
 	bytes = heap_object_bytes(cfg.page_size);
-	created = (struct mems_heap *)os_map(&os, bytes);
+	created = (struct mems_heap *)mems_os_map(&os, bytes);
 	if (!created)
 		return -ENOMEM;
 	lock_init(&created->lock);
-	err = heap_setup(created, &cfg);
+	err = mems_heap_setup(created, &cfg);
 	if (err) {
 		lock_destroy(&created->lock);
-		os_unmap(&os, created, bytes);
+		mems_os_unmap(&os, created, bytes);
 		return err;
 	}
 	created->os.mmap_calls = os.mmap_calls;
@@ -177,9 +188,9 @@ void mems_heap_destroy(struct mems_heap *heap)
 
 	if (!heap || heap_in_walk(heap))
 		return;
-	heap_teardown(heap);
+	mems_heap_teardown(heap);
 	lock_destroy(&heap->lock);
-	os_unmap(&os, heap, heap_object_bytes(heap->page_size));
+	mems_os_unmap(&os, heap, heap_object_bytes(heap->page_size));
 }
 
 void mems_heap_reset(struct mems_heap *heap)
@@ -188,8 +199,8 @@ void mems_heap_reset(struct mems_heap *heap)
 
 	if (heap_in_walk(heap))
 		return;
-	heap_teardown(heap);
-	heap_use_policy(heap, heap->policy.ops);
+	mems_heap_teardown(heap);
+	mems_heap_use_policy(heap, heap->policy.ops);
 }
 
 /* @size rounded up to the heap's alignment, or 0 when that overflows. */
@@ -207,14 +218,14 @@ static void heap_trim_auto(struct mems_heap *heap)
 {
 	if (heap->trim_threshold >= 0 &&
 	    heap->empty_bytes > (size_t)heap->trim_threshold)
-		chain_trim(heap, heap->trim_threshold);
+		mems_chain_trim(heap, heap->trim_threshold);
 }
 
 /* The block that starts at @v, or NULL. */
 static struct mems_seg *heap_block_at(const struct mems_heap *heap,
 				      const void *v)
 {
-	struct mems_seg *seg = addr_table_find(heap, (uintptr_t)v);
+	struct mems_seg *seg = mems_addr_table_find(heap, (uintptr_t)v);
 
 	if (!seg || seg_is_hole(seg) || seg->vstart != (uintptr_t)v)
 		return NULL;
@@ -224,7 +235,7 @@ static struct mems_seg *heap_block_at(const struct mems_heap *heap,
 /* A free, then the trim its threshold asks for. */
 static void heap_release(struct mems_heap *heap, struct mems_seg *proc)
 {
-	chain_release(heap, proc);
+	mems_chain_release(heap, proc);
 	heap_trim_auto(heap);
 }
 
@@ -240,14 +251,14 @@ static struct mems_seg *heap_carve(struct mems_heap *heap, size_t bytes,
 
 	*fresh = !hole;
 	if (hole) {
-		if (meta_reserve(&heap->meta, &heap->os, 1))
+		if (mems_meta_reserve(&heap->meta, &heap->os, 1))
 			return NULL;
 	} else {
-		hole = chain_map_node(heap, bytes);
+		hole = mems_chain_map_node(heap, bytes);
 		if (!hole)
 			return NULL;
 	}
-	return chain_carve(heap, hole, bytes);
+	return mems_chain_carve(heap, hole, bytes);
 }
 
 /* A block of @size bytes by the policy, its bytes zeroed when @zeroed. */
@@ -331,10 +342,10 @@ static int heap_resize(struct mems_heap *heap, struct mems_seg *proc,
 {
 	int err = 0;
 
-	if (bytes > seg_size(proc) && chain_grow(heap, proc, bytes))
+	if (bytes > seg_size(proc) && mems_chain_grow(heap, proc, bytes))
 		return heap_move(heap, proc, bytes, v);
 	if (bytes < seg_size(proc))
-		err = chain_shrink(heap, proc, bytes);
+		err = mems_chain_shrink(heap, proc, bytes);
 	if (!err)
 		*v = (void *)proc->vstart;
 	return err;
@@ -404,7 +415,7 @@ int mems_heap_trim_locked(struct mems_heap *heap, size_t keep)
 
 	if (heap_in_walk(heap))
 		return -EDEADLK;
-	released = chain_trim(heap, keep);
+	released = mems_chain_trim(heap, keep);
 	heap_assert_valid(heap);
 	return released > 0;
 }
@@ -439,7 +450,7 @@ long mems_heap_trim_threshold(const struct mems_heap *heap)
 
 void *mems_heap_get_locked(const struct mems_heap *heap, void *v)
 {
-	struct mems_seg *seg = addr_table_find(heap, (uintptr_t)v);
+	struct mems_seg *seg = mems_addr_table_find(heap, (uintptr_t)v);
 
 	if (!seg || seg_is_hole(seg))
 		return NULL;
@@ -462,7 +473,7 @@ int mems_heap_set_policy(struct mems_heap *heap, const char *name)
 		return -EDEADLK;
 	if (!ops)
 		return -ENOENT;
-	return heap_use_policy(heap, ops);
+	return mems_heap_use_policy(heap, ops);
 }
 
 const char *mems_heap_policy(const struct mems_heap *heap)

@@ -15,17 +15,20 @@
  *
  * The entries live beside the address table's slots (core/addr_table.c)
  * and grow with them, with a count of the holes starting in each slot.
- * core/chain.c reports every hole that appears (hole_map_add()), grows
- * in place (hole_map_raise()), changes its start or size
- * (hole_map_move()) or vanishes (hole_map_remove()), after the chains and
- * the slots are up to date: a slot that lost its largest hole, and still
- * has others, is recomputed from the segments that start in it.
+ * core/chain.c reports every hole that appears (mems_hole_map_add()),
+ * grows in place (mems_hole_map_raise()), changes its start or size
+ * (mems_hole_map_move()) or vanishes (mems_hole_map_remove()), after the
+ * chains and the slots are up to date: a slot that lost its largest
+ * hole, and still has others, is recomputed from the segments that start
+ * in it.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
-#include "chain.h"
+#include "hole_map.h"
+#include "addr_table.h"
+#include "types.h"
 
 /* @table's entry @i of level @k, recomputed from the level below. */
 static size_t group_largest(const struct mems_addr_table *table, unsigned int k,
@@ -42,17 +45,6 @@ static size_t group_largest(const struct mems_addr_table *table, unsigned int k,
 		if (below[j] > largest)
 			largest = below[j];
 	return largest;
-}
-
-/* Recompute every level from @from_level up out of the one below it. */
-void hole_map_build(struct mems_addr_table *table, unsigned int from_level)
-{
-	unsigned int k;
-	size_t i;
-
-	for (k = from_level; k < table->nr_levels; k++)
-		for (i = 0; i < table->level_size[k]; i++)
-			table->largest[k][i] = group_largest(table, k, i);
 }
 
 /*
@@ -88,7 +80,7 @@ static void hole_map_set(struct mems_addr_table *table, size_t i, size_t size)
 }
 
 /* A hole of @size bytes now starts at @vstart. */
-void hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
+void mems_hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
@@ -103,7 +95,7 @@ void hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
 static struct mems_seg *slot_next_seg(const struct mems_heap *heap,
 				      struct mems_seg *seg, size_t i)
 {
-	seg = addr_table_next(heap, seg);
+	seg = mems_addr_table_next(heap, seg);
 	return seg && addr_table_slot_of(heap, seg->vstart) == i ? seg : NULL;
 }
 
@@ -137,19 +129,19 @@ static size_t slot_largest(const struct mems_heap *heap, size_t i)
 }
 
 /* A hole of @size bytes appeared at @vstart. */
-void hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size)
+void mems_hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	if (!heap->hole_map_on)
 		return;
 	heap->addr_table.holes_in_slot[addr_table_slot_of(heap, vstart)]++;
-	hole_map_raise(heap, vstart, size);
+	mems_hole_map_raise(heap, vstart, size);
 }
 
 /*
  * A hole of @size bytes no longer starts at @vstart: it vanished or moved
  * its start.  The chains are already in their new state.
  */
-void hole_map_remove(struct mems_heap *heap, uintptr_t vstart, size_t size)
+void mems_hole_map_remove(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
@@ -165,8 +157,8 @@ void hole_map_remove(struct mems_heap *heap, uintptr_t vstart, size_t size)
 }
 
 /* The hole of @old_size bytes at @old_vstart is now @size at @vstart. */
-void hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
-		   size_t old_size, uintptr_t vstart, size_t size)
+void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
+			size_t old_size, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
@@ -174,8 +166,8 @@ void hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 	if (!heap->hole_map_on)
 		return;
 	if (addr_table_slot_of(heap, old_vstart) != i) {
-		hole_map_remove(heap, old_vstart, old_size);
-		hole_map_add(heap, vstart, size);
+		mems_hole_map_remove(heap, old_vstart, old_size);
+		mems_hole_map_add(heap, vstart, size);
 		return;
 	}
 	if (table->holes_in_slot[i] == 1 || size >= table->largest[0][i])
@@ -198,7 +190,7 @@ static size_t holes_largest(const struct mems_heap *heap)
 	return largest;
 }
 
-size_t hole_map_largest(const struct mems_heap *heap)
+size_t mems_hole_map_largest(const struct mems_heap *heap)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
 	const struct mems_policy *policy = &heap->policy;
@@ -236,7 +228,8 @@ void mems_hole_map_use(struct mems_heap *heap, bool on)
 	heap_for_each_node(node, heap)
 		node_for_each_seg(seg, node)
 			if (seg_is_hole(seg))
-				hole_map_add(heap, seg->vstart, seg_size(seg));
+				mems_hole_map_add(heap, seg->vstart,
+						  seg_size(seg));
 }
 
 /* From entry @i of level @k, which is large enough, down to its slot. */
@@ -305,8 +298,8 @@ static struct mems_seg *slot_fit_from(const struct mems_heap *heap,
  * @from: the hole holding @from, if it fits, else the first that starts
  * after it.
  */
-struct mems_seg *hole_map_lowest_fit(const struct mems_heap *heap, size_t bytes,
-				     uintptr_t from)
+struct mems_seg *mems_hole_map_lowest_fit(const struct mems_heap *heap,
+					  size_t bytes, uintptr_t from)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
 	struct mems_seg *seg;
@@ -315,7 +308,7 @@ struct mems_seg *hole_map_lowest_fit(const struct mems_heap *heap, size_t bytes,
 	if (!heap->nr_nodes)
 		return NULL;
 	if (from > heap->virt_base) {
-		seg = addr_table_find_from(heap, from);
+		seg = mems_addr_table_find_from(heap, from);
 		if (!seg)
 			return NULL;
 		if (seg_is_hole(seg) && seg_size(seg) >= bytes)
@@ -357,7 +350,7 @@ static int map_failed(FILE *report, const char *what, unsigned int level,
 }
 
 /* Every entry, recomputed from the chains and from the level below. */
-int hole_map_check(const struct mems_heap *heap, FILE *report)
+int mems_hole_map_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
 	bool on = heap->hole_map_on;

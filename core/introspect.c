@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "chain.h"
+#include "addr_table.h"
+#include "hole_map.h"
+#include "types.h"
 
 static void node_info_fill(const struct mems_node *node, size_t index,
 			   struct mems_node_info *info)
@@ -127,7 +129,7 @@ int mems_heap_find(const struct mems_heap *heap, const void *v,
 	const struct mems_seg *found;
 	heap_guard(heap);
 
-	found = heap ? addr_table_find(heap, (uintptr_t)v) : NULL;
+	found = heap ? mems_addr_table_find(heap, (uintptr_t)v) : NULL;
 	if (!found)
 		return -ENOENT;
 	if (node)
@@ -157,7 +159,7 @@ void mems_heap_stats(const struct mems_heap *heap,
 	stats->nodes = heap->nr_nodes;
 	stats->segments = heap->nr_segs;
 	stats->holes = heap->nr_holes;
-	stats->largest_hole = hole_map_largest(heap);
+	stats->largest_hole = mems_hole_map_largest(heap);
 	stats->live_bytes = heap->user_pages * heap->page_size -
 			    heap->hole_bytes;
 	stats->meta_bytes = meta_bytes(heap);

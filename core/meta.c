@@ -5,8 +5,8 @@
  * A slab is one mapping, a whole number of MeMS pages long, headed by a
  * struct mems_slab that links it to the other slabs of the pool.  Records
  * are handed out from the free list that freed records join, or from the
- * newest slab's unused tail.  Slabs are only returned by meta_release(),
- * which mems_finish() reaches, and by meta_unreserve() for an operation
+ * newest slab's unused tail.  Slabs are only returned by mems_meta_release(),
+ * which mems_finish() reaches, and by mems_meta_unreserve() for an operation
  * that failed after its reservation mapped one.
  *
  * An operation first reserves every record it will need, so that it can
@@ -17,8 +17,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "chain.h"
 #include "meta.h"
+#include "os.h"
+#include "types.h"
 
 #define SLAB_MIN_BYTES (64 * 1024)
 
@@ -42,7 +43,7 @@ union mems_record {
 static_assert(sizeof(struct mems_slab) <= RECORD_BYTES,
 	      "a slab's header fits in a record's place");
 
-void meta_setup(struct mems_meta *meta, size_t page_size)
+void mems_meta_setup(struct mems_meta *meta, size_t page_size)
 {
 	size_t pages = (SLAB_MIN_BYTES + page_size - 1) / page_size;
 
@@ -71,14 +72,14 @@ static void meta_push_free(struct mems_meta *meta, void *record)
 	meta->free_count++;
 }
 
-int meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,
-		 size_t records)
+int mems_meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,
+		      size_t records)
 {
 	struct mems_slab *slab;
 
 	if (meta->free_count + meta_unused_records(meta) >= records)
 		return 0;
-	slab = (struct mems_slab *)os_map(os, meta->slab_bytes);
+	slab = (struct mems_slab *)mems_os_map(os, meta->slab_bytes);
 	if (!slab)
 		return -ENOMEM;
 	/* The old slab's tail joins the free list rather than go to waste. */
@@ -94,12 +95,12 @@ int meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,
 }
 
 /*
- * Unmap the slab a meta_reserve() mapped when the pool had @nr_slabs, for
+ * Unmap the slab a mems_meta_reserve() mapped when the pool had @nr_slabs, for
  * an operation that fails after reserving: no record of it was taken.
  * The old slab's tail stays on the free list.
  */
-void meta_unreserve(struct mems_meta *meta, struct mems_os_stats *os,
-		    size_t nr_slabs)
+void mems_meta_unreserve(struct mems_meta *meta, struct mems_os_stats *os,
+			 size_t nr_slabs)
 {
 	struct mems_slab *slab = meta->slabs;
 
@@ -109,16 +110,16 @@ void meta_unreserve(struct mems_meta *meta, struct mems_os_stats *os,
 	meta->nr_slabs--;
 	meta->unused = NULL;
 	meta->unused_end = NULL;
-	os_unmap(os, slab, slab->bytes);
+	mems_os_unmap(os, slab, slab->bytes);
 }
 
 /* Records the pool hands out before it must map another slab. */
-size_t meta_records_left(const struct mems_meta *meta)
+size_t mems_meta_records_left(const struct mems_meta *meta)
 {
 	return meta->free_count + meta_unused_records(meta);
 }
 
-void *meta_alloc(struct mems_meta *meta)
+void *mems_meta_alloc(struct mems_meta *meta)
 {
 	void *record = meta->free_records;
 
@@ -132,13 +133,13 @@ void *meta_alloc(struct mems_meta *meta)
 	return memset(record, 0, RECORD_BYTES);
 }
 
-void meta_free(struct mems_meta *meta, void *record)
+void mems_meta_free(struct mems_meta *meta, void *record)
 {
 	meta_push_free(meta, record);
 	meta->live_records--;
 }
 
-void meta_release(struct mems_meta *meta, struct mems_os_stats *os)
+void mems_meta_release(struct mems_meta *meta, struct mems_os_stats *os)
 {
 	struct mems_slab *slab = meta->slabs;
 	size_t slab_bytes = meta->slab_bytes;
@@ -146,7 +147,7 @@ void meta_release(struct mems_meta *meta, struct mems_os_stats *os)
 	while (slab) {
 		struct mems_slab *next = slab->next;
 
-		os_unmap(os, slab, slab->bytes);
+		mems_os_unmap(os, slab, slab->bytes);
 		slab = next;
 	}
 	memset(meta, 0, sizeof(*meta));

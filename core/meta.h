@@ -6,48 +6,26 @@
  * slabs the pool maps for itself, never from the user's pages and never
  * from libc, so that a node's physical address is exactly what mmap
  * returned for it.  Every record has the same size, which makes a freed
- * record reusable for either kind.
+ * record reusable for either kind.  The pool itself, struct mems_meta,
+ * is in core/types.h beside the records it holds, since the heap holds
+ * it.
  */
 #ifndef MEMS_CORE_META_H
 #define MEMS_CORE_META_H
 
 #include <stddef.h>
 
-/*
- * These functions are global so that the core, the policies and the
- * tests share them; the macros give their symbols a mems_ prefix, so that
- * a program linking libmems.a keeps these short names for itself.
- */
-#define meta_setup        mems_meta_setup
-#define meta_reserve      mems_meta_reserve
-#define meta_unreserve    mems_meta_unreserve
-#define meta_alloc        mems_meta_alloc
-#define meta_free         mems_meta_free
-#define meta_release      mems_meta_release
-#define meta_records_left mems_meta_records_left
-
+struct mems_meta;
 struct mems_os_stats;
-struct mems_slab;
 
-struct mems_meta {
-	struct mems_slab *slabs; /* newest first */
-	void *free_records; /* singly linked through the record */
-	char *unused; /* never handed out, in the newest slab */
-	char *unused_end;
-	size_t slab_bytes;
-	size_t nr_slabs;
-	size_t free_count;
-	size_t live_records;
-};
-
-void meta_setup(struct mems_meta *meta, size_t page_size);
-int meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,
-		 size_t records);
-void meta_unreserve(struct mems_meta *meta, struct mems_os_stats *os,
-		    size_t nr_slabs);
-void *meta_alloc(struct mems_meta *meta);
-void meta_free(struct mems_meta *meta, void *record);
-void meta_release(struct mems_meta *meta, struct mems_os_stats *os);
-size_t meta_records_left(const struct mems_meta *meta);
+void mems_meta_setup(struct mems_meta *meta, size_t page_size);
+int mems_meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,
+		      size_t records);
+void mems_meta_unreserve(struct mems_meta *meta, struct mems_os_stats *os,
+			 size_t nr_slabs);
+void *mems_meta_alloc(struct mems_meta *meta);
+void mems_meta_free(struct mems_meta *meta, void *record);
+void mems_meta_release(struct mems_meta *meta, struct mems_os_stats *os);
+size_t mems_meta_records_left(const struct mems_meta *meta);
 
 #endif /* MEMS_CORE_META_H */

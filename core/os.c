@@ -4,19 +4,20 @@
  *
  * Every mapping is private and anonymous; each call is counted in the
  * heap's mems_os_stats so that tools can report how often MeMS went to
- * the kernel.  The selftests make a chosen call fail (os_inject_faults())
+ * the kernel.  The selftests make a chosen call fail (mems_os_inject_faults())
  * to show that every caller copes; one test in one thread at a time.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "chain.h"
+#include "os.h"
 
 /* Calls to go before the injected failure of each; 0: none injected. */
 static unsigned long mmap_countdown, munmap_countdown;
 
-void os_inject_faults(unsigned long mmap_nth, unsigned long munmap_nth)
+void mems_os_inject_faults(unsigned long mmap_nth, unsigned long munmap_nth)
 {
 	mmap_countdown = mmap_nth;
 	munmap_countdown = munmap_nth;
@@ -27,7 +28,7 @@ static bool injected(unsigned long *countdown)
 	return *countdown && !--*countdown;
 }
 
-void *os_map(struct mems_os_stats *os, size_t bytes)
+void *mems_os_map(struct mems_os_stats *os, size_t bytes)
 {
 	int saved_errno = errno;
 	void *addr = MAP_FAILED;
@@ -46,7 +47,7 @@ void *os_map(struct mems_os_stats *os, size_t bytes)
  * A failed munmap leaves the pages mapped and nothing else to do: MeMS
  * has already forgotten them, and goes on.
  */
-void os_unmap(struct mems_os_stats *os, void *addr, size_t bytes)
+void mems_os_unmap(struct mems_os_stats *os, void *addr, size_t bytes)
 {
 	int saved_errno = errno;
 
@@ -56,7 +57,7 @@ void os_unmap(struct mems_os_stats *os, void *addr, size_t bytes)
 	os->munmap_calls++;
 }
 
-size_t os_page_size(void)
+size_t mems_os_page_size(void)
 {
 	static size_t page_size;
 

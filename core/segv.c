@@ -22,8 +22,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "chain.h"
 #include "segv.h"
+#include "addr_table.h"
+#include "types.h"
 #include <common/signal_chain.h>
 #include <common/trace_out.h>
 
@@ -42,7 +43,7 @@ static bool describe(uintptr_t v, char *line, size_t room, size_t *len)
 
 	if (!watched || room < 160)
 		return false;
-	seg = addr_table_find(watched, v);
+	seg = mems_addr_table_find(watched, v);
 	if (!seg)
 		return false;
 	p = trace_put_lit(p, "mems: segmentation fault at MeMS virtual "
@@ -95,7 +96,7 @@ static void alt_stack_install(void)
 	sigaltstack(&stack, NULL);
 }
 
-void segv_hint_install(const struct mems_heap *heap)
+void mems_segv_hint_install(const struct mems_heap *heap)
 {
 	watched = heap;
 	if (installed)

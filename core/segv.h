@@ -11,18 +11,16 @@
 
 struct mems_heap;
 
-#define segv_hint_install mems_segv_hint_install
-
 #ifdef CONFIG_MEMS_SEGV_HINT
 /*
- * segv_hint_install() - explain faults at @heap's virtual addresses.
+ * mems_segv_hint_install() - explain faults at @heap's virtual addresses.
  * Installs the SIGSEGV handler once per process, keeping the one the
  * program had, and an alternate signal stack for the calling thread if
  * it has none.  @heap is the global heap, read by the handler.
  */
-void segv_hint_install(const struct mems_heap *heap);
+void mems_segv_hint_install(const struct mems_heap *heap);
 #else
-static inline void segv_hint_install(const struct mems_heap *heap)
+static inline void mems_segv_hint_install(const struct mems_heap *heap)
 {
 	(void)heap;
 }

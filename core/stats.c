@@ -7,7 +7,7 @@
  */
 #include <inttypes.h>
 
-#include "chain.h"
+#include "types.h"
 
 struct stats_totals {
 	size_t pages;

@@ -24,8 +24,8 @@
 #include <signal.h>
 #include <string.h>
 
-#include "chain.h"
 #include "trace.h"
+#include "types.h"
 #include <common/signal_chain.h>
 #include <common/trace_out.h>
 
@@ -85,7 +85,7 @@ static int trace_open(const char *path)
 	return 0;
 }
 
-int trace_select(const char *path)
+int mems_trace_select(const char *path)
 {
 	int saved_errno = errno;
 	int err = 0;
@@ -121,7 +121,7 @@ static char *put_addr_result(char *p, const void *v, int err)
 	return trace_put_lit(p, " -> ok");
 }
 
-void trace_init(const struct mems_heap *heap)
+void mems_trace_init(const struct mems_heap *heap)
 {
 	const char *policy = mems_heap_policy(heap);
 	int saved_errno;
@@ -151,7 +151,7 @@ void trace_init(const struct mems_heap *heap)
 }
 
 /* The end of a run of MeMS: a good moment to make the trace whole. */
-void trace_finish(void)
+void mems_trace_finish(void)
 {
 	int saved_errno;
 
@@ -203,22 +203,22 @@ static void trace_block_event(const char *event, uintmax_t a, uintmax_t b,
 	errno = saved_errno;
 }
 
-void trace_malloc(size_t size, const void *v, int err)
+void mems_trace_malloc(size_t size, const void *v, int err)
 {
 	trace_block_event("malloc", size, 0, 1, v, err);
 }
 
-void trace_calloc(size_t nmemb, size_t size, const void *v, int err)
+void mems_trace_calloc(size_t nmemb, size_t size, const void *v, int err)
 {
 	trace_block_event("calloc", nmemb, size, 2, v, err);
 }
 
-void trace_realloc(const void *v, size_t size, const void *out, int err)
+void mems_trace_realloc(const void *v, size_t size, const void *out, int err)
 {
 	trace_block_event("realloc", (uintptr_t)v, size, 2, out, err);
 }
 
-void trace_trim(size_t keep, int released)
+void mems_trace_trim(size_t keep, int released)
 {
 	trace_block_event("trim", keep, 0, 1, (const void *)(uintptr_t)released,
 			  0);
@@ -241,17 +241,17 @@ static void trace_addr_event(const char *event, const void *v, int err)
 	errno = saved_errno;
 }
 
-void trace_free(const void *v, int err)
+void mems_trace_free(const void *v, int err)
 {
 	trace_addr_event("free", v, err);
 }
 
-void trace_get(const void *v, int err)
+void mems_trace_get(const void *v, int err)
 {
 	trace_addr_event("get", v, err);
 }
 
-void trace_stats(void)
+void mems_trace_stats(void)
 {
 	if (trace_out.on)
 		trace_word("stats");

@@ -10,7 +10,8 @@
 #include <errno.h>
 #include <inttypes.h>
 
-#include <core/chain.h>
+#include <core/policy.h>
+#include <core/types.h>
 
 MEMS_POLICY_PRIV_FITS(struct rb_root);
 
@@ -21,7 +22,7 @@ static struct rb_root *best_fit_holes(const struct mems_policy *policy)
 
 static struct mems_seg *hole_entry(const struct rb_node *rb)
 {
-	return rb_entry(rb, struct mems_seg, policy_link);
+	return rb_entry(rb, struct mems_seg, policy_link.rb);
 }
 
 static bool hole_before(const struct mems_seg *a, const struct mems_seg *b)
@@ -67,20 +68,20 @@ static void best_fit_hole_insert(struct mems_policy *policy,
 		else
 			link = &parent->rb_right;
 	}
-	rb_link_node(&hole->policy_link, parent, link);
-	rb_insert_color(&hole->policy_link, root);
+	rb_link_node(&hole->policy_link.rb, parent, link);
+	mems_rb_insert_color(&hole->policy_link.rb, root);
 }
 
 static void best_fit_hole_erase(struct mems_policy *policy,
 				struct mems_seg *hole)
 {
-	rb_erase(&hole->policy_link, best_fit_holes(policy));
+	mems_rb_erase(&hole->policy_link.rb, best_fit_holes(policy));
 }
 
 /* The last key in (size, start) order is a largest hole. */
 static size_t best_fit_largest_hole(const struct mems_policy *policy)
 {
-	const struct rb_node *last = rb_last(best_fit_holes(policy));
+	const struct rb_node *last = mems_rb_last(best_fit_holes(policy));
 
 	return last ? seg_size(hole_entry(last)) : 0;
 }
@@ -103,9 +104,9 @@ static int best_fit_check(const struct mems_policy *policy, FILE *report)
 	const struct rb_node *rb;
 	size_t indexed = 0, holes = 0;
 
-	if (rb_validate(root))
+	if (mems_rb_validate(root))
 		return index_check_failed(report, "unbalanced", 0);
-	for (rb = rb_first(root); rb; rb = rb_next(rb), indexed++) {
+	for (rb = mems_rb_first(root); rb; rb = mems_rb_next(rb), indexed++) {
 		hole = hole_entry(rb);
 		if (!seg_is_hole(hole))
 			return index_check_failed(report, "not a hole",

@@ -7,11 +7,13 @@
  * of it and a look at the few segments of one stretch.  The policy keeps
  * no index of its own.
  */
-#include <core/chain.h>
+#include <core/hole_map.h>
+#include <core/policy.h>
+#include <core/types.h>
 
 static struct mems_seg *first_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	return hole_map_lowest_fit(policy->heap, bytes, 0);
+	return mems_hole_map_lowest_fit(policy->heap, bytes, 0);
 }
 
 const struct mems_policy_ops mems_first_fit_ops = {

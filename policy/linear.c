@@ -9,7 +9,8 @@
  * main chain in ascending virtual order and segments in their sub-chain
  * likewise, so the first match of a walk is the lowest-addressed one.
  */
-#include <core/chain.h>
+#include <core/policy.h>
+#include <core/types.h>
 
 /* The lowest hole of at least @bytes bytes whose end is at or after @from. */
 static struct mems_seg *linear_lowest_fit(const struct mems_heap *heap,

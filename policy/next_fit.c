@@ -9,7 +9,9 @@
  * lowest address.  Both searches are descents of the core's hole map
  * (core/hole_map.c), which first-fit uses too.
  */
-#include <core/chain.h>
+#include <core/hole_map.h>
+#include <core/policy.h>
+#include <core/types.h>
 
 struct next_fit_state {
 	uintptr_t rover;
@@ -31,11 +33,11 @@ static struct mems_seg *next_fit_find(struct mems_policy *policy, size_t bytes)
 {
 	struct mems_seg *hole;
 
-	hole = hole_map_lowest_fit(policy->heap, bytes,
-				   next_fit_state(policy)->rover);
+	hole = mems_hole_map_lowest_fit(policy->heap, bytes,
+					next_fit_state(policy)->rover);
 	if (hole)
 		return hole;
-	return hole_map_lowest_fit(policy->heap, bytes, 0);
+	return mems_hole_map_lowest_fit(policy->heap, bytes, 0);
 }
 
 static void next_fit_allocated(struct mems_policy *policy,

@@ -8,15 +8,17 @@
  * first-fit makes.  The block is carved from the hole's low end, as by
  * every policy.
  */
-#include <core/chain.h>
+#include <core/hole_map.h>
+#include <core/policy.h>
+#include <core/types.h>
 
 static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	size_t largest = hole_map_largest(policy->heap);
+	size_t largest = mems_hole_map_largest(policy->heap);
 
 	if (largest < bytes)
 		return NULL;
-	return hole_map_lowest_fit(policy->heap, largest, 0);
+	return mems_hole_map_lowest_fit(policy->heap, largest, 0);
 }
 
 const struct mems_policy_ops mems_worst_fit_ops = {

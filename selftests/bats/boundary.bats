@@ -3,11 +3,13 @@
 #
 # boundary.bats - lints of the public boundary and of the one policy list.
 #
-# Tools see a heap through the installed headers only; include/, as git
-# tracks it, is exactly what `make install` installs; the policy registry
-# (policy/registry.c) is the one list of policies, which everything else
-# asks instead of spelling the names out; and no test reads anything
-# outside the repository.  Each lint prints the file:line it objects to.
+# Tools see a heap through the installed headers only; the core includes
+# nothing of the policies; include/, as git tracks it, is exactly what
+# `make install` installs; the policy registry (core/registry.c) is the
+# one list of policies, which everything else asks instead of spelling
+# the names out; no test reads anything outside the repository; and the
+# library's files call each other in no circle.  Each lint prints the
+# file:line it objects to.
 
 bats_require_minimum_version 1.5.0
 load test_helper
@@ -50,6 +52,15 @@ tracked() {
 	# The scan sees the tools' includes at all.
 	run grep -c '#include <mems/' "$MEMS_SRC/tools/mems-info.c"
 	refute_output 0
+}
+
+@test "no file of core/ includes a header of policy/" {
+	run tracked -E '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]policy/' \
+		-- core
+	assert_output ""
+	# The scan sees includes at all: the policies include the core.
+	run tracked -E '^#include <core/policy\.h>' -- policy/first_fit.c
+	assert_output --partial '#include <core/policy.h>'
 }
 
 # source_headers SRC - the headers of SRC's include/ that git tracks, as
@@ -112,7 +123,7 @@ installed_headers() {
 	pattern=$(paste -sd '|' <<<"$names")
 	run --separate-stderr tracked -E \
 		"(^|[^[:alnum:]_-])($pattern)([^[:alnum:]_-]|\$)" -- . \
-		':!policy/registry.c' ':!Kconfig' ':!*/Kconfig' \
+		':!core/registry.c' ':!Kconfig' ':!*/Kconfig' \
 		':!Documentation' ':!*.md' ':!*.rst' \
 		':!selftests/bats/data' ':!selftests/policy/rules.h'
 	assert_equal "$stderr" ""
@@ -159,11 +170,40 @@ installed_headers() {
 
 @test "no C file but the registry declares a policy's operations table" {
 	run tracked -F 'extern const struct mems_policy_ops' -- \
-		'*.c' '*.h' ':!policy/registry.c'
+		'*.c' '*.h' ':!core/registry.c'
 	echo "$output"
 	assert_output ""
 	# The registry itself does.
 	run tracked -F -c 'extern const struct mems_policy_ops' -- \
-		policy/registry.c
+		core/registry.c
 	refute_output ""
+}
+
+# calls OBJECT... - "CALLER CALLEE" for each pair of the objects where
+# the first leaves undefined a symbol that the second defines: a call,
+# or a table that the first names.
+calls() {
+	local defined object
+
+	defined=$(nm -A --defined-only "$@" |
+		awk '$2 ~ /^[A-Z]$/ { sub(/:.*/, "", $1); print $3, $1 }' |
+		LC_ALL=C sort)
+	for object in "$@"; do
+		nm -u "$object" | awk '{ print $2 }' | LC_ALL=C sort |
+			LC_ALL=C join - <(echo "$defined") |
+			awk -v from="$object" '$2 != from { print from, $2 }'
+	done | LC_ALL=C sort -u
+}
+
+@test "the library's files call each other in no circle" {
+	cd "$BATS_FILE_TMPDIR/linear"
+	run calls common/*.o core/*.o policy/*.o
+	assert_success
+	# The listing is real: the chains are carved through the address
+	# table, and the address table maps through the OS layer.
+	assert_line 'core/chain.o core/addr_table.o'
+	assert_line 'core/addr_table.o core/os.o'
+	# tsort names the files of a loop, if there is one.
+	run tsort <<<"$output"
+	assert_success
 }

@@ -259,7 +259,7 @@ EOF
 
 	run mems_make "$dir" -q single-header
 	assert_success
-	run mems_make "$dir" -q -W "$MEMS_SRC/policy/registry.c" single-header
+	run mems_make "$dir" -q -W "$MEMS_SRC/core/registry.c" single-header
 	assert_failure
 	run mems_make "$dir" -q -W "$MEMS_SRC/core/chain.h" single-header
 	assert_failure

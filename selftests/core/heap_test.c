@@ -3,7 +3,7 @@
  * heap_test.c - the heap-object API of <mems/heap.h>: independent heaps
  * side by side, their argument checks, destroy, reset, policy switching,
  * and mems_heap_check(), shown to pass on sound heaps and, through the
- * internal <core/chain.h>, to fail on heaps broken on purpose.
+ * internal <core/types.h>, to fail on heaps broken on purpose.
  *
  * Heaps created here choose their own page size, base and granule, so the
  * numbers in their layouts are the test's choice, not the build's.
@@ -16,7 +16,11 @@
 #include "../mems_test.h"
 #include "../policy/rules.h"
 
-#include <core/chain.h>
+#include <core/addr_table.h>
+#include <core/heap.h>
+#include <core/hole_map.h>
+#include <core/policy.h>
+#include <core/types.h>
 
 #define BASE ((uintptr_t)CONFIG_MEMS_VIRT_BASE)
 
@@ -860,7 +864,7 @@ TEST(heap_check_detects_a_wrong_hole_map_entry)
 	ASSERT_NE(NULL, heap);
 	table = &heap->addr_table;
 	ASSERT_LT(1, table->nr_levels);
-	ASSERT_LT(0, hole_map_largest(heap));
+	ASSERT_LT(0, mems_hole_map_largest(heap));
 	for (k = 0; k < table->nr_levels; k++) {
 		table->largest[k][0]++;
 		ASSERT_CHECK_FAILS(heap);
@@ -981,6 +985,130 @@ TEST(debug_build_stops_at_a_broken_invariant)
 #else
 	SKIP(return, "CONFIG_MEMS_DEBUG is not set");
 #endif
+}
+
+/* ---------------------------------------------------------------------
+ * A policy with state of its own for each hole
+ */
+
+/*
+ * First-fit over the holes in the order they appeared (FIFO), kept as
+ * such a policy would keep it, without allocating: the list's head in
+ * the policy's private area, each hole linked through its own record.
+ */
+MEMS_POLICY_PRIV_FITS(struct list_head);
+
+static struct list_head *fifo_holes(const struct mems_policy *policy)
+{
+	return (struct list_head *)&policy->priv;
+}
+
+static void fifo_init(struct mems_policy *policy)
+{
+	INIT_LIST_HEAD(fifo_holes(policy));
+}
+
+static struct mems_seg *fifo_find(struct mems_policy *policy, size_t bytes)
+{
+	struct mems_seg *hole;
+
+	list_for_each_entry(hole, fifo_holes(policy), policy_link.list)
+		if (seg_size(hole) >= bytes)
+			return hole;
+	return NULL;
+}
+
+static void fifo_hole_insert(struct mems_policy *policy,
+			     struct mems_seg *hole)
+{
+	list_add_tail(&hole->policy_link.list, fifo_holes(policy));
+}
+
+static void fifo_hole_erase(struct mems_policy *policy, struct mems_seg *hole)
+{
+	(void)policy;
+	list_del(&hole->policy_link.list);
+}
+
+/* A hole carved from or grown by a free keeps its place in the list. */
+static void fifo_hole_resize(struct mems_policy *policy,
+			     struct mems_seg *hole)
+{
+	(void)policy;
+	(void)hole;
+}
+
+/* The list holds the chains' holes, each once, and nothing else. */
+static int fifo_check(const struct mems_policy *policy, FILE *report)
+{
+	const struct mems_heap *heap = policy->heap;
+	const struct mems_seg *hole;
+	size_t listed = 0;
+
+	list_for_each_entry(hole, fifo_holes(policy), policy_link.list) {
+		if (!seg_is_hole(hole) ||
+		    mems_addr_table_find(heap, hole->vstart) != hole)
+			break;
+		listed++;
+	}
+	if (&hole->policy_link.list == fifo_holes(policy) &&
+	    listed == heap->nr_holes)
+		return 0;
+	if (report)
+		fprintf(report, "mems_check: fifo list: %zu of %zu holes\n",
+			listed, heap->nr_holes);
+	return -EUCLEAN;
+}
+
+static const struct mems_policy_ops fifo_ops = {
+	.name = "fifo-first-fit",
+	.summary = "the first hole that fits, in the order they appeared",
+	.init = fifo_init,
+	.find = fifo_find,
+	.hole_insert = fifo_hole_insert,
+	.hole_erase = fifo_hole_erase,
+	.hole_resize = fifo_hole_resize,
+	.check = fifo_check,
+};
+
+/*
+ * 100-byte pages from 1000, granule 1.  Three blocks of 10 leave the
+ * hole [1030:1099]; freeing the first makes [1000:1009], which appeared
+ * later: 5 bytes go to 1030, where first-fit by address would take
+ * 1000.  Then a churn of allocations and frees, growing, merging and
+ * trimming holes, with the list checked against the chains each step.
+ */
+TEST(a_policy_keeps_its_holes_in_a_list_of_its_own)
+{
+	const struct mems_heap_config cfg = { NULL, 100, 1000, 1 };
+	void *v[64] = { NULL }, *a, *b, *c;
+	unsigned int seed = 1, i, k;
+	struct mems_heap *heap;
+
+	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
+	ASSERT_EQ(0, mems_heap_use_policy(heap, &fifo_ops));
+	ASSERT_EQ(0, mems_heap_alloc(heap, 10, &a));
+	ASSERT_EQ(0, mems_heap_alloc(heap, 10, &b));
+	ASSERT_EQ(0, mems_heap_alloc(heap, 10, &c));
+	ASSERT_EQ(1020, U(c));
+	ASSERT_EQ(0, mems_heap_free(heap, a));
+	ASSERT_EQ(0, mems_heap_alloc(heap, 5, &a));
+	ASSERT_EQ(1030, U(a));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	ASSERT_EQ(0, mems_heap_set_trim_threshold(heap, 0));
+	for (i = 0; i < 2000; i++) {
+		seed = seed * 1103515245 + 12345;
+		k = (seed >> 16) % 64;
+		if (v[k]) {
+			ASSERT_EQ(0, mems_heap_free(heap, v[k]));
+			v[k] = NULL;
+		} else {
+			ASSERT_EQ(0, mems_heap_alloc(heap, 1 + (seed >> 8) % 300,
+						     &v[k]));
+		}
+		ASSERT_EQ(0, mems_heap_check(heap, stderr)) TH_LOG("step %u", i);
+	}
+	mems_heap_destroy(heap);
 }
 
 TEST_HARNESS_MAIN

@@ -14,7 +14,9 @@
 #include "../harness.h"
 #include "../mems_test.h"
 
-#include <core/chain.h>
+#include <core/meta.h>
+#include <core/os.h>
+#include <core/types.h>
 
 static struct maps_snapshot maps_before, maps_after;
 
@@ -67,7 +69,7 @@ static int inline_slots_and_slab_full(struct mems_heap *heap)
 	if (alloc_n(heap, 1024, MEMS_INLINE_ADDR_SLOTS - 1) ||
 	    alloc_n(heap, 1, 1))
 		return -1;
-	while (meta_records_left(&heap->meta) > 2)
+	while (mems_meta_records_left(&heap->meta) > 2)
 		if (alloc_n(heap, 1, 1))
 			return -1;
 	return heap->nr_nodes == MEMS_INLINE_ADDR_SLOTS ? 0 : -1;
@@ -168,9 +170,9 @@ static void scenario_fault(struct __test_metadata *_metadata,
 	ASSERT_NE(NULL, heap);
 	before = heap_stats_text(heap);
 	ASSERT_EQ(0, maps_snapshot(&maps_before));
-	os_inject_faults(nth, 0);
+	mems_os_inject_faults(nth, 0);
 	err = s->operate(heap, &v);
-	os_inject_faults(0, 0);
+	mems_os_inject_faults(0, 0);
 	ASSERT_EQ(0, maps_snapshot(&maps_after));
 	ASSERT_EQ(-ENOMEM, err) TH_LOG("%s, mmap %lu failing", s->what, nth);
 	if (!on_valgrind()) {
@@ -216,9 +218,9 @@ TEST(heap_create_fails_cleanly)
 	struct mems_heap *heap = NULL;
 
 	ASSERT_EQ(0, maps_snapshot(&maps_before));
-	os_inject_faults(1, 0);
+	mems_os_inject_faults(1, 0);
 	ASSERT_EQ(-ENOMEM, mems_heap_create(NULL, &heap));
-	os_inject_faults(0, 0);
+	mems_os_inject_faults(0, 0);
 	ASSERT_EQ(0, maps_snapshot(&maps_after));
 	if (!on_valgrind()) {
 		ASSERT_STREQ(maps_before.text, maps_after.text);
@@ -234,10 +236,10 @@ TEST(malloc_of_the_course_fails_with_enomem)
 	mems_init();
 	ASSERT_EQ(CONFIG_MEMS_VIRT_BASE, U(mems_malloc(10)));
 	before = stats_text();
-	os_inject_faults(1, 0);
+	mems_os_inject_faults(1, 0);
 	errno = 0;
 	ASSERT_NULL(mems_malloc(node_bytes_for(10) + 1));
-	os_inject_faults(0, 0);
+	mems_os_inject_faults(0, 0);
 	ASSERT_EQ(ENOMEM, errno);
 	after = stats_text();
 	ASSERT_STREQ(before, after);
@@ -262,9 +264,9 @@ TEST(a_failed_munmap_leaves_the_heap_sound)
 	ASSERT_EQ(0, mems_heap_set_trim_threshold(heap, 0));
 	ASSERT_EQ(0, mems_heap_alloc(heap, 100, &v));
 	ASSERT_EQ(0, mems_heap_alloc(heap, 5000, &v));
-	os_inject_faults(0, 1);
+	mems_os_inject_faults(0, 1);
 	ASSERT_EQ(0, mems_heap_free(heap, v));
-	os_inject_faults(0, 0);
+	mems_os_inject_faults(0, 0);
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	ASSERT_NULL(mems_heap_get(heap, v));
 	ASSERT_EQ(0, mems_heap_alloc(heap, 5000, &v));
@@ -273,9 +275,9 @@ TEST(a_failed_munmap_leaves_the_heap_sound)
 	for (nth = 1; nth <= 4; nth++) {
 		ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
 		ASSERT_EQ(0, mems_heap_alloc(heap, 100, &v));
-		os_inject_faults(0, nth);
+		mems_os_inject_faults(0, nth);
 		mems_heap_reset(heap);
-		os_inject_faults(0, 0);
+		mems_os_inject_faults(0, 0);
 		ASSERT_EQ(0, mems_heap_check(heap, stderr));
 		ASSERT_EQ(0, mems_heap_alloc(heap, 100, &v));
 		ASSERT_EQ(1000, U(v));

@@ -12,7 +12,8 @@
 #include "../harness.h"
 #include "../mems_test.h"
 
-#include <core/chain.h>
+#include <core/addr_table.h>
+#include <core/types.h>
 
 static struct mems_heap *heap_of(const char *policy, long threshold)
 {

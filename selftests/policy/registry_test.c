@@ -2,7 +2,7 @@
 /*
  * registry_test.c - the table of built-in policies and switching a heap.
  *
- * policy/registry.c holds the one list of policy names; this file names
+ * core/registry.c holds the one list of policy names; this file names
  * none it does not need.  What Kconfig built is asserted by enumeration:
  * every policy the registry lists is sound, found by name and described
  * alike by mems_policy_at() and mems_policy_info(); the default is
@@ -19,7 +19,8 @@
 #include "../mems_test.h"
 
 #include <mems/introspect.h>
-#include <policy/policy.h>
+#include <core/policy.h>
+#include <core/registry.h>
 
 #define WIDE_PAGE	10000
 #define BASE		1000

@@ -2,7 +2,7 @@
 /*
  * rules.h - the tests' own model of the placement table, SPEC section 5.
  *
- * The registry (policy/registry.c) says which policies a build has; this
+ * The registry (core/registry.c) says which policies a build has; this
  * file says what each of them must answer, independently of the library:
  * for each rule, a plain function that picks a hole from a list of holes,
  * and the answers of the scenarios of policy_test.c, worked out by hand.

@@ -285,13 +285,13 @@ struct live_block *blocks_insert(struct rb_root *root, uintptr_t start,
 			link = &parent->rb_right;
 	}
 	rb_link_node(&block->link, parent, link);
-	rb_insert_color(&block->link, root);
+	mems_rb_insert_color(&block->link, root);
 	return block;
 }
 
 void blocks_erase(struct rb_root *root, struct live_block *block)
 {
-	rb_erase(&block->link, root);
+	mems_rb_erase(&block->link, root);
 	free(block);
 }
 

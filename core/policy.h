@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * policy/policy.h - the placement policy operations table.
+ * core/policy.h - what a placement policy provides to the core.
  *
  * Internal to MeMS (not installed).  A policy only searches: find()
  * returns the hole to carve from, or NULL, and never edits the chains;
  * the core carves.  The core tells the policy about every hole that
  * appears, changes bounds or disappears, so that a policy may keep an
- * index beside the chains.
+ * index beside the chains.  The policies (policy/) implement this
+ * interface and call the core below them; the core calls them only
+ * through it, and finds them in the registry (core/registry.c).
  */
-#ifndef MEMS_POLICY_POLICY_H
-#define MEMS_POLICY_POLICY_H
+#ifndef MEMS_CORE_POLICY_H
+#define MEMS_CORE_POLICY_H
 
 #include <assert.h>
 #include <stdbool.h>
@@ -18,10 +20,25 @@
 #include <stdio.h>
 
 #include <mems/introspect.h>
+#include <common/list.h>
+#include <common/rbtree.h>
 
 struct mems_heap;
 struct mems_seg;
 struct mems_policy;
+
+/*
+ * What a policy keeps in each hole: the link of the hole's own record
+ * into the policy's index, so that an index never allocates.  A tree
+ * node for an ordered index (best-fit), a list link for lists (holes
+ * in the order they appeared, a list per size class).  Blocks are in
+ * no index, and a hole has no translation of its own, so the link
+ * shares its words with a block's (struct mems_seg, core/types.h).
+ */
+union mems_policy_link {
+	struct rb_node rb;
+	struct list_head list;
+};
 
 /**
  * struct mems_policy_ops - what a placement policy provides.
@@ -72,11 +89,16 @@ struct mems_policy_ops {
 /*
  * Room for a policy's state inside the heap: policies never allocate.
  * A policy whose state is a struct proves that it fits with
- * MEMS_POLICY_PRIV_FITS(), at build time.
+ * MEMS_POLICY_PRIV_FITS(), at build time.  Every heap carries the room
+ * of the largest built-in need, as the kernel sizes a socket's
+ * congestion-control area: a policy that needs more raises
+ * MEMS_POLICY_PRIV_WORDS.
  */
+#define MEMS_POLICY_PRIV_WORDS 4
+
 union mems_policy_priv {
-	void *ptr[4];
-	uintptr_t word[4];
+	void *ptr[MEMS_POLICY_PRIV_WORDS];
+	uintptr_t word[MEMS_POLICY_PRIV_WORDS];
 };
 
 #define MEMS_POLICY_PRIV_FITS(type)                                    \
@@ -89,12 +111,4 @@ struct mems_policy {
 	union mems_policy_priv priv;
 };
 
-/* policy/registry.c */
-const struct mems_policy_ops *mems_policy_lookup(const char *name);
-const struct mems_policy_ops *mems_policy_at(unsigned int index);
-int mems_policy_validate(const struct mems_policy_ops *ops);
-size_t mems_policy_table_check(const struct mems_policy_ops *const *table,
-			       size_t nr, const struct mems_policy_ops **valid,
-			       FILE *report);
-
-#endif /* MEMS_POLICY_POLICY_H */
+#endif /* MEMS_CORE_POLICY_H */

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * policy/registry.c - the table of built-in placement policies.
+ * core/registry.c - the table of built-in placement policies.
  *
  * MEMS_POLICIES below is the one list of policies in the code: a line per
  * policy, naming the Kconfig symbol that builds it and its operations
  * table.  Everything else - MEMS_POLICY, mems_heap_set_policy(), the
  * tools, the tests - asks this file through mems_policy_lookup(),
- * mems_policy_at() or the public mems_policy_info().
+ * mems_policy_at() or the public mems_policy_info().  It sits beside the
+ * heap that asks it, as tcp_cong.c sits in the TCP core: the policies of
+ * policy/ implement <core/policy.h> and call the core below them, and
+ * the core includes nothing of theirs; this table only names each
+ * policy's operations.
  *
  * The table is checked once when the library starts, as
  * tcp_register_congestion_control() checks a registration: an entry
@@ -18,17 +22,24 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include <core/chain.h>
+#include "policy.h"
+#include "registry.h"
 
-#define MEMS_POLICIES(POLICY)                                           \
-	POLICY(CONFIG_MEMS_FIRST_FIT, mems_first_fit_ops)               \
-	POLICY(CONFIG_MEMS_BEST_FIT, mems_best_fit_ops)                 \
-	POLICY(CONFIG_MEMS_NEXT_FIT, mems_next_fit_ops)                 \
-	POLICY(CONFIG_MEMS_WORST_FIT, mems_worst_fit_ops)               \
-	POLICY(CONFIG_MEMS_FIRST_FIT_LINEAR, mems_first_fit_linear_ops) \
-	POLICY(CONFIG_MEMS_BEST_FIT_LINEAR, mems_best_fit_linear_ops)   \
-	POLICY(CONFIG_MEMS_NEXT_FIT_LINEAR, mems_next_fit_linear_ops)   \
-	POLICY(CONFIG_MEMS_WORST_FIT_LINEAR, mems_worst_fit_linear_ops)
+/*
+ * A line per policy, in the order the tools list them.  A linear
+ * reference (policy/linear.c), test equipment, has a line of its own
+ * after the policies, naming the symbol of the policy it answers for:
+ * it is built with that policy when CONFIG_MEMS_LINEAR_POLICIES is set.
+ */
+#define MEMS_POLICIES(POLICY, REFERENCE)                            \
+	POLICY(CONFIG_MEMS_FIRST_FIT, mems_first_fit_ops)           \
+	POLICY(CONFIG_MEMS_BEST_FIT, mems_best_fit_ops)             \
+	POLICY(CONFIG_MEMS_NEXT_FIT, mems_next_fit_ops)             \
+	POLICY(CONFIG_MEMS_WORST_FIT, mems_worst_fit_ops)           \
+	REFERENCE(CONFIG_MEMS_FIRST_FIT, mems_first_fit_linear_ops) \
+	REFERENCE(CONFIG_MEMS_BEST_FIT, mems_best_fit_linear_ops)   \
+	REFERENCE(CONFIG_MEMS_NEXT_FIT, mems_next_fit_linear_ops)   \
+	REFERENCE(CONFIG_MEMS_WORST_FIT, mems_worst_fit_linear_ops)
 
 /*
  * IF_ENABLED(CONFIG_X, tokens) keeps @tokens when CONFIG_X is defined to
@@ -50,11 +61,15 @@
 #define POLICY_DECLARE(option, ops) \
 	IF_ENABLED(option, extern const struct mems_policy_ops ops;)
 #define POLICY_ENTRY(option, ops) IF_ENABLED(option, &ops, )
+#define REFERENCE_DECLARE(option, ops) \
+	IF_ENABLED(CONFIG_MEMS_LINEAR_POLICIES, POLICY_DECLARE(option, ops))
+#define REFERENCE_ENTRY(option, ops) \
+	IF_ENABLED(CONFIG_MEMS_LINEAR_POLICIES, POLICY_ENTRY(option, ops))
 
-MEMS_POLICIES(POLICY_DECLARE)
+MEMS_POLICIES(POLICY_DECLARE, REFERENCE_DECLARE)
 
 static const struct mems_policy_ops *const builtin_policies[] = {
-	MEMS_POLICIES(POLICY_ENTRY)
+	MEMS_POLICIES(POLICY_ENTRY, REFERENCE_ENTRY)
 };
 
 #define NR_BUILTIN (sizeof(builtin_policies) / sizeof(builtin_policies[0]))

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * core/heap.h - the heap object's internal calls (core/heap.c).
+ *
+ * Internal to MeMS (not installed).  The public heap API is
+ * <mems/heap.h>; these are what the global heap (core/api.c) needs
+ * beyond it: a heap set up in place, and the operations for a caller
+ * that holds the heap's lock already.
+ */
+#ifndef MEMS_CORE_HEAP_H
+#define MEMS_CORE_HEAP_H
+
+#include <stddef.h>
+
+struct mems_heap;
+struct mems_heap_config;
+struct mems_policy_ops;
+
+int mems_heap_setup(struct mems_heap *heap,
+		    const struct mems_heap_config *config);
+void mems_heap_teardown(struct mems_heap *heap);
+void mems_heap_retire(struct mems_heap *heap);
+int mems_heap_use_policy(struct mems_heap *heap,
+			 const struct mems_policy_ops *ops);
+/*
+ * The heap API's calls for a caller that holds the heap's lock already:
+ * the course functions, which hold the global heap's, take it once.
+ */
+int mems_heap_alloc_locked(struct mems_heap *heap, size_t size, void **v);
+int mems_heap_calloc_locked(struct mems_heap *heap, size_t nmemb, size_t size,
+			    void **v);
+int mems_heap_realloc_locked(struct mems_heap *heap, void *v, size_t size,
+			     void **out);
+int mems_heap_free_locked(struct mems_heap *heap, void *v);
+int mems_heap_trim_locked(struct mems_heap *heap, size_t keep);
+void *mems_heap_get_locked(const struct mems_heap *heap, void *v);
+
+#endif /* MEMS_CORE_HEAP_H */

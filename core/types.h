@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * core/types.h - the core's shared types: the heap, its chains, its
+ * address table.
+ *
+ * Internal to MeMS (not installed).  A heap's main chain links one
+ * struct mems_node per mmap region, in mapping order, which is also
+ * ascending virtual order because virtual addresses are never reused.
+ * Each node's sub-chain links struct mems_seg records that tile
+ * [vstart, vend] exactly, in address order, with no two holes adjacent.
+ * Bounds are inclusive, as the report prints them.  The functions that
+ * change them are each declared by their own file's header
+ * (core/chain.h for core/chain.c, and so on); here are only the types
+ * and the inline accessors that every file reads them with.
+ */
+#ifndef MEMS_CORE_TYPES_H
+#define MEMS_CORE_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mems/introspect.h>
+#include <common/list.h>
+#include "lock.h"
+#include "os.h"
+#include "policy.h"
+
+/* seg->edges: where a segment sits in its node's sub-chain. */
+#define SEG_FIRST 1u
+#define SEG_LAST 2u
+
+/*
+ * A hole is never translated and a block is never in a policy's index,
+ * so the two share the end of the record; no two holes are adjacent, so
+ * a hole's translation is its neighbour's or its node's (hole_to_phys()).
+ */
+struct mems_seg {
+	struct list_head link; /* in node->segs, address order */
+	uintptr_t vstart;
+	uintptr_t vend; /* inclusive */
+	enum mems_seg_type type;
+	unsigned int edges; /* SEG_FIRST, SEG_LAST */
+	union {
+		uintptr_t to_phys; /* blocks: v + to_phys is physical */
+		union mems_policy_link policy_link; /* holes: policy's index */
+	};
+};
+
+struct mems_node {
+	struct list_head chain; /* in heap->nodes, mapping order */
+	struct list_head segs;
+	uintptr_t vstart;
+	uintptr_t vend; /* inclusive */
+	void *phys; /* what mmap returned */
+	size_t pages;
+};
+
+struct mems_slab;
+
+/* The record pool (core/meta.c): where nodes and segments come from. */
+struct mems_meta {
+	struct mems_slab *slabs; /* newest first */
+	void *free_records; /* singly linked through the record */
+	char *unused; /* never handed out, in the newest slab */
+	char *unused_end;
+	size_t slab_bytes;
+	size_t nr_slabs;
+	size_t free_count;
+	size_t live_records;
+};
+
+/*
+ * The address table (core/addr_table.c): slot i names the segment holding
+ * the byte virt_base + i * MEMS_ADDR_SLOT_BYTES.  A power of two whatever
+ * the page size; 1 KiB keeps the table near 1% of the space it covers
+ * while most look-ups land on their segment or the one after it.
+ *
+ * Beside the slots, the hole map (core/hole_map.c): largest[0][i] is the
+ * size of the largest hole that starts in slot i, 0 when none does, and
+ * each entry of level k + 1 is the largest of MEMS_HOLE_MAP_FANOUT
+ * entries of level k, up to a level of one entry, the largest hole.
+ * holes_in_slot[i] counts the holes starting in slot i (at most 512 in
+ * 1 KiB), so that a slot's only hole changes its entry without a look
+ * at the slot's segments.
+ */
+#define MEMS_ADDR_SLOT_SHIFT 10
+#define MEMS_ADDR_SLOT_BYTES ((uintptr_t)1 << MEMS_ADDR_SLOT_SHIFT)
+#define MEMS_INLINE_ADDR_SLOTS 64
+#define MEMS_HOLE_MAP_SHIFT 4
+#define MEMS_HOLE_MAP_FANOUT ((size_t)1 << MEMS_HOLE_MAP_SHIFT)
+/* Enough levels for 2^64 slots; 16 entries summarised into one. */
+#define MEMS_HOLE_MAP_MAX_LEVELS 17
+/* The inline slots' levels: 64, 4 and 1 entries. */
+#define MEMS_INLINE_HOLE_MAP_ENTRIES (64 + 4 + 1)
+
+struct mems_addr_table {
+	struct mems_seg **slots;
+	size_t nr; /* slots in use: up to the last node's last byte */
+	size_t capacity;
+	size_t bytes; /* of its mapping; 0 while the slots are the inline ones */
+	size_t *largest[MEMS_HOLE_MAP_MAX_LEVELS];
+	uint16_t *holes_in_slot; /* holes starting in each slot */
+	size_t level_size[MEMS_HOLE_MAP_MAX_LEVELS];
+	unsigned int nr_levels;
+	struct mems_seg *inline_slots[MEMS_INLINE_ADDR_SLOTS];
+	size_t inline_largest[MEMS_INLINE_HOLE_MAP_ENTRIES];
+	uint16_t inline_holes_in_slot[MEMS_INLINE_ADDR_SLOTS];
+};
+
+struct mems_heap {
+	/* Held by every call of the heap API; first, so that setups keep it. */
+	mems_lock_t lock;
+	/*
+	 * Walks in progress.  A walk holds the lock while its callbacks run,
+	 * so only a callback can find this nonzero.
+	 */
+	unsigned int walks;
+	bool stale; /* emptied by mems_heap_retire(): allocates nothing */
+	bool hole_map_on; /* the policy searches the hole map */
+	struct list_head nodes; /* the main chain */
+	struct mems_addr_table addr_table;
+	struct mems_meta meta; /* records of nodes and segments */
+	struct mems_policy policy;
+	size_t page_size;
+	size_t align;
+	uintptr_t virt_base;
+	uintptr_t next_vaddr; /* where the next node starts */
+	size_t nr_nodes;
+	size_t user_pages; /* pages mapped for user memory */
+	/* Kept by core/chain.c for mems_heap_stats(); mems_heap_check() recounts. */
+	size_t nr_segs;
+	size_t nr_holes;
+	size_t hole_bytes;
+	/* Bytes of nodes that are one whole hole, which trimming releases. */
+	size_t empty_bytes;
+	struct mems_node *lowest_empty; /* none before it; NULL: the first */
+	size_t released_pages; /* of nodes released; their space stays used */
+	long trim_threshold; /* -1: never trim */
+	size_t object_bytes; /* the heap's own mapping; 0 for the global heap */
+	struct mems_os_stats os;
+};
+
+/*
+ * A call that finds a walk in progress comes from one of its callbacks:
+ * changing the chains would pull them from under the walk, and waiting
+ * for the walk to end would never end.
+ */
+static inline bool heap_in_walk(const struct mems_heap *heap)
+{
+	return heap->walks;
+}
+
+static inline size_t seg_size(const struct mems_seg *seg)
+{
+	return seg->vend - seg->vstart + 1;
+}
+
+static inline bool seg_is_hole(const struct mems_seg *seg)
+{
+	return seg->type == MEMS_HOLE;
+}
+
+static inline bool seg_contains(const struct mems_seg *seg, uintptr_t v)
+{
+	return v >= seg->vstart && v <= seg->vend;
+}
+
+static inline bool seg_is_first(const struct mems_seg *seg)
+{
+	return seg->edges & SEG_FIRST;
+}
+
+static inline bool seg_is_last(const struct mems_seg *seg)
+{
+	return seg->edges & SEG_LAST;
+}
+
+/*
+ * The node of a segment: records carry no node pointer, so this steps
+ * back to the first segment, whose list head is the node's.  For the
+ * walk, the checker and introspection, never for malloc, free or get.
+ */
+static inline struct mems_node *seg_node(const struct mems_seg *seg)
+{
+	while (!seg_is_first(seg))
+		seg = list_prev_entry(seg, link);
+	return container_of(seg->link.prev, struct mems_node, segs);
+}
+
+static inline uintptr_t node_to_phys(const struct mems_node *node)
+{
+	return (uintptr_t)node->phys - node->vstart;
+}
+
+/* Its neighbour before it is a block, or it is the first of its node. */
+static inline uintptr_t hole_to_phys(const struct mems_seg *hole)
+{
+	if (!seg_is_first(hole))
+		return list_prev_entry(hole, link)->to_phys;
+	return node_to_phys(
+		container_of(hole->link.prev, struct mems_node, segs));
+}
+
+static inline bool node_contains(const struct mems_node *node, uintptr_t v)
+{
+	return v >= node->vstart && v <= node->vend;
+}
+
+#define heap_for_each_node(node, heap) \
+	list_for_each_entry(node, &(heap)->nodes, chain)
+
+#define node_for_each_seg(seg, node) \
+	list_for_each_entry(seg, &(node)->segs, link)
+
+/*
+ * Counted when asked, by the report and the walk: a count kept in the
+ * node would cost a node access on every split and merge.
+ */
+static inline size_t node_nr_segs(const struct mems_node *node)
+{
+	const struct mems_seg *seg;
+	size_t nr = 0;
+
+	node_for_each_seg(seg, node)
+		nr++;
+	return nr;
+}
+
+#endif /* MEMS_CORE_TYPES_H */
