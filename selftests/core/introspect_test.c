@@ -1046,11 +1046,6 @@ TEST(stats_of_global_heap)
  * The global heap counts OS calls "since the program started"
  * (<mems/introspect.h>), so a mems_finish() and a new mems_init() must
  * not start the count again: here 2 mmaps (node, slab) and 2 munmaps.
- *
- * KNOWN BUG, left failing on purpose: mems_heap_setup() in core/heap.c clears
- * the whole heap with memset, struct mems_os_stats included, and
- * mems_init() (core/api.c) calls it on the global heap every time, so the
- * counters read 0 after the second mems_init().
  */
 TEST(global_os_counters_survive_finish)
 {
