@@ -305,8 +305,9 @@ EOF
 	# Not its own copy of the generic code: the header brings the
 	# library's, under the same names.
 	mapfile -t objects < <(find "$dir/tools/dump" -name '*.o')
+	# zlib, for gzip-compressed traces, as the Makefile links it.
 	run gcc -o "$dir/mems-dump-header" "$dir/with-header.c" \
-		"${objects[@]}"
+		"${objects[@]}" -lz
 	assert_success
 	# No libmems.a: every MeMS symbol comes from the header.
 	run nm "$dir/mems-dump-header"
