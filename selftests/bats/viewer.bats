@@ -20,8 +20,8 @@ DATA=$BATS_TEST_DIRNAME/data
 BROWSER=$MEMS_SRC/selftests/browser
 
 setup_file() {
-	# -Werror: the tool must build warning-free.
-	mems_build "$BATS_FILE_TMPDIR/build" defconfig CFLAGS=-Werror
+	# Warning-free: a build of trees.bash fails on a warning.
+	mems_tree defconfig "$BATS_FILE_TMPDIR/build"
 }
 
 setup() {
