@@ -54,7 +54,7 @@ kconfig-sources := $(shell find '$(srctree)' -name Kconfig -not -path '*/.git/*'
 config-targets := config menuconfig oldconfig olddefconfig defconfig \
 	savedefconfig randconfig allyesconfig allnoconfig %_defconfig
 no-config-targets := $(config-targets) help clean mrproper distclean check \
-	fuzz randcheck htmldocs
+	check-quick fuzz randcheck htmldocs
 build-goals := $(filter-out $(no-config-targets),$(MAKECMDGOALS))
 config-goals := $(filter $(config-targets),$(MAKECMDGOALS))
 
@@ -324,6 +324,10 @@ run_tests: selftests
 check:
 	$(Q)$(srctree)/scripts/check $(if $(O),O=$(O))
 
+# The defconfig build alone, its selftests and the bats tests it serves.
+check-quick:
+	$(Q)$(srctree)/scripts/check --quick $(if $(O),O=$(O))
+
 # libFuzzer targets, FUZZ_S seconds each (default 10).
 fuzz:
 	$(Q)$(srctree)/scripts/fuzz $(if $(O),O=$(O)) \
@@ -341,7 +345,7 @@ bench: $(bench-progs)
 		$(if $(filter-out 0 n no,$(QUICK)),--quick) \
 		--traces $(srctree)/tools/bench/traces --csv $(objtree)/bench.csv
 
-.PHONY: all run selftests run_tests check fuzz randcheck bench
+.PHONY: all run selftests run_tests check check-quick fuzz randcheck bench
 
 # ---------------------------------------------------------------------------
 # Documentation
@@ -475,6 +479,8 @@ help:
 	@echo '  selftests          - build the C selftests'
 	@echo '  run_tests          - build and run the C selftests'
 	@echo '  check              - every test: C matrix, sanitizers, bats'
+	@echo '  check-quick        - the defconfig build'"'"'s selftests and the bats'
+	@echo '                       tests it serves, in under a minute'
 	@echo '  fuzz               - run the libFuzzer targets (FUZZ_S=10 s each)'
 	@echo '  randcheck          - selftests of N=K random configurations'
 	@echo '                       (SEED=S to replay them)'
