@@ -10,7 +10,8 @@
  * script run; status 500 and the error when the page cannot be loaded.
  * The server listens on 127.0.0.1, on a port of the system's choice,
  * which it writes into PORT_FILE once it takes requests; it runs until
- * SIGTERM.
+ * SIGTERM, or five minutes without a request, so that a test run cut
+ * short leaves no browser behind.
  */
 import http from 'node:http';
 import { renameSync, writeFileSync } from 'node:fs';
@@ -39,7 +40,22 @@ async function dom(url) {
 	}
 }
 
+const IDLE_MS = 5 * 60 * 1000;
+let idle;
+
+async function stop() {
+	server.close();
+	await browser.close();
+	process.exit(0);
+}
+
+function awake() {
+	clearTimeout(idle);
+	idle = setTimeout(stop, IDLE_MS);
+}
+
 const server = http.createServer(async (req, res) => {
+	awake();
 	const url = new URL(req.url, 'http://127.0.0.1').searchParams.get('url');
 	try {
 		const html = await dom(url);
@@ -51,11 +67,9 @@ const server = http.createServer(async (req, res) => {
 	}
 });
 
-process.on('SIGTERM', async () => {
-	server.close();
-	await browser.close();
-	process.exit(0);
-});
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'])
+	process.on(signal, stop);
+awake();
 
 server.listen(0, '127.0.0.1', () => {
 	/* Whole or not at all: the reader polls for the file. */
