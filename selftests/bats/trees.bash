@@ -90,7 +90,8 @@ tree_build() {
 	if ! {
 		KCONFIG_SEED=$seed tree_make "$dir" "$config" &&
 			{ ((${#tweaks[@]} == 0)) ||
-			  { kconfig-tweak --file "$dir/.config" "${tweaks[@]}" &&
+			  { kconfig-tweak --file "$dir/.config" \
+				"${tweaks[@]}" &&
 			    tree_make "$dir" olddefconfig; }; } &&
 			tree_make "$dir" -j2 "${args[@]}"
 	} >"$dir.log" 2>&1 || grep -q ': warning: ' "$dir.log"; then

@@ -32,9 +32,12 @@ async function dom(url) {
 		const page = await context.newPage();
 		await page.goto(url, { waitUntil: 'load', timeout: 0 });
 		/* As --dump-dom writes it: the doctype on a line of its own. */
-		return await page.evaluate(() =>
-			(document.doctype ? `<!DOCTYPE ${document.doctype.name}>\n` : '') +
-			document.documentElement.outerHTML);
+		return await page.evaluate(() => {
+			const type = document.doctype;
+
+			return (type ? `<!DOCTYPE ${type.name}>\n` : '') +
+				document.documentElement.outerHTML;
+		});
 	} finally {
 		await context.close();
 	}
@@ -56,10 +59,10 @@ function awake() {
 
 const server = http.createServer(async (req, res) => {
 	awake();
-	const url = new URL(req.url, 'http://127.0.0.1').searchParams.get('url');
+	const query = new URL(req.url, 'http://127.0.0.1').searchParams;
 	try {
-		const html = await dom(url);
-		res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+		const html = await dom(query.get('url'));
+		res.writeHead(200, { 'Content-Type': 'text/html' });
 		res.end(`${html}\n`);
 	} catch (err) {
 		res.writeHead(500, { 'Content-Type': 'text/plain' });
