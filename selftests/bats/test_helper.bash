@@ -69,7 +69,8 @@ need_tree() {
 
 # mems_tree NAME DIR - DIR is the shared build NAME (trees.bash), to run
 # and read, never to change: a link to the one make check built, else
-# built here.  Under make, the link is the build's O= directory as well.
+# built here.  make O=DIR run works through the link: nothing is out of
+# date there, so nothing is written.
 mems_tree() {
 	local name=$1 dir=$2
 
