@@ -54,7 +54,7 @@ kconfig-sources := $(shell find '$(srctree)' -name Kconfig -not -path '*/.git/*'
 config-targets := config menuconfig oldconfig olddefconfig defconfig \
 	savedefconfig randconfig allyesconfig allnoconfig %_defconfig
 no-config-targets := $(config-targets) help clean mrproper distclean check \
-	fuzz randcheck htmldocs
+	check-quick fuzz randcheck htmldocs
 build-goals := $(filter-out $(no-config-targets),$(MAKECMDGOALS))
 config-goals := $(filter $(config-targets),$(MAKECMDGOALS))
 
@@ -330,6 +330,10 @@ run_tests: selftests
 check:
 	$(Q)$(srctree)/scripts/check $(if $(O),O=$(O))
 
+# The defconfig build alone, its selftests and the bats tests it serves.
+check-quick:
+	$(Q)$(srctree)/scripts/check --quick $(if $(O),O=$(O))
+
 # libFuzzer targets, FUZZ_S seconds each (default 10).
 fuzz:
 	$(Q)$(srctree)/scripts/fuzz $(if $(O),O=$(O)) \
@@ -364,7 +368,7 @@ bench-counts: $(objtree)/tools/bench/churn-counts
 
 .PHONY: bench-counts
 
-.PHONY: all run selftests run_tests check fuzz randcheck bench
+.PHONY: all run selftests run_tests check check-quick fuzz randcheck bench
 
 # ---------------------------------------------------------------------------
 # Documentation
@@ -500,6 +504,8 @@ help:
 	@echo '  selftests          - build the C selftests'
 	@echo '  run_tests          - build and run the C selftests'
 	@echo '  check              - every test: C matrix, sanitizers, bats'
+	@echo '  check-quick        - the defconfig build'"'"'s selftests and the bats'
+	@echo '                       tests it serves, in under a minute'
 	@echo '  fuzz               - run the libFuzzer targets (FUZZ_S=10 s each)'
 	@echo '  randcheck          - selftests of N=K random configurations'
 	@echo '                       (SEED=S to replay them)'

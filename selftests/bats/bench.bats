@@ -22,7 +22,7 @@ TRACES=$MEMS_SRC/tools/bench/traces
 setup_file() {
 	local dir=$BATS_FILE_TMPDIR/build status=0
 
-	mems_build "$dir" defconfig || return
+	mems_tree_copy defconfig "$dir" || return
 	# The first test reports the status: a failure here would hide it.
 	mems_make "$dir" bench QUICK=1 >"$BATS_FILE_TMPDIR/bench.out" \
 		2>"$BATS_FILE_TMPDIR/bench.err" || status=$?
@@ -239,10 +239,8 @@ assert_one_row() {
 	local -a args
 
 	mkdir -p "$empty"
-	# The bench alone: the whole build is other tests' business.
-	mems_make "$dir" defconfig >"$dir.log" 2>&1
-	kconfig-tweak --file "$dir/.config" --enable MEMS_LINEAR_POLICIES
-	mems_make "$dir" olddefconfig >>"$dir.log" 2>&1
+	# defconfig with MEMS_LINEAR_POLICIES, its bench built.
+	mems_tree linear "$dir"
 	run mems_make "$dir" -j2 "$bench" "$dir/tools/mems-info"
 	assert_success
 	run policy_table reference "$dir"

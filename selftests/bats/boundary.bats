@@ -15,16 +15,8 @@ bats_require_minimum_version 1.5.0
 load test_helper
 
 setup_file() {
-	local dir=$BATS_FILE_TMPDIR/linear
-
-	# mems-info alone: the lints need the registry, not the whole build.
-	mems_make "$dir" defconfig >/dev/null
-	kconfig-tweak --file "$dir/.config" --enable MEMS_LINEAR_POLICIES
-	if ! mems_make "$dir" olddefconfig >"$dir.log" 2>&1 ||
-	   ! mems_make "$dir" "$dir/tools/mems-info" >>"$dir.log" 2>&1; then
-		cat "$dir.log"
-		return 1
-	fi
+	# defconfig with MEMS_LINEAR_POLICIES; a copy, which a test installs.
+	mems_tree_copy linear "$BATS_FILE_TMPDIR/linear"
 }
 
 # tracked PATHSPEC... - git grep over the tracked files, as the tree is.

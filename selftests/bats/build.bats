@@ -133,14 +133,14 @@ assert_products() {
 @test "a second make after a full build has nothing to do" {
 	local dir=$BATS_TEST_TMPDIR/again
 
-	mems_build "$dir" defconfig
+	mems_tree_copy defconfig "$dir"
 	assert_nothing_rebuilt "$dir"
 }
 
 @test "enabling MEMS_DEBUG recompiles core/heap.o and not the policies" {
 	local dir=$BATS_TEST_TMPDIR/debug
 
-	mems_build "$dir" defconfig
+	mems_tree_copy defconfig "$dir"
 	kconfig-tweak --file "$dir/.config" --enable MEMS_DEBUG
 	run mems_make "$dir"
 	echo "$output"
@@ -160,7 +160,7 @@ assert_products() {
 @test "the build after a configuration change is complete: make then does nothing" {
 	local dir=$BATS_TEST_TMPDIR/debug-twice
 
-	mems_build "$dir" defconfig
+	mems_tree_copy defconfig "$dir"
 	kconfig-tweak --file "$dir/.config" --enable MEMS_DEBUG
 	run mems_make "$dir"
 	assert_success
@@ -170,7 +170,7 @@ assert_products() {
 @test "rewriting an unchanged configuration recompiles nothing" {
 	local dir=$BATS_TEST_TMPDIR/same
 
-	mems_build "$dir" defconfig
+	mems_tree_copy defconfig "$dir"
 	run mems_make "$dir" olddefconfig
 	assert_success
 	run mems_make "$dir"
@@ -183,7 +183,7 @@ assert_products() {
 @test "changing MEMS_PAGE_SIZE recompiles the core, not mems-info, which asks the library" {
 	local dir=$BATS_TEST_TMPDIR/page
 
-	mems_build "$dir" defconfig
+	mems_tree_copy defconfig "$dir"
 	kconfig-tweak --file "$dir/.config" --set-val MEMS_PAGE_SIZE 64
 	run mems_make "$dir"
 	echo "$output"
@@ -201,7 +201,8 @@ assert_products() {
 
 	# A private copy of the tree: nobody else builds in it meanwhile.
 	mkdir "$src"
-	tar -C "$MEMS_SRC" --exclude=./.git -cf - . | tar -C "$src" -xf -
+	tar -C "$MEMS_SRC" --exclude=./.git --exclude=./build -cf - . |
+		tar -C "$src" -xf -
 	find "$src" -printf '%P %s %T@\n' | sort >"$BATS_TEST_TMPDIR/before"
 	make -C "$src" --no-print-directory O="$dir" defconfig >/dev/null
 	run make -C "$src" --no-print-directory O="$dir" -j2
@@ -215,7 +216,7 @@ assert_products() {
 @test "make clean removes the build products and keeps the configuration" {
 	local dir=$BATS_TEST_TMPDIR/clean
 
-	mems_build "$dir" best_fit_defconfig
+	mems_tree_copy best_fit_defconfig "$dir"
 	cp "$dir/.config" "$BATS_TEST_TMPDIR/config.before"
 	run mems_make "$dir" clean
 	assert_success
@@ -229,7 +230,7 @@ assert_products() {
 @test "make mrproper removes the configuration as well" {
 	local dir=$BATS_TEST_TMPDIR/mrproper
 
-	mems_build "$dir" best_fit_defconfig
+	mems_tree_copy best_fit_defconfig "$dir"
 	mems_make "$dir" savedefconfig >/dev/null
 	run mems_make "$dir" mrproper
 	assert_success

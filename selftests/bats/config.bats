@@ -11,27 +11,16 @@
 bats_require_minimum_version 1.5.0
 load test_helper
 
-# variant NAME KCONFIG-TWEAK-ARGS... - defconfig, tweaked, built in
-# $BATS_FILE_TMPDIR/NAME.
-variant() {
-	local dir=$BATS_FILE_TMPDIR/$1
-	shift
-	mems_make "$dir" defconfig >/dev/null
-	if (($#)); then
-		kconfig-tweak --file "$dir/.config" "$@"
-	fi
-	mems_rebuild "$dir"
-}
-
+# The builds of trees.bash the tests read, under their names.
 setup_file() {
-	variant default
-	variant page64 --set-val MEMS_PAGE_SIZE 64
-	variant page1 --set-val MEMS_PAGE_SIZE 1
-	variant page3000 --set-val MEMS_PAGE_SIZE 3000
-	variant page16384 --set-val MEMS_PAGE_SIZE 16384
-	variant base4096 --set-val MEMS_VIRT_BASE 4096
-	variant align16 --set-val MEMS_ALIGN 16
-	variant next --enable MEMS_POLICY_NEXT_FIT --disable MEMS_POLICY_FIRST_FIT
+	mems_tree defconfig "$BATS_FILE_TMPDIR/default"
+	mems_tree page64 "$BATS_FILE_TMPDIR/page64"
+	mems_tree page1 "$BATS_FILE_TMPDIR/page1"
+	mems_tree page3000 "$BATS_FILE_TMPDIR/page3000"
+	mems_tree page16384 "$BATS_FILE_TMPDIR/page16384"
+	mems_tree base4096 "$BATS_FILE_TMPDIR/base4096"
+	mems_tree align16 "$BATS_FILE_TMPDIR/align16"
+	mems_tree next "$BATS_FILE_TMPDIR/next"
 }
 
 # info NAME OPTION - what the mems-info built in variant NAME prints.
@@ -158,9 +147,7 @@ info() {
 @test "turning a policy off leaves it out of the library and of mems-info" {
 	local dir=$BATS_TEST_TMPDIR/no-next
 
-	mems_make "$dir" defconfig >/dev/null
-	kconfig-tweak --file "$dir/.config" --disable MEMS_NEXT_FIT
-	mems_rebuild "$dir"
+	mems_tree no-next "$dir"
 	run "$dir/tools/mems-info" --policies
 	assert_success
 	assert_output "$(built_policies "$BATS_FILE_TMPDIR/default" |
@@ -230,11 +217,8 @@ info() {
 assert_randconfig_works() {
 	local dir=$BATS_TEST_TMPDIR/rand$1 chosen
 
-	run env KCONFIG_SEED="$1" make -C "$MEMS_SRC" --no-print-directory \
-		O="$dir" randconfig
-	assert_success
-	run mems_make "$dir" -j2
-	assert_success
+	# KCONFIG_SEED=N make randconfig, then make.
+	mems_tree "rand$1" "$dir"
 	run "$dir/samples/classic"
 	assert_success
 	assert_line 'Value written: 200'

@@ -87,7 +87,7 @@ symbols_file_symbols() {
 
 	require_dpkg_dev
 	version=$(make_version)
-	mems_build "$build" defconfig
+	mems_tree defconfig "$build"
 	cd "$BATS_TEST_TMPDIR"
 	# -c4: any symbol added or gone fails, as in the package build.
 	run dpkg-gensymbols -c4 -plibmems0 -v"$version" \

@@ -14,8 +14,8 @@ load test_helper
 DATA=$BATS_TEST_DIRNAME/data
 
 setup_file() {
-	# -Werror: the tool must build warning-free.
-	mems_build "$BATS_FILE_TMPDIR/build" defconfig CFLAGS=-Werror
+	# Warning-free: a build of trees.bash fails on a warning.
+	mems_tree defconfig "$BATS_FILE_TMPDIR/build"
 }
 
 mems_dump() {
@@ -799,10 +799,9 @@ Try 'mems-dump --help' for more information."
 	local dir=$BATS_FILE_TMPDIR/clang
 
 	command -v clang >/dev/null || skip "clang is not installed"
-	run mems_make "$dir" defconfig
-	assert_success
-	run mems_make "$dir" -j2 CC=clang CFLAGS=-Werror
-	assert_success
+	# defconfig, make CC=clang CFLAGS=-Werror.
+	mems_tree clang "$dir"
+	assert [ -x "$dir/tools/mems-dump" ]
 }
 
 @test "a gzip-compressed trace replays as the plain one, whatever its name" {

@@ -13,7 +13,7 @@ load test_helper
 setup_file() {
 	local build=$BATS_FILE_TMPDIR/build
 
-	mems_build "$build" defconfig
+	mems_tree_copy defconfig "$build"
 	mems_make "$build" install PREFIX=/usr \
 		DESTDIR="$BATS_FILE_TMPDIR/root" >/dev/null
 	mems_make "$build" install PREFIX="$BATS_FILE_TMPDIR/prefix" >/dev/null

@@ -15,7 +15,7 @@ ALLOCATORS='malloc|calloc|realloc|reallocarray|free|posix_memalign|'
 ALLOCATORS+='aligned_alloc|memalign|valloc|pvalloc|strdup|strndup'
 
 setup_file() {
-	mems_build "$BATS_FILE_TMPDIR/build" defconfig
+	mems_tree defconfig "$BATS_FILE_TMPDIR/build"
 }
 
 # public_functions [HEADER...] - every function the headers declare; by

@@ -23,7 +23,7 @@ MAN3_PAGES=(mems mems_init mems_finish mems_malloc mems_free mems_get
 TOOLS=(mems-dump mems-trace mems-info)
 
 setup_file() {
-	mems_build "$BATS_FILE_TMPDIR/build" defconfig
+	mems_tree_copy defconfig "$BATS_FILE_TMPDIR/build"
 }
 
 # require_tool COMMAND PACKAGE - fail, naming the Debian package, unless

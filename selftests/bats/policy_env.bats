@@ -16,14 +16,10 @@ load test_helper
 PROBE_GOLDEN=$MEMS_GOLDEN/probe.out
 
 setup_file() {
-	local dir
-
-	mems_build "$BATS_FILE_TMPDIR/defconfig" defconfig
-	mems_build "$BATS_FILE_TMPDIR/next_fit_defconfig" next_fit_defconfig
-	dir=$BATS_FILE_TMPDIR/no-next
-	mems_make "$dir" defconfig >/dev/null
-	kconfig-tweak --file "$dir/.config" --disable MEMS_NEXT_FIT
-	mems_rebuild "$dir"
+	mems_tree defconfig "$BATS_FILE_TMPDIR/defconfig"
+	mems_tree next_fit_defconfig "$BATS_FILE_TMPDIR/next_fit_defconfig"
+	# defconfig without MEMS_NEXT_FIT.
+	mems_tree no-next "$BATS_FILE_TMPDIR/no-next"
 
 	cat >"$BATS_FILE_TMPDIR/probe.c" <<-'EOF'
 	#include <stdlib.h>

@@ -14,7 +14,7 @@ bats_require_minimum_version 1.5.0
 load test_helper
 
 setup_file() {
-	mems_build "$BATS_FILE_TMPDIR/build" defconfig
+	mems_tree defconfig "$BATS_FILE_TMPDIR/build"
 	cat >"$BATS_FILE_TMPDIR/random.c" <<'PROG'
 #include <mems.h>
 

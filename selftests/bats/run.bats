@@ -15,10 +15,10 @@ load test_helper
 setup_file() {
 	local policy config
 
-	mems_build "$BATS_FILE_TMPDIR/defconfig" defconfig
+	mems_tree defconfig "$BATS_FILE_TMPDIR/defconfig"
 	for policy in $(choice_policies); do
 		config=$(policy_defconfig "$policy")
-		mems_build "$BATS_FILE_TMPDIR/$config" "$config"
+		mems_tree "$config" "$BATS_FILE_TMPDIR/$config"
 	done
 }
 

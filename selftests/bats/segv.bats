@@ -19,10 +19,9 @@ prog() {
 setup_file() {
 	local hintless=$BATS_FILE_TMPDIR/hintless
 
-	mems_build "$BATS_FILE_TMPDIR/build" defconfig
-	mems_make "$hintless" defconfig >/dev/null
-	kconfig-tweak --file "$hintless/.config" --disable MEMS_SEGV_HINT
-	mems_rebuild "$hintless"
+	mems_tree defconfig "$BATS_FILE_TMPDIR/build"
+	# defconfig without MEMS_SEGV_HINT.
+	mems_tree hintless "$hintless"
 
 	# The course's mistake: the MeMS address used as a pointer.
 	cat >"$BATS_FILE_TMPDIR/virtual.c" <<'PROG'

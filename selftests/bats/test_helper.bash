@@ -20,6 +20,8 @@ bats_load_library bats-assert
 
 MEMS_SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 MEMS_GOLDEN=$MEMS_SRC/selftests/bats/data/golden
+# The shared builds, and choice_policies and policy_defconfig.
+load trees
 
 # A make or a shell of the caller must not leak in: `make -s check` would
 # silence the build lines some tests read, O= or KCONFIG_CONFIG would
@@ -49,6 +51,55 @@ mems_build() {
 		cat "$dir.log"
 		return 1
 	fi
+}
+
+# shared_tree NAME - true when make check handed in the tree NAME of
+# trees.bash, built.
+shared_tree() {
+	[ -n "${MEMS_TREES:-}" ] && [ -e "$MEMS_TREES/$1.ok" ]
+}
+
+# need_tree NAME - nothing when NAME is handed in or may be built here;
+# a skip under make check-quick (MEMS_CHECK_QUICK), which builds the
+# defconfig alone: make check runs the test.
+need_tree() {
+	shared_tree "$1" || [ -z "${MEMS_CHECK_QUICK:-}" ] ||
+		skip "needs the build '$1', which make check-quick leaves to make check"
+}
+
+# mems_tree NAME DIR - DIR is the shared build NAME (trees.bash), to run
+# and read, never to change: a link to the one make check built, else
+# built here.  make O=DIR run works through the link: nothing is out of
+# date there, so nothing is written.
+mems_tree() {
+	local name=$1 dir=$2
+
+	need_tree "$name"
+	if shared_tree "$name"; then
+		ln -sfn "$MEMS_TREES/$name" "$dir"
+	else
+		tree_build "$name" "$dir"
+	fi
+}
+
+# mems_tree_copy NAME DIR - DIR is the build NAME for the test to change:
+# to reconfigure, rebuild, install from.  A copy of the one make check
+# built (tar keeps the times, so make finds it up to date, and the rules
+# fixdep wrote are moved to DIR), else built here.  The selftests make
+# check built in it are left out: the copy is the build of `make`.
+mems_tree_copy() {
+	local name=$1 dir=$2 from
+
+	need_tree "$name"
+	if ! shared_tree "$name"; then
+		tree_build "$name" "$dir"
+		return
+	fi
+	from=$MEMS_TREES/$name
+	mkdir -p "$dir" &&
+		tar -C "$from" --exclude=./selftests-out -cf - . |
+		tar -C "$dir" -xf - || return
+	find "$dir" -name '.*.cmd' -exec sed -i "s|$from/|$dir/|g" {} +
 }
 
 # mems_rebuild DIR - olddefconfig after a kconfig-tweak, then build.
@@ -107,20 +158,6 @@ reference_policies() {
 
 	table=$("$1/tools/mems-info" --policy-table) || return
 	awk -F '\t' '$2 ~ /(^|,)reference(,|$)/ { print $1 }' <<<"$table"
-}
-
-# choice_policies - the policies of the default-policy choice in
-# policy/Kconfig, one a line in its order, spelled as users name them:
-# MEMS_POLICY_FIRST_FIT is first-fit.
-choice_policies() {
-	sed -n '/^choice/,/^endchoice/s/^config MEMS_POLICY_//p' \
-		"$MEMS_SRC/policy/Kconfig" | tr 'A-Z_' 'a-z-'
-}
-
-# policy_defconfig POLICY - the make target that configures POLICY as
-# the default: first_fit_defconfig for first-fit.
-policy_defconfig() {
-	echo "${1//-/_}_defconfig"
 }
 
 # policy_symbol POLICY - its entry in the choice: CONFIG_MEMS_POLICY_FIRST_FIT.

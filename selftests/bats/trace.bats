@@ -16,7 +16,8 @@ load test_helper
 setup_file() {
 	local build=$BATS_FILE_TMPDIR/build
 
-	mems_build "$build" defconfig
+	# A copy: a test installs from it.
+	mems_tree_copy defconfig "$build"
 
 	# The calls the trace of the first test is worked out from.
 	cat >"$BATS_FILE_TMPDIR/prog.c" <<-'EOF'
@@ -455,9 +456,8 @@ Sub-chain Length array: [3, ]
 @test "with CONFIG_MEMS_TRACE off the library has no trace code and ignores MEMS_TRACE" {
 	local dir=$BATS_FILE_TMPDIR/notrace
 
-	mems_make "$dir" defconfig >/dev/null
-	kconfig-tweak --file "$dir/.config" --disable MEMS_TRACE
-	mems_rebuild "$dir"
+	# defconfig without MEMS_TRACE.
+	mems_tree notrace "$dir"
 	run nm "$dir/lib/libmems.a"
 	refute_output --partial trace_select
 	cc -o notrace -I"$MEMS_SRC/include" "$BATS_FILE_TMPDIR/prog.c" \

@@ -3,8 +3,10 @@
 #
 # viewer.bats - the page of mems-dump --format html, in a real browser.
 #
-# Debian's chromium loads each page headless.  Its --dump-dom gives the
-# DOM after the page's script ran: the nodes and segments it drew must
+# Debian's chromium loads each page headless, one browser for the file
+# (selftests/browser/dom-server.mjs; a chromium --dump-dom per page when
+# puppeteer-core is not installed).  The DOM after the page's script
+# ran, as --dump-dom gives it: the nodes and segments it drew must
 # be those of mems-dump --at K --format json, and #report the text dump
 # of the same step.  Keys, the slider and console errors need a browser
 # driven from a script: selftests/browser/viewer-keys.mjs, with
@@ -20,8 +22,37 @@ DATA=$BATS_TEST_DIRNAME/data
 BROWSER=$MEMS_SRC/selftests/browser
 
 setup_file() {
-	# -Werror: the tool must build warning-free.
-	mems_build "$BATS_FILE_TMPDIR/build" defconfig CFLAGS=-Werror
+	# Warning-free: a build of trees.bash fails on a warning.
+	mems_tree defconfig "$BATS_FILE_TMPDIR/build"
+	start_dom_server
+}
+
+teardown_file() {
+	local pid=$BATS_FILE_TMPDIR/dom-server.pid
+
+	[ ! -s "$pid" ] || kill "$(cat "$pid")" 2>/dev/null || true
+}
+
+# start_dom_server - one chromium for every dom below, driven by
+# dom-server.mjs, when node, puppeteer-core and curl are there; without
+# them each dom starts a chromium of its own.
+start_dom_server() {
+	local dir=$BATS_FILE_TMPDIR i
+
+	command -v node >/dev/null && command -v curl >/dev/null &&
+		[ -d "$BROWSER/node_modules/puppeteer-core" ] || return 0
+	# fd 3 closed: bats waits for whoever holds it.
+	node "$BROWSER/dom-server.mjs" "$dir/dom-port" \
+		>"$dir/dom-server.log" 2>&1 3>&- &
+	echo $! >"$dir/dom-server.pid"
+	for ((i = 0; i < 600; i++)); do
+		[ -s "$dir/dom-port" ] && return
+		kill -0 "$(cat "$dir/dom-server.pid")" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "dom-server.mjs did not start:"
+	cat "$dir/dom-server.log"
+	return 1
 }
 
 setup() {
@@ -69,6 +100,13 @@ random_rep() {
 
 # dom FILE.html FRAGMENT - the DOM of the page once its script ran.
 dom() {
+	local port=$BATS_FILE_TMPDIR/dom-port
+
+	if [ -s "$port" ]; then
+		curl -sSfG --data-urlencode "url=file://$1$2" \
+			"http://127.0.0.1:$(cat "$port")/dom"
+		return
+	fi
 	chromium --headless --no-sandbox --disable-gpu \
 		--user-data-dir="$BATS_TEST_TMPDIR/profile" \
 		--dump-dom "file://$1$2" 2>/dev/null
