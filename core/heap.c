@@ -143,6 +143,8 @@ void mems_heap_teardown(struct mems_heap *heap)
 void mems_heap_retire(struct mems_heap *heap)
 {
 	mems_heap_teardown(heap);
+	/* A teardown calls no hole hook: the policy's index must start over. */
+	mems_heap_use_policy(heap, heap->policy.ops);
 	heap->stale = true;
 }
 

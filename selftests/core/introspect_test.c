@@ -564,7 +564,9 @@ TEST(walk_callbacks_read_but_cannot_change_the_global_heap)
  * that allocates nothing (-ESTALE), whose pages nothing would unmap, until
  * mems_init() makes it the default heap again.
  */
-TEST(default_heap_allocates_nothing_between_finish_and_init)
+/* Under each policy, whose index must start over with the heap. */
+static void finish_then_use(struct __test_metadata *_metadata,
+			    const char *policy)
 {
 	struct mems_heap_stats stats;
 	struct mems_heap *heap;
@@ -572,6 +574,7 @@ TEST(default_heap_allocates_nothing_between_finish_and_init)
 
 	mems_init();
 	heap = mems_default_heap();
+	ASSERT_EQ(0, mems_heap_set_policy(heap, policy));
 	ASSERT_EQ(0, mems_heap_alloc(heap, 100, &v));
 	mems_finish();
 	ASSERT_NULL(mems_default_heap());
@@ -583,11 +586,22 @@ TEST(default_heap_allocates_nothing_between_finish_and_init)
 	mems_heap_stats(heap, &stats);
 	ASSERT_EQ(0, stats.nodes);
 	ASSERT_EQ(0, stats.pages_used);
+	ASSERT_EQ(0, stats.largest_hole);
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	mems_init();
 	ASSERT_EQ(heap, mems_default_heap());
 	ASSERT_EQ(0, mems_heap_alloc(heap, 100, &v));
 	ASSERT_EQ(CONFIG_MEMS_VIRT_BASE, U(v));
 	mems_finish();
+}
+
+TEST(default_heap_allocates_nothing_between_finish_and_init)
+{
+	const char *policy;
+	unsigned int i;
+
+	for (i = 0; (policy = mems_policy_name(i)); i++)
+		finish_then_use(_metadata, policy);
 }
 
 /* Either callback may be NULL; the other one still sees everything. */
