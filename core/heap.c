@@ -290,8 +290,6 @@ static int heap_alloc(struct mems_heap *heap, size_t size, bool zeroed,
 
 int mems_heap_alloc_locked(struct mems_heap *heap, size_t size, void **v)
 {
-	if (heap_in_walk(heap))
-		return -EDEADLK;
 	return heap_alloc(heap, size, false, v);
 }
 
@@ -299,14 +297,14 @@ int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v)
 {
 	heap_guard(heap);
 
+	if (heap_in_walk(heap))
+		return -EDEADLK;
 	return mems_heap_alloc_locked(heap, size, v);
 }
 
 int mems_heap_calloc_locked(struct mems_heap *heap, size_t nmemb, size_t size,
 			    void **v)
 {
-	if (heap_in_walk(heap))
-		return -EDEADLK;
 	/* A product of 0 is -EINVAL, as an allocation of 0 bytes. */
 	if (size && nmemb > SIZE_MAX / size)
 		return -ENOMEM;
@@ -318,6 +316,8 @@ int mems_heap_calloc(struct mems_heap *heap, size_t nmemb, size_t size,
 {
 	heap_guard(heap);
 
+	if (heap_in_walk(heap))
+		return -EDEADLK;
 	return mems_heap_calloc_locked(heap, nmemb, size, v);
 }
 
@@ -360,8 +360,6 @@ int mems_heap_realloc_locked(struct mems_heap *heap, void *v, size_t size,
 	size_t bytes;
 	int err;
 
-	if (heap_in_walk(heap))
-		return -EDEADLK;
 	if (!v)
 		return size ? heap_alloc(heap, size, false, out) : -EINVAL;
 	proc = heap_block_at(heap, v);
@@ -387,6 +385,8 @@ int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
 {
 	heap_guard(heap);
 
+	if (heap_in_walk(heap))
+		return -EDEADLK;
 	return mems_heap_realloc_locked(heap, v, size, out);
 }
 
@@ -394,8 +394,6 @@ int mems_heap_free_locked(struct mems_heap *heap, void *v)
 {
 	struct mems_seg *proc;
 
-	if (heap_in_walk(heap))
-		return -EDEADLK;
 	proc = heap_block_at(heap, v);
 	if (!proc)
 		return -EINVAL;
@@ -408,6 +406,8 @@ int mems_heap_free(struct mems_heap *heap, void *v)
 {
 	heap_guard(heap);
 
+	if (heap_in_walk(heap))
+		return -EDEADLK;
 	return mems_heap_free_locked(heap, v);
 }
 
@@ -415,8 +415,6 @@ int mems_heap_trim_locked(struct mems_heap *heap, size_t keep)
 {
 	size_t released;
 
-	if (heap_in_walk(heap))
-		return -EDEADLK;
 	released = mems_chain_trim(heap, keep);
 	heap_assert_valid(heap);
 	return released > 0;
@@ -426,6 +424,8 @@ int mems_heap_trim(struct mems_heap *heap, size_t keep)
 {
 	heap_guard(heap);
 
+	if (heap_in_walk(heap))
+		return -EDEADLK;
 	return mems_heap_trim_locked(heap, keep);
 }
 

@@ -23,8 +23,10 @@ void mems_heap_retire(struct mems_heap *heap);
 int mems_heap_use_policy(struct mems_heap *heap,
 			 const struct mems_policy_ops *ops);
 /*
- * The heap API's calls for a caller that holds the heap's lock already:
- * the course functions, which hold the global heap's, take it once.
+ * The heap API's calls for a caller that holds the heap's lock already
+ * and has refused the calls of a walk's callback itself: the course
+ * functions, which hold the global heap's lock and keep refused calls
+ * out of the trace, take the lock and test for a walk once.
  */
 int mems_heap_alloc_locked(struct mems_heap *heap, size_t size, void **v);
 int mems_heap_calloc_locked(struct mems_heap *heap, size_t nmemb, size_t size,
