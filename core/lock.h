@@ -119,20 +119,22 @@ static inline void lock_drop(mems_lock_t **taken)
 }
 #endif /* CONFIG_MEMS_THREAD_SAFE */
 
-#define lock_guard(lock)               \
+/* What @take took, held until the end of the block it is written in. */
+#define lock_guard_by(take, lock)      \
 	mems_lock_t *lock_guard_taken_ \
-		__attribute__((cleanup(lock_drop), unused)) = lock_take(lock)
+		__attribute__((cleanup(lock_drop), unused)) = take(lock)
+
+#define lock_guard(lock) lock_guard_by(lock_take, lock)
+
+#define heap_lock(heap) ((heap) ? &(heap)->lock : NULL)
 
 /* A heap's lock until the end of the block; nothing for a NULL heap. */
-#define heap_guard(heap) lock_guard((heap) ? &(heap)->lock : NULL)
+#define heap_guard(heap) lock_guard(heap_lock(heap))
 
 /*
  * The same, taken even while the process has one thread: for a walk,
  * whose callbacks may start threads that must then wait for it.
  */
-#define heap_guard_always(heap)                                    \
-	mems_lock_t *lock_guard_taken_                             \
-		__attribute__((cleanup(lock_drop), unused)) =      \
-			lock_take_always((heap) ? &(heap)->lock : NULL)
+#define heap_guard_always(heap) lock_guard_by(lock_take_always, heap_lock(heap))
 
 #endif /* MEMS_CORE_LOCK_H */
