@@ -516,7 +516,7 @@ static void trace_flush_now(void)
 /*
  * Hold the trace of this process, if it records, to write its last
  * line; false, with nothing held, when there is nothing to write to (a
- * vfork() child shares its parent's).
+ * vfork() child shares its parent's).  trace_leave() lets it go.
  */
 static bool trace_end_enter(void)
 {
@@ -529,12 +529,6 @@ static bool trace_end_enter(void)
 	pthread_mutex_unlock(&trace_lock);
 	in_trace = false;
 	return false;
-}
-
-static void trace_end_leave(void)
-{
-	pthread_mutex_unlock(&trace_lock);
-	in_trace = false;
 }
 
 /*
@@ -557,7 +551,7 @@ static void trace_end_exit(int status)
 	trace_ended = true;
 	trace_out_close(&trace_out);
 	set_state(TRACE_OFF);
-	trace_end_leave();
+	trace_leave();
 	errno = saved_errno;
 }
 
@@ -632,7 +626,7 @@ static void trace_exec_failed(off_t before)
 		trace_out_stop(&trace_out, true);
 		set_state(TRACE_OFF);
 	}
-	trace_end_leave();
+	trace_leave();
 	errno = saved_errno;
 }
 
