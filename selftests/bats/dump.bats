@@ -545,7 +545,7 @@ for d in json.load(open(sys.argv[1])):
 	require_expected compare-policies.rep.txt "--compare rows"
 	run mems_dump --compare --page-size 4096 "$DATA/policies.rep"
 	assert_success
-	assert_line --index 0 "# $DATA/policies.rep: malloclab .rep, 10 steps"
+	assert_line --index 0 "# $DATA/policies.rep: malloclab .rep, 10 steps, trim threshold -1 (emptied nodes stay mapped)"
 	assert_line --index 1 --regexp \
 		'^policy +mmap +munmap +peak-pages +utilization +holes +largest-hole +time-ms$'
 	# The expected rows, all columns but time-ms, are those of
@@ -563,17 +563,209 @@ for d in json.load(open(sys.argv[1])):
 			fail "no expected --compare row for the policy '$policy' in $rows"
 		expected+=$row$'\n'
 	done
-	assert_equal "$(awk 'NR > 2 { $NF = ""; sub(/ $/, ""); print }' \
+	assert_equal "$(awk 'NR > 2 && !NF { exit }
+			     NR > 2 { $NF = ""; sub(/ $/, ""); print }' \
 		<<<"$output")" "${expected%$'\n'}"
 	assert_line --index 2 --regexp ' [0-9]+\.[0-9]{3}$'
 }
 
-@test "--compare of several traces prints one titled table each" {
+@test "--compare of several traces prints two titled tables each" {
+	local kept="trim threshold -1 (emptied nodes stay mapped)"
+
 	run mems_dump --compare "$DATA/policies.rep" "$DATA/classic.trace"
 	assert_success
 	run grep '^#' <<<"$output"
-	assert_output "# $DATA/policies.rep: malloclab .rep, 10 steps
-# $DATA/classic.trace: mems-trace 1 mems, 19 steps"
+	assert_output "# $DATA/policies.rep: malloclab .rep, 10 steps, $kept
+# $DATA/policies.rep: fragmentation, time in steps, $kept
+# $DATA/classic.trace: mems-trace 1 mems, 19 steps, $kept
+# $DATA/classic.trace: fragmentation, time in steps, $kept"
+}
+
+# stats_measures STATS [REP] - the peaks and the four fragmentation
+# measures of one replay, worked out from its --stats rows alone:
+# "PEAK_LIVE PEAK_MAPPED FRAG1 FRAG2 FRAG3 FRAG4", the ratios as %.6f.
+# Time is counted in steps, or with REP, the .rep trace replayed, in the
+# bytes each step asks (its a and r lines; its header is 4 lines).  A
+# peak's moment is the first step that reaches it.
+stats_measures() {
+	awk -F, -v rep="${2-}" '
+	BEGIN {
+		while (rep != "" && (getline line < rep) > 0) {
+			if (++n <= 4)
+				continue
+			split(line, f, " ")
+			bytes[n - 4] = f[1] == "a" || f[1] == "r" ? f[3] : 0
+		}
+	}
+	NR == 1 { next }
+	{
+		ticks = rep != "" ? bytes[$1] : 1
+		mapped_time += ticks * $3
+		live_time += ticks * $2
+		if ($2 > peak_live) { peak_live = $2; mapped_then = $3 }
+		if ($3 > peak_mapped) { peak_mapped = $3; live_then = $2 }
+	}
+	END {
+		printf "%.0f %.0f %.6f %.6f %.6f %.6f\n", peak_live,
+			peak_mapped, mapped_time / live_time,
+			mapped_then / peak_live, peak_mapped / live_then,
+			peak_mapped / peak_live
+	}' "$1"
+}
+
+# csv_columns CSV COLUMN... - the named columns of each row of a
+# --compare --format csv table, space-separated, a line per row.
+csv_columns() {
+	local csv=$1
+
+	shift
+	awk -F, -v want="$*" '
+	NR == 1 {
+		for (i = 1; i <= NF; i++)
+			index_of[$i] = i
+		n = split(want, names, " ")
+		next
+	}
+	{
+		line = ""
+		for (i = 1; i <= n; i++)
+			line = line (i > 1 ? " " : "") $index_of[names[i]]
+		print line
+	}' "$csv"
+}
+
+MEASURES="peak_live_bytes peak_mapped_bytes frag1_mean frag2_at_peak_live \
+frag3_at_peak_mapped frag4_peaks"
+
+# assert_measures_of_stats TIME TRACE... - mems-dump --compare --format csv
+# --time TIME --page-size 16384 of the TRACEs gives, for each trace and
+# policy, the peaks and measures that stats_measures works out from the
+# --stats rows of that policy's replay.
+assert_measures_of_stats() {
+	local time=$1 csv=$BATS_TEST_TMPDIR/compare.csv
+	local trace policy rep expected=
+
+	shift
+	run mems_dump --compare --format csv --time "$time" \
+		--page-size 16384 -o "$csv" "$@"
+	assert_success
+	for trace in "$@"; do
+		rep=
+		[ "$time" = bytes ] && rep=$trace
+		for policy in $(compared_policies); do
+			mems_dump --policy "$policy" --page-size 16384 \
+				--stats "$BATS_TEST_TMPDIR/$policy.csv" \
+				"$trace" >/dev/null
+			expected+="$trace $policy 16384 $time "
+			expected+=$(stats_measures \
+				"$BATS_TEST_TMPDIR/$policy.csv" $rep)$'\n'
+		done
+	done
+	run csv_columns "$csv" trace policy page_size time $MEASURES
+	assert_output "${expected%$'\n'}"
+}
+
+@test "--compare --format csv: the measures, as worked out from --stats" {
+	# 16384-byte pages, not the host's: a figure counted in the host's
+	# pages would differ.
+	assert_measures_of_stats steps "$DATA/policies.rep" \
+		"$DATA/classic.trace" "$MEMS_SRC/tools/bench/traces/random.rep"
+}
+
+@test "--compare --time bytes: measure 1 over the bytes allocated" {
+	assert_measures_of_stats bytes "$DATA/policies.rep" \
+		"$MEMS_SRC/tools/bench/traces/realloc.rep"
+}
+
+@test "--compare --format csv: the measures of policies.rep, by hand" {
+	local csv=$BATS_TEST_TMPDIR/compare.csv policy expected=
+
+	# In 16384-byte pages every policy holds the whole trace in its
+	# first page, mapped at the first step (2000 bytes live).  The
+	# live bytes after each step are 2000, 2100, 3100, 3200, 1200,
+	# 200, 1100, 2900, 2800 and 2700: 21300 in all, a peak of 3200.
+	# (1) 10 * 16384 / 21300; (2) and (4) 16384 / 3200; (3) 16384 /
+	# 2000.  In bytes: the steps ask 2000, 100, 1000, 100, 0, 0, 900,
+	# 1800, 0, 0 bytes, 5900 in all; (1) is then 16384 * 5900 over
+	# the live bytes weighted so, 13840000: 6.984509.
+	for policy in $(compared_policies); do
+		expected+="$policy 16384 3200 16384 7.692019 5.120000 8.192000 5.120000"$'\n'
+	done
+	mems_dump --compare --format csv --page-size 16384 -o "$csv" \
+		"$DATA/policies.rep"
+	run csv_columns "$csv" policy page_size $MEASURES
+	assert_output "${expected%$'\n'}"
+	mems_dump --compare --format csv --page-size 16384 --time bytes \
+		-o "$csv" "$DATA/policies.rep"
+	run csv_columns "$csv" bytes_allocated frag1_mean
+	assert_output "$(for policy in $(compared_policies); do
+		echo "5900 6.984509"
+	done)"
+}
+
+@test "--compare --format csv|json: one table, a row per trace and policy" {
+	local traces=("$DATA/policies.rep" "$DATA/classic.trace" -)
+	local csv=$BATS_TEST_TMPDIR/compare.csv json=$BATS_TEST_TMPDIR/compare.json
+	local trace policy expected=
+
+	require_python3
+	mems_dump --compare --format csv -o "$csv" "${traces[@]}" \
+		<"$DATA/reuse.trace"
+	for trace in "${traces[@]}"; do
+		[ "$trace" = - ] && trace="standard input"
+		for policy in $(compared_policies); do
+			expected+="$trace,$policy"$'\n'
+		done
+	done
+	run cut -d, -f1,4 "$csv"
+	assert_output "trace,policy
+${expected%$'\n'}"
+	mems_dump --compare --format json -o "$json" "${traces[@]}" \
+		<"$DATA/reuse.trace"
+	run python3 -m json.tool "$json"
+	assert_success
+	# The same rows as the CSV, each field of the same value, but for
+	# the time it took.
+	run python3 -c '
+import csv, json, sys
+rows = json.load(open(sys.argv[2]))
+table = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == len(table), (len(rows), len(table))
+for row, line in zip(rows, table):
+    assert list(row) == list(line), (list(row), list(line))
+    for key, value in line.items():
+        if key != "time_ms":
+            assert str(row[key]) == value or float(row[key]) == float(value), \
+                (key, row[key], value)
+print(len(rows))' "$csv" "$json"
+	assert_success
+	assert_output "$((3 * $(compared_policies | wc -l)))"
+}
+
+@test "--compare says the trim threshold in the title of every table" {
+	local csv=$BATS_TEST_TMPDIR/compare.csv
+
+	run mems_dump --compare --trim-threshold 0 "$DATA/policies.rep"
+	assert_success
+	run grep '^#' <<<"$output"
+	assert_output "# $DATA/policies.rep: malloclab .rep, 10 steps, trim threshold 0
+# $DATA/policies.rep: fragmentation, time in steps, trim threshold 0"
+	mems_dump --compare --format csv --trim-threshold 8192 -o "$csv" \
+		"$DATA/policies.rep"
+	run csv_columns "$csv" trim_threshold
+	assert_output "$(for policy in $(compared_policies); do
+		echo 8192
+	done)"
+}
+
+@test "--format csv and --time are for --compare only" {
+	run --separate-stderr mems_dump --format csv "$DATA/policies.rep"
+	assert_usage_error "mems-dump: --format csv is for the --compare table"
+	run --separate-stderr mems_dump --time bytes "$DATA/policies.rep"
+	assert_usage_error "mems-dump: --time is for the --compare table"
+	run --separate-stderr mems_dump --compare --time seconds \
+		"$DATA/policies.rep"
+	assert_usage_error "mems-dump: --time: 'seconds' is neither steps nor bytes"
 }
 
 @test "-o writes the dumps to a file" {
@@ -626,7 +818,7 @@ Try 'mems-dump --help' for more information."
 		"$DATA/reuse.trace"
 	assert_usage_error \
 		"mems-dump: --policy: no policy 'first-fit-linear' is built in"
-	run --separate-stderr mems_dump --compare --format json \
+	run --separate-stderr mems_dump --compare --format svg \
 		"$DATA/reuse.trace"
 	assert_failure 2
 	assert_equal "${#stderr_lines[@]}" 2

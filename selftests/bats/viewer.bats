@@ -174,7 +174,7 @@ print((d[-1] if isinstance(d, list) else d)["step"])'
 	assert_output --partial 'takes no --at'
 	run -2 mems_dump --format html "$DATA/classic.trace" "$DATA/reuse.trace"
 	assert_output --partial 'one trace'
-	run -2 mems_dump --compare --format json "$DATA/classic.trace"
+	run -2 mems_dump --compare --format svg "$DATA/classic.trace"
 }
 
 @test "the classic demo at each step equals mems-dump --at" {

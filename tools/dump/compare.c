@@ -1,17 +1,31 @@
 // SPDX-License-Identifier: MIT
 /*
- * tools/dump/compare.c - mems-dump --compare: one trace on every policy.
+ * tools/dump/compare.c - mems-dump --compare: traces on every policy.
  *
  * The policies are those of the library's registry, so that a policy
  * added there gets its row here; the linear references are left out, as
  * they place exactly as the policy they check.  Each policy replays the
- * trace twice: once taking the figures, which give the table its counts
- * and shares, and once bare, which is timed, so that the time is MeMS's
- * and not that of the statistics calls or of --check.
+ * trace twice: once taking the figures, which give the table its counts,
+ * shares and measures, and once bare, which is timed, so that the time
+ * is MeMS's and not that of the statistics calls or of --check.
+ *
+ * Text is two tables per trace, the placement's figures and the
+ * fragmentation measures, each titled with the trim threshold, which
+ * decides whether emptied nodes stay mapped and so weighs on every
+ * figure.  CSV and JSON are one table for all the traces, a row per
+ * trace and policy, for a spreadsheet or a plotting script.
  */
+#include <stdlib.h>
 #include <string.h>
 
-#include "dump.h"
+#include "measures.h"
+
+struct compare_row {
+	const char *policy;
+	struct replay_result figures;
+	struct measures measures;
+	double ms;
+};
 
 /* @part of @whole in percent, or "-" when @whole is 0. */
 static const char *share(char *buf, size_t len, size_t part, size_t whole)
@@ -22,51 +36,350 @@ static const char *share(char *buf, size_t len, size_t part, size_t whole)
 	return buf;
 }
 
-static int compare_row(FILE *out, const struct trace *trace,
-		       const struct replay_options *base, const char *policy)
+static int compare_replay(const struct trace *trace,
+			  const struct replay_options *base,
+			  enum measure_time time, struct compare_row *row)
 {
 	struct replay_options opts = *base;
-	struct replay_result figures, timed;
-	char util[32], largest[32];
+	struct replay_result timed;
+	struct replay_hooks hooks;
 
-	opts.policy = policy;
+	measures_init(&row->measures, time, &hooks);
+	opts.policy = row->policy;
 	opts.no_dumps = true;
 	opts.keep_rows = false;
 	opts.figures = true;
-	if (replay_run(trace, &opts, &figures))
+	opts.hooks = &hooks;
+	if (replay_run(trace, &opts, &row->figures))
 		return -1;
 	opts.figures = false;
 	opts.check = false;
+	opts.hooks = NULL;
 	/* The first replay has told what it did not reproduce. */
 	opts.not_reproduced = NULL;
 	if (replay_run(trace, &opts, &timed))
 		return -1;
-	fprintf(out, "%-10s %6lu %7lu %11zu %12s %6zu %13s %9.3f\n", policy,
-		figures.mmap_calls, figures.munmap_calls, figures.peak_pages,
-		share(util, sizeof(util), figures.peak_live,
-		      figures.peak_mapped),
-		figures.holes_at_peak,
-		share(largest, sizeof(largest), figures.largest_at_peak,
-		      figures.hole_bytes_at_peak),
-		timed.ms);
-	replay_result_release(&figures);
+	row->ms = timed.ms;
 	replay_result_release(&timed);
 	return 0;
 }
 
-int compare_trace(FILE *out, const struct trace *trace,
-		  const struct replay_options *base)
+/*
+ * The trim threshold the replays run with: the option's, else that of
+ * the trace's init lines, else -1 (replay.c).  false when init lines
+ * disagree.
+ */
+static bool trace_trim_threshold(const struct trace *trace,
+				 const struct replay_options *base, long *trim)
 {
-	unsigned int index = 0;
-	const char *policy;
+	size_t i;
 
-	fprintf(out, "# %s: %s, %lu steps\n", trace->path,
+	*trim = -1;
+	if (base->trim_threshold != TRIM_FROM_TRACE) {
+		*trim = base->trim_threshold;
+		return true;
+	}
+	for (i = 0; i < trace->nr_layouts; i++) {
+		if (i && trace->layouts[i].trim_threshold != *trim)
+			return false;
+		*trim = trace->layouts[i].trim_threshold;
+	}
+	return true;
+}
+
+/* ---------------------------------------------------------------------
+ * Text
+ */
+
+static void text_trim(FILE *out, const struct trace *trace,
+		      const struct replay_options *base)
+{
+	long trim;
+
+	if (!trace_trim_threshold(trace, base, &trim))
+		fputs("trim threshold of each init line\n", out);
+	else if (trim < 0)
+		fputs("trim threshold -1 (emptied nodes stay mapped)\n", out);
+	else
+		fprintf(out, "trim threshold %ld\n", trim);
+}
+
+static void text_placement(FILE *out, const struct trace *trace,
+			   const struct replay_options *base,
+			   const struct compare_row *rows, size_t nr_rows)
+{
+	char util[32], largest[32];
+	size_t i;
+
+	fprintf(out, "# %s: %s, %lu steps, ", trace->path,
 		trace_format_name(trace->format), trace->nr_steps);
+	text_trim(out, trace, base);
 	fprintf(out, "%-10s %6s %7s %11s %12s %6s %13s %9s\n", "policy", "mmap",
 		"munmap", "peak-pages", "utilization", "holes", "largest-hole",
 		"time-ms");
-	while ((policy = policy_next_compared(&index)))
-		if (compare_row(out, trace, base, policy))
-			return -1;
-	return 0;
+	for (i = 0; i < nr_rows; i++) {
+		const struct replay_result *f = &rows[i].figures;
+
+		fprintf(out, "%-10s %6lu %7lu %11zu %12s %6zu %13s %9.3f\n",
+			rows[i].policy, f->mmap_calls, f->munmap_calls,
+			f->peak_pages,
+			share(util, sizeof(util), f->peak_live, f->peak_mapped),
+			f->holes_at_peak,
+			share(largest, sizeof(largest), f->largest_at_peak,
+			      f->hole_bytes_at_peak),
+			rows[i].ms);
+	}
+}
+
+typedef bool measure_fn(const struct measures *m, double *ratio);
+
+static measure_fn *const measure_fns[] = {
+	measure_mean,
+	measure_at_peak_live,
+	measure_at_peak_mapped,
+	measure_peaks,
+};
+
+#define NR_MEASURES (sizeof(measure_fns) / sizeof(*measure_fns))
+
+static void text_measures(FILE *out, const struct trace *trace,
+			  const struct replay_options *base,
+			  const struct compare_row *rows, size_t nr_rows)
+{
+	size_t i, k;
+	double r;
+
+	fprintf(out, "# %s: fragmentation, time in %s, ", trace->path,
+		measure_time_name(rows[0].measures.time));
+	text_trim(out, trace, base);
+	fprintf(out, "%-10s %11s %12s %12s %6s %6s %6s %6s\n", "policy",
+		"peak-live", "peak-mapped", "+bookkeeping", "frag1", "frag2",
+		"frag3", "frag4");
+	for (i = 0; i < nr_rows; i++) {
+		const struct measures *m = &rows[i].measures;
+
+		fprintf(out, "%-10s %11zu %12zu %12zu", rows[i].policy,
+			m->peak_live, m->peak_mapped, m->peak_total);
+		for (k = 0; k < NR_MEASURES; k++) {
+			if (measure_fns[k](m, &r))
+				fprintf(out, " %6.3f", r);
+			else
+				fprintf(out, " %6s", "-");
+		}
+		fputc('\n', out);
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * CSV and JSON: the same fields, in this order
+ */
+
+static const char *const field_names[] = {
+	"trace",
+	"format",
+	"steps",
+	"policy",
+	"page_size",
+	"trim_threshold",
+	"time",
+	"bytes_allocated",
+	"mmap_calls",
+	"munmap_calls",
+	"peak_pages",
+	"peak_live_bytes",
+	"peak_mapped_bytes",
+	"peak_mapped_with_bookkeeping_bytes",
+	"holes_at_peak",
+	"hole_bytes_at_peak",
+	"largest_hole_at_peak",
+	"frag1_mean",
+	"frag2_at_peak_live",
+	"frag3_at_peak_mapped",
+	"frag4_peaks",
+	"time_ms",
+};
+
+#define NR_FIELDS (sizeof(field_names) / sizeof(*field_names))
+
+/* A field as CSV (RFC 4180) quotes it, when it must. */
+static void csv_put_string(FILE *out, const char *s)
+{
+	if (!s[strcspn(s, ",\"\r\n")]) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+/* Strings and numbers of a row, in field_names' order. */
+struct field {
+	const char *string; /* NULL: a number */
+	char number[40]; /* "": none (CSV empty, JSON null) */
+};
+
+static void field_size(struct field *f, unsigned long long value)
+{
+	snprintf(f->number, sizeof(f->number), "%llu", value);
+}
+
+/* Measure @k of @m, or no number when nothing was live then. */
+static void field_measure(struct field *f, const struct measures *m, size_t k)
+{
+	double ratio;
+
+	if (measure_fns[k](m, &ratio))
+		snprintf(f->number, sizeof(f->number), "%.6f", ratio);
+}
+
+static void row_fields(const struct trace *trace,
+		       const struct replay_options *base,
+		       const struct compare_row *row, struct field *f)
+{
+	const struct replay_result *res = &row->figures;
+	const struct measures *m = &row->measures;
+	long trim;
+	size_t k;
+
+	memset(f, 0, NR_FIELDS * sizeof(*f));
+	f[0].string = trace->path;
+	f[1].string = trace_format_name(trace->format);
+	field_size(&f[2], trace->nr_steps);
+	f[3].string = row->policy;
+	field_size(&f[4], res->page_size);
+	if (trace_trim_threshold(trace, base, &trim))
+		snprintf(f[5].number, sizeof(f[5].number), "%ld", trim);
+	f[6].string = measure_time_name(m->time);
+	field_size(&f[7], m->bytes_allocated);
+	field_size(&f[8], res->mmap_calls);
+	field_size(&f[9], res->munmap_calls);
+	field_size(&f[10], res->peak_pages);
+	field_size(&f[11], m->peak_live);
+	field_size(&f[12], m->peak_mapped);
+	field_size(&f[13], m->peak_total);
+	field_size(&f[14], res->holes_at_peak);
+	field_size(&f[15], res->hole_bytes_at_peak);
+	field_size(&f[16], res->largest_at_peak);
+	for (k = 0; k < NR_MEASURES; k++)
+		field_measure(&f[17 + k], m, k);
+	snprintf(f[21].number, sizeof(f[21].number), "%.3f", row->ms);
+}
+
+static void csv_row(FILE *out, const struct field *f)
+{
+	size_t i;
+
+	for (i = 0; i < NR_FIELDS; i++) {
+		if (i)
+			fputc(',', out);
+		if (f[i].string)
+			csv_put_string(out, f[i].string);
+		else
+			fputs(f[i].number, out);
+	}
+	fputc('\n', out);
+}
+
+static void json_row(FILE *out, const struct field *f, bool first)
+{
+	size_t i;
+
+	fputs(first ? "  {" : ",\n  {", out);
+	for (i = 0; i < NR_FIELDS; i++) {
+		fprintf(out, "%s\"%s\": ", i ? ", " : "", field_names[i]);
+		if (f[i].string)
+			json_put_string(out, f[i].string);
+		else
+			fputs(f[i].number[0] ? f[i].number : "null", out);
+	}
+	fputc('}', out);
+}
+
+void compare_begin(struct compare_table *table)
+{
+	size_t i;
+
+	table->nr_rows = 0;
+	switch (table->format) {
+	case COMPARE_TEXT:
+		break;
+	case COMPARE_CSV:
+		for (i = 0; i < NR_FIELDS; i++)
+			fprintf(table->out, "%s%s", i ? "," : "",
+				field_names[i]);
+		fputc('\n', table->out);
+		break;
+	case COMPARE_JSON:
+		fputs("[\n", table->out);
+		break;
+	}
+}
+
+int compare_end(struct compare_table *table)
+{
+	if (table->format == COMPARE_JSON)
+		fputs(table->nr_rows ? "\n]\n" : "]\n", table->out);
+	return ferror(table->out) ? -1 : 0;
+}
+
+static void compare_write(struct compare_table *table,
+			  const struct trace *trace,
+			  const struct replay_options *base,
+			  const struct compare_row *rows, size_t nr_rows)
+{
+	struct field fields[NR_FIELDS];
+	size_t i;
+
+	if (table->format == COMPARE_TEXT) {
+		if (table->nr_rows)
+			fputc('\n', table->out);
+		text_placement(table->out, trace, base, rows, nr_rows);
+		fputc('\n', table->out);
+		text_measures(table->out, trace, base, rows, nr_rows);
+		table->nr_rows += nr_rows;
+		return;
+	}
+	for (i = 0; i < nr_rows; i++) {
+		row_fields(trace, base, &rows[i], fields);
+		if (table->format == COMPARE_CSV)
+			csv_row(table->out, fields);
+		else
+			json_row(table->out, fields, !table->nr_rows);
+		table->nr_rows++;
+	}
+}
+
+int compare_trace(struct compare_table *table, const struct trace *trace,
+		  const struct replay_options *base)
+{
+	struct compare_row *rows = NULL, *grown;
+	unsigned int index = 0;
+	size_t nr_rows = 0, i;
+	const char *policy;
+	int err = 0;
+
+	while (!err && (policy = policy_next_compared(&index))) {
+		grown = realloc(rows, (nr_rows + 1) * sizeof(*rows));
+		if (!grown) {
+			dump_error(trace->path, 0, "out of memory");
+			err = -1;
+			break;
+		}
+		rows = grown;
+		rows[nr_rows] = (struct compare_row){ .policy = policy };
+		err = compare_replay(trace, base, table->time, &rows[nr_rows]);
+		if (!err)
+			nr_rows++;
+	}
+	if (!err && nr_rows)
+		compare_write(table, trace, base, rows, nr_rows);
+	for (i = 0; i < nr_rows; i++)
+		replay_result_release(&rows[i].figures);
+	free(rows);
+	return err;
 }

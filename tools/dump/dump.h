@@ -128,7 +128,14 @@ int render_dot_end(FILE *out);
 void json_put_string(FILE *out, const char *s);
 
 /* output.c: every dump of a run goes through one sink */
-enum dump_format { DUMP_TEXT, DUMP_JSON, DUMP_DOT, DUMP_SVG, DUMP_HTML };
+enum dump_format {
+	DUMP_TEXT,
+	DUMP_JSON,
+	DUMP_DOT,
+	DUMP_SVG,
+	DUMP_HTML,
+	DUMP_CSV, /* --compare's table only */
+};
 
 struct sink {
 	enum dump_format format;
@@ -226,8 +233,25 @@ int html_page_add(struct html_page *page, struct replay_options *opts,
 int html_page_write(FILE *out, const struct html_page *page);
 void html_page_free(struct html_page *page);
 
-/* compare.c */
-int compare_trace(FILE *out, const struct trace *trace,
+/* compare.c: the --compare table of every trace, as text, CSV or JSON */
+enum compare_format { COMPARE_TEXT, COMPARE_CSV, COMPARE_JSON };
+
+/* How the time that measure 1 averages over is counted (measures.h). */
+enum measure_time {
+	TIME_STEPS,
+	TIME_BYTES, /* bytes asked of malloc, calloc and realloc */
+};
+
+struct compare_table {
+	FILE *out;
+	enum compare_format format;
+	enum measure_time time;
+	size_t nr_rows; /* written so far */
+};
+
+void compare_begin(struct compare_table *table);
+int compare_trace(struct compare_table *table, const struct trace *trace,
 		  const struct replay_options *base);
+int compare_end(struct compare_table *table);
 
 #endif /* MEMS_DUMP_H */

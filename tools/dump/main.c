@@ -36,6 +36,7 @@ enum {
 	OPT_STATS,
 	OPT_PLOT,
 	OPT_COMPARE,
+	OPT_TIME,
 	OPT_CHECK,
 	OPT_VERSION,
 };
@@ -57,6 +58,7 @@ static const struct option long_options[] = {
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "compare", no_argument, NULL, OPT_COMPARE },
+	{ "time", required_argument, NULL, OPT_TIME },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -69,6 +71,8 @@ struct cli {
 	bool compare;
 	bool dump_options; /* any option --compare does not take */
 	enum dump_format format;
+	enum measure_time time;
+	bool time_given;
 	const char *output;
 	const char *stats;
 	const char *plot;
@@ -164,7 +168,9 @@ static void usage(FILE *out)
 	      "                           the last dump only; html writes a "
 	      "page that steps\n"
 	      "                           through the replay, every policy "
-	      "with --compare\n"
+	      "with --compare;\n"
+	      "                           --compare's table as text, csv or "
+	      "json\n"
 	      "  -o, --output FILE        write the dumps to FILE\n"
 	      "      --stats FILE         write per-step figures as CSV (of "
 	      "the last replay)\n"
@@ -174,8 +180,12 @@ static void usage(FILE *out)
 	      "      --compare            instead of dumps, replay each trace "
 	      "on every built\n"
 	      "                           policy but the linear references "
-	      "and print a table\n"
-	      "                           per trace\n"
+	      "and print tables\n"
+	      "                           of figures and fragmentation "
+	      "measures\n"
+	      "      --time steps|bytes   count --compare's time in steps "
+	      "(default) or in\n"
+	      "                           bytes allocated\n"
 	      "      --check              check the heap and the figures "
 	      "after every step\n"
 	      "  -h, --help               print this help and exit\n"
@@ -260,6 +270,7 @@ static void option_format(struct cli *cli, const char *name)
 		[DUMP_DOT] = "dot",
 		[DUMP_SVG] = "svg",
 		[DUMP_HTML] = "html",
+		[DUMP_CSV] = "csv",
 	};
 	size_t i;
 
@@ -269,8 +280,19 @@ static void option_format(struct cli *cli, const char *name)
 			return;
 		}
 	}
-	usage_error("--format: '%s' is none of text, json, dot, svg, html",
+	usage_error("--format: '%s' is none of text, json, dot, svg, html, csv",
 		    name);
+}
+
+static void option_time(struct cli *cli, const char *name)
+{
+	if (!strcmp(name, "steps"))
+		cli->time = TIME_STEPS;
+	else if (!strcmp(name, "bytes"))
+		cli->time = TIME_BYTES;
+	else
+		usage_error("--time: '%s' is neither steps nor bytes", name);
+	cli->time_given = true;
 }
 
 static int compare_steps(const void *a, const void *b)
@@ -353,8 +375,11 @@ static void options_parse(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_FORMAT:
 			option_format(cli, optarg);
-			/* The viewer shows --compare's policies side by side. */
-			if (cli->format != DUMP_HTML)
+			/*
+			 * The viewer shows --compare's policies side by
+			 * side; its table is text, csv or json.
+			 */
+			if (cli->format == DUMP_DOT || cli->format == DUMP_SVG)
 				cli->dump_options = true;
 			break;
 		case 'o':
@@ -370,6 +395,9 @@ static void options_parse(struct cli *cli, int argc, char **argv)
 			break;
 		case OPT_COMPARE:
 			cli->compare = true;
+			break;
+		case OPT_TIME:
+			option_time(cli, optarg);
 			break;
 		case OPT_CHECK:
 			cli->opts.check = true;
@@ -389,8 +417,12 @@ static void options_parse(struct cli *cli, int argc, char **argv)
 	if (cli->compare && cli->dump_options)
 		usage_error("--compare replays on every policy and prints a "
 			    "table, or with --format html a page: it takes no "
-			    "--policy, --at, --every, other --format, --stats "
-			    "or --plot");
+			    "--policy, --at, --every, --format dot or svg, "
+			    "--stats or --plot");
+	if (!cli->compare && cli->format == DUMP_CSV)
+		usage_error("--format csv is for the --compare table");
+	if (cli->time_given && (!cli->compare || cli->format == DUMP_HTML))
+		usage_error("--time is for the --compare table");
 	cli->traces = argv + optind;
 	cli->nr_traces = (size_t)(argc - optind);
 	stdin_once(cli);
@@ -434,17 +466,21 @@ static int output_close(FILE *out, const char *path)
 	return err ? -1 : 0;
 }
 
+/* One table for all the traces: text titles each trace's part. */
 static int run_compare(struct cli *cli, struct trace *traces, FILE *out)
 {
+	struct compare_table table = { .out = out, .time = cli->time };
 	size_t i;
 
-	for (i = 0; i < cli->nr_traces; i++) {
-		if (i)
-			fputc('\n', out);
-		if (compare_trace(out, &traces[i], &cli->opts))
+	if (cli->format == DUMP_CSV)
+		table.format = COMPARE_CSV;
+	else if (cli->format == DUMP_JSON)
+		table.format = COMPARE_JSON;
+	compare_begin(&table);
+	for (i = 0; i < cli->nr_traces; i++)
+		if (compare_trace(&table, &traces[i], &cli->opts))
 			return -1;
-	}
-	return 0;
+	return compare_end(&table);
 }
 
 struct outputs {

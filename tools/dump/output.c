@@ -75,6 +75,7 @@ int sink_dump(struct sink *sink, struct snapshot *snap,
 	switch (sink->format) {
 	case DUMP_TEXT: /* written by sink_dump_report() */
 	case DUMP_HTML: /* a page of its own, render_html.c */
+	case DUMP_CSV: /* --compare's table, compare.c */
 		break;
 	case DUMP_JSON:
 		err = json_dump(sink, snap, label);
@@ -106,6 +107,7 @@ int sink_finish(struct sink *sink, const struct snapshot *empty)
 	switch (sink->format) {
 	case DUMP_TEXT:
 	case DUMP_HTML:
+	case DUMP_CSV:
 		break;
 	case DUMP_JSON:
 		if (sink->nr_dumps == 0)
