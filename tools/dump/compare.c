@@ -174,32 +174,56 @@ static void text_measures(FILE *out, const struct trace *trace,
  * CSV and JSON: the same fields, in this order
  */
 
-static const char *const field_names[] = {
-	"trace",
-	"format",
-	"steps",
-	"policy",
-	"page_size",
-	"trim_threshold",
-	"time",
-	"bytes_allocated",
-	"mmap_calls",
-	"munmap_calls",
-	"peak_pages",
-	"peak_live_bytes",
-	"peak_mapped_bytes",
-	"peak_mapped_with_bookkeeping_bytes",
-	"holes_at_peak",
-	"hole_bytes_at_peak",
-	"largest_hole_at_peak",
-	"frag1_mean",
-	"frag2_at_peak_live",
-	"frag3_at_peak_mapped",
-	"frag4_peaks",
-	"time_ms",
+enum field_index {
+	FIELD_TRACE,
+	FIELD_FORMAT,
+	FIELD_STEPS,
+	FIELD_POLICY,
+	FIELD_PAGE_SIZE,
+	FIELD_TRIM_THRESHOLD,
+	FIELD_TIME,
+	FIELD_BYTES_ALLOCATED,
+	FIELD_MMAP_CALLS,
+	FIELD_MUNMAP_CALLS,
+	FIELD_PEAK_PAGES,
+	FIELD_PEAK_LIVE,
+	FIELD_PEAK_MAPPED,
+	FIELD_PEAK_TOTAL,
+	FIELD_HOLES_AT_PEAK,
+	FIELD_HOLE_BYTES_AT_PEAK,
+	FIELD_LARGEST_HOLE_AT_PEAK,
+	FIELD_FRAG1, /* to FRAG4: measure_fns[] in order */
+	FIELD_FRAG2,
+	FIELD_FRAG3,
+	FIELD_FRAG4,
+	FIELD_TIME_MS,
+	NR_FIELDS,
 };
 
-#define NR_FIELDS (sizeof(field_names) / sizeof(*field_names))
+static const char *const field_names[NR_FIELDS] = {
+	[FIELD_TRACE] = "trace",
+	[FIELD_FORMAT] = "format",
+	[FIELD_STEPS] = "steps",
+	[FIELD_POLICY] = "policy",
+	[FIELD_PAGE_SIZE] = "page_size",
+	[FIELD_TRIM_THRESHOLD] = "trim_threshold",
+	[FIELD_TIME] = "time",
+	[FIELD_BYTES_ALLOCATED] = "bytes_allocated",
+	[FIELD_MMAP_CALLS] = "mmap_calls",
+	[FIELD_MUNMAP_CALLS] = "munmap_calls",
+	[FIELD_PEAK_PAGES] = "peak_pages",
+	[FIELD_PEAK_LIVE] = "peak_live_bytes",
+	[FIELD_PEAK_MAPPED] = "peak_mapped_bytes",
+	[FIELD_PEAK_TOTAL] = "peak_mapped_with_bookkeeping_bytes",
+	[FIELD_HOLES_AT_PEAK] = "holes_at_peak",
+	[FIELD_HOLE_BYTES_AT_PEAK] = "hole_bytes_at_peak",
+	[FIELD_LARGEST_HOLE_AT_PEAK] = "largest_hole_at_peak",
+	[FIELD_FRAG1] = "frag1_mean",
+	[FIELD_FRAG2] = "frag2_at_peak_live",
+	[FIELD_FRAG3] = "frag3_at_peak_mapped",
+	[FIELD_FRAG4] = "frag4_peaks",
+	[FIELD_TIME_MS] = "time_ms",
+};
 
 /* A field as CSV (RFC 4180) quotes it, when it must. */
 static void csv_put_string(FILE *out, const char *s)
@@ -247,27 +271,28 @@ static void row_fields(const struct trace *trace,
 	size_t k;
 
 	memset(f, 0, NR_FIELDS * sizeof(*f));
-	f[0].string = trace->path;
-	f[1].string = trace_format_name(trace->format);
-	field_size(&f[2], trace->nr_steps);
-	f[3].string = row->policy;
-	field_size(&f[4], res->page_size);
+	f[FIELD_TRACE].string = trace->path;
+	f[FIELD_FORMAT].string = trace_format_name(trace->format);
+	field_size(&f[FIELD_STEPS], trace->nr_steps);
+	f[FIELD_POLICY].string = row->policy;
+	field_size(&f[FIELD_PAGE_SIZE], res->page_size);
 	if (trace_trim_threshold(trace, base, &trim))
-		snprintf(f[5].number, sizeof(f[5].number), "%ld", trim);
-	f[6].string = measure_time_name(m->time);
-	field_size(&f[7], m->bytes_allocated);
-	field_size(&f[8], res->mmap_calls);
-	field_size(&f[9], res->munmap_calls);
-	field_size(&f[10], res->peak_pages);
-	field_size(&f[11], m->peak_live);
-	field_size(&f[12], m->peak_mapped);
-	field_size(&f[13], m->peak_total);
-	field_size(&f[14], res->holes_at_peak);
-	field_size(&f[15], res->hole_bytes_at_peak);
-	field_size(&f[16], res->largest_at_peak);
+		snprintf(f[FIELD_TRIM_THRESHOLD].number, sizeof(f->number),
+			 "%ld", trim);
+	f[FIELD_TIME].string = measure_time_name(m->time);
+	field_size(&f[FIELD_BYTES_ALLOCATED], m->bytes_allocated);
+	field_size(&f[FIELD_MMAP_CALLS], res->mmap_calls);
+	field_size(&f[FIELD_MUNMAP_CALLS], res->munmap_calls);
+	field_size(&f[FIELD_PEAK_PAGES], res->peak_pages);
+	field_size(&f[FIELD_PEAK_LIVE], m->peak_live);
+	field_size(&f[FIELD_PEAK_MAPPED], m->peak_mapped);
+	field_size(&f[FIELD_PEAK_TOTAL], m->peak_total);
+	field_size(&f[FIELD_HOLES_AT_PEAK], res->holes_at_peak);
+	field_size(&f[FIELD_HOLE_BYTES_AT_PEAK], res->hole_bytes_at_peak);
+	field_size(&f[FIELD_LARGEST_HOLE_AT_PEAK], res->largest_at_peak);
 	for (k = 0; k < NR_MEASURES; k++)
-		field_measure(&f[17 + k], m, k);
-	snprintf(f[21].number, sizeof(f[21].number), "%.3f", row->ms);
+		field_measure(&f[FIELD_FRAG1 + k], m, k);
+	snprintf(f[FIELD_TIME_MS].number, sizeof(f->number), "%.3f", row->ms);
 }
 
 static void csv_row(FILE *out, const struct field *f)
