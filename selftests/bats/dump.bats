@@ -742,6 +742,22 @@ print(len(rows))' "$csv" "$json"
 	assert_output "$((3 * $(compared_policies | wc -l)))"
 }
 
+@test "--compare --format csv quotes a trace name with a comma or a quote" {
+	local trace=$BATS_TEST_TMPDIR/'a,"b".rep'
+
+	require_python3
+	cp "$DATA/policies.rep" "$trace"
+	run --separate-stderr mems_dump --compare --format csv "$trace"
+	assert_success
+	# RFC 4180: the field in quotes, each quote in it doubled.
+	assert_line --index 1 --partial \
+		"\"$BATS_TEST_TMPDIR/a,\"\"b\"\".rep\",malloclab .rep,10,"
+	run python3 -c '
+import csv, sys
+print(set(row["trace"] for row in csv.DictReader(sys.stdin)))' <<<"$output"
+	assert_output "{'$trace'}"
+}
+
 @test "--compare says the trim threshold in the title of every table" {
 	local csv=$BATS_TEST_TMPDIR/compare.csv
 
