@@ -37,8 +37,8 @@
 static int trace_fd = -1;
 static char trace_path[64];
 
-/* What the replay says reaches here, linked with --wrap=dump_error. */
-void __wrap_dump_error(const char *path, unsigned long line, const char *fmt,
+/* What the replay says reaches here, linked with --wrap=trace_error. */
+void __wrap_trace_error(const char *path, unsigned long line, const char *fmt,
 		       ...)
 {
 	char message[512];
