@@ -313,6 +313,41 @@ assert_one_row() {
 	assert_output 0
 }
 
+# Two operations on one line: the lax reading the bench once had took
+# them in; mems-dump's reader, which the bench now shares, does not.
+@test "mems-bench rejects a malformed .rep line at its FILE:LINE and times the rest" {
+	local bench=$BATS_FILE_TMPDIR/build/tools/bench/mems-bench
+	local traces=$BATS_TEST_TMPDIR/traces
+
+	mkdir -p "$traces"
+	printf '0\n1\n2\n1\na 0 8 f 0\n' >"$traces/bad.rep"
+	printf '0\n1\n2\n1\na 0 8\nf 0\n' >"$traces/good.rep"
+	run --separate-stderr "$bench" --churn 0 --classic 0 --reps 1 \
+		--only first-fit --traces "$traces"
+	assert_failure 1
+	assert_equal "$stderr" \
+		"mems-bench: $traces/bad.rep:5: malformed line: expected 'a ID SIZE'"
+	run table_rows <(echo "$output")
+	assert_output "trace good first-fit"
+}
+
+# The same reader as mems-dump: a free of an id that is not allocated is
+# the trace's error, said before anything is timed, not a failed call.
+@test "mems-bench rejects a .rep free of an id never allocated" {
+	local bench=$BATS_FILE_TMPDIR/build/tools/bench/mems-bench
+	local traces=$BATS_TEST_TMPDIR/traces
+
+	mkdir -p "$traces"
+	printf '0\n2\n2\n1\na 0 8\nf 1\n' >"$traces/bad.rep"
+	run --separate-stderr "$bench" --churn 0 --classic 0 --reps 1 \
+		--only first-fit --traces "$traces"
+	assert_failure 1
+	assert_equal "$stderr" \
+		"mems-bench: $traces/bad.rep:6: free of id 1, which was never allocated"
+	run table_rows <(echo "$output")
+	assert_output ""
+}
+
 # The joint peak of user pages and bookkeeping, in the CSV's last field:
 # never below the user pages alone.
 @test "bench.csv's peak_mapped_bytes holds the pages and the bookkeeping" {
