@@ -384,6 +384,7 @@ static int libc_block_add(struct parser *p, uintptr_t start, size_t size,
 /*
  * A C library allocation of @size bytes that returned @ptr.  A failed
  * one is still replayed: the call was made, and MeMS may fail it too.
+ * What it gave is kept, for a writer to tell a block from a failure.
  */
 int libc_alloc(struct parser *p, size_t size, uintptr_t ptr)
 {
@@ -397,6 +398,8 @@ int libc_alloc(struct parser *p, size_t size, uintptr_t ptr)
 		return -1;
 	ev->size = size;
 	ev->block = handle;
+	ev->recorded = OUTCOME_VALUE;
+	ev->result = ptr;
 	return 0;
 }
 

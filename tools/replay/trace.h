@@ -10,9 +10,9 @@
  * trace that contradicts itself is rejected before anything is printed.
  *
  * This room is what the tools that read traces share: one reader per
- * format (mems.c, rep.c, mtrace.c), the loader that picks one (load.c)
- * and one replay engine (replay.h).  It sees a heap through the public
- * API only.
+ * format (mems.c, rep.c, mtrace.c), the loader that picks one (load.c),
+ * one replay engine (replay.h) and the one .rep writer (rep_write.h).
+ * It sees a heap through the public API only.
  */
 #ifndef MEMS_REPLAY_TRACE_H
 #define MEMS_REPLAY_TRACE_H
@@ -46,7 +46,7 @@ enum event_kind {
  * the same, and as the replay gave it.
  */
 enum outcome {
-	OUTCOME_NONE, /* not recorded: the other formats, init, stats */
+	OUTCOME_NONE, /* not recorded: .rep, init, stats */
 	OUTCOME_OK, /* free, get */
 	OUTCOME_EINVAL, /* free, get, realloc */
 	OUTCOME_ENOMEM, /* malloc, calloc, realloc */
