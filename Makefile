@@ -208,21 +208,32 @@ sample-progs := $(addprefix $(objtree)/samples/,$(samples-y))
 
 tools-y :=
 tool-libs-y :=
+tool-archives-y :=
 bench-y :=
 include $(srctree)/tools/Makefile
 tool-progs := $(addprefix $(objtree)/tools/,$(tools-y))
 tool-libs := $(addprefix $(objtree)/tools/,$(addsuffix .so,$(tool-libs-y)))
+tool-archives := $(addprefix $(objtree)/tools/,\
+	$(addsuffix .a,$(tool-archives-y)))
 bench-progs := $(addprefix $(objtree)/tools/,$(bench-y))
 # Tool X is linked from X.o, or from the objects X-objs lists (under tools/).
 tool-objs = $(addprefix $(objtree)/tools/,$(or $($(1)-objs),$(1).o))
+# ... and from the static archives X-archives lists, each built once.
+tool-archives-of = $(addprefix $(objtree)/tools/,\
+	$(addsuffix .a,$($(patsubst $(objtree)/tools/%,%,$(1))-archives)))
 $(foreach tool,$(tools-y) $(bench-y),\
-	$(eval $(objtree)/tools/$(tool): $(call tool-objs,$(tool))))
+	$(eval $(objtree)/tools/$(tool): $(call tool-objs,$(tool)) \
+		$(call tool-archives-of,$(tool))))
 # Shared object X.so of tools is linked the same way, from X.o or X-objs.
 $(foreach lib,$(tool-libs-y),\
 	$(eval $(objtree)/tools/$(lib).so: $(call tool-objs,$(lib))))
+# Archive X.a of tools is made from X-objs.
+$(foreach ar,$(tool-archives-y),\
+	$(eval $(objtree)/tools/$(ar).a: $(call tool-objs,$(ar))))
 tool-lib-objs := $(foreach lib,$(tool-libs-y),$(call tool-objs,$(lib)))
 tool-all-objs := $(sort $(tool-lib-objs) \
-	$(foreach tool,$(tools-y) $(bench-y),$(call tool-objs,$(tool))))
+	$(foreach tool,$(tools-y) $(bench-y) $(tool-archives-y),\
+		$(call tool-objs,$(tool))))
 $(tool-all-objs): MEMS_CPPFLAGS := $(TOOL_CPPFLAGS)
 
 all: $(libmems-a) $(libmems-so) $(libmems-links) $(sample-progs) \
@@ -270,10 +281,17 @@ $(libmems-links): $(libmems-so)
 # Samples and tools link the static library: they run from the build tree.
 $(sample-progs): %: %.o
 # A tool's own libraries are the X-libs of its fragment (tools/Makefile).
+# Their archives come before libmems.a, whose API the archives call.
 $(sample-progs) $(tool-progs) $(bench-progs): $(libmems-a) $(cflags-file)
 	$(quiet) LD $(patsubst $(objtree)/%,%,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(libmems-a) \
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) \
+		$(call tool-archives-of,$@) $(libmems-a) \
 		$(libmems-a-libs) $($(patsubst $(objtree)/tools/%,%,$@)-libs)
+
+$(tool-archives): $(cflags-file)
+	$(quiet) AR $(patsubst $(objtree)/%,%,$@)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
 
 # Preload libraries stand in for the C library's malloc, as sanitizer
 # runtimes do: they are built without sanitizers, which could not share
@@ -473,7 +491,7 @@ FORCE:
 clean:
 	$(Q)rm -rf $(objtree)/lib $(objtree)/mems.pc $(objtree)/selftests-out \
 		$(sample-progs) $(tool-progs) $(tool-libs) $(bench-progs) \
-		$(objtree)/bench.csv $(objtree)/bench-counts.csv \
+		$(tool-archives) $(objtree)/bench.csv $(objtree)/bench-counts.csv \
 		$(objtree)/Documentation/output \
 		$(objtree)/single-header \
 		$(objtree)/tools/dump/viewer_files.c

@@ -313,6 +313,41 @@ assert_one_row() {
 	assert_output 0
 }
 
+# Two operations on one line: the lax reading the bench once had took
+# them in; mems-dump's reader, which the bench now shares, does not.
+@test "mems-bench rejects a malformed .rep line at its FILE:LINE and times the rest" {
+	local bench=$BATS_FILE_TMPDIR/build/tools/bench/mems-bench
+	local traces=$BATS_TEST_TMPDIR/traces
+
+	mkdir -p "$traces"
+	printf '0\n1\n2\n1\na 0 8 f 0\n' >"$traces/bad.rep"
+	printf '0\n1\n2\n1\na 0 8\nf 0\n' >"$traces/good.rep"
+	run --separate-stderr "$bench" --churn 0 --classic 0 --reps 1 \
+		--only first-fit --traces "$traces"
+	assert_failure 1
+	assert_equal "$stderr" \
+		"mems-bench: $traces/bad.rep:5: malformed line: expected 'a ID SIZE'"
+	run table_rows <(echo "$output")
+	assert_output "trace good first-fit"
+}
+
+# The same reader as mems-dump: a free of an id that is not allocated is
+# the trace's error, said before anything is timed, not a failed call.
+@test "mems-bench rejects a .rep free of an id never allocated" {
+	local bench=$BATS_FILE_TMPDIR/build/tools/bench/mems-bench
+	local traces=$BATS_TEST_TMPDIR/traces
+
+	mkdir -p "$traces"
+	printf '0\n2\n2\n1\na 0 8\nf 1\n' >"$traces/bad.rep"
+	run --separate-stderr "$bench" --churn 0 --classic 0 --reps 1 \
+		--only first-fit --traces "$traces"
+	assert_failure 1
+	assert_equal "$stderr" \
+		"mems-bench: $traces/bad.rep:6: free of id 1, which was never allocated"
+	run table_rows <(echo "$output")
+	assert_output ""
+}
+
 # The joint peak of user pages and bookkeeping, in the CSV's last field:
 # never below the user pages alone.
 @test "bench.csv's peak_mapped_bytes holds the pages and the bookkeeping" {
@@ -333,14 +368,19 @@ assert_one_row() {
 }
 
 @test "libc-trace-to-rep turns a C library trace into malloclab operations" {
+	local data=$MEMS_SRC/selftests/bats/data
+
+	export TRACE_GEN=$BATS_FILE_TMPDIR/build/tools/bench/trace-gen
 	# The calloc is the product; the realloc keeps its id; frees of NULL,
 	# of a pointer never seen and failed calls are dropped; realloc(p, 0)
-	# returning NULL frees.
-	run "$MEMS_SRC/scripts/libc-trace-to-rep" "$MEMS_SRC/selftests/bats/data/libc.trace"
+	# returning NULL frees; a block returned inside one the trace still
+	# holds frees that one first, as mems-dump replays it.
+	run --separate-stderr "$MEMS_SRC/scripts/libc-trace-to-rep" \
+		"$data/libc.trace"
 	assert_success
 	assert_output "0
 5
-8
+9
 1
 a 0 16
 a 1 32
@@ -349,10 +389,47 @@ a 2 100
 f 1
 a 3 10
 f 3
+f 0
 a 4 8"
-	run "$MEMS_SRC/scripts/libc-trace-to-rep" "$MEMS_SRC/selftests/bats/data/classic.trace"
+	assert_equal "$stderr" "trace-gen: $data/libc.trace:9: not reproduced: free of 0x12345, which the trace never saw allocated, is not replayed
+trace-gen: $data/libc.trace:14: not reproduced: 0x3010 is returned inside the block at 0x3000, which the trace never freed: that block is freed first"
+	run "$MEMS_SRC/scripts/libc-trace-to-rep" "$data/classic.trace"
 	assert_failure
 	assert_output --partial "not a 'mems-trace 1 libc' trace"
+}
+
+# One writer of .rep files: the trace library's, which trace-gen writes
+# the bench's traces with and converts any trace the library reads with.
+@test "trace-gen --convert writes a MeMS trace and an mtrace log as .rep" {
+	local gen=$BATS_FILE_TMPDIR/build/tools/bench/trace-gen
+	local data=$MEMS_SRC/selftests/bats/data
+
+	# The gets and stats have no .rep form; the finish frees every block.
+	run --separate-stderr "$gen" --convert "$data/classic.trace"
+	assert_success
+	assert_output "$(printf '0\n11\n22\n1\n'
+		printf 'a %d 1000\n' 0 1 2 3 4 5 6 7 8 9
+		printf 'f 3\na 10 1000\n'
+		printf 'f %d\n' 0 1 2 4 5 6 7 8 9 10)"
+	assert_equal "$stderr" ""
+	# The failed calls are dropped; the request of 0 bytes is of 1.
+	run --separate-stderr "$gen" --convert "$data/mtrace.log"
+	assert_success
+	assert_output "0
+3
+5
+1
+a 0 16
+a 1 32
+f 0
+r 1 64
+a 2 1"
+	# A .rep the library writes, mems-bench's reader takes.
+	"$gen" --convert "$data/classic.trace" >"$BATS_TEST_TMPDIR/classic.rep"
+	run "$BATS_FILE_TMPDIR/build/tools/mems-dump" --compare \
+		"$BATS_TEST_TMPDIR/classic.rep"
+	assert_success
+	assert_line --index 0 "# $BATS_TEST_TMPDIR/classic.rep: malloclab .rep, 22 steps"
 }
 
 # counts_rows N - the rows of the Nth table bench-counts printed (1: per

@@ -199,3 +199,30 @@ calls() {
 	run tsort <<<"$output"
 	assert_success
 }
+
+@test "the trace library's files call each other in no circle, nor the tools above" {
+	cd "$BATS_FILE_TMPDIR/linear"
+	run calls tools/replay/*.o
+	assert_success
+	# The listing is real: the loader calls the readers, which call the
+	# helpers below them.
+	assert_line 'tools/replay/load.o tools/replay/rep.o'
+	assert_line 'tools/replay/rep.o tools/replay/reader.o'
+	run tsort <<<"$output"
+	assert_success
+	# The room is below the tool that links it: it calls none of it.
+	run calls tools/replay/*.o tools/dump/*.o
+	assert_success
+	assert_line 'tools/dump/main.o tools/replay/load.o'
+	run grep -E '^tools/replay/[^ ]+ tools/dump/' <<<"$output"
+	assert_output ""
+}
+
+@test "no file of the trace library includes a header of the tools above it" {
+	run tracked -E '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"].*(dump|bench)/' \
+		-- tools/replay
+	assert_output ""
+	# The scan sees the room's includes at all.
+	run tracked -F '#include "reader.h"' -- tools/replay/rep.c
+	refute_output ""
+}

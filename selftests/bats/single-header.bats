@@ -311,9 +311,10 @@ EOF
 	# Not its own copy of the generic code: the header brings the
 	# library's, under the same names.
 	mapfile -t objects < <(find "$dir/tools/dump" -name '*.o')
-	# zlib, for gzip-compressed traces, as the Makefile links it.
+	# The trace library, and zlib for gzip-compressed traces, as the
+	# Makefile links them.
 	run gcc -o "$dir/mems-dump-header" "$dir/with-header.c" \
-		"${objects[@]}" -lz
+		"${objects[@]}" "$dir/tools/replay/libreplay.a" -lz
 	assert_success
 	# No libmems.a: every MeMS symbol comes from the header.
 	run nm "$dir/mems-dump-header"

@@ -5,9 +5,10 @@
  *
  * Built once per format, with TRACE_HEADER set to that format's first
  * line (empty for .rep, whose header is the input's): the input follows
- * it in a memory file that mems-dump's own loader opens by path.  A trace
- * it accepts is replayed as `mems-dump --check` replays it, every step
- * checked against the heap's invariants and a walk of its chains.  The
+ * it in a memory file that the trace library's loader, mems-dump's and
+ * mems-bench's, opens by path.  A trace it accepts is replayed as
+ * `mems-dump --check` replays it, every step checked against the heap's
+ * invariants and a walk of its chains.  The
  * loader's and the replay's one-line errors are expected for bad input;
  * an error saying the heap broke an invariant is a bug, and aborts.
  * Traces with a block of more than BLOCK_MAX bytes, or a page of more
@@ -37,8 +38,8 @@
 static int trace_fd = -1;
 static char trace_path[64];
 
-/* What the replay says reaches here, linked with --wrap=dump_error. */
-void __wrap_dump_error(const char *path, unsigned long line, const char *fmt,
+/* What the replay says reaches here, linked with --wrap=trace_error. */
+void __wrap_trace_error(const char *path, unsigned long line, const char *fmt,
 		       ...)
 {
 	char message[512];

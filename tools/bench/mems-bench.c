@@ -14,11 +14,16 @@
  * mems_heap_stats(), so that the bench sees no more of a heap than any
  * other program does.
  *
+ * A malloclab trace is read by the trace library's reader, the one
+ * mems-dump reads it with, and MeMS replays it on the library's engine;
+ * its operations are also made into the array the C library replays.
+ *
  * Big arrays are mapped directly rather than malloc'd, so that the C
  * library's own statistics see only the workload's blocks.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <malloc.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -34,6 +39,8 @@
 
 #include <mems/heap.h>
 #include <mems/introspect.h>
+#include <tools/replay/replay.h>
+#include <tools/replay/trace.h>
 
 #include "mix.h"
 
@@ -75,6 +82,12 @@ struct op {
 	uint32_t arg;
 };
 
+/* The slots free to be taken again, while a trace's ops are made. */
+struct slot_stack {
+	size_t *slots;
+	size_t nr;
+};
+
 struct workload {
 	const char *name;
 	char param[48]; /* L, the number of rounds, or the trace's name */
@@ -85,6 +98,7 @@ struct workload {
 	size_t peak_live; /* bytes, whatever the allocator */
 	size_t peak_blocks; /* the most blocks live at once */
 	unsigned int reps; /* timed runs at most: the best one counts */
+	struct trace trace; /* a trace's events, which MeMS replays */
 };
 
 struct result {
@@ -195,6 +209,10 @@ static size_t op_slot(const struct op *op)
 
 static void workload_free(struct workload *w)
 {
+	if (w->trace.events)
+		unmap_array(w->trace.events, w->trace.nr_events,
+			    sizeof(*w->trace.events));
+	w->trace.events = NULL;
 	if (!w->ops)
 		return;
 	unmap_array(w->ops, w->nr_ops, sizeof(*w->ops));
@@ -327,76 +345,195 @@ static void classic_build(struct workload *w, size_t rounds, unsigned int reps)
 	workload_peaks(w);
 }
 
-/* The next op of a malloclab trace; 0, 1 at the end, or -1 when bad. */
-static int trace_read_op(FILE *in, size_t nr_ids, struct op *op)
+/*
+ * The operation of a trace's event for the C library, on slots: a block
+ * takes a free slot while it lives, and keeps it through its reallocs.
+ * Return 0, or -1 after saying why.
+ */
+static int trace_op(const struct trace *trace, const struct event *ev,
+		    size_t *slot_of, struct slot_stack *free_slots,
+		    size_t *nr_slots, struct op *op)
 {
-	unsigned long id, size = 0;
-	char kind;
+	size_t slot;
 
-	if (fscanf(in, " %c %lu", &kind, &id) != 2)
-		return feof(in) ? 1 : -1;
-	if (id >= nr_ids)
+	if (ev->size > UINT32_MAX) {
+		trace_error(trace->path, ev->line,
+			    "a block of %zu bytes: the bench times blocks of "
+			    "at most %" PRIu32,
+			    ev->size, UINT32_MAX);
 		return -1;
-	if (kind != 'f' &&
-	    (fscanf(in, "%lu", &size) != 1 || !size || size > UINT32_MAX))
-		return -1;
-	switch (kind) {
-	case 'a':
-		*op = op_make(OP_ALLOC, id, size);
+	}
+	switch (ev->kind) {
+	case EVENT_MALLOC:
+		slot = free_slots->nr ? free_slots->slots[--free_slots->nr] :
+					(*nr_slots)++;
+		if (slot > OP_SLOT_MASK) {
+			trace_error(trace->path, ev->line,
+				    "more than %" PRIu32 " blocks live at once",
+				    OP_SLOT_MASK);
+			return -1;
+		}
+		slot_of[ev->block] = slot;
+		*op = op_make(OP_ALLOC, slot, (uint32_t)ev->size);
 		return 0;
-	case 'r':
-		*op = op_make(OP_REALLOC, id, size);
+	case EVENT_REALLOC:
+		slot = slot_of[ev->old_block];
+		slot_of[ev->block] = slot;
+		*op = op_make(OP_REALLOC, slot, (uint32_t)ev->size);
 		return 0;
-	case 'f':
-		*op = op_make(OP_FREE, id, id);
+	case EVENT_FREE:
+		slot = slot_of[ev->block];
+		free_slots->slots[free_slots->nr++] = slot;
+		*op = op_make(OP_FREE, slot, slot);
 		return 0;
 	default:
+		trace_error(trace->path, ev->line,
+			    "the bench replays malloclab traces only");
 		return -1;
 	}
 }
 
 /*
- * A trace in the CS:APP malloclab format: heap size hint, number of ids,
- * number of operations and weight, then one "a id size", "f id" or
- * "r id size" per line.  Return 0, or -1 with @why set.
+ * What a child that read a trace sends back: these figures, then the
+ * events, then the operations.
+ */
+struct trace_sent {
+	size_t nr_events;
+	size_t nr_blocks;
+	unsigned long nr_steps;
+	size_t nr_slots;
+};
+
+static int write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * In the child: the trace read as mems-dump reads it, its operations
+ * made, and both written to @fd.  Exits 0, or 1 after the one error line.
+ */
+static void trace_read_child(const char *path, int fd)
+{
+	struct slot_stack free_slots = { 0 };
+	struct trace_sent sent = { 0 };
+	struct trace trace;
+	struct op *ops;
+	size_t *slot_of, i;
+
+	if (trace_load(path, &trace))
+		_exit(1);
+	if (trace.format != FORMAT_REP) {
+		trace_error(trace.path, 1,
+			    "not a malloclab .rep trace: the bench replays "
+			    "those only");
+		_exit(1);
+	}
+	if (!trace.nr_events) {
+		trace_error(trace.path, 3, "no operation to time");
+		_exit(1);
+	}
+	ops = map_array(trace.nr_events, sizeof(*ops));
+	slot_of = map_array(trace.nr_blocks, sizeof(*slot_of));
+	free_slots.slots = map_array(trace.nr_blocks, sizeof(size_t));
+	for (i = 0; i < trace.nr_events; i++)
+		if (trace_op(&trace, &trace.events[i], slot_of, &free_slots,
+			     &sent.nr_slots, &ops[i]))
+			_exit(1);
+	sent.nr_events = trace.nr_events;
+	sent.nr_blocks = trace.nr_blocks;
+	sent.nr_steps = trace.nr_steps;
+	if (write_full(fd, &sent, sizeof(sent)) ||
+	    write_full(fd, trace.events,
+		       trace.nr_events * sizeof(*trace.events)) ||
+	    write_full(fd, ops, trace.nr_events * sizeof(*ops)))
+		_exit(1);
+	_exit(0);
+}
+
+/*
+ * A trace in the CS:APP malloclab format, read as mems-dump reads it.
+ * It is read in a child, so that the reader's own use of the C
+ * library's heap, and what it gives back, leaves no trace in the heap
+ * that the C library's runs start from.  Return 0, or -1 once the one
+ * error line is written.
  */
 static int trace_build(struct workload *w, const char *path, const char *name,
-		       unsigned int reps, const char **why)
+		       unsigned int reps)
 {
-	unsigned long hint, nr_ids, nr_ops, weight;
-	FILE *in = fopen(path, "r");
-	int ret = -1, err = 0;
-	size_t n = 0;
+	struct trace_sent sent;
+	int fds[2], status, got;
+	pid_t pid;
 
 	memset(w, 0, sizeof(*w));
-	*why = "cannot open it";
-	if (!in)
+	fflush(NULL);
+	if (pipe(fds))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (!pid) {
+		close(fds[0]);
+		trace_read_child(path, fds[1]);
+	}
+	close(fds[1]);
+	got = read_full(fds[0], &sent, sizeof(sent));
+	if (!got) {
+		w->trace.events =
+			map_array(sent.nr_events, sizeof(*w->trace.events));
+		w->trace.nr_events = sent.nr_events;
+		w->ops = map_array(sent.nr_events, sizeof(*w->ops));
+		w->nr_ops = sent.nr_events;
+		got = read_full(fds[0], w->trace.events,
+				sent.nr_events * sizeof(*w->trace.events)) ||
+		      read_full(fds[0], w->ops,
+				sent.nr_events * sizeof(*w->ops));
+	}
+	close(fds[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) || got) {
+		workload_free(w);
 		return -1;
-	*why = "bad header";
-	if (fscanf(in, "%lu %lu %lu %lu", &hint, &nr_ids, &nr_ops, &weight) !=
-		    4 ||
-	    !nr_ids || nr_ids > OP_SLOT_MASK || !nr_ops)
-		goto out_close;
+	}
 	w->name = "trace";
 	snprintf(w->param, sizeof(w->param), "%s", name);
-	w->nr_slots = nr_ids;
 	w->reps = reps;
-	w->ops = map_array(nr_ops, sizeof(*w->ops));
-	w->nr_ops = nr_ops;
-	*why = "bad operation (ids below the header's count, sizes >= 1)";
-	while (n < nr_ops && !(err = trace_read_op(in, nr_ids, &w->ops[n])))
-		n++;
-	if (n < nr_ops) {
-		if (err > 0)
-			*why = "fewer operations than its header says";
-		workload_free(w);
-		goto out_close;
-	}
+	w->nr_slots = sent.nr_slots;
+	w->trace.path = path;
+	w->trace.format = FORMAT_REP;
+	w->trace.nr_blocks = sent.nr_blocks;
+	w->trace.nr_steps = sent.nr_steps;
 	workload_peaks(w);
-	ret = 0;
-out_close:
-	fclose(in);
-	return ret;
+	return 0;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -514,6 +651,124 @@ static struct mems_heap *bench_heap(const struct mems_heap_config *config,
 	return heap;
 }
 
+/* One run of MeMS on a workload: its times, peaks and system calls. */
+struct mems_run {
+	double seconds;
+	double cpu_seconds;
+	struct mems_peak peak;
+	double deadline;
+	bool timed_out;
+	size_t page_size;
+	unsigned long mmaps;
+	unsigned long munmaps;
+};
+
+/* Count the unmapping of everything too, as mems_finish does. */
+static void mems_run_end(struct mems_run *run, struct mems_heap *heap)
+{
+	struct mems_heap_stats stats;
+
+	run->page_size = mems_heap_page_size(heap);
+	mems_heap_reset(heap);
+	mems_heap_stats(heap, &stats);
+	run->mmaps = stats.mmap_calls;
+	run->munmaps = stats.munmap_calls;
+}
+
+/* @w's operations on a fresh heap: 0, or -ETIME past the deadline. */
+static int mems_run_ops(const struct workload *w,
+			const struct mems_heap_config *config,
+			const struct options *opts, void **slots,
+			struct mems_run *run)
+{
+	struct mems_heap *heap = bench_heap(config, opts);
+	double t0, cpu0;
+	int err;
+
+	memset(slots, 0, w->nr_slots * sizeof(*slots));
+	cpu0 = cpu_now();
+	t0 = now();
+	err = mems_replay(heap, w, slots, run->deadline, &run->peak);
+	run->seconds = now() - t0;
+	run->cpu_seconds = cpu_now() - cpu0;
+	if (!err)
+		mems_run_end(run, heap);
+	mems_heap_destroy(heap);
+	return err;
+}
+
+/*
+ * After each step of a trace: the peaks when they are sampled at every
+ * operation, and the deadline, looked at as mems_replay() does.
+ */
+static int trace_step(void *arg, const struct mems_heap *heap,
+		      unsigned long step, const struct event *last)
+{
+	struct mems_run *run = arg;
+
+	(void)last;
+	if (run->peak.each_op)
+		mems_peak_sample(&run->peak, heap);
+	if (!(step % DEADLINE_STRIDE) && now() > run->deadline) {
+		run->timed_out = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* The peaks when the trace ends, then its heap emptied. */
+static int trace_end(void *arg, struct mems_heap *heap, unsigned long steps)
+{
+	struct mems_run *run = arg;
+
+	(void)steps;
+	mems_peak_sample(&run->peak, heap);
+	mems_run_end(run, heap);
+	return 0;
+}
+
+/*
+ * @w's trace on the trace library's engine, as mems-dump replays it: 0,
+ * or -ETIME past the deadline.  The steps are told of only when the
+ * peaks or a deadline need them, so that a timed run pays for no call.
+ */
+static int mems_run_trace(const struct workload *w,
+			  const struct mems_heap_config *config,
+			  const struct options *opts, struct mems_run *run)
+{
+	struct trace_replay_config replay_config = {
+		.policy = config->policy,
+		.trim_threshold = opts->trim_threshold,
+	};
+	struct trace_replay_hooks hooks = {
+		.end = trace_end,
+		.arg = run,
+	};
+	struct trace_replay_totals totals;
+	double cpu0 = cpu_now();
+
+	if (run->peak.each_op || run->deadline < 1e300)
+		hooks.step = trace_step;
+	if (trace_replay(&w->trace, &replay_config, &hooks, &totals)) {
+		if (run->timed_out)
+			return -ETIME;
+		exit(1);
+	}
+	run->seconds = totals.ms / 1e3;
+	run->cpu_seconds = cpu_now() - cpu0;
+	return 0;
+}
+
+static int mems_run(const struct workload *w,
+		    const struct mems_heap_config *config,
+		    const struct options *opts, void **slots,
+		    struct mems_run *run)
+{
+	if (w->trace.events)
+		return mems_run_trace(w, config, opts, run);
+	return mems_run_ops(w, config, opts, slots, run);
+}
+
 /* The peaks of a run into @res, whose page size is set. */
 static void result_peaks(struct result *res, const struct mems_peak *peak)
 {
@@ -529,13 +784,13 @@ static void mems_trimmed_peaks(const struct workload *w,
 			       const struct options *opts, void **slots,
 			       struct result *res)
 {
-	struct mems_peak peak = { .each_op = true };
-	struct mems_heap *heap = bench_heap(config, opts);
+	struct mems_run run = {
+		.peak = { .each_op = true },
+		.deadline = 1e300,
+	};
 
-	memset(slots, 0, w->nr_slots * sizeof(*slots));
-	mems_replay(heap, w, slots, 1e300, &peak);
-	result_peaks(res, &peak);
-	mems_heap_destroy(heap);
+	mems_run(w, config, opts, slots, &run);
+	result_peaks(res, &run.peak);
 }
 
 static void bench_mems(const struct workload *w,
@@ -544,11 +799,8 @@ static void bench_mems(const struct workload *w,
 {
 	struct mems_heap_config config = { .policy = policy->name };
 	void **slots = map_array(w->nr_slots, sizeof(*slots));
-	double start = now(), t0, cpu0, best = -1, budget = 1e30;
-	struct mems_heap_stats stats;
-	struct mems_heap *heap;
+	double start = now(), best = -1, budget = 1e30;
 	unsigned int rep;
-	int err;
 
 	/* Only the linear references may take too long to wait for. */
 	if (policy->flags & MEMS_POLICY_REFERENCE)
@@ -556,34 +808,23 @@ static void bench_mems(const struct workload *w,
 
 	memset(res, 0, sizeof(*res));
 	for (rep = 0; rep < w->reps; rep++) {
-		struct mems_peak peak = { 0 };
+		struct mems_run run = { 0 };
 
 		if (rep && now() - start > opts->cell_budget)
 			break;
-		heap = bench_heap(&config, opts);
-		memset(slots, 0, w->nr_slots * sizeof(*slots));
-		cpu0 = cpu_now();
-		t0 = now();
-		err = mems_replay(heap, w, slots, t0 + budget, &peak);
-		t0 = now() - t0;
-		cpu0 = cpu_now() - cpu0;
-		if (err) {
-			mems_heap_destroy(heap);
+		run.deadline = budget < 1e30 ? now() + budget : 1e300;
+		if (mems_run(w, &config, opts, slots, &run)) {
 			res->timed_out = true;
 			break;
 		}
-		if (best < 0 || t0 < best) {
-			best = t0;
-			res->cpu_ns_per_op = cpu0 * 1e9 / w->nr_ops;
+		if (best < 0 || run.seconds < best) {
+			best = run.seconds;
+			res->cpu_ns_per_op = run.cpu_seconds * 1e9 / w->nr_ops;
 		}
-		res->page_size = mems_heap_page_size(heap);
-		result_peaks(res, &peak);
-		/* Count the unmapping of everything too, as mems_finish does. */
-		mems_heap_reset(heap);
-		mems_heap_stats(heap, &stats);
-		res->mmaps = stats.mmap_calls;
-		res->munmaps = stats.munmap_calls;
-		mems_heap_destroy(heap);
+		res->page_size = run.page_size;
+		result_peaks(res, &run.peak);
+		res->mmaps = run.mmaps;
+		res->munmaps = run.munmaps;
 	}
 	if (!res->timed_out && opts->trim_threshold >= 0)
 		mems_trimmed_peaks(w, &config, opts, slots, res);
@@ -679,8 +920,9 @@ static void libc_replay(const struct workload *w, void **slots, size_t *peak)
 			*byte += 1;
 			break;
 		case OP_REALLOC:
+			/* realloc(p, 0) frees p, and may return NULL. */
 			fresh = realloc(slots[slot], op->arg);
-			if (!fresh)
+			if (!fresh && op->arg)
 				die("realloc(%u) failed", op->arg);
 			slots[slot] = fresh;
 			break;
@@ -1073,20 +1315,24 @@ static bool is_trace_name(const char *name)
 	return len > 4 && !strcmp(name + len - 4, ".rep");
 }
 
-/* Every *.rep of the trace directory, in name order. */
-static void bench_traces(const struct options *opts)
+/*
+ * Every *.rep of the trace directory, in name order.  A trace that its
+ * reader rejects has had its one error line, and is left out: return
+ * -1 then, once the others are timed.
+ */
+static int bench_traces(const struct options *opts)
 {
 	char **names = NULL, path[4096];
 	struct workload w;
 	struct dirent *entry;
 	size_t nr = 0, i;
-	const char *why;
+	int ret = 0;
 	DIR *dir = opendir(opts->trace_dir);
 
 	if (!dir) {
 		fprintf(stderr, "mems-bench: no traces: %s: %s\n",
 			opts->trace_dir, strerror(errno));
-		return;
+		return 0;
 	}
 	while ((entry = readdir(dir))) {
 		if (!is_trace_name(entry->d_name))
@@ -1104,18 +1350,18 @@ static void bench_traces(const struct options *opts)
 		snprintf(path, sizeof(path), "%s/%s", opts->trace_dir,
 			 names[i]);
 		names[i][strlen(names[i]) - 4] = '\0';
-		if (trace_build(&w, path, names[i], opts->reps, &why))
-			fprintf(stderr, "mems-bench: skipping %s: %s\n", path,
-				why);
+		if (trace_build(&w, path, names[i], opts->reps))
+			ret = -1;
 		else
 			bench_workload(&w, opts);
 		workload_free(&w);
 		free(names[i]);
 	}
 	free(names);
+	return ret;
 }
 
-static void bench_all(const struct options *opts)
+static int bench_all(const struct options *opts)
 {
 	struct workload w;
 	unsigned int i;
@@ -1130,8 +1376,7 @@ static void bench_all(const struct options *opts)
 		bench_workload(&w, opts);
 		workload_free(&w);
 	}
-	if (opts->trace_dir)
-		bench_traces(opts);
+	return opts->trace_dir ? bench_traces(opts) : 0;
 }
 
 static void usage(FILE *out)
@@ -1251,6 +1496,7 @@ int main(int argc, char **argv)
 {
 	struct options opts = { 0 };
 	double start = now();
+	int status;
 
 	options_defaults(&opts, false);
 	parse_args(&opts, argc, argv);
@@ -1261,9 +1507,9 @@ int main(int argc, char **argv)
 			    strerror(errno));
 	}
 	print_header(&opts);
-	bench_all(&opts);
+	status = bench_all(&opts) ? 1 : 0;
 	print_footer(&opts, now() - start);
 	if (csv && fclose(csv))
 		die("cannot write %s: %s", opts.csv_path, strerror(errno));
-	return 0;
+	return status;
 }

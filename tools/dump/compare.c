@@ -391,7 +391,7 @@ int compare_trace(struct compare_table *table, const struct trace *trace,
 	while (!err && (policy = policy_next_compared(&index))) {
 		grown = realloc(rows, (nr_rows + 1) * sizeof(*rows));
 		if (!grown) {
-			dump_error(trace->path, 0, "out of memory");
+			trace_error(trace->path, 0, "out of memory");
 			err = -1;
 			break;
 		}

@@ -623,7 +623,7 @@ static int run_html(struct cli *cli, struct trace *trace, FILE *out)
 	int err = 0;
 
 	if (!page) {
-		dump_error(trace->path, 0, "out of memory");
+		trace_error(trace->path, 0, "out of memory");
 		return -1;
 	}
 	if (cli->compare || cli->all_policies) {

@@ -208,12 +208,12 @@ static int html_step(void *arg, const struct mems_heap *heap,
 	int err = snapshot_take(heap, step, &snap);
 
 	if (err) {
-		dump_error(pol->path, 0,
-			   err == -ENOMEM ?
-				   "out of memory" :
-				   "a walk of the chains after step %lu "
-				   "disagrees with the heap's statistics",
-			   step);
+		trace_error(pol->path, 0,
+			    err == -ENOMEM ?
+				    "out of memory" :
+				    "a walk of the chains after step %lu "
+				    "disagrees with the heap's statistics",
+			    step);
 		return err;
 	}
 	fputc('|', pol->out);
@@ -260,7 +260,7 @@ int html_page_add(struct html_page *page, struct replay_options *opts,
 	replay_result_release(&result);
 	return 0;
 nomem:
-	dump_error(page->trace->path, 0, "out of memory");
+	trace_error(page->trace->path, 0, "out of memory");
 	return -1;
 }
 

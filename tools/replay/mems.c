@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tools/dump/parse_mems.c - reading "mems-trace 1 mems" and "mems-trace 1
+ * tools/replay/mems.c - reading "mems-trace 1 mems" and "mems-trace 1
  * libc" traces (Documentation/trace-format.rst).
  *
  * Fields are separated by single spaces, as the recorders write them,
@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
+#include "formats.h"
+#include "reader.h"
 
 static int mems_init_line(struct parser *p, char **f, int n)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tools/dump/parse_mtrace.c - reading glibc mtrace() logs.
+ * tools/replay/mtrace.c - reading glibc mtrace() logs.
  *
  * glibc writes "= Start", then a line per call: "+ PTR SIZE" for an
  * allocation ("(nil)" when it failed), "- PTR" for a free, "< OLD" and
@@ -11,7 +11,8 @@
  */
 #include <string.h>
 
-#include "parse.h"
+#include "formats.h"
+#include "reader.h"
 
 /* Skip "@ CALLER " (the caller's address in brackets ends it). */
 static char *mtrace_skip_caller(char *line)
@@ -100,8 +101,8 @@ int mtrace_parse(struct parser *p)
 	if (more < 0)
 		return -1;
 	if (open_line) {
-		dump_error(p->rd.path, open_line,
-			   "truncated realloc: '<' without its '>'");
+		trace_error(p->rd.path, open_line,
+			    "truncated realloc: '<' without its '>'");
 		return -1;
 	}
 	return 0;

@@ -1,20 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * tools/dump/parse.c - reading a trace file into events.
+ * tools/replay/reader.c - the helpers every format's reader shares.
  *
- * The format is recognised from the first line: "mems-trace 1 mems" or
- * "mems-trace 1 libc" (Documentation/trace-format.rst), "= Start" (a glibc
- * mtrace log) or a number (the first header line of a malloclab .rep
- * file).  Each format's reader turns its lines into the same events with
- * the helpers here.
- *
- * While reading, the parser keeps the blocks that are live in the traced
+ * While reading, a reader keeps the blocks that are live in the traced
  * program's own address space (or, for .rep, its ids), so that every
  * free and get is resolved here to the block it names.  That is also
  * where a trace that contradicts itself is caught: a .rep free of an id
  * that is not allocated, a MeMS free recorded as valid where no block
  * starts.  Every problem ends the parse with one line on stderr,
- * "mems-dump: FILE:LINE: REASON".  A line the replay cannot make as it
+ * "PROGRAM: FILE:LINE: REASON".  A line the replay cannot make as it
  * was recorded (a C library free of a pointer never seen allocated) is
  * no problem of the file: it is told on a line of the same form, and
  * the parse goes on.
@@ -25,18 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
-
-void dump_error(const char *path, unsigned long line, const char *fmt, ...)
-{
-	va_list args;
-
-	fprintf(stderr, "mems-dump: %s:%lu: ", path, line);
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
-	fputc('\n', stderr);
-}
+#include "input.h"
+#include "reader.h"
 
 void parse_not_reproduced(struct parser *p, const char *fmt, ...)
 {
@@ -48,18 +32,6 @@ void parse_not_reproduced(struct parser *p, const char *fmt, ...)
 	va_end(args);
 	parse_error(p, "not reproduced: %s", what);
 	p->trace->nr_not_reproduced++;
-}
-
-const char *trace_format_name(enum trace_format format)
-{
-	static const char *const names[] = {
-		[FORMAT_MEMS] = "mems-trace 1 mems",
-		[FORMAT_LIBC] = "mems-trace 1 libc",
-		[FORMAT_REP] = "malloclab .rep",
-		[FORMAT_MTRACE] = "glibc mtrace",
-	};
-
-	return names[format];
 }
 
 const char *show(struct shown *buf, const char *field)
@@ -94,26 +66,26 @@ int reader_next(struct reader *rd)
 	len = getline(&rd->line, &rd->cap, rd->in);
 	if (len < 0) {
 		if (ferror(rd->in)) {
-			dump_error(rd->path, rd->lineno + 1, "read error: %s",
-				   input_error(rd->input));
+			trace_error(rd->path, rd->lineno + 1, "read error: %s",
+				    input_error(rd->input));
 			return -1;
 		}
 		return 0;
 	}
 	rd->lineno++;
 	if (rd->line[len - 1] != '\n' && ferror(rd->in)) {
-		dump_error(rd->path, rd->lineno, "read error: %s",
-			   input_error(rd->input));
+		trace_error(rd->path, rd->lineno, "read error: %s",
+			    input_error(rd->input));
 		return -1;
 	}
 	if (rd->line[len - 1] != '\n') {
-		dump_error(rd->path, rd->lineno,
-			   "truncated file: the last line has no newline");
+		trace_error(rd->path, rd->lineno,
+			    "truncated file: the last line has no newline");
 		return -1;
 	}
 	rd->line[--len] = '\0';
 	if (strlen(rd->line) != (size_t)len) {
-		dump_error(rd->path, rd->lineno, "NUL byte in the line");
+		trace_error(rd->path, rd->lineno, "NUL byte in the line");
 		return -1;
 	}
 	rd->len = (size_t)len;
@@ -178,40 +150,6 @@ bool is_comment(const char *line)
 	while (*line && isspace((unsigned char)*line))
 		line++;
 	return *line == '#';
-}
-
-/*
- * A number as traces write them: decimal, or hexadecimal after "0x".
- * No sign, no blanks, nothing after the digits.
- */
-int number_parse(const char *field, uintmax_t max, uintmax_t *value)
-{
-	unsigned int base = 10;
-	const char *p = field;
-	uintmax_t n = 0;
-
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	}
-	if (!*p)
-		return -EINVAL;
-	for (; *p; p++) {
-		unsigned int digit;
-
-		if (*p >= '0' && *p <= '9')
-			digit = (unsigned int)(*p - '0');
-		else if (base == 16 && isxdigit((unsigned char)*p))
-			digit = (unsigned int)(tolower((unsigned char)*p) -
-					       'a' + 10);
-		else
-			return -EINVAL;
-		if (n > (max - digit) / base)
-			return -ERANGE;
-		n = n * base + digit;
-	}
-	*value = n;
-	return 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -446,6 +384,7 @@ static int libc_block_add(struct parser *p, uintptr_t start, size_t size,
 /*
  * A C library allocation of @size bytes that returned @ptr.  A failed
  * one is still replayed: the call was made, and MeMS may fail it too.
+ * What it gave is kept, for a writer to tell a block from a failure.
  */
 int libc_alloc(struct parser *p, size_t size, uintptr_t ptr)
 {
@@ -459,6 +398,8 @@ int libc_alloc(struct parser *p, size_t size, uintptr_t ptr)
 		return -1;
 	ev->size = size;
 	ev->block = handle;
+	ev->recorded = OUTCOME_VALUE;
+	ev->result = ptr;
 	return 0;
 }
 
@@ -513,116 +454,4 @@ int malformed(struct parser *p, const char *expected)
 {
 	parse_error(p, "malformed line: expected '%s'", expected);
 	return -1;
-}
-
-/* ---------------------------------------------------------------------
- * Loading a file
- */
-
-static int trace_parse(struct parser *p)
-{
-	int more = reader_next(&p->rd);
-
-	if (more < 0)
-		return -1;
-	if (!more) {
-		dump_error(p->rd.path, 1,
-			   "empty file: the first line is "
-			   "missing");
-		return -1;
-	}
-	if (!strncmp(p->rd.line, "mems-trace", 10) &&
-	    (!p->rd.line[10] || p->rd.line[10] == ' ')) {
-		if (mems_trace_header(p))
-			return -1;
-		return mems_trace_parse(p);
-	}
-	if (!strcmp(p->rd.line, "= Start")) {
-		p->trace->format = FORMAT_MTRACE;
-		return mtrace_parse(p);
-	}
-	if (rep_detect(p->rd.line)) {
-		p->trace->format = FORMAT_REP;
-		return rep_parse(p);
-	}
-	parse_error(p, "not a trace: the first line is not 'mems-trace 1 "
-		       "mems|libc', '= Start' or a .rep header");
-	return -1;
-}
-
-/*
- * What the program did not reach when it stopped, a crash or an exit
- * without mems_finish(), or NULL: its MeMS was still initialised at the
- * end of the trace, or, for a C library trace, it has no exit or exec
- * line.
- */
-static const char *early_end(const struct parser *p)
-{
-	const struct trace *trace = p->trace;
-	size_t i = trace->nr_events;
-
-	if (trace->format == FORMAT_LIBC)
-		return p->ended_by ? NULL : "the program's exit";
-	if (trace->format != FORMAT_MEMS)
-		return NULL;
-	while (i-- > 0) {
-		if (trace->events[i].kind == EVENT_FINISH)
-			return NULL;
-		if (trace->events[i].kind == EVENT_INIT)
-			return "mems_finish()";
-	}
-	return NULL;
-}
-
-int trace_load(const char *path, struct trace *trace)
-{
-	bool std_in = !strcmp(path, "-");
-	struct parser p = {
-		.rd = { .path = std_in ? STDIN_NAME : path },
-		.trace = trace,
-		.blocks = RB_ROOT,
-		.align = 1,
-	};
-	size_t i;
-	int err;
-
-	memset(trace, 0, sizeof(*trace));
-	trace->path = p.rd.path;
-	p.rd.input = input_open(std_in ? NULL : path, p.rd.path);
-	if (!p.rd.input)
-		return -1;
-	p.rd.in = input_file(p.rd.input);
-	err = trace_parse(&p);
-	if (!err)
-		trace->missing_end = early_end(&p);
-	input_close(p.rd.input);
-	free(p.rd.line);
-	blocks_clear(&p.blocks);
-	if (err) {
-		trace_free(trace);
-		return -1;
-	}
-	for (i = 0; i < trace->nr_events; i++)
-		trace->nr_steps += trace->events[i].starts_step;
-	return 0;
-}
-
-/* A note, not an error: the replay showed the state where it stopped. */
-void trace_note_early_end(const struct trace *trace)
-{
-	if (trace->missing_end)
-		fprintf(stderr,
-			"mems-dump: %s: the trace ends without %s: the "
-			"program stopped early\n",
-			trace->path, trace->missing_end);
-}
-
-void trace_free(struct trace *trace)
-{
-	free(trace->events);
-	free(trace->layouts);
-	trace->events = NULL;
-	trace->layouts = NULL;
-	trace->nr_events = 0;
-	trace->nr_layouts = 0;
 }

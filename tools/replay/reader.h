@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tools/dump/parse.h - what the readers of the trace formats share.
+ * tools/replay/reader.h - what the readers of the trace formats share.
  *
- * parse.c reads lines and fields, keeps the blocks live in the traced
- * program and appends events; parse_mems.c (both mems-trace kinds),
- * parse_rep.c and parse_mtrace.c turn their format's lines into calls
- * of those helpers.  Every helper that fails has already written the
- * one error line and returns -1 (or NULL).
+ * reader.c reads lines and fields, keeps the blocks live in the traced
+ * program and appends events; mems.c (both mems-trace kinds), rep.c and
+ * mtrace.c turn their format's lines into calls of those helpers, and
+ * load.c picks the reader.  Nothing here calls a reader.  Every helper
+ * that fails has already written the one error line and returns -1 (or
+ * NULL).
  */
-#ifndef MEMS_DUMP_PARSE_H
-#define MEMS_DUMP_PARSE_H
+#ifndef MEMS_REPLAY_READER_H
+#define MEMS_REPLAY_READER_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,7 +18,7 @@
 
 #include <common/rbtree.h>
 
-#include "dump.h"
+#include "trace.h"
 
 #define MAX_FIELDS 8
 
@@ -66,7 +67,7 @@ struct parser {
 };
 
 #define parse_error(p, ...) \
-	dump_error((p)->rd.path, (p)->rd.lineno, __VA_ARGS__)
+	trace_error((p)->rd.path, (p)->rd.lineno, __VA_ARGS__)
 
 /*
  * A line that the replay makes otherwise than the trace recorded it, or
@@ -77,16 +78,7 @@ struct parser {
 void parse_not_reproduced(struct parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/*
- * input.c: the bytes of a trace, @path or standard input (NULL), named
- * @shown in messages; NULL once the one error line is written.
- */
-struct input *input_open(const char *path, const char *shown);
-FILE *input_file(const struct input *in);
-const char *input_error(const struct input *in);
-void input_close(struct input *in);
-
-/* parse.c: lines and fields */
+/* reader.c: lines and fields */
 const char *show(struct shown *buf, const char *field);
 int reader_next(struct reader *rd);
 int split_exact(char *line, char **fields);
@@ -100,7 +92,7 @@ int number_field(struct parser *p, const char *field, uintmax_t max,
 int size_field(struct parser *p, const char *field, size_t *value);
 int addr_field(struct parser *p, const char *field, uintptr_t *value);
 
-/* parse.c: the live blocks */
+/* reader.c: the live blocks */
 struct live_block *blocks_below(const struct rb_root *root, uintptr_t addr);
 struct live_block *blocks_containing(const struct rb_root *root,
 				     uintptr_t addr);
@@ -112,7 +104,7 @@ struct live_block *blocks_insert(struct rb_root *root, uintptr_t start,
 void blocks_erase(struct rb_root *root, struct live_block *block);
 void blocks_clear(struct rb_root *root);
 
-/* parse.c: events, and the C library calls that mtrace logs share */
+/* reader.c: events, and the C library calls that mtrace logs share */
 struct event *event_add(struct parser *p, enum event_kind kind);
 size_t block_new(struct parser *p);
 int event_realloc(struct parser *p, size_t size, size_t handle,
@@ -123,11 +115,4 @@ int libc_alloc(struct parser *p, size_t size, uintptr_t ptr);
 int libc_free(struct parser *p, uintptr_t ptr);
 int libc_realloc(struct parser *p, uintptr_t old, size_t size, uintptr_t new);
 
-/* one reader per format, called with the first line read */
-int mems_trace_header(struct parser *p);
-int mems_trace_parse(struct parser *p);
-bool rep_detect(const char *first_line);
-int rep_parse(struct parser *p);
-int mtrace_parse(struct parser *p);
-
-#endif /* MEMS_DUMP_PARSE_H */
+#endif /* MEMS_REPLAY_READER_H */

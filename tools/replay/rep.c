@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tools/dump/parse_rep.c - reading CS:APP malloclab .rep files.
+ * tools/replay/rep.c - reading CS:APP malloclab .rep files.
  *
  * Four header lines (suggested heap size, number of ids, number of
  * operations, weight), then "a ID SIZE", "f ID" and "r ID SIZE", fields
@@ -10,7 +10,8 @@
  */
 #include <string.h>
 
-#include "parse.h"
+#include "formats.h"
+#include "reader.h"
 
 struct rep_header {
 	uintmax_t nr_ids;
@@ -175,9 +176,9 @@ int rep_parse(struct parser *p)
 	if (more < 0)
 		return -1;
 	if (ops != hdr.nr_ops) {
-		dump_error(p->rd.path, hdr.ops_line,
-			   "the header says %ju operations, the file has %ju",
-			   hdr.nr_ops, ops);
+		trace_error(p->rd.path, hdr.ops_line,
+			    "the header says %ju operations, the file has %ju",
+			    hdr.nr_ops, ops);
 		return -1;
 	}
 	return 0;

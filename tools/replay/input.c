@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tools/dump/input.c - the bytes of a trace, from a file or standard
+ * tools/replay/input.c - the bytes of a trace, from a file or standard
  * input, gzip-compressed or not.
  *
  * Traces of large programs run to gigabytes and compress tenfold, so a
@@ -19,7 +19,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "parse.h"
+#include "input.h"
+#include "trace.h"
 
 /* What the first bytes are looked at for: the magic numbers and text. */
 #define INPUT_HEAD 512
@@ -240,7 +241,7 @@ static int head_fill(struct input *in, const char *path)
 	ssize_t n = read_full(in->fd, in->raw, INPUT_HEAD);
 
 	if (n < 0) {
-		dump_error(path, 1, "read error: %s", strerror(errno));
+		trace_error(path, 1, "read error: %s", strerror(errno));
 		return -1;
 	}
 	if (!STARTS(in->raw, (size_t)n, "\x1f\x8b")) {
@@ -254,12 +255,12 @@ static int head_fill(struct input *in, const char *path)
 	in->z.avail_in = (uInt)n;
 	/* 16: a gzip header and trailer around the deflate data. */
 	if (inflateInit2(&in->z, 16 + MAX_WBITS) != Z_OK) {
-		dump_error(path, 0, "out of memory");
+		trace_error(path, 0, "out of memory");
 		return -1;
 	}
 	n = gzip_read(in, in->head, INPUT_HEAD);
 	if (n < 0) {
-		dump_error(path, 1, "read error: %s", in->error);
+		trace_error(path, 1, "read error: %s", in->error);
 		return -1;
 	}
 	in->head_len = (size_t)n;
@@ -276,12 +277,12 @@ struct input *input_open(const char *path, const char *shown)
 	const char *what;
 
 	if (!in) {
-		dump_error(shown, 0, "out of memory");
+		trace_error(shown, 0, "out of memory");
 		return NULL;
 	}
 	in->fd = path ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (in->fd < 0) {
-		dump_error(shown, 0, "cannot open: %s", strerror(errno));
+		trace_error(shown, 0, "cannot open: %s", strerror(errno));
 		free(in);
 		return NULL;
 	}
@@ -289,14 +290,14 @@ struct input *input_open(const char *path, const char *shown)
 		goto fail;
 	what = looks_like(in->head, in->head_len);
 	if (what) {
-		dump_error(shown, 1, "not a trace: looks like %s%s", what,
-			   in->gzip ? ", gzip-compressed" : "");
+		trace_error(shown, 1, "not a trace: looks like %s%s", what,
+			    in->gzip ? ", gzip-compressed" : "");
 		goto fail;
 	}
 	in->file = fopencookie(in, "r", io);
 	if (in->file)
 		return in;
-	dump_error(shown, 0, "out of memory");
+	trace_error(shown, 0, "out of memory");
 fail:
 	input_close(in);
 	return NULL;
