@@ -429,7 +429,7 @@ a 2 1"
 	run "$BATS_FILE_TMPDIR/build/tools/mems-dump" --compare \
 		"$BATS_TEST_TMPDIR/classic.rep"
 	assert_success
-	assert_line --index 0 "# $BATS_TEST_TMPDIR/classic.rep: malloclab .rep, 22 steps"
+	assert_line --index 0 "# $BATS_TEST_TMPDIR/classic.rep: malloclab .rep, 22 steps, trim threshold -1 (emptied nodes stay mapped)"
 }
 
 # counts_rows N - the rows of the Nth table bench-counts printed (1: per
