@@ -198,55 +198,20 @@ void mems_addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
 				      addr_slot_node_entry(next));
 }
 
-/* The segment after @seg in address order, NULL after the last. */
-struct mems_seg *mems_addr_table_next(const struct mems_heap *heap,
-				      struct mems_seg *seg)
+/*
+ * The segment after @last, the last of its node: the first of the next
+ * node, NULL after the last node.
+ */
+struct mems_seg *mems_addr_table_next_node(const struct mems_heap *heap,
+					   const struct mems_seg *last)
 {
 	struct mems_node *node;
 
-	if (!seg_is_last(seg))
-		return list_next_entry(seg, link);
-	node = container_of(seg->link.next, struct mems_node, segs);
+	node = container_of(last->link.next, struct mems_node, segs);
 	if (list_is_last(&node->chain, &heap->nodes))
 		return NULL;
 	node = list_next_entry(node, chain);
 	return list_first_entry(&node->segs, struct mems_seg, link);
-}
-
-/* The highest address handed out so far; false while there is none. */
-static bool heap_top(const struct mems_heap *heap, uintptr_t *top)
-{
-	if (!heap->nr_nodes)
-		return false;
-	/* next_vaddr is 0 once a node has reached the top of the space. */
-	*top = heap->next_vaddr - 1;
-	return true;
-}
-
-/*
- * The segment holding @v, or when @v lies in released space the first
- * segment after it; NULL past the last.
- */
-struct mems_seg *mems_addr_table_find_from(const struct mems_heap *heap,
-					   uintptr_t v)
-{
-	struct mems_seg *seg;
-	uintptr_t top;
-
-	if (v < heap->virt_base || !heap_top(heap, &top) || v > top)
-		return NULL;
-	seg = addr_slot_seg(
-		heap->addr_table.slots[addr_table_slot_of(heap, v)]);
-	while (seg && v > seg->vend)
-		seg = mems_addr_table_next(heap, seg);
-	return seg;
-}
-
-struct mems_seg *mems_addr_table_find(const struct mems_heap *heap, uintptr_t v)
-{
-	struct mems_seg *seg = mems_addr_table_find_from(heap, v);
-
-	return seg && v >= seg->vstart ? seg : NULL;
 }
 
 /* Slot @i's entry, for the checker; NULL past the table's end. */

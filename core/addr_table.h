@@ -23,16 +23,12 @@ void mems_addr_table_point(struct mems_heap *heap, uintptr_t vstart,
 void mems_addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
 				    uintptr_t vend,
 				    const struct mems_node *next);
-struct mems_seg *mems_addr_table_find(const struct mems_heap *heap,
-				      uintptr_t v);
 const struct mems_seg *mems_addr_table_slot(const struct mems_heap *heap,
 					    size_t i);
 void mems_addr_table_span(const struct mems_heap *heap, uintptr_t vstart,
 			  uintptr_t vend, size_t *first, size_t *last);
-struct mems_seg *mems_addr_table_find_from(const struct mems_heap *heap,
-					   uintptr_t v);
-struct mems_seg *mems_addr_table_next(const struct mems_heap *heap,
-				      struct mems_seg *seg);
+struct mems_seg *mems_addr_table_next_node(const struct mems_heap *heap,
+					   const struct mems_seg *last);
 
 /*
  * A slot whose first byte lies in released space (a node given back)
@@ -64,6 +60,48 @@ static inline size_t addr_table_slot_of(const struct mems_heap *heap,
 					uintptr_t v)
 {
 	return (v - heap->virt_base) >> MEMS_ADDR_SLOT_SHIFT;
+}
+
+/*
+ * The look-ups below are inline: free, get and realloc start with one,
+ * and a call would cost as much as the look-up itself.
+ */
+
+/* The segment after @seg in address order, NULL after the last. */
+static inline struct mems_seg *mems_addr_table_next(const struct mems_heap *heap,
+						    struct mems_seg *seg)
+{
+	if (!seg_is_last(seg))
+		return list_next_entry(seg, link);
+	return mems_addr_table_next_node(heap, seg);
+}
+
+/*
+ * The segment holding @v, or when @v lies in released space the first
+ * segment after it; NULL past the last.  next_vaddr is 0 once a node
+ * has reached the top of the space, and then every address is below it.
+ */
+static inline struct mems_seg *
+mems_addr_table_find_from(const struct mems_heap *heap, uintptr_t v)
+{
+	struct mems_seg *seg;
+
+	if (v < heap->virt_base || !heap->nr_nodes || v > heap->next_vaddr - 1)
+		return NULL;
+	seg = addr_slot_seg(
+		heap->addr_table.slots[addr_table_slot_of(heap, v)]);
+	while (seg && v > seg->vend)
+		seg = mems_addr_table_next(heap, seg);
+	return seg;
+}
+
+/* The segment holding @v, NULL in released space or outside MeMS. */
+static inline struct mems_seg *mems_addr_table_find(const struct mems_heap *heap,
+						    uintptr_t v)
+{
+	struct mems_seg *seg = mems_addr_table_find_from(heap, v);
+
+	return seg && v >= seg->vstart ? seg : NULL;
 }
 
 #endif /* MEMS_CORE_ADDR_TABLE_H */

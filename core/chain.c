@@ -58,22 +58,28 @@ static void hole_vanishing(struct mems_heap *heap, struct mems_seg *hole)
 		heap_ops(heap)->hole_erase(&heap->policy, hole);
 }
 
+/*
+ * A hole's count does not change, so only its bytes are counted here;
+ * a policy without a resize hook sees the hole leave and come back.
+ */
 static void hole_set_bounds(struct mems_heap *heap, struct mems_seg *hole,
 			    uintptr_t vstart, uintptr_t vend)
 {
 	const struct mems_policy_ops *ops = heap_ops(heap);
 
+	heap->hole_bytes += (vend - vstart + 1) - seg_size(hole);
 	if (ops->hole_resize) {
-		heap->hole_bytes += (vend - vstart + 1) - seg_size(hole);
 		hole->vstart = vstart;
 		hole->vend = vend;
 		ops->hole_resize(&heap->policy, hole);
 		return;
 	}
-	hole_vanishing(heap, hole);
+	if (ops->hole_erase)
+		ops->hole_erase(&heap->policy, hole);
 	hole->vstart = vstart;
 	hole->vend = vend;
-	hole_appeared(heap, hole);
+	if (ops->hole_insert)
+		ops->hole_insert(&heap->policy, hole);
 }
 
 /* Unlink @seg from its sub-chain and return its record to the pool. */

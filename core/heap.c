@@ -450,15 +450,6 @@ long mems_heap_trim_threshold(const struct mems_heap *heap)
 	return heap->trim_threshold;
 }
 
-void *mems_heap_get_locked(const struct mems_heap *heap, void *v)
-{
-	struct mems_seg *seg = mems_addr_table_find(heap, (uintptr_t)v);
-
-	if (!seg || seg_is_hole(seg))
-		return NULL;
-	return (void *)((uintptr_t)v + seg->to_phys);
-}
-
 void *mems_heap_get(const struct mems_heap *heap, void *v)
 {
 	heap_guard(heap);
