@@ -107,6 +107,8 @@ static inline void hole_set_bounds(struct mems_heap *heap,
 /* Unlink @seg from its sub-chain and return its record to the pool. */
 static void seg_delete(struct mems_heap *heap, struct mems_seg *seg)
 {
+	if (heap->last_carved == seg)
+		heap->last_carved = NULL;
 	list_del(&seg->link);
 	heap->nr_segs--;
 	mems_meta_free(&heap->meta, seg);
@@ -297,6 +299,7 @@ struct mems_seg *mems_chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 	if (heap_ops(heap)->allocated)
 		heap_ops(heap)->allocated(&heap->policy, proc);
 	unpoison(proc->vstart + proc->to_phys, bytes);
+	heap->last_carved = proc;
 	return proc;
 }
 
@@ -536,6 +539,7 @@ void mems_chain_setup(struct mems_heap *heap)
 	heap->empty_bytes = 0;
 	heap->released_pages = 0;
 	heap->lowest_empty = NULL;
+	heap->last_carved = NULL;
 	heap->next_vaddr = heap->virt_base;
 }
 
