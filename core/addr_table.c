@@ -29,15 +29,6 @@
 #include "os.h"
 #include "types.h"
 
-/* The first slot whose first byte is at or after @v. */
-static size_t slot_from(const struct mems_heap *heap, uintptr_t v)
-{
-	uintptr_t offset = v - heap->virt_base;
-
-	return (offset >> MEMS_ADDR_SLOT_SHIFT) +
-	       !!(offset & (MEMS_ADDR_SLOT_BYTES - 1));
-}
-
 /*
  * Lay the hole map's levels for @capacity slots out from @entries:
  * level 0 has an entry a slot, each further level one per
@@ -168,23 +159,6 @@ int mems_addr_table_reserve(struct mems_heap *heap, uintptr_t vend)
 	return 0;
 }
 
-/* The slots whose first byte is in [@vstart, @vend] now name @seg. */
-void mems_addr_table_point(struct mems_heap *heap, uintptr_t vstart,
-			   uintptr_t vend, struct mems_seg *seg)
-{
-	struct mems_addr_table *table = &heap->addr_table;
-	size_t first = slot_from(heap, vstart);
-	size_t last = addr_table_slot_of(heap, vend);
-	size_t i;
-
-	if (first > last)
-		return;
-	for (i = first; i <= last; i++)
-		table->slots[i] = seg;
-	if (last >= table->nr)
-		table->nr = last + 1;
-}
-
 /*
  * Released space [@vstart, @vend] lies before @next, the node after it,
  * or past the last node when @next is NULL.
@@ -225,6 +199,6 @@ const struct mems_seg *mems_addr_table_slot(const struct mems_heap *heap,
 void mems_addr_table_span(const struct mems_heap *heap, uintptr_t vstart,
 			  uintptr_t vend, size_t *first, size_t *last)
 {
-	*first = slot_from(heap, vstart);
+	*first = addr_table_slot_from(heap, vstart);
 	*last = addr_table_slot_of(heap, vend);
 }

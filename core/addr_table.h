@@ -18,8 +18,6 @@
 void mems_addr_table_setup(struct mems_heap *heap);
 void mems_addr_table_release(struct mems_heap *heap);
 int mems_addr_table_reserve(struct mems_heap *heap, uintptr_t vend);
-void mems_addr_table_point(struct mems_heap *heap, uintptr_t vstart,
-			   uintptr_t vend, struct mems_seg *seg);
 void mems_addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
 				    uintptr_t vend,
 				    const struct mems_node *next);
@@ -60,6 +58,38 @@ static inline size_t addr_table_slot_of(const struct mems_heap *heap,
 					uintptr_t v)
 {
 	return (v - heap->virt_base) >> MEMS_ADDR_SLOT_SHIFT;
+}
+
+/* The first slot whose first byte is at or after @v. */
+static inline size_t addr_table_slot_from(const struct mems_heap *heap,
+					  uintptr_t v)
+{
+	uintptr_t offset = v - heap->virt_base;
+
+	return (offset >> MEMS_ADDR_SLOT_SHIFT) +
+	       !!(offset & (MEMS_ADDR_SLOT_BYTES - 1));
+}
+
+/*
+ * The slots whose first byte is in [@vstart, @vend] now name @seg.
+ * Inline: every carve and free moves a segment's start, and most of
+ * the time no slot or one changes hands.
+ */
+static inline void mems_addr_table_point(struct mems_heap *heap,
+					 uintptr_t vstart, uintptr_t vend,
+					 struct mems_seg *seg)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+	size_t first = addr_table_slot_from(heap, vstart);
+	size_t last = addr_table_slot_of(heap, vend);
+	size_t i;
+
+	if (first > last)
+		return;
+	for (i = first; i <= last; i++)
+		table->slots[i] = seg;
+	if (last >= table->nr)
+		table->nr = last + 1;
 }
 
 /*
