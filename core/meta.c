@@ -54,8 +54,8 @@ int mems_meta_reserve_slab(struct mems_meta *meta, struct mems_os_stats *os)
 	if (!slab)
 		return -ENOMEM;
 	/* The old slab's tail joins the free list rather than go to waste. */
-	while (mems_meta_unused_records(meta))
-		mems_meta_push_free(meta, mems_meta_take_unused(meta));
+	while (meta_unused_records(meta))
+		meta_push_free(meta, meta_take_unused(meta));
 	slab->next = meta->slabs;
 	slab->bytes = meta->slab_bytes;
 	meta->slabs = slab;

@@ -38,7 +38,7 @@ void mems_meta_unreserve(struct mems_meta *meta, struct mems_os_stats *os,
 			 size_t nr_slabs);
 void mems_meta_release(struct mems_meta *meta, struct mems_os_stats *os);
 
-static inline size_t mems_meta_unused_records(const struct mems_meta *meta)
+static inline size_t meta_unused_records(const struct mems_meta *meta)
 {
 	return (size_t)(meta->unused_end - meta->unused) / MEMS_RECORD_BYTES;
 }
@@ -46,7 +46,7 @@ static inline size_t mems_meta_unused_records(const struct mems_meta *meta)
 /* Records the pool hands out before it must map another slab. */
 static inline size_t mems_meta_records_left(const struct mems_meta *meta)
 {
-	return meta->free_count + mems_meta_unused_records(meta);
+	return meta->free_count + meta_unused_records(meta);
 }
 
 /*
@@ -61,7 +61,7 @@ static inline int mems_meta_reserve(struct mems_meta *meta,
 	return mems_meta_reserve_slab(meta, os);
 }
 
-static inline void *mems_meta_take_unused(struct mems_meta *meta)
+static inline void *meta_take_unused(struct mems_meta *meta)
 {
 	void *record = meta->unused;
 
@@ -69,7 +69,7 @@ static inline void *mems_meta_take_unused(struct mems_meta *meta)
 	return record;
 }
 
-static inline void mems_meta_push_free(struct mems_meta *meta, void *record)
+static inline void meta_push_free(struct mems_meta *meta, void *record)
 {
 	*(void **)record = meta->free_records;
 	meta->free_records = record;
@@ -85,7 +85,7 @@ static inline void *mems_meta_alloc(struct mems_meta *meta)
 		meta->free_records = *(void **)record;
 		meta->free_count--;
 	} else {
-		record = mems_meta_take_unused(meta);
+		record = meta_take_unused(meta);
 	}
 	meta->live_records++;
 	return record;
@@ -93,7 +93,7 @@ static inline void *mems_meta_alloc(struct mems_meta *meta)
 
 static inline void mems_meta_free(struct mems_meta *meta, void *record)
 {
-	mems_meta_push_free(meta, record);
+	meta_push_free(meta, record);
 	meta->live_records--;
 }
 
