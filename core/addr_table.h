@@ -120,8 +120,18 @@ mems_addr_table_find_from(const struct mems_heap *heap, uintptr_t v)
 		return NULL;
 	seg = addr_slot_seg(
 		heap->addr_table.slots[addr_table_slot_of(heap, v)]);
-	while (seg && v > seg->vend)
-		seg = mems_addr_table_next(heap, seg);
+	if (!seg)
+		return NULL;
+	/* Only the step out of the last node can end the walk. */
+	while (v > seg->vend) {
+		if (!seg_is_last(seg)) {
+			seg = list_next_entry(seg, link);
+			continue;
+		}
+		seg = mems_addr_table_next_node(heap, seg);
+		if (!seg)
+			return NULL;
+	}
 	return seg;
 }
 
