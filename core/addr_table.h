@@ -98,8 +98,8 @@ static inline void mems_addr_table_point(struct mems_heap *heap,
  */
 
 /* The segment after @seg in address order, NULL after the last. */
-static inline struct mems_seg *mems_addr_table_next(const struct mems_heap *heap,
-						    struct mems_seg *seg)
+static inline struct mems_seg *
+mems_addr_table_next(const struct mems_heap *heap, struct mems_seg *seg)
 {
 	if (!seg_is_last(seg))
 		return list_next_entry(seg, link);
@@ -136,8 +136,8 @@ mems_addr_table_find_from(const struct mems_heap *heap, uintptr_t v)
 }
 
 /* The segment holding @v, NULL in released space or outside MeMS. */
-static inline struct mems_seg *mems_addr_table_find(const struct mems_heap *heap,
-						    uintptr_t v)
+static inline struct mems_seg *
+mems_addr_table_find(const struct mems_heap *heap, uintptr_t v)
 {
 	struct mems_seg *seg = mems_addr_table_find_from(heap, v);
 

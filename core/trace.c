@@ -215,7 +215,8 @@ void mems_trace_write_calloc(size_t nmemb, size_t size, const void *v, int err)
 	trace_block_event("calloc", nmemb, size, 2, v, err);
 }
 
-void mems_trace_write_realloc(const void *v, size_t size, const void *out, int err)
+void mems_trace_write_realloc(const void *v, size_t size, const void *out,
+			      int err)
 {
 	trace_block_event("realloc", (uintptr_t)v, size, 2, out, err);
 }

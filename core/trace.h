@@ -43,8 +43,7 @@ extern bool mems_trace_on;
 void mems_trace_write_malloc(size_t size, const void *v, int err);
 void mems_trace_write_free(const void *v, int err);
 void mems_trace_write_get(const void *v, int err);
-void mems_trace_write_calloc(size_t nmemb, size_t size, const void *v,
-			     int err);
+void mems_trace_write_calloc(size_t nmemb, size_t size, const void *v, int err);
 void mems_trace_write_realloc(const void *v, size_t size, const void *out,
 			      int err);
 
