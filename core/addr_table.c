@@ -29,15 +29,6 @@
 #include "os.h"
 #include "types.h"
 
-/* The first slot whose first byte is at or after @v. */
-static size_t slot_from(const struct mems_heap *heap, uintptr_t v)
-{
-	uintptr_t offset = v - heap->virt_base;
-
-	return (offset >> MEMS_ADDR_SLOT_SHIFT) +
-	       !!(offset & (MEMS_ADDR_SLOT_BYTES - 1));
-}
-
 /*
  * Lay the hole map's levels for @capacity slots out from @entries:
  * level 0 has an entry a slot, each further level one per
@@ -168,23 +159,6 @@ int mems_addr_table_reserve(struct mems_heap *heap, uintptr_t vend)
 	return 0;
 }
 
-/* The slots whose first byte is in [@vstart, @vend] now name @seg. */
-void mems_addr_table_point(struct mems_heap *heap, uintptr_t vstart,
-			   uintptr_t vend, struct mems_seg *seg)
-{
-	struct mems_addr_table *table = &heap->addr_table;
-	size_t first = slot_from(heap, vstart);
-	size_t last = addr_table_slot_of(heap, vend);
-	size_t i;
-
-	if (first > last)
-		return;
-	for (i = first; i <= last; i++)
-		table->slots[i] = seg;
-	if (last >= table->nr)
-		table->nr = last + 1;
-}
-
 /*
  * Released space [@vstart, @vend] lies before @next, the node after it,
  * or past the last node when @next is NULL.
@@ -198,55 +172,20 @@ void mems_addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
 				      addr_slot_node_entry(next));
 }
 
-/* The segment after @seg in address order, NULL after the last. */
-struct mems_seg *mems_addr_table_next(const struct mems_heap *heap,
-				      struct mems_seg *seg)
+/*
+ * The segment after @last, the last of its node: the first of the next
+ * node, NULL after the last node.
+ */
+struct mems_seg *mems_addr_table_next_node(const struct mems_heap *heap,
+					   const struct mems_seg *last)
 {
 	struct mems_node *node;
 
-	if (!seg_is_last(seg))
-		return list_next_entry(seg, link);
-	node = container_of(seg->link.next, struct mems_node, segs);
+	node = container_of(last->link.next, struct mems_node, segs);
 	if (list_is_last(&node->chain, &heap->nodes))
 		return NULL;
 	node = list_next_entry(node, chain);
 	return list_first_entry(&node->segs, struct mems_seg, link);
-}
-
-/* The highest address handed out so far; false while there is none. */
-static bool heap_top(const struct mems_heap *heap, uintptr_t *top)
-{
-	if (!heap->nr_nodes)
-		return false;
-	/* next_vaddr is 0 once a node has reached the top of the space. */
-	*top = heap->next_vaddr - 1;
-	return true;
-}
-
-/*
- * The segment holding @v, or when @v lies in released space the first
- * segment after it; NULL past the last.
- */
-struct mems_seg *mems_addr_table_find_from(const struct mems_heap *heap,
-					   uintptr_t v)
-{
-	struct mems_seg *seg;
-	uintptr_t top;
-
-	if (v < heap->virt_base || !heap_top(heap, &top) || v > top)
-		return NULL;
-	seg = addr_slot_seg(
-		heap->addr_table.slots[addr_table_slot_of(heap, v)]);
-	while (seg && v > seg->vend)
-		seg = mems_addr_table_next(heap, seg);
-	return seg;
-}
-
-struct mems_seg *mems_addr_table_find(const struct mems_heap *heap, uintptr_t v)
-{
-	struct mems_seg *seg = mems_addr_table_find_from(heap, v);
-
-	return seg && v >= seg->vstart ? seg : NULL;
 }
 
 /* Slot @i's entry, for the checker; NULL past the table's end. */
@@ -260,6 +199,6 @@ const struct mems_seg *mems_addr_table_slot(const struct mems_heap *heap,
 void mems_addr_table_span(const struct mems_heap *heap, uintptr_t vstart,
 			  uintptr_t vend, size_t *first, size_t *last)
 {
-	*first = slot_from(heap, vstart);
+	*first = addr_table_slot_from(heap, vstart);
 	*last = addr_table_slot_of(heap, vend);
 }

@@ -18,21 +18,15 @@
 void mems_addr_table_setup(struct mems_heap *heap);
 void mems_addr_table_release(struct mems_heap *heap);
 int mems_addr_table_reserve(struct mems_heap *heap, uintptr_t vend);
-void mems_addr_table_point(struct mems_heap *heap, uintptr_t vstart,
-			   uintptr_t vend, struct mems_seg *seg);
 void mems_addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
 				    uintptr_t vend,
 				    const struct mems_node *next);
-struct mems_seg *mems_addr_table_find(const struct mems_heap *heap,
-				      uintptr_t v);
 const struct mems_seg *mems_addr_table_slot(const struct mems_heap *heap,
 					    size_t i);
 void mems_addr_table_span(const struct mems_heap *heap, uintptr_t vstart,
 			  uintptr_t vend, size_t *first, size_t *last);
-struct mems_seg *mems_addr_table_find_from(const struct mems_heap *heap,
-					   uintptr_t v);
-struct mems_seg *mems_addr_table_next(const struct mems_heap *heap,
-				      struct mems_seg *seg);
+struct mems_seg *mems_addr_table_next_node(const struct mems_heap *heap,
+					   const struct mems_seg *last);
 
 /*
  * A slot whose first byte lies in released space (a node given back)
@@ -64,6 +58,90 @@ static inline size_t addr_table_slot_of(const struct mems_heap *heap,
 					uintptr_t v)
 {
 	return (v - heap->virt_base) >> MEMS_ADDR_SLOT_SHIFT;
+}
+
+/* The first slot whose first byte is at or after @v. */
+static inline size_t addr_table_slot_from(const struct mems_heap *heap,
+					  uintptr_t v)
+{
+	uintptr_t offset = v - heap->virt_base;
+
+	return (offset >> MEMS_ADDR_SLOT_SHIFT) +
+	       !!(offset & (MEMS_ADDR_SLOT_BYTES - 1));
+}
+
+/*
+ * The slots whose first byte is in [@vstart, @vend] now name @seg.
+ * Inline: every carve and free moves a segment's start, and most of
+ * the time no slot or one changes hands.
+ */
+static inline void mems_addr_table_point(struct mems_heap *heap,
+					 uintptr_t vstart, uintptr_t vend,
+					 struct mems_seg *seg)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+	size_t first = addr_table_slot_from(heap, vstart);
+	size_t last = addr_table_slot_of(heap, vend);
+	size_t i;
+
+	if (first > last)
+		return;
+	for (i = first; i <= last; i++)
+		table->slots[i] = seg;
+	if (last >= table->nr)
+		table->nr = last + 1;
+}
+
+/*
+ * The look-ups below are inline: free, get and realloc start with one,
+ * and a call would cost as much as the look-up itself.
+ */
+
+/* The segment after @seg in address order, NULL after the last. */
+static inline struct mems_seg *
+mems_addr_table_next(const struct mems_heap *heap, struct mems_seg *seg)
+{
+	if (!seg_is_last(seg))
+		return list_next_entry(seg, link);
+	return mems_addr_table_next_node(heap, seg);
+}
+
+/*
+ * The segment holding @v, or when @v lies in released space the first
+ * segment after it; NULL past the last.  next_vaddr is 0 once a node
+ * has reached the top of the space, and then every address is below it.
+ */
+static inline struct mems_seg *
+mems_addr_table_find_from(const struct mems_heap *heap, uintptr_t v)
+{
+	struct mems_seg *seg;
+
+	if (v < heap->virt_base || !heap->nr_nodes || v > heap->next_vaddr - 1)
+		return NULL;
+	seg = addr_slot_seg(
+		heap->addr_table.slots[addr_table_slot_of(heap, v)]);
+	if (!seg)
+		return NULL;
+	/* Only the step out of the last node can end the walk. */
+	while (v > seg->vend) {
+		if (!seg_is_last(seg)) {
+			seg = list_next_entry(seg, link);
+			continue;
+		}
+		seg = mems_addr_table_next_node(heap, seg);
+		if (!seg)
+			return NULL;
+	}
+	return seg;
+}
+
+/* The segment holding @v, NULL in released space or outside MeMS. */
+static inline struct mems_seg *
+mems_addr_table_find(const struct mems_heap *heap, uintptr_t v)
+{
+	struct mems_seg *seg = mems_addr_table_find_from(heap, v);
+
+	return seg && v >= seg->vstart ? seg : NULL;
 }
 
 #endif /* MEMS_CORE_ADDR_TABLE_H */

@@ -58,27 +58,57 @@ static void hole_vanishing(struct mems_heap *heap, struct mems_seg *hole)
 		heap_ops(heap)->hole_erase(&heap->policy, hole);
 }
 
-static void hole_set_bounds(struct mems_heap *heap, struct mems_seg *hole,
-			    uintptr_t vstart, uintptr_t vend)
+/* The policy keeps an index of holes beside the chains. */
+static bool heap_indexes_holes(const struct mems_heap *heap)
+{
+	const struct mems_policy_ops *ops = heap_ops(heap);
+
+	return ops->hole_insert || ops->hole_erase || ops->hole_resize;
+}
+
+/* A policy without a resize hook sees the hole leave and come back. */
+static void hole_reindex_bounds(struct mems_heap *heap, struct mems_seg *hole,
+				uintptr_t vstart, uintptr_t vend)
 {
 	const struct mems_policy_ops *ops = heap_ops(heap);
 
 	if (ops->hole_resize) {
-		heap->hole_bytes += (vend - vstart + 1) - seg_size(hole);
 		hole->vstart = vstart;
 		hole->vend = vend;
 		ops->hole_resize(&heap->policy, hole);
 		return;
 	}
-	hole_vanishing(heap, hole);
+	if (ops->hole_erase)
+		ops->hole_erase(&heap->policy, hole);
 	hole->vstart = vstart;
 	hole->vend = vend;
-	hole_appeared(heap, hole);
+	if (ops->hole_insert)
+		ops->hole_insert(&heap->policy, hole);
+}
+
+/*
+ * A hole's count does not change, so only its bytes are counted here.
+ * Every carve from a hole and most frees come here: without an index,
+ * it is a few stores.
+ */
+static inline void hole_set_bounds(struct mems_heap *heap,
+				   struct mems_seg *hole, uintptr_t vstart,
+				   uintptr_t vend)
+{
+	heap->hole_bytes += (vend - vstart + 1) - seg_size(hole);
+	if (heap_indexes_holes(heap)) {
+		hole_reindex_bounds(heap, hole, vstart, vend);
+		return;
+	}
+	hole->vstart = vstart;
+	hole->vend = vend;
 }
 
 /* Unlink @seg from its sub-chain and return its record to the pool. */
 static void seg_delete(struct mems_heap *heap, struct mems_seg *seg)
 {
+	if (heap->last_carved == seg)
+		heap->last_carved = NULL;
 	list_del(&seg->link);
 	heap->nr_segs--;
 	mems_meta_free(&heap->meta, seg);
@@ -269,6 +299,7 @@ struct mems_seg *mems_chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 	if (heap_ops(heap)->allocated)
 		heap_ops(heap)->allocated(&heap->policy, proc);
 	unpoison(proc->vstart + proc->to_phys, bytes);
+	heap->last_carved = proc;
 	return proc;
 }
 
@@ -508,6 +539,7 @@ void mems_chain_setup(struct mems_heap *heap)
 	heap->empty_bytes = 0;
 	heap->released_pages = 0;
 	heap->lowest_empty = NULL;
+	heap->last_carved = NULL;
 	heap->next_vaddr = heap->virt_base;
 }
 

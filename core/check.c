@@ -309,6 +309,23 @@ static int totals_check(const struct mems_heap *heap,
 	return 0;
 }
 
+/*
+ * mems_get() trusts the block carved last without the table: its record
+ * must be a segment of the chains, which the table (checked already)
+ * finds at its start.
+ */
+static int last_carved_check(const struct mems_heap *heap, FILE *report)
+{
+	const struct mems_seg *seg = heap->last_carved;
+
+	if (!seg || mems_addr_table_find(heap, seg->vstart) == seg)
+		return 0;
+	return check_failed(report,
+			    "the block carved last " RANGE
+			    " is not a segment of the chains",
+			    seg->vstart, seg->vend);
+}
+
 static int chain_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_node *node;
@@ -347,6 +364,8 @@ static int chain_check(const struct mems_heap *heap, FILE *report)
 			return err;
 	}
 	err = addr_table_check(heap, report);
+	if (!err)
+		err = last_carved_check(heap, report);
 	if (!err)
 		err = totals_check(heap, &totals, report);
 	return err ? err : counts_check(heap, &counts, report);

@@ -227,9 +227,9 @@ static void heap_trim_auto(struct mems_heap *heap)
 static struct mems_seg *heap_block_at(const struct mems_heap *heap,
 				      const void *v)
 {
-	struct mems_seg *seg = mems_addr_table_find(heap, (uintptr_t)v);
+	struct mems_seg *seg = mems_addr_table_find_from(heap, (uintptr_t)v);
 
-	if (!seg || seg_is_hole(seg) || seg->vstart != (uintptr_t)v)
+	if (!seg || seg->vstart != (uintptr_t)v || seg_is_hole(seg))
 		return NULL;
 	return seg;
 }
@@ -448,15 +448,6 @@ long mems_heap_trim_threshold(const struct mems_heap *heap)
 	heap_guard(heap);
 
 	return heap->trim_threshold;
-}
-
-void *mems_heap_get_locked(const struct mems_heap *heap, void *v)
-{
-	struct mems_seg *seg = mems_addr_table_find(heap, (uintptr_t)v);
-
-	if (!seg || seg_is_hole(seg))
-		return NULL;
-	return (void *)((uintptr_t)v + seg->to_phys);
 }
 
 void *mems_heap_get(const struct mems_heap *heap, void *v)

@@ -12,6 +12,9 @@
 
 #include <stddef.h>
 
+#include "addr_table.h"
+#include "types.h"
+
 struct mems_heap;
 struct mems_heap_config;
 struct mems_policy_ops;
@@ -35,6 +38,21 @@ int mems_heap_realloc_locked(struct mems_heap *heap, void *v, size_t size,
 			     void **out);
 int mems_heap_free_locked(struct mems_heap *heap, void *v);
 int mems_heap_trim_locked(struct mems_heap *heap, size_t keep);
-void *mems_heap_get_locked(const struct mems_heap *heap, void *v);
+
+/*
+ * Inline: the course's mems_get() is this and its lock, nothing more.
+ * Segments do not overlap, so the block carved last, when it holds @v,
+ * is what the table would find.
+ */
+static inline void *mems_heap_get_locked(const struct mems_heap *heap, void *v)
+{
+	const struct mems_seg *seg = heap->last_carved;
+
+	if (!seg || !seg_contains(seg, (uintptr_t)v))
+		seg = mems_addr_table_find(heap, (uintptr_t)v);
+	if (!seg || seg_is_hole(seg))
+		return NULL;
+	return (void *)((uintptr_t)v + seg->to_phys);
+}
 
 #endif /* MEMS_CORE_HEAP_H */

@@ -28,19 +28,12 @@ struct mems_slab {
 	size_t bytes;
 };
 
-union mems_record {
-	struct mems_node node;
-	struct mems_seg seg;
-	void *next_free;
-};
-
-#define RECORD_BYTES sizeof(union mems_record)
 /*
  * Slabs start on a page, so a header padded to a record's size puts each
  * 64-byte record in one cache line instead of across two.
  */
-#define SLAB_HEADER_BYTES RECORD_BYTES
-static_assert(sizeof(struct mems_slab) <= RECORD_BYTES,
+#define SLAB_HEADER_BYTES MEMS_RECORD_BYTES
+static_assert(sizeof(struct mems_slab) <= MEMS_RECORD_BYTES,
 	      "a slab's header fits in a record's place");
 
 void mems_meta_setup(struct mems_meta *meta, size_t page_size)
@@ -52,33 +45,11 @@ void mems_meta_setup(struct mems_meta *meta, size_t page_size)
 	meta->slab_bytes = pages * page_size;
 }
 
-static size_t meta_unused_records(const struct mems_meta *meta)
-{
-	return (size_t)(meta->unused_end - meta->unused) / RECORD_BYTES;
-}
-
-static void *meta_take_unused(struct mems_meta *meta)
-{
-	void *record = meta->unused;
-
-	meta->unused += RECORD_BYTES;
-	return record;
-}
-
-static void meta_push_free(struct mems_meta *meta, void *record)
-{
-	*(void **)record = meta->free_records;
-	meta->free_records = record;
-	meta->free_count++;
-}
-
-int mems_meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,
-		      size_t records)
+/* A new slab, for a reservation the pool's records fall short of. */
+int mems_meta_reserve_slab(struct mems_meta *meta, struct mems_os_stats *os)
 {
 	struct mems_slab *slab;
 
-	if (meta->free_count + meta_unused_records(meta) >= records)
-		return 0;
 	slab = (struct mems_slab *)mems_os_map(os, meta->slab_bytes);
 	if (!slab)
 		return -ENOMEM;
@@ -111,32 +82,6 @@ void mems_meta_unreserve(struct mems_meta *meta, struct mems_os_stats *os,
 	meta->unused = NULL;
 	meta->unused_end = NULL;
 	mems_os_unmap(os, slab, slab->bytes);
-}
-
-/* Records the pool hands out before it must map another slab. */
-size_t mems_meta_records_left(const struct mems_meta *meta)
-{
-	return meta->free_count + meta_unused_records(meta);
-}
-
-void *mems_meta_alloc(struct mems_meta *meta)
-{
-	void *record = meta->free_records;
-
-	if (record) {
-		meta->free_records = *(void **)record;
-		meta->free_count--;
-	} else {
-		record = meta_take_unused(meta);
-	}
-	meta->live_records++;
-	return memset(record, 0, RECORD_BYTES);
-}
-
-void mems_meta_free(struct mems_meta *meta, void *record)
-{
-	meta_push_free(meta, record);
-	meta->live_records--;
 }
 
 void mems_meta_release(struct mems_meta *meta, struct mems_os_stats *os)

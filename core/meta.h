@@ -9,23 +9,92 @@
  * record reusable for either kind.  The pool itself, struct mems_meta,
  * is in core/types.h beside the records it holds, since the heap holds
  * it.
+ *
+ * Taking and giving back a record are inline: every carve and most
+ * frees do one, and each is a few instructions.  A record is handed out
+ * as it was left, not zeroed: whoever takes one sets every field it
+ * reads, and a zeroed line would cost a write per field for nothing.
  */
 #ifndef MEMS_CORE_META_H
 #define MEMS_CORE_META_H
 
 #include <stddef.h>
 
-struct mems_meta;
+#include "types.h"
+
+union mems_record {
+	struct mems_node node;
+	struct mems_seg seg;
+	void *next_free;
+};
+
+#define MEMS_RECORD_BYTES sizeof(union mems_record)
+
 struct mems_os_stats;
 
 void mems_meta_setup(struct mems_meta *meta, size_t page_size);
-int mems_meta_reserve(struct mems_meta *meta, struct mems_os_stats *os,
-		      size_t records);
+int mems_meta_reserve_slab(struct mems_meta *meta, struct mems_os_stats *os);
 void mems_meta_unreserve(struct mems_meta *meta, struct mems_os_stats *os,
 			 size_t nr_slabs);
-void *mems_meta_alloc(struct mems_meta *meta);
-void mems_meta_free(struct mems_meta *meta, void *record);
 void mems_meta_release(struct mems_meta *meta, struct mems_os_stats *os);
-size_t mems_meta_records_left(const struct mems_meta *meta);
+
+static inline size_t meta_unused_records(const struct mems_meta *meta)
+{
+	return (size_t)(meta->unused_end - meta->unused) / MEMS_RECORD_BYTES;
+}
+
+/* Records the pool hands out before it must map another slab. */
+static inline size_t mems_meta_records_left(const struct mems_meta *meta)
+{
+	return meta->free_count + meta_unused_records(meta);
+}
+
+/*
+ * Make sure that @records records can be taken without a mapping;
+ * -ENOMEM, changing nothing, when the slab this needs cannot be mapped.
+ */
+static inline int mems_meta_reserve(struct mems_meta *meta,
+				    struct mems_os_stats *os, size_t records)
+{
+	if (mems_meta_records_left(meta) >= records)
+		return 0;
+	return mems_meta_reserve_slab(meta, os);
+}
+
+static inline void *meta_take_unused(struct mems_meta *meta)
+{
+	void *record = meta->unused;
+
+	meta->unused += MEMS_RECORD_BYTES;
+	return record;
+}
+
+static inline void meta_push_free(struct mems_meta *meta, void *record)
+{
+	*(void **)record = meta->free_records;
+	meta->free_records = record;
+	meta->free_count++;
+}
+
+/* A reserved record, with whatever it held before. */
+static inline void *mems_meta_alloc(struct mems_meta *meta)
+{
+	void *record = meta->free_records;
+
+	if (record) {
+		meta->free_records = *(void **)record;
+		meta->free_count--;
+	} else {
+		record = meta_take_unused(meta);
+	}
+	meta->live_records++;
+	return record;
+}
+
+static inline void mems_meta_free(struct mems_meta *meta, void *record)
+{
+	meta_push_free(meta, record);
+	meta->live_records--;
+}
 
 #endif /* MEMS_CORE_META_H */

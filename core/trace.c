@@ -30,6 +30,7 @@
 #include <common/trace_out.h>
 
 static struct trace_out trace_out;
+bool mems_trace_on;
 /* What TRACE_FATAL_SIGNALS did before trace_fatal() came; nr 0: not yet. */
 static struct signal_chain_set trace_fatal_chain;
 /*
@@ -96,6 +97,7 @@ int mems_trace_select(const char *path)
 	trace_path[0] = '\0';
 	if (path)
 		err = trace_open(path);
+	mems_trace_on = trace_out.on;
 	errno = saved_errno;
 	return err;
 }
@@ -203,17 +205,18 @@ static void trace_block_event(const char *event, uintmax_t a, uintmax_t b,
 	errno = saved_errno;
 }
 
-void mems_trace_malloc(size_t size, const void *v, int err)
+void mems_trace_write_malloc(size_t size, const void *v, int err)
 {
 	trace_block_event("malloc", size, 0, 1, v, err);
 }
 
-void mems_trace_calloc(size_t nmemb, size_t size, const void *v, int err)
+void mems_trace_write_calloc(size_t nmemb, size_t size, const void *v, int err)
 {
 	trace_block_event("calloc", nmemb, size, 2, v, err);
 }
 
-void mems_trace_realloc(const void *v, size_t size, const void *out, int err)
+void mems_trace_write_realloc(const void *v, size_t size, const void *out,
+			      int err)
 {
 	trace_block_event("realloc", (uintptr_t)v, size, 2, out, err);
 }
@@ -241,12 +244,12 @@ static void trace_addr_event(const char *event, const void *v, int err)
 	errno = saved_errno;
 }
 
-void mems_trace_free(const void *v, int err)
+void mems_trace_write_free(const void *v, int err)
 {
 	trace_addr_event("free", v, err);
 }
 
-void mems_trace_get(const void *v, int err)
+void mems_trace_write_get(const void *v, int err)
 {
 	trace_addr_event("get", v, err);
 }

@@ -10,6 +10,7 @@
 #ifndef MEMS_CORE_TRACE_H
 #define MEMS_CORE_TRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -28,13 +29,55 @@ struct mems_heap;
 int mems_trace_select(const char *path);
 void mems_trace_init(const struct mems_heap *heap);
 void mems_trace_finish(void);
-void mems_trace_malloc(size_t size, const void *v, int err);
-void mems_trace_free(const void *v, int err);
-void mems_trace_get(const void *v, int err);
 void mems_trace_stats(void);
-void mems_trace_calloc(size_t nmemb, size_t size, const void *v, int err);
-void mems_trace_realloc(const void *v, size_t size, const void *out, int err);
 void mems_trace_trim(size_t keep, int released);
+
+/*
+ * The hooks of the calls that allocate, free and translate test this
+ * inline, so that an untraced call costs no call: false while no trace
+ * is open (mems_trace_select() sets it); true may still meet a trace
+ * that a failed write closed, which the writers below check again.
+ */
+extern bool mems_trace_on;
+
+void mems_trace_write_malloc(size_t size, const void *v, int err);
+void mems_trace_write_free(const void *v, int err);
+void mems_trace_write_get(const void *v, int err);
+void mems_trace_write_calloc(size_t nmemb, size_t size, const void *v, int err);
+void mems_trace_write_realloc(const void *v, size_t size, const void *out,
+			      int err);
+
+static inline void mems_trace_malloc(size_t size, const void *v, int err)
+{
+	if (mems_trace_on)
+		mems_trace_write_malloc(size, v, err);
+}
+
+static inline void mems_trace_free(const void *v, int err)
+{
+	if (mems_trace_on)
+		mems_trace_write_free(v, err);
+}
+
+static inline void mems_trace_get(const void *v, int err)
+{
+	if (mems_trace_on)
+		mems_trace_write_get(v, err);
+}
+
+static inline void mems_trace_calloc(size_t nmemb, size_t size, const void *v,
+				     int err)
+{
+	if (mems_trace_on)
+		mems_trace_write_calloc(nmemb, size, v, err);
+}
+
+static inline void mems_trace_realloc(const void *v, size_t size,
+				      const void *out, int err)
+{
+	if (mems_trace_on)
+		mems_trace_write_realloc(v, size, out, err);
+}
 #else
 static inline int mems_trace_select(const char *path)
 {

@@ -135,6 +135,12 @@ struct mems_heap {
 	/* Bytes of nodes that are one whole hole, which trimming releases. */
 	size_t empty_bytes;
 	struct mems_node *lowest_empty; /* none before it; NULL: the first */
+	/*
+	 * The block carved last, while its record is a segment: a program
+	 * translates a block just after allocating it, and mems_get() then
+	 * finds it without the table.  May have become a hole since.
+	 */
+	struct mems_seg *last_carved;
 	size_t released_pages; /* of nodes released; their space stays used */
 	long trim_threshold; /* -1: never trim */
 	size_t object_bytes; /* the heap's own mapping; 0 for the global heap */

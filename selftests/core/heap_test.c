@@ -447,6 +447,39 @@ TEST(heap_get_translates_blocks_only)
 	mems_heap_destroy(heap);
 }
 
+/*
+ * mems_heap_get() tries the block carved last before the table: once
+ * that block is freed, whether its record stays as a hole or goes back
+ * to the pool, nothing of it translates.
+ */
+TEST(heap_get_refuses_the_block_carved_last_once_freed)
+{
+	size_t r = mems_round(10);
+	struct mems_heap *heap;
+	uintptr_t a, b, c;
+
+	ASSERT_EQ(0, mems_heap_create(NULL, &heap));
+	a = alloc_or_zero(heap, 10);
+	b = alloc_or_zero(heap, 10);
+	ASSERT_EQ(BASE + r, b);
+	ASSERT_NE(NULL, mems_heap_get(heap, V(b)));
+	/* Into the hole after it: its record goes back to the pool. */
+	ASSERT_EQ(0, mems_heap_free(heap, V(b)));
+	ASSERT_NULL(mems_heap_get(heap, V(b)));
+	ASSERT_NULL(mems_heap_get(heap, V(b + r - 1)));
+	/* Between two blocks: its record stays, a hole. */
+	b = alloc_or_zero(heap, 10);
+	c = alloc_or_zero(heap, 10);
+	ASSERT_EQ(0, mems_heap_free(heap, V(b)));
+	ASSERT_EQ(b, alloc_or_zero(heap, 10));
+	ASSERT_EQ(0, mems_heap_free(heap, V(b)));
+	ASSERT_NULL(mems_heap_get(heap, V(b)));
+	ASSERT_NE(NULL, mems_heap_get(heap, V(a)));
+	ASSERT_NE(NULL, mems_heap_get(heap, V(c)));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	mems_heap_destroy(heap);
+}
+
 /* ---------------------------------------------------------------------
  * Destroy, reset, set_policy
  */
@@ -850,6 +883,34 @@ TEST(heap_check_detects_a_stale_addr_table_slot)
 	heap->addr_table.nr++;
 	ASSERT_CHECK_FAILS(heap);
 	heap->addr_table.nr--;
+	ASSERT_CHECK_PASSES(heap);
+	mems_heap_destroy(heap);
+}
+
+/* The block carved last, which mems_get() trusts, is a live segment. */
+TEST(heap_check_detects_a_stale_block_carved_last)
+{
+	struct mems_seg stray = { .vstart = BASE, .vend = BASE + 9 };
+	struct mems_heap *heap;
+	struct mems_seg *gone;
+	uintptr_t b;
+
+	ASSERT_EQ(0, mems_heap_create(NULL, &heap));
+	ASSERT_EQ(BASE, alloc_or_zero(heap, 10));
+	b = alloc_or_zero(heap, 10);
+	gone = heap->last_carved;
+	ASSERT_EQ(b, gone->vstart);
+	ASSERT_CHECK_PASSES(heap);
+	/* Merged into the hole after it: the record is back in the pool. */
+	ASSERT_EQ(0, mems_heap_free(heap, V(b)));
+	ASSERT_NULL(heap->last_carved);
+	ASSERT_CHECK_PASSES(heap);
+	heap->last_carved = gone;
+	ASSERT_CHECK_FAILS(heap);
+	stray.type = MEMS_PROCESS;
+	heap->last_carved = &stray;
+	ASSERT_CHECK_FAILS(heap);
+	heap->last_carved = NULL;
 	ASSERT_CHECK_PASSES(heap);
 	mems_heap_destroy(heap);
 }
