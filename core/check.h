@@ -4,7 +4,7 @@
  *
  * Internal to MeMS (not installed).  mems_heap_check() of
  * <mems/heap.h> takes the heap's lock; core/heap.c checks after every
- * change with CONFIG_MEMS_DEBUG, holding it already.
+ * change when built for debugging, holding it already.
  */
 #ifndef MEMS_CORE_CHECK_H
 #define MEMS_CORE_CHECK_H
