@@ -104,36 +104,6 @@ static inline void hole_set_bounds(struct mems_heap *heap,
 	hole->vend = vend;
 }
 
-/*
- * The record pairs the policy's index may need once the heap has @segs
- * more segments and @nodes more nodes, short of those it holds.  No two
- * holes are adjacent, so a node holds at most half its segments, rounded
- * up, as holes.  Only a carve, a mapping and a shrink add segments, and
- * each reserves here first: a free, which only turns a block into a
- * hole or merges, finds the pairs its index changes need already there
- * and never maps (Documentation/design.rst, "Best-fit's tree").
- */
-static size_t index_pairs_short(const struct mems_heap *heap, size_t segs,
-				size_t nodes)
-{
-	size_t (*index_pairs)(size_t holes) = heap_ops(heap)->index_pairs;
-	size_t pairs;
-
-	if (!index_pairs)
-		return 0;
-	pairs = index_pairs((heap->nr_segs + segs + heap->nr_nodes + nodes) /
-			    2);
-	return pairs > heap->meta.live_pairs ? pairs - heap->meta.live_pairs :
-					       0;
-}
-
-int mems_chain_reserve(struct mems_heap *heap, size_t records, size_t segs,
-		       size_t nodes)
-{
-	return mems_meta_reserve(&heap->meta, &heap->os, records,
-				 index_pairs_short(heap, segs, nodes));
-}
-
 /* Unlink @seg from its sub-chain and return its record to the pool. */
 static void seg_delete(struct mems_heap *heap, struct mems_seg *seg)
 {
@@ -255,8 +225,7 @@ struct mems_seg *mems_chain_map_node(struct mems_heap *heap, size_t bytes)
 	 * grown address table could only move back by mapping once more.
 	 */
 	slabs = heap->meta.nr_slabs;
-	/* The node, its hole and the block the carve after this splits off. */
-	if (mems_chain_reserve(heap, 3, 2, 1))
+	if (mems_meta_reserve(&heap->meta, &heap->os, 3))
 		goto unmap;
 	if (mems_addr_table_reserve(heap, vstart + (len - 1))) {
 		mems_meta_unreserve(&heap->meta, &heap->os, slabs);
@@ -475,7 +444,7 @@ int mems_chain_shrink(struct mems_heap *heap, struct mems_seg *proc,
 	uintptr_t tail_vend = proc->vend;
 	struct mems_seg *hole;
 
-	if (!next && mems_chain_reserve(heap, 1, 1, 0))
+	if (!next && mems_meta_reserve(&heap->meta, &heap->os, 1))
 		return -ENOMEM;
 	poison(tail_vstart + proc->to_phys, tail_vend - tail_vstart + 1);
 	proc->vend = tail_vstart - 1;
@@ -581,9 +550,6 @@ void mems_chain_unmap_all(struct mems_heap *heap)
 	heap_for_each_node(node, heap)
 		node_unmap(heap, node);
 	mems_meta_release(&heap->meta, &heap->os);
-	/* The index's records went with the slabs. */
-	if (heap_ops(heap)->init)
-		heap_ops(heap)->init(&heap->policy);
 	mems_addr_table_release(heap);
 	mems_chain_setup(heap);
 }

@@ -18,8 +18,6 @@ struct mems_heap;
 struct mems_seg;
 
 void mems_chain_setup(struct mems_heap *heap);
-int mems_chain_reserve(struct mems_heap *heap, size_t records, size_t segs,
-		       size_t nodes);
 struct mems_seg *mems_chain_map_node(struct mems_heap *heap, size_t bytes);
 struct mems_seg *mems_chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 				  size_t bytes);

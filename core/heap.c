@@ -77,18 +77,6 @@ int mems_heap_use_policy(struct mems_heap *heap,
 
 	if (!ops)
 		return -ENOENT;
-	/* Every pair the old index holds comes back before the new one fills. */
-	if (ops->index_pairs && heap->nr_holes) {
-		size_t pairs = ops->index_pairs(
-			(heap->nr_segs + heap->nr_nodes) / 2);
-
-		if (pairs > heap->meta.live_pairs &&
-		    mems_meta_reserve(&heap->meta, &heap->os, 0,
-				      pairs - heap->meta.live_pairs))
-			return -ENOMEM;
-	}
-	if (heap->policy.ops && heap->policy.ops->exit)
-		heap->policy.ops->exit(&heap->policy);
 	memset(&heap->policy, 0, sizeof(heap->policy));
 	heap->policy.ops = ops;
 	heap->policy.heap = heap;
@@ -265,7 +253,7 @@ static struct mems_seg *heap_carve(struct mems_heap *heap, size_t bytes,
 
 	*fresh = !hole;
 	if (hole) {
-		if (mems_chain_reserve(heap, 1, 1, 0))
+		if (mems_meta_reserve(&heap->meta, &heap->os, 1))
 			return NULL;
 	} else {
 		hole = mems_chain_map_node(heap, bytes);

@@ -143,7 +143,7 @@ int mems_heap_find(const struct mems_heap *heap, const void *v,
 static size_t meta_bytes(const struct mems_heap *heap)
 {
 	return heap->object_bytes + heap->addr_table.bytes +
-	       heap->meta.bytes;
+	       heap->meta.nr_slabs * heap->meta.slab_bytes;
 }
 
 void mems_heap_stats(const struct mems_heap *heap,

@@ -43,64 +43,23 @@ void mems_meta_setup(struct mems_meta *meta, size_t page_size)
 	memset(meta, 0, sizeof(*meta));
 	/* MeMS maps only whole MeMS pages, bookkeeping included. */
 	meta->slab_bytes = pages * page_size;
-	meta->page_size = page_size;
 }
 
-/*
- * What is left of the newest slab's tail joins the free lists rather
- * than go to waste: whole pairs on their boundary as pairs.
- */
-static void meta_retire_tail(struct mems_meta *meta)
+/* A new slab, for a reservation the pool's records fall short of. */
+int mems_meta_reserve_slab(struct mems_meta *meta, struct mems_os_stats *os)
 {
-	while (meta_unused_records(meta)) {
-		if ((uintptr_t)meta->unused % MEMS_PAIR_BYTES == 0 &&
-		    meta_unused_records(meta) >= 2) {
-			*(void **)meta->unused = meta->free_pairs;
-			meta->free_pairs = meta->unused;
-			meta->free_pair_count++;
-			meta->unused += MEMS_PAIR_BYTES;
-			continue;
-		}
-		meta_push_free(meta, meta_take_unused(meta));
-	}
-}
-
-/*
- * The bytes of a slab that holds @records records and @pairs pairs
- * besides its header: the usual size, or more, in whole MeMS pages, for
- * a policy that starts indexing a heap already full of holes.
- */
-static size_t meta_slab_bytes(const struct mems_meta *meta, size_t records,
-			      size_t pairs)
-{
-	size_t need = SLAB_HEADER_BYTES +
-		      (records + 3 * pairs) * MEMS_RECORD_BYTES;
-
-	if (need <= meta->slab_bytes)
-		return meta->slab_bytes;
-	return (need + meta->page_size - 1) / meta->page_size *
-	       meta->page_size;
-}
-
-/*
- * A new slab, for a reservation the pool's records fall short of; one
- * mapping, so that a failed operation unmaps it again whole.
- */
-int mems_meta_reserve_slab(struct mems_meta *meta, struct mems_os_stats *os,
-			   size_t records, size_t pairs)
-{
-	size_t bytes = meta_slab_bytes(meta, records, pairs);
 	struct mems_slab *slab;
 
-	slab = (struct mems_slab *)mems_os_map(os, bytes);
+	slab = (struct mems_slab *)mems_os_map(os, meta->slab_bytes);
 	if (!slab)
 		return -ENOMEM;
-	meta_retire_tail(meta);
+	/* The old slab's tail joins the free list rather than go to waste. */
+	while (meta_unused_records(meta))
+		meta_push_free(meta, meta_take_unused(meta));
 	slab->next = meta->slabs;
-	slab->bytes = bytes;
+	slab->bytes = meta->slab_bytes;
 	meta->slabs = slab;
 	meta->nr_slabs++;
-	meta->bytes += bytes;
 	meta->unused = (char *)slab + SLAB_HEADER_BYTES;
 	meta->unused_end = (char *)slab + slab->bytes;
 	return 0;
@@ -109,7 +68,7 @@ int mems_meta_reserve_slab(struct mems_meta *meta, struct mems_os_stats *os,
 /*
  * Unmap the slab a mems_meta_reserve() mapped when the pool had @nr_slabs, for
  * an operation that fails after reserving: no record of it was taken.
- * The old slab's tail stays on the free lists.
+ * The old slab's tail stays on the free list.
  */
 void mems_meta_unreserve(struct mems_meta *meta, struct mems_os_stats *os,
 			 size_t nr_slabs)
@@ -120,7 +79,6 @@ void mems_meta_unreserve(struct mems_meta *meta, struct mems_os_stats *os,
 		return;
 	meta->slabs = slab->next;
 	meta->nr_slabs--;
-	meta->bytes -= slab->bytes;
 	meta->unused = NULL;
 	meta->unused_end = NULL;
 	mems_os_unmap(os, slab, slab->bytes);
@@ -130,7 +88,6 @@ void mems_meta_release(struct mems_meta *meta, struct mems_os_stats *os)
 {
 	struct mems_slab *slab = meta->slabs;
 	size_t slab_bytes = meta->slab_bytes;
-	size_t page_size = meta->page_size;
 
 	while (slab) {
 		struct mems_slab *next = slab->next;
@@ -140,5 +97,4 @@ void mems_meta_release(struct mems_meta *meta, struct mems_os_stats *os)
 	}
 	memset(meta, 0, sizeof(*meta));
 	meta->slab_bytes = slab_bytes;
-	meta->page_size = page_size;
 }

@@ -38,10 +38,6 @@ struct mems_policy;
 union mems_policy_link {
 	struct rb_node rb;
 	struct list_head list;
-	struct {
-		uintptr_t size;
-		uintptr_t start;
-	} key; /* the hole's key in a tree, as it was indexed */
 };
 
 /**
@@ -56,13 +52,6 @@ union mems_policy_link {
  *               which the core then keeps; a policy without it pays
  *               nothing for the map.
  * @init:        reset private state to its initial value (optional).
- * @exit:        give back what the index holds, before the heap's records
- *               go or another policy takes over (optional).
- * @index_pairs: the record pairs (struct mems_meta) an index of up to
- *               @holes holes may hold at once, which the core keeps
- *               reserved before any call that adds a segment, so that
- *               the hole hooks never run short (optional: an index that
- *               lives in the holes' own records needs none).
  * @find:        the hole a request of @bytes goes into, or NULL when
  *               none fits; must not change anything (required).
  * @allocated:   a PROCESS segment was just carved, from a hole or from a
@@ -87,8 +76,6 @@ struct mems_policy_ops {
 	unsigned int flags;
 	bool uses_hole_map;
 	void (*init)(struct mems_policy *policy);
-	void (*exit)(struct mems_policy *policy);
-	size_t (*index_pairs)(size_t holes);
 	struct mems_seg *(*find)(struct mems_policy *policy, size_t bytes);
 	void (*allocated)(struct mems_policy *policy,
 			  const struct mems_seg *proc);

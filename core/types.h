@@ -65,18 +65,9 @@ struct mems_meta {
 	char *unused; /* never handed out, in the newest slab */
 	char *unused_end;
 	size_t slab_bytes;
-	size_t page_size;
 	size_t nr_slabs;
-	size_t bytes; /* of every slab */
 	size_t free_count;
 	size_t live_records;
-	/*
-	 * Pairs of records, two cache lines on a 128-byte boundary, for a
-	 * policy's index nodes; a freed pair stays a pair.
-	 */
-	void *free_pairs;
-	size_t free_pair_count;
-	size_t live_pairs;
 };
 
 /*
