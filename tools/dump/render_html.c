@@ -126,8 +126,8 @@ static int touch(struct html_policy *pol, uintptr_t v)
 	if (!v)
 		return 0;
 	if (pol->nr_touched == pol->touched_size) {
-		pol->touched_size = pol->touched_size ? 2 * pol->touched_size :
-							 8;
+		pol->touched_size =
+			pol->touched_size ? 2 * pol->touched_size : 8;
 		grown = realloc(pol->touched,
 				pol->touched_size * sizeof(*grown));
 		if (!grown)
@@ -351,8 +351,8 @@ static bool node_same(const struct snap_node *a, const struct snap_node *b)
 static void put_node(FILE *out, const struct snapshot *snap,
 		     const struct snap_node *node)
 {
-	fprintf(out, "%" PRIuPTR "/%" PRIxPTR "/%zu/", node->vstart,
-		node->phys, node->pages);
+	fprintf(out, "%" PRIuPTR "/%" PRIxPTR "/%zu/", node->vstart, node->phys,
+		node->pages);
 	put_segs(out, &snap->segs[node->first_seg], node->nr_segs);
 }
 

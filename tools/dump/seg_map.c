@@ -38,8 +38,7 @@ static int seg_map_grow(struct seg_map *map)
 	return 0;
 }
 
-int seg_map_put(struct seg_map *map, uintptr_t start, uintptr_t end,
-		bool hole)
+int seg_map_put(struct seg_map *map, uintptr_t start, uintptr_t end, bool hole)
 {
 	struct seg_slot *s;
 	size_t i;
@@ -75,8 +74,7 @@ static struct seg_slot *find(const struct seg_map *map, uintptr_t start)
 	}
 }
 
-const struct seg_slot *seg_map_get(const struct seg_map *map,
-				   uintptr_t start)
+const struct seg_slot *seg_map_get(const struct seg_map *map, uintptr_t start)
 {
 	return find(map, start);
 }

@@ -30,11 +30,9 @@ struct seg_map {
 };
 
 /* 0 or -ENOMEM; a segment already at @start is replaced. */
-int seg_map_put(struct seg_map *map, uintptr_t start, uintptr_t end,
-		bool hole);
+int seg_map_put(struct seg_map *map, uintptr_t start, uintptr_t end, bool hole);
 /* The segment that starts at @start, or NULL. */
-const struct seg_slot *seg_map_get(const struct seg_map *map,
-				   uintptr_t start);
+const struct seg_slot *seg_map_get(const struct seg_map *map, uintptr_t start);
 void seg_map_del(struct seg_map *map, uintptr_t start);
 /* Take away the segments that tile @first to @last, from @first on. */
 void seg_map_del_range(struct seg_map *map, uintptr_t first, uintptr_t last);
