@@ -94,6 +94,37 @@ int mems_heap_walk(const struct mems_heap *heap,
 	return ret;
 }
 
+/*
+ * From the segment that holds @first on, along its sub-chain: the
+ * address table finds it as mems_heap_get() does, and nothing is
+ * counted, so that the cost is that of the segments visited.
+ */
+int mems_heap_walk_range(const struct mems_heap *heap, uintptr_t first,
+			 uintptr_t last, const struct mems_walk_ops *ops,
+			 void *arg)
+{
+	struct mems_seg_info seg_info;
+	const struct mems_seg *seg;
+	int ret = 0;
+	heap_guard_always(heap);
+
+	seg = heap ? mems_addr_table_find(heap, first) : NULL;
+	if (!seg)
+		return -ENOENT;
+	if (!ops->seg)
+		return 0;
+	heap_walk_begin(heap);
+	for (;;) {
+		seg_info_fill(seg, SIZE_MAX, &seg_info);
+		ret = ops->seg(NULL, &seg_info, arg);
+		if (ret || seg_is_last(seg) || seg->vend >= last)
+			break;
+		seg = list_next_entry(seg, link);
+	}
+	heap_walk_end(heap);
+	return ret;
+}
+
 /* The node's place in the main chain: counted, as for segments. */
 static size_t node_position(const struct mems_heap *heap,
 			    const struct mems_node *node)

@@ -97,6 +97,29 @@ int mems_heap_walk(const struct mems_heap *heap,
 		   const struct mems_walk_ops *ops, void *arg);
 
 /**
+ * mems_heap_walk_range() - visit the segments that hold @first to @last.
+ * @heap:  the heap, or NULL (no segment).
+ * @first: a virtual address in a node.
+ * @last:  the last address of interest; past the end of @first's node,
+ *         the node's end.
+ * @ops:   the callbacks: only @ops->seg is called, with a NULL node.
+ * @arg:   passed to each callback.
+ *
+ * Visits, in address order, the segment that holds @first and those
+ * after it in its sub-chain up to the one that holds @last.  Nothing is
+ * counted along the chains, so the segments' @index is SIZE_MAX and the
+ * call costs what mems_heap_get() does plus one step per segment
+ * visited, whatever the heap holds: a tool that follows what a call
+ * changed looks there only.
+ *
+ * Return: 0 when every callback returned 0, else the first nonzero
+ * value; -ENOENT when @first lies in no node.
+ */
+int mems_heap_walk_range(const struct mems_heap *heap, uintptr_t first,
+			 uintptr_t last, const struct mems_walk_ops *ops,
+			 void *arg);
+
+/**
  * mems_heap_find() - the segment that holds virtual address @v.
  * @heap: the heap, or NULL.
  * @v:    any virtual address.

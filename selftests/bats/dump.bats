@@ -1132,3 +1132,69 @@ assert_not_text() {
 	run mems_dump --every 3 --stats "$some" "$DATA/reuse.trace"
 	assert_output "$dumps"
 }
+
+# churn_rep SEED OPS LIVE - a malloclab .rep trace of OPS operations, at
+# most LIVE blocks live: as many steps as asked, a state that stays the
+# size of a program's.
+churn_rep() {
+	awk -v seed="$1" -v ops="$2" -v most="$3" 'BEGIN {
+		srand(seed)
+		ids = nlive = 0
+		for (n = 0; n < ops; n++) {
+			if (nlive && (rand() < 0.4 || nlive >= most)) {
+				i = int(rand() * nlive)
+				line[n] = "f " live[i]
+				live[i] = live[--nlive]
+			} else if (nlive && rand() < 0.1) {
+				line[n] = "r " live[int(rand() * nlive)] " " \
+					1 + int(rand() * 3000)
+			} else {
+				size = rand() < 0.05 ? 4000 + int(rand() * 9000) : \
+					1 + int(rand() * 2500)
+				line[n] = "a " ids " " size
+				live[nlive++] = ids++
+			}
+		}
+		print 100000; print ids; print ops; print 1
+		for (n = 0; n < ops; n++)
+			print line[n]
+	}'
+}
+
+@test "--format html --check: the state the page holds is a walk's at every step" {
+	local trace=$BATS_TEST_TMPDIR/c.rep policy
+
+	churn_rep 7 3000 300 >"$trace"
+	for policy in $(compared_policies); do
+		run mems_dump --check --policy "$policy" --format html \
+			-o /dev/null "$trace"
+		assert_success
+		# Emptied nodes unmapped: the chain changes in the middle.
+		run mems_dump --check --policy "$policy" --trim-threshold 0 \
+			--format html -o /dev/null "$trace"
+		assert_success
+	done
+	# Keyframes come after steps, whole states: one at least here.
+	run mems_dump --format html "$trace"
+	assert_line --regexp '^=[0-9]+/'
+}
+
+@test "the html page grows as the trace does: twice the steps, twice the bytes" {
+	local n=20000 one two
+
+	churn_rep 3 "$n" 400 >"$BATS_TEST_TMPDIR/one.rep"
+	churn_rep 3 "$((2 * n))" 400 >"$BATS_TEST_TMPDIR/two.rep"
+	mems_dump --format html -o "$BATS_TEST_TMPDIR/one.html" \
+		"$BATS_TEST_TMPDIR/one.rep"
+	mems_dump --format html -o "$BATS_TEST_TMPDIR/two.html" \
+		"$BATS_TEST_TMPDIR/two.rep"
+	one=$(stat -c %s "$BATS_TEST_TMPDIR/one.html")
+	two=$(stat -c %s "$BATS_TEST_TMPDIR/two.html")
+	echo "# $one bytes for $n steps, $two for $((2 * n))" >&3
+	# Between 1.8 and 2.2 times: a page of states would be 4 times.
+	[ $((10 * two)) -ge $((18 * one)) ] && [ $((10 * two)) -le $((22 * one)) ] ||
+		fail "$one bytes for $n steps, $two for $((2 * n))"
+	# And a few times the trace, not more.
+	[ "$two" -le $((4 * $(stat -c %s "$BATS_TEST_TMPDIR/two.rep"))) ] ||
+		fail "$two bytes of page for a trace of $(stat -c %s "$BATS_TEST_TMPDIR/two.rep")"
+}

@@ -85,12 +85,13 @@ exported_versions() {
 	assert_success
 }
 
-@test "libmems.so defines the version nodes MEMS_0, MEMS_0.2 and MEMS_0.3" {
+@test "libmems.so defines the version nodes MEMS_0, MEMS_0.2, MEMS_0.3 and MEMS_0.4" {
 	run nm -D --defined-only "$BATS_FILE_TMPDIR/build/lib/libmems.so"
 	assert_success
 	assert_line --regexp ' A MEMS_0$'
 	assert_line --regexp ' A MEMS_0\.2$'
 	assert_line --regexp ' A MEMS_0\.3$'
+	assert_line --regexp ' A MEMS_0\.4$'
 }
 
 @test "every symbol libmems.so exports carries the version libmems.map gives it" {
@@ -103,12 +104,16 @@ exported_versions() {
 	assert_success
 }
 
-@test "the functions of <mems/introspect.h> carry the version MEMS_0.2" {
+@test "the functions of <mems/introspect.h> carry the version MEMS_0.2, the range walk MEMS_0.4" {
 	local function
 
 	run exported_versions
 	for function in $(public_functions "$MEMS_SRC/include/mems/introspect.h"); do
-		assert_line "$function@@MEMS_0.2"
+		if [ "$function" = mems_heap_walk_range ]; then
+			assert_line "$function@@MEMS_0.4"
+		else
+			assert_line "$function@@MEMS_0.2"
+		fi
 	done
 }
 

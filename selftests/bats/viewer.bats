@@ -286,7 +286,7 @@ print((d[-1] if isinstance(d, list) else d)["step"])'
 	assert_state "$page" "#step=77777" "$trace" 77777
 }
 
-@test "the viewer's script alone: its report, its jumps through checkpoints" {
+@test "the viewer's script alone: its report, its jumps through keyframes, its figures" {
 	local seed=${MEMS_VIEWER_SEED:-$RANDOM} trace=$BATS_TEST_TMPDIR/m.rep
 
 	command -v node >/dev/null || fail "node is needed: apt-get install nodejs"
@@ -333,4 +333,115 @@ print((d[-1] if isinstance(d, list) else d)["step"])'
 	run node "$BROWSER/viewer-keys.mjs" "$page" "$BATS_TEST_TMPDIR/none" 19
 	assert_failure
 	assert_output --partial 'console'
+}
+
+# keyframe_steps PAGE - the step of each keyframe of the page's first
+# policy, one a line: the state after that step is written whole.
+keyframe_steps() {
+	awk '/^@0$/ { on = 1; next } /^@/ { on = 0 } /^<\/script>/ { on = 0 }
+	     on && /^=/ { print k; next } on && /\|/ { k++ }' "$1"
+}
+
+@test "steps at, right after and far from a keyframe equal mems-dump --at" {
+	local trace=$BATS_TEST_TMPDIR/kf.rep page=$BATS_TEST_TMPDIR/kf.html
+	local first second step
+
+	awk -v seed=11 -v ops=6000 'BEGIN {
+		srand(seed)
+		ids = nlive = 0
+		for (n = 0; n < ops; n++) {
+			if (nlive && (rand() < 0.4 || nlive >= 300)) {
+				i = int(rand() * nlive)
+				line[n] = "f " live[i]
+				live[i] = live[--nlive]
+			} else {
+				line[n] = "a " ids " " 1 + int(rand() * 2500)
+				live[nlive++] = ids++
+			}
+		}
+		print 100000; print ids; print ops; print 1
+		for (n = 0; n < ops; n++)
+			print line[n]
+	}' >"$trace"
+	mems_dump --format html -o "$page" "$trace"
+	run keyframe_steps "$page"
+	assert_success
+	[ "${#lines[@]}" -ge 3 ] || fail "only ${#lines[@]} keyframes"
+	first=${lines[1]} second=${lines[2]}
+	echo "# keyframes after steps $first and $second" >&3
+	for step in "$first" $((first + 1)) $(((first + second) / 2)) \
+		$((second - 1)) "$second" $((second + 1)); do
+		assert_state "$page" "#step=$step" "$trace" "$step"
+	done
+}
+
+# count_seg_elements DOM - how many [data-seg] elements the DOM holds
+# (the script's text names the attribute too, with no number).
+count_seg_elements() {
+	grep -o 'data-seg="[0-9]' "$1" | wc -l
+}
+
+# segments_at TRACE STEP - how many segments the text dump of STEP lists.
+segments_at() {
+	text_at "$1" "$2" | grep -o '[PH]\[' | wc -l
+}
+
+@test "above the threshold the chains are drawn on a canvas, below as elements" {
+	local trace=$BATS_TEST_TMPDIR/cv.rep page=$BATS_TEST_TMPDIR/cv.html
+	local out=$BATS_TEST_TMPDIR/cv.dom segs
+
+	random_rep 5 90 >"$trace"
+	mems_dump --format html -o "$page" "$trace"
+	segs=$(segments_at "$trace" 60)
+	[ "$segs" -gt 10 ]
+	# The default threshold: one element per segment, the DOM contract.
+	assert_state "$page" "#step=60" "$trace" 60
+	grep -q 'class="chains-canvas"' "$BATS_TEST_TMPDIR/state.dom" &&
+		fail "a canvas below the threshold"
+	# A threshold lowered under the state's segments: a canvas, no
+	# element per segment, and the report still the whole text dump.
+	dom "$page" "#step=60&canvas=10" >"$out"
+	grep -q 'data-step="60"' "$out"
+	run count_seg_elements "$out"
+	assert_output 0
+	grep -o '<canvas class="chains-canvas"[^>]*>' "$out" | head -n 1 |
+		grep -q "data-segs=\"$segs\"" ||
+		fail "no canvas of $segs segments: $(grep -o '<canvas[^>]*>' "$out")"
+	python3 "$BROWSER/chains.py" report "$out" >"$out.report"
+	text_at "$trace" 60 >"$out.text"
+	run diff -u "$out.text" "$out.report"
+	assert_success
+	# At the threshold itself, elements again.
+	dom "$page" "#step=60&canvas=$segs" >"$out"
+	run count_seg_elements "$out"
+	assert_output "$segs"
+}
+
+@test "a state of thousands of segments is drawn on a canvas by default" {
+	local trace=$BATS_TEST_TMPDIR/many.rep page=$BATS_TEST_TMPDIR/many.html
+	local out=$BATS_TEST_TMPDIR/many.dom segs
+
+	# 6000 small blocks, every other one freed: some 6000 segments.
+	awk 'BEGIN {
+		print 100000; print 6000; print 9000; print 1
+		for (i = 0; i < 6000; i++)
+			print "a " i " " 16 + i % 48
+		for (i = 0; i < 6000; i += 2)
+			print "f " i
+	}' >"$trace"
+	mems_dump --format html -o "$page" "$trace"
+	segs=$(segments_at "$trace" 9000)
+	[ "$segs" -gt 5000 ]
+	dom "$page" "" >"$out"
+	grep -q 'data-step="9000"' "$out"
+	run count_seg_elements "$out"
+	assert_output 0
+	grep -o '<canvas class="chains-canvas"[^>]*>' "$out" |
+		grep -q "data-segs=\"$segs\"" || fail "no canvas of $segs segments"
+	python3 "$BROWSER/chains.py" report "$out" >"$out.report"
+	text_at "$trace" 9000 >"$out.text"
+	run diff -u "$out.text" "$out.report"
+	assert_success
+	# Before the state grew past the threshold, elements.
+	assert_state "$page" "#step=300" "$trace" 300
 }

@@ -3,8 +3,8 @@
  * viewer-model.test.mjs PAGE.html... - the viewer's script on its own,
  * under node, without a browser: the report it writes for a state built
  * by hand, and, on the data of real pages, that jumping about through
- * its checkpoints lands on the very states that applying every step in
- * order gives.
+ * its keyframes lands on the very states that applying every step in
+ * order gives, and that the figures of the plot are those states'.
  *
  *     node --test selftests/browser/viewer-model.test.mjs  (pages from
  *     VIEWER_PAGES, ':'-separated)
@@ -37,15 +37,24 @@ test('the report of a state written by hand', () => {
 		'-----------------------------\n');
 });
 
-test('changes splice the main chain, then sub-chains by new index', () => {
+test('changes splice the main chain, then segments by address', () => {
 	const nodes = [
-		{ vstart: 1000, phys: 'a', pages: 1, segs: [-4096] },
-		{ vstart: 5096, phys: 'b', pages: 1, segs: [-4096] },
+		viewer.makeNode(1000, 'a', 1, [-4096]),
+		viewer.makeNode(5096, 'b', 2, [-100, 200, -7892]),
 	];
 	viewer.applyChanges(nodes, viewer.parseChanges(
-		'n 0 1 9192/c/1/100,-3996;s 1 0 1 50,-4046'));
-	assert.deepEqual(nodes.map((n) => [n.vstart, n.segs]),
-		[[9192, [100, -3996]], [5096, [50, -4046]]]);
+		'n 0 1 9192/c/1/100,-3996;s 5096 50,-50;s 5196 -200'));
+	assert.deepEqual(nodes.map((n) => [n.vstart, n.segs, n.starts]),
+		[[9192, [100, -3996], [9192, 9292]],
+			[5096, [50, -50, -200, -7892], [5096, 5146, 5196, 5396]]]);
+	/* The segments of the bytes written, whole: none may be cut. */
+	viewer.applyChanges(nodes, viewer.parseChanges('s 5146 -250'));
+	assert.deepEqual(nodes[1].segs, [50, -250, -7892]);
+	assert.throws(() => viewer.applyChanges(nodes, viewer.parseChanges('s 5147 1')),
+		/no segment starts at 5147/);
+	assert.deepEqual(viewer.parseKeyframe('=1000/a/1/10,-4086 5096/b/2/-8192')
+		.map((n) => [n.vstart, n.phys, n.pages, n.segs]),
+	[[1000, 'a', 1, [10, -4086]], [5096, 'b', 2, [-8192]]]);
 	assert.deepEqual(viewer.parseCalls('m 100 1000;f 0').map(viewer.callText),
 		['malloc 100 \u2192 1000', 'free NULL']);
 });
@@ -64,12 +73,28 @@ for (const path of pages) {
 	test(`jumps land where stepping does: ${path}`, () => {
 		const { replays } = viewer.parseData(pageData(path));
 		for (const replay of replays) {
-			/* In order, from the empty heap, no checkpoint. */
+			/* In order, from the empty heap, no keyframe. */
 			const plain = [];
 			const states = [snapshot(plain)];
-			for (const line of replay.lines) {
+			const figures = [viewer.chainFigures(plain)];
+			for (let k = 1; k <= replay.steps; k++) {
+				const line = replay.line(k);
 				viewer.applyChanges(plain, viewer.parseChanges(line.slice(line.indexOf('|') + 1)));
 				states.push(snapshot(plain));
+				figures.push(viewer.chainFigures(plain));
+			}
+			/* Each keyframe is the state of its step. */
+			for (const kf of replay.keyframes.slice(1)) {
+				const line = replay.text.slice(kf.pos, replay.text.indexOf('\n', kf.pos));
+				assert.equal(snapshot(viewer.parseKeyframe(line)), states[kf.step],
+					`${replay.name}, keyframe of step ${kf.step}`);
+			}
+			/* The plot's pass gives each step the figures of its state. */
+			replay.prepare();
+			for (let k = 0; k <= replay.steps; k++) {
+				assert.equal(replay.figures.segments[k], figures[k].segments);
+				assert.equal(replay.figures.unused[k], figures[k].unused);
+				assert.equal(replay.figures.pages[k], figures[k].pages);
 			}
 			/* A fixed walk of jumps, back and forth. */
 			let k = 0;
@@ -82,8 +107,8 @@ for (const path of pages) {
 					assert.equal(snapshot(replay.nodes), states[k - 1]);
 				}
 			}
-			assert.ok(replay.checkpoints.length > 1 || replay.steps < 64,
-				`${replay.name}: no checkpoint but the first`);
+			assert.ok(replay.keyframes.length > 1 || replay.steps < 64,
+				`${replay.name}: no keyframe but the first`);
 		}
 	});
 }

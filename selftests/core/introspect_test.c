@@ -734,6 +734,71 @@ TEST(find_with_null_infos)
 	mems_heap_destroy(heap);
 }
 
+/* ---------------------------------------------------------------------
+ * mems_heap_walk_range()
+ */
+
+struct range_seen {
+	char text[256];
+	int stop_after; /* segments; 0: never stop */
+	int nr;
+};
+
+static int range_seg(const struct mems_node_info *node,
+		     const struct mems_seg_info *seg, void *arg)
+{
+	struct range_seen *seen = arg;
+	size_t len = strlen(seen->text);
+
+	if (node || seg->index != SIZE_MAX)
+		return -EBADMSG;
+	snprintf(seen->text + len, sizeof(seen->text) - len, "%s%c[%ju:%ju]",
+		 len ? " " : "", seg->type == MEMS_HOLE ? 'H' : 'P',
+		 (uintmax_t)seg->vstart, (uintmax_t)seg->vend);
+	return ++seen->nr == seen->stop_after ? 42 : 0;
+}
+
+static const struct mems_walk_ops range_ops = { .seg = range_seg };
+
+/* The walk of @first to @last, its segments as the report writes them. */
+static int range_text(struct mems_heap *heap, uintptr_t first, uintptr_t last,
+		      int stop_after, struct range_seen *seen)
+{
+	memset(seen, 0, sizeof(*seen));
+	seen->stop_after = stop_after;
+	return mems_heap_walk_range(heap, first, last, &range_ops, seen);
+}
+
+TEST(walk_range_visits_the_segments_that_hold_the_range)
+{
+	struct range_seen seen;
+	struct mems_heap *heap;
+
+	ASSERT_EQ(0, wide_heap(NULL, &heap));
+	ASSERT_EQ(0, scripted_layout(heap));
+	/* One segment, asked by its first byte, an inner one, its last. */
+	ASSERT_EQ(0, range_text(heap, 1300, 1300, 0, &seen));
+	ASSERT_STREQ("P[1300:1899]", seen.text);
+	ASSERT_EQ(0, range_text(heap, 1577, 1899, 0, &seen));
+	ASSERT_STREQ("P[1300:1899]", seen.text);
+	/* From a hole into the next two. */
+	ASSERT_EQ(0, range_text(heap, 1150, 1900, 0, &seen));
+	ASSERT_STREQ("H[1000:1299] P[1300:1899] H[1900:1999]", seen.text);
+	/* Past the node's end: up to its last segment, not into the next. */
+	ASSERT_EQ(0, range_text(heap, 1950, 9999, 0, &seen));
+	ASSERT_STREQ("H[1900:1999]", seen.text);
+	ASSERT_EQ(0, range_text(heap, 2000, UINTPTR_MAX, 0, &seen));
+	ASSERT_STREQ("P[2000:4499] H[4500:4999]", seen.text);
+	/* A callback's nonzero value stops the walk and is returned. */
+	ASSERT_EQ(42, range_text(heap, 1000, 1999, 2, &seen));
+	ASSERT_STREQ("H[1000:1299] P[1300:1899]", seen.text);
+	/* Outside every node, and with no heap. */
+	ASSERT_EQ(-ENOENT, range_text(heap, 999, 1000, 0, &seen));
+	ASSERT_STREQ("", seen.text);
+	ASSERT_EQ(-ENOENT, range_text(NULL, 1000, 1000, 0, &seen));
+	mems_heap_destroy(heap);
+}
+
 /* Below the first node, after the last one, and with no heap at all. */
 TEST(find_outside_every_node)
 {

@@ -39,19 +39,33 @@ function parseSegs(text) {
 	return text ? text.split(',').map(Number) : [];
 }
 
+const segSize = (seg) => Math.abs(seg);
+const segIsHole = (seg) => seg < 0;
+
+/* The first address of each segment, for finding one by address. */
+function segStarts(vstart, segs) {
+	const starts = new Array(segs.length);
+	let at = vstart;
+	for (let i = 0; i < segs.length; i++) {
+		starts[i] = at;
+		at += segSize(segs[i]);
+	}
+	return starts;
+}
+
+function makeNode(vstart, phys, pages, segs) {
+	return { vstart, phys, pages, segs, starts: segStarts(vstart, segs) };
+}
+
 function parseNode(text) {
 	const [vstart, phys, pages, segs] = text.split('/');
-	return {
-		vstart: Number(vstart),
-		phys,
-		pages: Number(pages),
-		segs: parseSegs(segs),
-	};
+	return makeNode(Number(vstart), phys, Number(pages), parseSegs(segs));
 }
 
 /*
  * The changes of a line: {kind: 'n', at, del, nodes} for the main chain,
- * {kind: 's', node, at, del, segs} for a sub-chain.
+ * {kind: 's', addr, segs} for the segments that tile as many bytes from
+ * addr as segs do.
  */
 function parseChanges(text) {
 	if (!text)
@@ -65,14 +79,14 @@ function parseChanges(text) {
 				del: Number(f[2]),
 				nodes: f.slice(3).map(parseNode),
 			};
-		return {
-			kind: 's',
-			node: Number(f[1]),
-			at: Number(f[2]),
-			del: Number(f[3]),
-			segs: parseSegs(f[4]),
-		};
+		return { kind: 's', addr: Number(f[1]), segs: parseSegs(f[2]) };
 	});
+}
+
+/* A keyframe line, "=NODE NODE...": the whole chain. */
+function parseKeyframe(line) {
+	const body = line.slice(1);
+	return body ? body.split(' ').map(parseNode) : [];
 }
 
 /* The calls of a line: [{name, args}], args as written (exact). */
@@ -101,9 +115,6 @@ function callText(call) {
 	}
 }
 
-const segSize = (seg) => Math.abs(seg);
-const segIsHole = (seg) => seg < 0;
-
 function emptyFigures() {
 	return { pages: 0, unused: 0, nodes: 0, segments: 0, live: 0 };
 }
@@ -127,36 +138,107 @@ function countNodes(fig, nodes, sign) {
 	}
 }
 
+/* The figures of a whole chain. */
+function chainFigures(nodes) {
+	const fig = emptyFigures();
+	countNodes(fig, nodes, 1);
+	return fig;
+}
+
+/* The index of the last of the sorted @values at most @v, -1 if none. */
+function lastAtMost(values, v, key = (x) => x) {
+	let lo = 0;
+	let hi = values.length - 1;
+	let found = -1;
+	while (lo <= hi) {
+		const mid = (lo + hi) >> 1;
+		if (key(values[mid]) <= v) {
+			found = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	return found;
+}
+
+/*
+ * The node of the chain that holds @addr, with its index: the chain's
+ * nodes by address are kept with it until a change of the main chain.
+ */
+function nodeAt(nodes, addr) {
+	if (!nodes.byAddress)
+		nodes.byAddress = nodes.map((node, index) => ({ node, index }))
+			.sort((a, b) => a.node.vstart - b.node.vstart);
+	const i = lastAtMost(nodes.byAddress, addr, (e) => e.node.vstart);
+	if (i < 0)
+		throw new Error(`no node holds ${addr}`);
+	return nodes.byAddress[i];
+}
+
+/* Array.splice without spreading a long list into arguments. */
+function spliced(array, at, del, items) {
+	if (items.length < 4096) {
+		const gone = array.splice(at, del, ...items);
+		return { array, gone };
+	}
+	const gone = array.slice(at, at + del);
+	return { array: array.slice(0, at).concat(items, array.slice(at + del)), gone };
+}
+
+/* Replace the segments that tile the bytes @c.segs tile from @c.addr. */
+function applySegChange(nodes, c, fig) {
+	const { node } = nodeAt(nodes, c.addr);
+	const at = lastAtMost(node.starts, c.addr);
+	if (at < 0 || node.starts[at] !== c.addr)
+		throw new Error(`no segment starts at ${c.addr}`);
+	let bytes = 0;
+	for (const seg of c.segs)
+		bytes += segSize(seg);
+	let end = at;
+	for (let covered = 0; covered < bytes; end++) {
+		if (end >= node.segs.length)
+			throw new Error(`the change at ${c.addr} runs past its node`);
+		covered += segSize(node.segs[end]);
+	}
+	const segs = spliced(node.segs, at, end - at, c.segs);
+	node.segs = segs.array;
+	node.starts = spliced(node.starts, at, end - at, segStarts(c.addr, c.segs)).array;
+	if (fig) {
+		countSegs(fig, segs.gone, -1);
+		countSegs(fig, c.segs, 1);
+	}
+	return segs.gone.length + c.segs.length;
+}
+
 /*
  * Apply parsed changes to @nodes (the main chain, changed in place),
- * keeping @fig up to date when given.  Returns the work done, for the
- * checkpoints' spacing.
+ * keeping @fig up to date when given.  Returns the work done.
  */
 function applyChanges(nodes, changes, fig) {
 	let work = 1;
 	for (const c of changes) {
 		if (c.kind === 'n') {
-			const fresh = c.nodes.map((n) => ({ ...n, segs: n.segs.slice() }));
+			const fresh = c.nodes.map(cloneNode);
 			const gone = nodes.splice(c.at, c.del, ...fresh);
+			nodes.byAddress = null;
 			if (fig) {
 				countNodes(fig, gone, -1);
 				countNodes(fig, fresh, 1);
 			}
 			work += gone.length + fresh.length;
 		} else {
-			const gone = nodes[c.node].segs.splice(c.at, c.del, ...c.segs);
-			if (fig) {
-				countSegs(fig, gone, -1);
-				countSegs(fig, c.segs, 1);
-			}
-			work += gone.length + c.segs.length;
+			work += applySegChange(nodes, c, fig);
 		}
 	}
 	return work;
 }
 
-/* What a step's changes put in place: {node: Set of segment indexes}. */
-function touchedBy(changes) {
+/*
+ * What a step's changes put in place, in the chain after the step:
+ * {node index: Set of segment indexes}.
+ */
+function touchedBy(nodes, changes) {
 	const touched = new Map();
 	const mark = (node, from, count) => {
 		if (!touched.has(node))
@@ -165,10 +247,12 @@ function touchedBy(changes) {
 			touched.get(node).add(i);
 	};
 	for (const c of changes) {
-		if (c.kind === 'n')
+		if (c.kind === 'n') {
 			c.nodes.forEach((n, i) => mark(c.at + i, 0, n.segs.length));
-		else
-			mark(c.node, c.at, c.segs.length);
+		} else {
+			const { node, index } = nodeAt(nodes, c.addr);
+			mark(index, lastAtMost(node.starts, c.addr), c.segs.length);
+		}
 	}
 	return touched;
 }
@@ -189,27 +273,27 @@ function segBounds(node) {
 
 /* The mems_print_stats() report of the chain, as core/stats.c writes it. */
 function reportText(nodes) {
-	let out = '----- MeMS SYSTEM STATS -----\n';
+	const out = ['----- MeMS SYSTEM STATS -----\n'];
 	let pages = 0;
 	let unused = 0;
 	for (const node of nodes) {
-		out += `MAIN[${node.vstart}:${nodeEnd(node)}]->`;
+		let line = `MAIN[${node.vstart}:${nodeEnd(node)}]->`;
 		for (const b of segBounds(node)) {
-			out += ` ${b.hole ? 'H' : 'P'}[${b.vstart}:${b.vend}] <->`;
+			line += ` ${b.hole ? 'H' : 'P'}[${b.vstart}:${b.vend}] <->`;
 			if (b.hole)
 				unused += b.vend - b.vstart + 1;
 		}
-		out += ' NULL\n';
+		out.push(line + ' NULL\n');
 		pages += node.pages;
 	}
-	out += `Pages used:\t${pages}\n`;
-	out += `Space unused:\t${unused}\n`;
-	out += `Main Chain Length:\t${nodes.length}\n`;
-	out += 'Sub-chain Length array: [';
+	out.push(`Pages used:\t${pages}\n`);
+	out.push(`Space unused:\t${unused}\n`);
+	out.push(`Main Chain Length:\t${nodes.length}\n`);
+	out.push('Sub-chain Length array: [');
 	for (const node of nodes)
-		out += `${node.segs.length}, `;
-	out += ']\n-----------------------------\n';
-	return out;
+		out.push(`${node.segs.length}, `);
+	out.push(']\n-----------------------------\n');
+	return out.join('');
 }
 
 const FIGURES = [
@@ -224,110 +308,147 @@ function figureText(key, value) {
 	return key === 'utilization' ? `${(value * 100).toFixed(1)}%` : String(value);
 }
 
-const cloneNodes = (nodes) => nodes.map((n) => ({ ...n, segs: n.segs.slice() }));
+function figureValue(fig, key) {
+	if (key !== 'utilization')
+		return fig[key];
+	const mapped = fig.live + fig.unused;
+	return mapped ? fig.live / mapped : 0;
+}
+
+function cloneNode(n) {
+	return { ...n, segs: n.segs.slice(), starts: n.starts.slice() };
+}
+
+/* The end of the line that starts at @from in @text. */
+function lineEnd(text, from) {
+	const nl = text.indexOf('\n', from);
+	return nl < 0 ? text.length : nl;
+}
 
 /*
- * One policy's replay: its lines, the figures of every step (worked out
- * in one pass at load), and the chain at the step last asked for.
+ * One policy's replay: where its step lines and keyframes lie in the
+ * page's text, read only when a step is asked for, and the chain at the
+ * step last asked for.  A step is reached from the keyframe at or before
+ * it, or from the step shown when that is nearer.  The figures of every
+ * step, for the plot, are worked out by a pass of their own (prepare),
+ * which the page runs a slice at a time once the first step is shown.
  */
 class Replay {
-	constructor(name, lines) {
+	constructor(name, text, lineStarts, keyframes) {
 		this.name = name;
-		this.lines = lines;
-		this.steps = lines.length;
+		this.text = text;
+		this.lineStarts = lineStarts;
+		this.steps = lineStarts.length;
+		this.keyframes = [{ step: 0, pos: -1 }, ...keyframes];
 		this.nodes = [];
 		this.at = 0;
-		this.checkpoints = [{ step: 0, nodes: [] }];
-		this.figures = {};
-		for (const f of FIGURES)
-			this.figures[f.key] = new Float64Array(this.steps + 1);
-		this.prepare();
+		this.figures = null;
+		this.pass = null;
 	}
 
-	/*
-	 * Every step once, forward: the figures, and a checkpoint whenever
-	 * the work since the last one reaches the size of the state, so
-	 * that checkpoints cost no more memory than the changes themselves
-	 * and a jump no more than a copy of the state and as much work.
-	 */
-	prepare() {
-		const fig = emptyFigures();
-		let work = 0;
-		for (let k = 1; k <= this.steps; k++) {
-			const { changes } = splitLine(this.lines[k - 1]);
-			work += applyChanges(this.nodes, parseChanges(changes), fig);
-			this.record(k, fig);
-			if (work >= Math.max(64, fig.segments + fig.nodes)) {
-				this.checkpoints.push({ step: k, nodes: cloneNodes(this.nodes) });
-				work = 0;
-			}
-		}
-		this.at = this.steps;
+	line(k) {
+		const from = this.lineStarts[k - 1];
+		return this.text.slice(from, lineEnd(this.text, from));
 	}
 
-	record(k, fig) {
-		const f = this.figures;
-		f.pages[k] = fig.pages;
-		f.unused[k] = fig.unused;
-		f.nodes[k] = fig.nodes;
-		f.segments[k] = fig.segments;
-		const mapped = fig.live + fig.unused;
-		f.utilization[k] = mapped ? fig.live / mapped : 0;
-	}
-
-	/* The checkpoint latest at or before step @k. */
-	checkpointBefore(k) {
-		let lo = 0;
-		let hi = this.checkpoints.length - 1;
-		while (lo < hi) {
-			const mid = (lo + hi + 1) >> 1;
-			if (this.checkpoints[mid].step <= k)
-				lo = mid;
-			else
-				hi = mid - 1;
-		}
-		return this.checkpoints[lo];
+	/* The keyframe latest at or before step @k. */
+	keyframeBefore(k) {
+		return this.keyframes[lastAtMost(this.keyframes, k, (f) => f.step)];
 	}
 
 	seek(k) {
-		const cp = this.checkpointBefore(k);
-		if (k < this.at || cp.step > this.at) {
-			this.nodes = cloneNodes(cp.nodes);
-			this.at = cp.step;
+		const kf = this.keyframeBefore(k);
+		if (k < this.at || kf.step > this.at) {
+			this.nodes = kf.pos < 0 ? [] :
+				parseKeyframe(this.text.slice(kf.pos, lineEnd(this.text, kf.pos)));
+			this.at = kf.step;
 		}
 		for (; this.at < k; this.at++)
-			applyChanges(this.nodes, parseChanges(splitLine(this.lines[this.at]).changes));
+			applyChanges(this.nodes, parseChanges(splitLine(this.line(this.at + 1)).changes));
 	}
 
 	calls(k) {
-		return k ? parseCalls(splitLine(this.lines[k - 1]).calls) : [];
+		return k ? parseCalls(splitLine(this.line(k)).calls) : [];
 	}
 
+	/* Of the step the chain was last brought to. */
 	touched(k) {
-		return k ? touchedBy(parseChanges(splitLine(this.lines[k - 1]).changes)) : new Map();
+		return k ? touchedBy(this.nodes, parseChanges(splitLine(this.line(k)).changes)) :
+			new Map();
+	}
+
+	/*
+	 * Up to @budget ms of the figures' pass; true once every step has
+	 * its figures.
+	 */
+	prepareSlice(budget = Infinity) {
+		if (this.figures && !this.pass)
+			return true;
+		if (!this.pass) {
+			this.figures = {};
+			for (const f of FIGURES)
+				this.figures[f.key] = new Float64Array(this.steps + 1);
+			this.pass = { k: 1, nodes: [], fig: emptyFigures() };
+		}
+		const p = this.pass;
+		const until = Date.now() + budget;
+		for (; p.k <= this.steps; p.k++) {
+			applyChanges(p.nodes, parseChanges(splitLine(this.line(p.k)).changes), p.fig);
+			for (const f of FIGURES)
+				this.figures[f.key][p.k] = figureValue(p.fig, f.key);
+			if ((p.k & 1023) === 0 && Date.now() >= until) {
+				p.k++;
+				return false;
+			}
+		}
+		this.pass = null;
+		return true;
+	}
+
+	prepare() {
+		this.prepareSlice();
 	}
 }
 
 /*
  * The data block: a JSON header line, then "@I" and the lines of the
- * Ith policy, for each policy.
+ * Ith policy, for each policy: one line per step, keyframe lines ("=")
+ * between them.  Lines are found, not copied: a page of millions of
+ * steps is read a line at a time when a step is shown.
  */
 function parseData(text) {
-	const lines = text.split('\n');
-	let i = 0;
-	while (i < lines.length && !lines[i].trim())
-		i++;
-	const header = JSON.parse(lines[i++]);
+	let pos = 0;
+	while (pos < text.length && /\s/.test(text[pos]))
+		pos++;
+	let end = lineEnd(text, pos);
+	const header = JSON.parse(text.slice(pos, end));
+	pos = end + 1;
 	const replays = header.policies.map((name, p) => {
-		if (lines[i] !== `@${p}`)
+		end = lineEnd(text, pos);
+		if (text.slice(pos, end) !== `@${p}`)
 			throw new Error(`no data for policy ${name}`);
-		const own = lines.slice(i + 1, i + 1 + header.steps);
-		const whole = own.findIndex((line) => !line.includes('|'));
-		if (own.length !== header.steps || whole >= 0)
-			throw new Error(`policy ${name}: ${whole >= 0 ? whole : own.length} ` +
-				`steps of ${header.steps}`);
-		i += 1 + header.steps;
-		return new Replay(name, own);
+		pos = end + 1;
+		const starts = new Float64Array(header.steps);
+		const keyframes = [];
+		let k = 0;
+		while (pos < text.length) {
+			const c = text.charCodeAt(pos);
+			end = lineEnd(text, pos);
+			if (c === 61 /* = */) {
+				keyframes.push({ step: k, pos });
+			} else if (k === header.steps || c === 64 /* @ */) {
+				break;
+			} else {
+				const bar = text.indexOf('|', pos);
+				if (bar < 0 || bar > end)
+					break;
+				starts[k++] = pos;
+			}
+			pos = end + 1;
+		}
+		if (k !== header.steps)
+			throw new Error(`policy ${name}: ${k} steps of ${header.steps}`);
+		return new Replay(name, text, starts, keyframes);
 	});
 	return { header, replays };
 }
@@ -336,12 +457,15 @@ if (typeof module === 'object' && module.exports)
 	module.exports = {
 		parseData,
 		parseChanges,
+		parseKeyframe,
 		parseCalls,
 		callText,
 		applyChanges,
+		chainFigures,
 		reportText,
 		segBounds,
 		nodeEnd,
+		makeNode,
 		Replay,
 	};
 
@@ -349,11 +473,21 @@ if (typeof module === 'object' && module.exports)
  * The page
  */
 
-/* The page's URL fragment: #step=K&policy=NAME. */
+/* The page's URL fragment: #step=K&policy=NAME&canvas=SEGMENTS. */
 function readFragment() {
 	const params = new URLSearchParams(location.hash.slice(1));
-	return { step: params.get('step'), policy: params.get('policy') };
+	return {
+		step: params.get('step'),
+		policy: params.get('policy'),
+		canvas: params.get('canvas'),
+	};
 }
+
+/*
+ * Above this many segments a panel draws its chains on a canvas: one
+ * element per segment would cost the browser more than the replay.
+ */
+const CANVAS_ABOVE = 4000;
 
 class Viewer {
 	constructor(data) {
@@ -375,6 +509,21 @@ class Viewer {
 		this.bind();
 		this.fromFragment();
 		window.addEventListener('hashchange', () => this.fromFragment());
+		this.prepareFigures();
+	}
+
+	/*
+	 * The plot's figures of every step, a slice at a time, so that the
+	 * page answers while a long replay is gone through.
+	 */
+	prepareFigures() {
+		const pending = this.replays.filter((r) => !r.prepareSlice(40));
+		if (!pending.length) {
+			document.body.dataset.figures = 'ready';
+			this.render();
+			return;
+		}
+		setTimeout(() => this.prepareFigures(), 0);
 	}
 
 	/* The fragment's policy first, then the others in the page's order. */
@@ -384,8 +533,10 @@ class Viewer {
 	}
 
 	fromFragment() {
-		const { step, policy } = readFragment();
+		const { step, policy, canvas } = readFragment();
 		const k = step !== null && /^\d+$/.test(step) ? Number(step) : this.steps;
+		this.canvasAbove = canvas !== null && /^\d+$/.test(canvas) ? Number(canvas) :
+			CANVAS_ABOVE;
 		this.build(policy);
 		this.go(Math.min(k, this.steps), false);
 	}
@@ -543,6 +694,20 @@ class Viewer {
 		const nodes = replay.nodes;
 		const touched = replay.touched(k);
 		const gets = replay.calls(k).filter((c) => c.name === 'get').map((c) => Number(c.args[0]));
+		const segments = nodes.reduce((sum, n) => sum + n.segs.length, 0);
+		if (segments > this.canvasAbove)
+			this.drawChains(p, nodes, touched, segments);
+		else
+			this.buildChains(p, nodes, touched, gets);
+		/* The addresses differ from policy to policy. */
+		p.call.textContent = replay.calls(k).map(callText).join(', ');
+		p.report.textContent = reportText(nodes);
+		this.renderCounters(p);
+		this.renderPlot(p);
+	}
+
+	/* One element per node and per segment: [data-node], [data-seg]. */
+	buildChains(p, nodes, touched, gets) {
 		const weights = nodes.map((n) => n.segs.reduce((sum, s) => sum + this.weight(segSize(s)), 0));
 		const widest = weights.reduce((a, b) => Math.max(a, b), 1);
 		const rows = nodes.map((node, i) => {
@@ -566,18 +731,63 @@ class Viewer {
 				`<div class="node-track"><div class="bar" style="width:${width}%">${segs}</div></div></div>`;
 		});
 		p.chains.innerHTML = rows.join('') || '<p class="empty">no node mapped</p>';
-		/* The addresses differ from policy to policy. */
-		p.call.textContent = replay.calls(k).map(callText).join(', ');
-		p.report.textContent = reportText(nodes);
-		this.renderCounters(p);
-		this.renderPlot(p);
+	}
+
+	/*
+	 * The same rows drawn on one canvas: a row per node, each segment a
+	 * rectangle as wide as its weight, the segments the step changed
+	 * framed.  The canvas says what it shows in data-nodes and
+	 * data-segs; the report below gives every address.
+	 */
+	drawChains(p, nodes, touched, segments) {
+		let canvas = p.chains.querySelector('canvas.chains-canvas');
+		if (!canvas) {
+			p.chains.textContent = '';
+			canvas = document.createElement('canvas');
+			canvas.className = 'chains-canvas';
+			p.chains.append(canvas);
+		}
+		const style = getComputedStyle(document.documentElement);
+		const color = (name) => style.getPropertyValue(name).trim();
+		const row = nodes.length > 200 ? 4 : 14;
+		const width = Math.max(200, p.chains.clientWidth || 600);
+		canvas.width = width;
+		canvas.height = Math.max(1, nodes.length * row);
+		canvas.dataset.nodes = String(nodes.length);
+		canvas.dataset.segs = String(segments);
+		canvas.title = `${nodes.length} nodes, ${segments} segments: drawn, not listed ` +
+			'(see the report below)';
+		const ctx = canvas.getContext('2d');
+		ctx.clearRect(0, 0, canvas.width, canvas.height);
+		const weights = nodes.map((n) => n.segs.reduce((sum, s) => sum + this.weight(segSize(s)), 0));
+		const widest = weights.reduce((a, b) => Math.max(a, b), 1);
+		const colors = { hole: color('--hole'), process: color('--process'),
+			touched: color('--touched'), line: color('--line') };
+		nodes.forEach((node, i) => {
+			const y = i * row;
+			const scale = (width - 1) / widest;
+			const marks = touched.get(i);
+			let x = 0;
+			ctx.fillStyle = colors.line;
+			ctx.fillRect(0, y, weights[i] * scale + 1, row - 1);
+			node.segs.forEach((seg, j) => {
+				const w = this.weight(segSize(seg)) * scale;
+				ctx.fillStyle = segIsHole(seg) ? colors.hole : colors.process;
+				ctx.fillRect(x, y + 1, Math.max(w, 0.5), row - 3);
+				if (marks && marks.has(j)) {
+					ctx.strokeStyle = colors.touched;
+					ctx.strokeRect(x + 0.5, y + 0.5, Math.max(w - 1, 1), row - 2);
+				}
+				x += w;
+			});
+		});
 	}
 
 	renderCounters(p) {
-		const f = p.replay.figures;
+		const f = chainFigures(p.replay.nodes);
 		p.counters.innerHTML = FIGURES.map((fig) =>
 			`<tr data-figure="${fig.key}"${fig.key === this.plotted ? ' class="plotted"' : ''}>` +
-			`<td>${fig.label}</td><td>${figureText(fig.key, f[fig.key][this.step])}</td></tr>`).join('');
+			`<td>${fig.label}</td><td>${figureText(fig.key, figureValue(f, fig.key))}</td></tr>`).join('');
 		for (const row of p.counters.querySelectorAll('tr'))
 			row.addEventListener('click', () => {
 				this.plotted = row.dataset.figure;
@@ -617,8 +827,10 @@ class Viewer {
 		const ctx = canvas.getContext('2d');
 		const w = canvas.width;
 		const h = canvas.height;
-		const { cols, top } = this.columns(p.replay, w);
 		ctx.clearRect(0, 0, w, h);
+		if (!p.replay.figures || p.replay.pass)
+			return;
+		const { cols, top } = this.columns(p.replay, w);
 		/* An area under the least, the range to the most above it. */
 		cols.forEach(([lo, hi], x) => {
 			if (lo === Infinity)
