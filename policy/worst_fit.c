@@ -2,11 +2,10 @@
 /*
  * policy/worst_fit.c - the largest hole, when it is large enough.
  *
- * The core's hole map (core/hole_map.c) knows the largest hole of the
- * heap at its root.  Among holes of that size the lowest-addressed wins,
- * and that is the map's lowest hole of at least that size, the descent
- * first-fit makes.  The block is carved from the hole's low end, as by
- * every policy.
+ * The core's hole map (core/hole_map.c) knows the class of the largest
+ * hole of the heap at its root, and walks the slots of that class for
+ * the largest hole, the lowest-addressed among holes of its size.  The
+ * block is carved from the hole's low end, as by every policy.
  */
 #include <core/hole_map.h>
 #include <core/policy.h>
@@ -14,11 +13,9 @@
 
 static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	size_t largest = mems_hole_map_largest(policy->heap);
+	struct mems_seg *hole = mems_hole_map_largest_hole(policy->heap);
 
-	if (largest < bytes)
-		return NULL;
-	return mems_hole_map_lowest_fit(policy->heap, largest, 0);
+	return hole && seg_size(hole) >= bytes ? hole : NULL;
 }
 
 const struct mems_policy_ops mems_worst_fit_ops = {
