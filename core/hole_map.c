@@ -118,10 +118,11 @@ void mems_hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
-	unsigned int class = mems_hole_class(size);
+	unsigned int class;
 
 	if (!heap->hole_map_on)
 		return;
+	class = mems_hole_class(size);
 	if (hole_map_entry(table, 0, i) < class)
 		hole_map_set(table, i, class);
 }
@@ -212,7 +213,7 @@ void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
-	unsigned int class = mems_hole_class(size), entry;
+	unsigned int class, entry;
 
 	if (!heap->hole_map_on)
 		return;
@@ -221,12 +222,15 @@ void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 		mems_hole_map_add(heap, vstart, size);
 		return;
 	}
+	class = mems_hole_class(size);
 	entry = hole_map_entry(table, 0, i);
 	if (table->holes_in_slot[i] == 1 || class >= entry)
 		hole_map_set(table, i, class);
 	else if (mems_hole_class(old_size) >= entry)
 		hole_map_set(table, i, slot_class(heap, i, entry));
 }
+
+static struct mems_seg *largest_hole(const struct mems_heap *heap);
 
 /* Without the map, a walk: only statistics and the checker ask then. */
 static size_t holes_largest(const struct mems_heap *heap)
@@ -248,7 +252,7 @@ size_t mems_hole_map_largest(const struct mems_heap *heap)
 	const struct mems_seg *hole;
 
 	if (heap->hole_map_on) {
-		hole = mems_hole_map_largest_hole(heap);
+		hole = largest_hole(heap);
 		return hole ? seg_size(hole) : 0;
 	}
 	if (policy->ops->largest_hole)
@@ -437,12 +441,13 @@ static size_t class_largest_size(unsigned int class)
 
 /*
  * The lowest-addressed of the largest holes, NULL when there is none;
- * with the map on only.  The root gives the largest class, and only the
- * slots of that class can start the hole, so they are walked in address
- * order for the largest size; a hole of the class's largest size ends
- * the walk, no later one being larger.
+ * with the map on only, for statistics and the checker.  The root gives
+ * the largest class, and only the slots of that class can start the
+ * hole, so they are walked in address order for the largest size; a
+ * hole of the class's largest size ends the walk, no later one being
+ * larger.
  */
-struct mems_seg *mems_hole_map_largest_hole(const struct mems_heap *heap)
+static struct mems_seg *largest_hole(const struct mems_heap *heap)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
 	unsigned int class = hole_map_entry(table, table->nr_levels - 1, 0);
