@@ -71,6 +71,13 @@ static inline void hole_map_entry_set(struct mems_addr_table *table,
 		[i & (MEMS_HOLE_MAP_FANOUT - 1)] = (uint8_t)class;
 }
 
+/* The count of the holes starting in slot @i, kept beside level 0. */
+static inline uint16_t *slot_holes(const struct mems_addr_table *table,
+				   size_t i)
+{
+	return &table->holes_in_slot[i];
+}
+
 /* The largest entry of the group holding entry @i of level @k. */
 static inline unsigned int group_largest(const struct mems_addr_table *table,
 					 unsigned int k, size_t i)
@@ -180,7 +187,7 @@ void mems_hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	if (!heap->hole_map_on)
 		return;
-	heap->addr_table.holes_in_slot[addr_table_slot_of(heap, vstart)]++;
+	(*slot_holes(&heap->addr_table, addr_table_slot_of(heap, vstart)))++;
 	mems_hole_map_raise(heap, vstart, size);
 }
 
@@ -196,8 +203,7 @@ void mems_hole_map_remove(struct mems_heap *heap, uintptr_t vstart, size_t size)
 
 	if (!heap->hole_map_on)
 		return;
-	table->holes_in_slot[i]--;
-	if (!table->holes_in_slot[i]) {
+	if (!--*slot_holes(table, i)) {
 		hole_map_set(table, i, 0);
 		return;
 	}
@@ -224,7 +230,7 @@ void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 	}
 	class = mems_hole_class(size);
 	entry = hole_map_entry(table, 0, i);
-	if (table->holes_in_slot[i] == 1 || class >= entry)
+	if (*slot_holes(table, i) == 1 || class >= entry)
 		hole_map_set(table, i, class);
 	else if (mems_hole_class(old_size) >= entry)
 		hole_map_set(table, i, slot_class(heap, i, entry));
@@ -473,7 +479,7 @@ static struct mems_seg *largest_hole(const struct mems_heap *heap)
 }
 
 /* The holes starting in slot @i, counted by walking its segments. */
-static size_t slot_holes(const struct mems_heap *heap, size_t i)
+static size_t slot_holes_walked(const struct mems_heap *heap, size_t i)
 {
 	struct mems_seg *seg = slot_first_seg(heap, i);
 	size_t holes = 0;
@@ -550,10 +556,10 @@ static int slots_check(const struct mems_heap *heap, FILE *report)
 					  hole_map_entry(table, 0, i), want);
 		if (i >= table->capacity)
 			continue;
-		want = on && i < table->nr ? slot_holes(heap, i) : 0;
-		if (table->holes_in_slot[i] != want)
+		want = on && i < table->nr ? slot_holes_walked(heap, i) : 0;
+		if (*slot_holes(table, i) != want)
 			return map_failed(report, "hole count", 0, i,
-					  table->holes_in_slot[i], want);
+					  *slot_holes(table, i), want);
 	}
 	return 0;
 }
