@@ -32,7 +32,8 @@
 /* Whole groups of the hole map, for @entries entries. */
 static size_t level_bytes(size_t entries)
 {
-	return (entries + MEMS_HOLE_MAP_FANOUT - 1) & ~(MEMS_HOLE_MAP_FANOUT - 1);
+	return (entries + MEMS_HOLE_MAP_FANOUT - 1) &
+	       ~(MEMS_HOLE_MAP_FANOUT - 1);
 }
 
 /*

@@ -35,10 +35,10 @@ static inline __m128i byte_group_part(const uint8_t *group, unsigned int i)
 /* The largest of the 64 bytes at @group. */
 static inline unsigned int byte_group_max(const uint8_t *group)
 {
-	__m128i m = _mm_max_epu8(
-		_mm_max_epu8(byte_group_part(group, 0), byte_group_part(group, 1)),
-		_mm_max_epu8(byte_group_part(group, 2),
-			     byte_group_part(group, 3)));
+	__m128i m = _mm_max_epu8(_mm_max_epu8(byte_group_part(group, 0),
+					      byte_group_part(group, 1)),
+				 _mm_max_epu8(byte_group_part(group, 2),
+					      byte_group_part(group, 3)));
 
 	/* Fold the halves onto each other down to one byte. */
 	m = _mm_max_epu8(m, _mm_srli_si128(m, 8));

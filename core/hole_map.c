@@ -56,19 +56,24 @@ static inline uint8_t *hole_map_group(const struct mems_addr_table *table,
 	return table->classes[k] + (g << MEMS_HOLE_MAP_SHIFT);
 }
 
+static inline uint8_t *hole_map_entry_at(const struct mems_addr_table *table,
+					 unsigned int k, size_t i)
+{
+	return hole_map_group(table, k, i >> MEMS_HOLE_MAP_SHIFT) +
+	       (i & (MEMS_HOLE_MAP_FANOUT - 1));
+}
+
 static inline unsigned int hole_map_entry(const struct mems_addr_table *table,
 					  unsigned int k, size_t i)
 {
-	return hole_map_group(table, k, i >> MEMS_HOLE_MAP_SHIFT)
-		[i & (MEMS_HOLE_MAP_FANOUT - 1)];
+	return *hole_map_entry_at(table, k, i);
 }
 
 static inline void hole_map_entry_set(struct mems_addr_table *table,
 				      unsigned int k, size_t i,
-				      unsigned int class)
+				      unsigned int cls)
 {
-	hole_map_group(table, k, i >> MEMS_HOLE_MAP_SHIFT)
-		[i & (MEMS_HOLE_MAP_FANOUT - 1)] = (uint8_t)class;
+	*hole_map_entry_at(table, k, i) = (uint8_t)cls;
 }
 
 /* The count of the holes starting in slot @i, kept beside level 0. */
@@ -87,36 +92,36 @@ static inline unsigned int group_largest(const struct mems_addr_table *table,
 }
 
 /*
- * Level 0's entry @i becomes @class; carry the change up while it changes
+ * Level 0's entry @i becomes @cls; carry the change up while it changes
  * things.  A rise only raises; a fall matters to a level only where the
  * old class was its group's largest, and only there is the group read.
  */
 static void hole_map_set(struct mems_addr_table *table, size_t i,
-			 unsigned int class)
+			 unsigned int cls)
 {
 	unsigned int old = hole_map_entry(table, 0, i);
 	unsigned int k;
 
-	if (old == class)
+	if (old == cls)
 		return;
-	hole_map_entry_set(table, 0, i, class);
-	if (class > old) {
+	hole_map_entry_set(table, 0, i, cls);
+	if (cls > old) {
 		for (k = 1; k < table->nr_levels; k++) {
 			i >>= MEMS_HOLE_MAP_SHIFT;
-			if (hole_map_entry(table, k, i) >= class)
+			if (hole_map_entry(table, k, i) >= cls)
 				return;
-			hole_map_entry_set(table, k, i, class);
+			hole_map_entry_set(table, k, i, cls);
 		}
 		return;
 	}
 	for (k = 1; k < table->nr_levels; k++) {
 		if (hole_map_entry(table, k, i >> MEMS_HOLE_MAP_SHIFT) != old)
 			return;
-		class = group_largest(table, k - 1, i);
-		if (class == old)
+		cls = group_largest(table, k - 1, i);
+		if (cls == old)
 			return;
 		i >>= MEMS_HOLE_MAP_SHIFT;
-		hole_map_entry_set(table, k, i, class);
+		hole_map_entry_set(table, k, i, cls);
 	}
 }
 
@@ -125,13 +130,13 @@ void mems_hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
-	unsigned int class;
+	unsigned int cls;
 
 	if (!heap->hole_map_on)
 		return;
-	class = mems_hole_class(size);
-	if (hole_map_entry(table, 0, i) < class)
-		hole_map_set(table, i, class);
+	cls = mems_hole_class(size);
+	if (hole_map_entry(table, 0, i) < cls)
+		hole_map_set(table, i, cls);
 }
 
 /* The segment after @seg when it starts in slot @i too, else NULL. */
@@ -168,16 +173,16 @@ static unsigned int slot_class(const struct mems_heap *heap, size_t i,
 			       unsigned int ceiling)
 {
 	struct mems_seg *seg = slot_first_seg(heap, i);
-	unsigned int largest = 0, class;
+	unsigned int largest = 0, cls;
 
 	slot_for_each_seg_from(seg, heap, i) {
 		if (!seg_is_hole(seg))
 			continue;
-		class = mems_hole_class(seg_size(seg));
-		if (class >= ceiling)
-			return class;
-		if (class > largest)
-			largest = class;
+		cls = mems_hole_class(seg_size(seg));
+		if (cls >= ceiling)
+			return cls;
+		if (cls > largest)
+			largest = cls;
 	}
 	return largest;
 }
@@ -219,7 +224,7 @@ void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
-	unsigned int class, entry;
+	unsigned int cls, entry;
 
 	if (!heap->hole_map_on)
 		return;
@@ -228,10 +233,10 @@ void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 		mems_hole_map_add(heap, vstart, size);
 		return;
 	}
-	class = mems_hole_class(size);
+	cls = mems_hole_class(size);
 	entry = hole_map_entry(table, 0, i);
-	if (*slot_holes(table, i) == 1 || class >= entry)
-		hole_map_set(table, i, class);
+	if (*slot_holes(table, i) == 1 || cls >= entry)
+		hole_map_set(table, i, cls);
 	else if (mems_hole_class(old_size) >= entry)
 		hole_map_set(table, i, slot_class(heap, i, entry));
 }
@@ -297,33 +302,34 @@ void mems_hole_map_use(struct mems_heap *heap, bool on)
 
 /*
  * The first entry of level @k at or after @i, within @i's group, that is
- * at least @class; the group's end when none is.
+ * at least @cls; the group's end when none is.
  */
 static inline size_t group_first_at_least(const struct mems_addr_table *table,
 					  unsigned int k, size_t i,
-					  unsigned int class)
+					  unsigned int cls)
 {
 	size_t first = i & ~(MEMS_HOLE_MAP_FANOUT - 1);
 
+	const uint8_t *group =
+		hole_map_group(table, k, i >> MEMS_HOLE_MAP_SHIFT);
+
 	return first + byte_group_first_at_least(
-			       hole_map_group(table, k,
-					      i >> MEMS_HOLE_MAP_SHIFT),
-			       class, i & (MEMS_HOLE_MAP_FANOUT - 1));
+			       group, cls, i & (MEMS_HOLE_MAP_FANOUT - 1));
 }
 
 /*
- * From entry @i of level @k, which is at least @class, down to the lowest
+ * From entry @i of level @k, which is at least @cls, down to the lowest
  * slot below it that is.  False only when the map is broken, as the
  * checker may find it.
  */
 static bool descend(const struct mems_addr_table *table, unsigned int k,
-		    size_t i, unsigned int class, size_t *slot)
+		    size_t i, unsigned int cls, size_t *slot)
 {
 	size_t below;
 
 	while (k--) {
 		below = i << MEMS_HOLE_MAP_SHIFT;
-		i = group_first_at_least(table, k, below, class);
+		i = group_first_at_least(table, k, below, cls);
 		if (i == below + MEMS_HOLE_MAP_FANOUT)
 			return false;
 	}
@@ -332,24 +338,24 @@ static bool descend(const struct mems_addr_table *table, unsigned int k,
 }
 
 /*
- * The lowest slot at or after @i whose entry is at least @class, not 0:
+ * The lowest slot at or after @i whose entry is at least @cls, not 0:
  * along each group from the entry on and up while the rest of it falls
  * short, then down.  From slot 0 the way up is the whole map, so the
  * search starts at the root.
  */
-static bool lowest_slot_at_least(const struct mems_addr_table *table,
-				 size_t i, unsigned int class, size_t *slot)
+static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
+				 unsigned int cls, size_t *slot)
 {
 	unsigned int k = 0, top = table->nr_levels - 1;
 	size_t found;
 
 	if (!i) {
-		if (hole_map_entry(table, top, 0) < class)
+		if (hole_map_entry(table, top, 0) < cls)
 			return false;
-		return descend(table, top, 0, class, slot);
+		return descend(table, top, 0, cls, slot);
 	}
 	for (;;) {
-		found = group_first_at_least(table, k, i, class);
+		found = group_first_at_least(table, k, i, cls);
 		if (found >> MEMS_HOLE_MAP_SHIFT == i >> MEMS_HOLE_MAP_SHIFT)
 			break;
 		if (k == top)
@@ -360,7 +366,7 @@ static bool lowest_slot_at_least(const struct mems_addr_table *table,
 		if (i >= table->level_size[k])
 			return false;
 	}
-	return descend(table, k, found, class, slot);
+	return descend(table, k, found, cls, slot);
 }
 
 /*
@@ -386,11 +392,11 @@ static struct mems_seg *lowest_fit_from_slot(const struct mems_heap *heap,
 					     size_t slot, size_t bytes)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
-	unsigned int class = mems_hole_class(bytes ? bytes : 1);
+	unsigned int cls = mems_hole_class(bytes ? bytes : 1);
 	struct mems_seg *seg;
 
 	while (slot < table->nr &&
-	       lowest_slot_at_least(table, slot, class, &slot)) {
+	       lowest_slot_at_least(table, slot, cls, &slot)) {
 		seg = slot_fit_from(heap, slot_first_seg(heap, slot), slot,
 				    bytes);
 		if (seg)
@@ -430,19 +436,20 @@ struct mems_seg *mems_hole_map_lowest_fit(const struct mems_heap *heap,
 	return lowest_fit_from_slot(heap, slot, bytes);
 }
 
-/* The largest size of @class: the last before the next class begins. */
-static size_t class_largest_size(unsigned int class)
+/* The largest size of @cls: the last before the next class begins. */
+static size_t class_largest_size(unsigned int cls)
 {
-	unsigned int e;
+	const unsigned int bits = MEMS_HOLE_CLASS_BITS;
+	unsigned int e, next;
 
-	if (class < (2u << MEMS_HOLE_CLASS_BITS))
-		return class;
-	if (class >= MEMS_HOLE_CLASS_MAX)
+	if (cls < (2u << bits))
+		return cls;
+	if (cls >= MEMS_HOLE_CLASS_MAX)
 		return SIZE_MAX;
-	e = (class >> MEMS_HOLE_CLASS_BITS) - 1;
-	return ((size_t)((class & ((1u << MEMS_HOLE_CLASS_BITS) - 1)) +
-			 (1u << MEMS_HOLE_CLASS_BITS) + 1)
-		<< e) - 1;
+	/* mems_hole_class() in reverse: the leading bits, then the shift. */
+	e = (cls >> bits) - 1;
+	next = (cls & ((1u << bits) - 1)) + (1u << bits) + 1;
+	return ((size_t)next << e) - 1;
 }
 
 /*
@@ -456,14 +463,14 @@ static size_t class_largest_size(unsigned int class)
 static struct mems_seg *largest_hole(const struct mems_heap *heap)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
-	unsigned int class = hole_map_entry(table, table->nr_levels - 1, 0);
-	size_t ceiling = class_largest_size(class), slot = 0;
+	unsigned int cls = hole_map_entry(table, table->nr_levels - 1, 0);
+	size_t ceiling = class_largest_size(cls), slot = 0;
 	struct mems_seg *seg, *best = NULL;
 
-	if (!class)
+	if (!cls)
 		return NULL;
 	while (slot < table->nr &&
-	       lowest_slot_at_least(table, slot, class, &slot)) {
+	       lowest_slot_at_least(table, slot, cls, &slot)) {
 		seg = slot_first_seg(heap, slot);
 		slot_for_each_seg_from(seg, heap, slot) {
 			if (!seg_is_hole(seg) ||

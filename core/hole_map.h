@@ -36,7 +36,7 @@ struct mems_seg;
 
 static inline unsigned int mems_hole_class(size_t size)
 {
-	unsigned int e, class;
+	unsigned int e, cls;
 
 	if (size < ((size_t)2 << MEMS_HOLE_CLASS_BITS))
 		return (unsigned int)size;
@@ -45,8 +45,8 @@ static inline unsigned int mems_hole_class(size_t size)
 	    MEMS_HOLE_CLASS_BITS;
 	if (e > (MEMS_HOLE_CLASS_MAX >> MEMS_HOLE_CLASS_BITS))
 		return MEMS_HOLE_CLASS_MAX;
-	class = (e << MEMS_HOLE_CLASS_BITS) + (unsigned int)(size >> e);
-	return class < MEMS_HOLE_CLASS_MAX ? class : MEMS_HOLE_CLASS_MAX;
+	cls = (e << MEMS_HOLE_CLASS_BITS) + (unsigned int)(size >> e);
+	return cls < MEMS_HOLE_CLASS_MAX ? cls : MEMS_HOLE_CLASS_MAX;
 }
 
 void mems_hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size);

@@ -50,8 +50,7 @@ static struct mems_seg *worst_fit_last(const struct mems_policy *policy)
 	return last ? hole_entry(last) : NULL;
 }
 
-static struct mems_seg *worst_fit_find(struct mems_policy *policy,
-				       size_t bytes)
+static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 {
 	struct mems_seg *hole = worst_fit_last(policy);
 
