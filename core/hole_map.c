@@ -241,36 +241,6 @@ void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 		hole_map_set(table, i, slot_class(heap, i, entry));
 }
 
-static struct mems_seg *largest_hole(const struct mems_heap *heap);
-
-/* Without the map, a walk: only statistics and the checker ask then. */
-static size_t holes_largest(const struct mems_heap *heap)
-{
-	const struct mems_node *node;
-	const struct mems_seg *seg;
-	size_t largest = 0;
-
-	heap_for_each_node(node, heap)
-		node_for_each_seg(seg, node)
-			if (seg_is_hole(seg) && seg_size(seg) > largest)
-				largest = seg_size(seg);
-	return largest;
-}
-
-size_t mems_hole_map_largest(const struct mems_heap *heap)
-{
-	const struct mems_policy *policy = &heap->policy;
-	const struct mems_seg *hole;
-
-	if (heap->hole_map_on) {
-		hole = largest_hole(heap);
-		return hole ? seg_size(hole) : 0;
-	}
-	if (policy->ops->largest_hole)
-		return policy->ops->largest_hole(policy);
-	return holes_largest(heap);
-}
-
 /*
  * Keep the map for the policies that search it, and only for them: it
  * costs instructions at every carve and free.  Off, it is all 0, so that
@@ -483,6 +453,34 @@ static struct mems_seg *largest_hole(const struct mems_heap *heap)
 		slot++;
 	}
 	return best;
+}
+
+/* Without the map, a walk: only statistics and the checker ask then. */
+static size_t holes_largest(const struct mems_heap *heap)
+{
+	const struct mems_node *node;
+	const struct mems_seg *seg;
+	size_t largest = 0;
+
+	heap_for_each_node(node, heap)
+		node_for_each_seg(seg, node)
+			if (seg_is_hole(seg) && seg_size(seg) > largest)
+				largest = seg_size(seg);
+	return largest;
+}
+
+size_t mems_hole_map_largest(const struct mems_heap *heap)
+{
+	const struct mems_policy *policy = &heap->policy;
+	const struct mems_seg *hole;
+
+	if (heap->hole_map_on) {
+		hole = largest_hole(heap);
+		return hole ? seg_size(hole) : 0;
+	}
+	if (policy->ops->largest_hole)
+		return policy->ops->largest_hole(policy);
+	return holes_largest(heap);
 }
 
 /* The holes starting in slot @i, counted by walking its segments. */
