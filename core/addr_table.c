@@ -29,30 +29,38 @@
 #include "os.h"
 #include "types.h"
 
+/* Whole groups of the hole map, for @entries entries. */
+static size_t level_bytes(size_t entries)
+{
+	return (entries + MEMS_HOLE_MAP_FANOUT - 1) &
+	       ~(MEMS_HOLE_MAP_FANOUT - 1);
+}
+
 /*
- * Lay the hole map's levels for @capacity slots out from @entries:
- * level 0 has an entry a slot, each further level one per
- * MEMS_HOLE_MAP_FANOUT of the level below, the last one entry.  Returns
- * the entries used; @entries NULL only counts them.
+ * Lay the hole map's levels for @capacity slots out from @bytes, which
+ * is aligned to a group: level 0 has an entry a slot, each further level
+ * one per MEMS_HOLE_MAP_FANOUT of the level below, the last one entry,
+ * each level whole groups.  Returns the bytes used; @bytes NULL only
+ * counts them.
  */
 static size_t levels_layout(struct mems_addr_table *table, size_t capacity,
-			    size_t *entries)
+			    uint8_t *bytes)
 {
 	size_t total = 0, size = capacity;
 	unsigned int k = 0;
 
 	for (;;) {
-		if (entries) {
-			table->largest[k] = entries + total;
+		if (bytes) {
+			table->classes[k] = bytes + total;
 			table->level_size[k] = size;
 		}
-		total += size;
+		total += level_bytes(size);
 		k++;
 		if (size == 1)
 			break;
 		size = (size + MEMS_HOLE_MAP_FANOUT - 1) >> MEMS_HOLE_MAP_SHIFT;
 	}
-	if (entries)
+	if (bytes)
 		table->nr_levels = k;
 	return total;
 }
@@ -65,11 +73,11 @@ void mems_addr_table_setup(struct mems_heap *heap)
 	table->nr = 0;
 	table->capacity = MEMS_INLINE_ADDR_SLOTS;
 	table->bytes = 0;
-	memset(table->inline_largest, 0, sizeof(table->inline_largest));
+	memset(table->inline_classes, 0, sizeof(table->inline_classes));
 	memset(table->inline_holes_in_slot, 0,
 	       sizeof(table->inline_holes_in_slot));
 	table->holes_in_slot = table->inline_holes_in_slot;
-	levels_layout(table, MEMS_INLINE_ADDR_SLOTS, table->inline_largest);
+	levels_layout(table, MEMS_INLINE_ADDR_SLOTS, table->inline_classes);
 }
 
 void mems_addr_table_release(struct mems_heap *heap)
@@ -81,11 +89,20 @@ void mems_addr_table_release(struct mems_heap *heap)
 	mems_addr_table_setup(heap);
 }
 
+/*
+ * Where the hole map starts in a mapping for @capacity slots: after the
+ * slots, at a group's boundary, so that each group is one cache line.
+ */
+static size_t levels_offset(struct mems_addr_table *table, size_t capacity)
+{
+	return level_bytes(capacity * sizeof(*table->slots));
+}
+
 /* The bytes of a mapping for @capacity slots and their hole map. */
 static size_t addr_table_bytes(struct mems_addr_table *table, size_t capacity)
 {
-	return capacity * sizeof(*table->slots) +
-	       levels_layout(table, capacity, NULL) * sizeof(size_t) +
+	return levels_offset(table, capacity) +
+	       levels_layout(table, capacity, NULL) +
 	       capacity * sizeof(*table->holes_in_slot);
 }
 
@@ -101,10 +118,9 @@ static void levels_copy(struct mems_addr_table *table,
 	unsigned int k;
 
 	for (k = 0; k < old->nr_levels; k++)
-		memcpy(table->largest[k], old->largest[k],
-		       old->level_size[k] * sizeof(size_t));
+		memcpy(table->classes[k], old->classes[k], old->level_size[k]);
 	for (; k < table->nr_levels; k++)
-		table->largest[k][0] = old->largest[old->nr_levels - 1][0];
+		table->classes[k][0] = old->classes[old->nr_levels - 1][0];
 }
 
 /* Move the table into @slots, a zeroed mapping of @bytes for @capacity. */
@@ -113,13 +129,13 @@ static void addr_table_move(struct mems_heap *heap, struct mems_seg **slots,
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	const struct mems_addr_table old = *table;
-	size_t *largest = (size_t *)(slots + capacity);
-	size_t entries = levels_layout(table, capacity, largest);
+	uint8_t *levels = (uint8_t *)slots + levels_offset(table, capacity);
+	size_t levels_bytes = levels_layout(table, capacity, levels);
 
 	table->slots = slots;
 	table->capacity = capacity;
 	table->bytes = bytes;
-	table->holes_in_slot = (uint16_t *)(largest + entries);
+	table->holes_in_slot = (uint16_t *)(levels + levels_bytes);
 	memcpy(table->slots, old.slots, old.nr * sizeof(*slots));
 	memcpy(table->holes_in_slot, old.holes_in_slot,
 	       old.nr * sizeof(*old.holes_in_slot));

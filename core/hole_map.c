@@ -1,81 +1,127 @@
 // SPDX-License-Identifier: MIT
 /*
- * core/hole_map.c - the largest hole of every stretch of space, for
- * placement by address.
+ * core/hole_map.c - the size class of the largest hole of every stretch
+ * of space, for placement by address.
  *
- * Level 0 has an entry per address table slot: the size of the largest
- * hole that starts in the slot's 1 KiB, 0 when none does.  Each entry of
- * the next level is the largest of MEMS_HOLE_MAP_FANOUT entries below
- * it, up to one entry, the largest hole of the heap.  "The lowest hole
- * of at least n bytes" is then the lowest slot whose entry is at least
- * n, found by a descent that reads one group of entries a level, and
- * the first hole of that size among the few segments starting in the
- * slot.  The levels are arrays of words, a few cache lines a descent,
- * where a tree of holes costs a record a level.
+ * Level 0 has an entry per address table slot: the class
+ * (mems_hole_class()) of the largest hole that starts in the slot's
+ * 1 KiB, 0 when none does.  Each entry of the next level is the largest
+ * of a group of MEMS_HOLE_MAP_FANOUT (64) entries below it, up to one
+ * entry, the class of the largest hole of the heap.  An entry is a byte,
+ * so a group is one cache line, and its largest entry, or its entries
+ * of at least a class, are a few vector instructions
+ * (core/byte_group.h).
  *
- * The entries live beside the address table's slots (core/addr_table.c)
- * and grow with them, with a count of the holes starting in each slot.
- * core/chain.c reports every hole that appears (mems_hole_map_add()),
- * grows in place (mems_hole_map_raise()), changes its start or size
+ * "The lowest hole of at least n bytes" descends to the lowest slot
+ * whose entry is at least class(n).  A slot of a larger class certainly
+ * starts a hole that fits; one of n's class may, or may not: the slot's
+ * segments, few in 1 KiB, are walked in either case for the first that
+ * fits, and when none does the search goes on from the next slot.  The
+ * answer is the lowest-addressed fitting hole, as an exact map gives.
+ *
+ * Classes make the upkeep cheap: a hole that shrinks within its class,
+ * as most carves leave it, changes no entry, and a fall that does change
+ * one reads a group a level with a vector max.  The entries live beside
+ * the address table's slots (core/addr_table.c) and grow with them, with
+ * a count of the holes starting in each slot.  core/chain.c reports
+ * every hole that appears (mems_hole_map_add()), grows in place
+ * (mems_hole_map_raise()), changes its start or size
  * (mems_hole_map_move()) or vanishes (mems_hole_map_remove()), after the
- * chains and the slots are up to date: a slot that lost its largest
- * hole, and still has others, is recomputed from the segments that start
- * in it.
+ * chains and the slots are up to date: a slot that lost a hole of its
+ * class, and still has others, is recomputed from the segments that
+ * start in it.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <string.h>
 
 #include "hole_map.h"
 #include "addr_table.h"
+#include "byte_group.h"
 #include "types.h"
 
-/* @table's entry @i of level @k, recomputed from the level below. */
-static size_t group_largest(const struct mems_addr_table *table, unsigned int k,
-			    size_t i)
-{
-	const size_t *below = table->largest[k - 1];
-	size_t first = i << MEMS_HOLE_MAP_SHIFT;
-	size_t end = first + MEMS_HOLE_MAP_FANOUT;
-	size_t largest = 0, j;
+static_assert(MEMS_HOLE_MAP_FANOUT == BYTE_GROUP_BYTES,
+	      "a group of the hole map is a byte group");
 
-	if (end > table->level_size[k - 1])
-		end = table->level_size[k - 1];
-	for (j = first; j < end; j++)
-		if (below[j] > largest)
-			largest = below[j];
-	return largest;
+/*
+ * Every entry is read and written through these, so that where a level
+ * keeps its groups is theirs to say: group @g of level @k holds entries
+ * g * MEMS_HOLE_MAP_FANOUT on, entry @i of level @k is in group
+ * i >> MEMS_HOLE_MAP_SHIFT.
+ */
+static inline uint8_t *hole_map_group(const struct mems_addr_table *table,
+				      unsigned int k, size_t g)
+{
+	return table->classes[k] + (g << MEMS_HOLE_MAP_SHIFT);
+}
+
+static inline uint8_t *hole_map_entry_at(const struct mems_addr_table *table,
+					 unsigned int k, size_t i)
+{
+	return hole_map_group(table, k, i >> MEMS_HOLE_MAP_SHIFT) +
+	       (i & (MEMS_HOLE_MAP_FANOUT - 1));
+}
+
+static inline unsigned int hole_map_entry(const struct mems_addr_table *table,
+					  unsigned int k, size_t i)
+{
+	return *hole_map_entry_at(table, k, i);
+}
+
+static inline void hole_map_entry_set(struct mems_addr_table *table,
+				      unsigned int k, size_t i,
+				      unsigned int cls)
+{
+	*hole_map_entry_at(table, k, i) = (uint8_t)cls;
+}
+
+/* The count of the holes starting in slot @i, kept beside level 0. */
+static inline uint16_t *slot_holes(const struct mems_addr_table *table,
+				   size_t i)
+{
+	return &table->holes_in_slot[i];
+}
+
+/* The largest entry of the group holding entry @i of level @k. */
+static inline unsigned int group_largest(const struct mems_addr_table *table,
+					 unsigned int k, size_t i)
+{
+	return byte_group_max(
+		hole_map_group(table, k, i >> MEMS_HOLE_MAP_SHIFT));
 }
 
 /*
- * Level 0's entry @i becomes @size; carry the change up while it changes
+ * Level 0's entry @i becomes @cls; carry the change up while it changes
  * things.  A rise only raises; a fall matters to a level only where the
- * old value was its group's largest, and only there is the group read.
+ * old class was its group's largest, and only there is the group read.
  */
-static void hole_map_set(struct mems_addr_table *table, size_t i, size_t size)
+static void hole_map_set(struct mems_addr_table *table, size_t i,
+			 unsigned int cls)
 {
-	size_t old = table->largest[0][i];
+	unsigned int old = hole_map_entry(table, 0, i);
 	unsigned int k;
 
-	if (old == size)
+	if (old == cls)
 		return;
-	for (k = 0; size > old && k < table->nr_levels; k++) {
-		if (table->largest[k][i] >= size)
-			return;
-		table->largest[k][i] = size;
-		i >>= MEMS_HOLE_MAP_SHIFT;
+	hole_map_entry_set(table, 0, i, cls);
+	if (cls > old) {
+		for (k = 1; k < table->nr_levels; k++) {
+			i >>= MEMS_HOLE_MAP_SHIFT;
+			if (hole_map_entry(table, k, i) >= cls)
+				return;
+			hole_map_entry_set(table, k, i, cls);
+		}
+		return;
 	}
-	if (size > old)
-		return;
-	table->largest[0][i] = size;
 	for (k = 1; k < table->nr_levels; k++) {
+		if (hole_map_entry(table, k, i >> MEMS_HOLE_MAP_SHIFT) != old)
+			return;
+		cls = group_largest(table, k - 1, i);
+		if (cls == old)
+			return;
 		i >>= MEMS_HOLE_MAP_SHIFT;
-		if (table->largest[k][i] != old)
-			return;
-		size = group_largest(table, k, i);
-		if (size == old)
-			return;
-		table->largest[k][i] = size;
+		hole_map_entry_set(table, k, i, cls);
 	}
 }
 
@@ -84,11 +130,13 @@ void mems_hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
+	unsigned int cls;
 
 	if (!heap->hole_map_on)
 		return;
-	if (table->largest[0][i] < size)
-		hole_map_set(table, i, size);
+	cls = mems_hole_class(size);
+	if (hole_map_entry(table, 0, i) < cls)
+		hole_map_set(table, i, cls);
 }
 
 /* The segment after @seg when it starts in slot @i too, else NULL. */
@@ -116,15 +164,26 @@ static struct mems_seg *slot_first_seg(const struct mems_heap *heap, size_t i)
 #define slot_for_each_seg_from(seg, heap, i) \
 	for (; (seg); (seg) = slot_next_seg((heap), (seg), (i)))
 
-/* The largest hole starting in slot @i, found by walking its segments. */
-static size_t slot_largest(const struct mems_heap *heap, size_t i)
+/*
+ * The class of the largest hole starting in slot @i, found by walking its
+ * segments; no hole there has a class above @ceiling, so the walk ends
+ * at the first of that class.
+ */
+static unsigned int slot_class(const struct mems_heap *heap, size_t i,
+			       unsigned int ceiling)
 {
 	struct mems_seg *seg = slot_first_seg(heap, i);
-	size_t largest = 0;
+	unsigned int largest = 0, cls;
 
-	slot_for_each_seg_from(seg, heap, i) if (seg_is_hole(seg) &&
-						 seg_size(seg) > largest)
-		largest = seg_size(seg);
+	slot_for_each_seg_from(seg, heap, i) {
+		if (!seg_is_hole(seg))
+			continue;
+		cls = mems_hole_class(seg_size(seg));
+		if (cls >= ceiling)
+			return cls;
+		if (cls > largest)
+			largest = cls;
+	}
 	return largest;
 }
 
@@ -133,7 +192,7 @@ void mems_hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	if (!heap->hole_map_on)
 		return;
-	heap->addr_table.holes_in_slot[addr_table_slot_of(heap, vstart)]++;
+	(*slot_holes(&heap->addr_table, addr_table_slot_of(heap, vstart)))++;
 	mems_hole_map_raise(heap, vstart, size);
 }
 
@@ -145,15 +204,18 @@ void mems_hole_map_remove(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
+	unsigned int entry;
 
 	if (!heap->hole_map_on)
 		return;
-	table->holes_in_slot[i]--;
-	if (!table->holes_in_slot[i])
+	if (!--*slot_holes(table, i)) {
 		hole_map_set(table, i, 0);
-	/* Unless it was the slot's largest, nothing changes. */
-	else if (table->largest[0][i] <= size)
-		hole_map_set(table, i, slot_largest(heap, i));
+		return;
+	}
+	/* Unless it was of the slot's class, nothing changes. */
+	entry = hole_map_entry(table, 0, i);
+	if (mems_hole_class(size) >= entry)
+		hole_map_set(table, i, slot_class(heap, i, entry));
 }
 
 /* The hole of @old_size bytes at @old_vstart is now @size at @vstart. */
@@ -162,6 +224,7 @@ void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
+	unsigned int cls, entry;
 
 	if (!heap->hole_map_on)
 		return;
@@ -170,42 +233,18 @@ void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 		mems_hole_map_add(heap, vstart, size);
 		return;
 	}
-	if (table->holes_in_slot[i] == 1 || size >= table->largest[0][i])
-		hole_map_set(table, i, size);
-	else if (table->largest[0][i] <= old_size)
-		hole_map_set(table, i, slot_largest(heap, i));
-}
-
-/* Without the map, a walk: only statistics and the checker ask then. */
-static size_t holes_largest(const struct mems_heap *heap)
-{
-	const struct mems_node *node;
-	const struct mems_seg *seg;
-	size_t largest = 0;
-
-	heap_for_each_node(node, heap)
-		node_for_each_seg(seg, node)
-			if (seg_is_hole(seg) && seg_size(seg) > largest)
-				largest = seg_size(seg);
-	return largest;
-}
-
-size_t mems_hole_map_largest(const struct mems_heap *heap)
-{
-	const struct mems_addr_table *table = &heap->addr_table;
-	const struct mems_policy *policy = &heap->policy;
-
-	if (heap->hole_map_on)
-		return table->largest[table->nr_levels - 1][0];
-	if (policy->ops->largest_hole)
-		return policy->ops->largest_hole(policy);
-	return holes_largest(heap);
+	cls = mems_hole_class(size);
+	entry = hole_map_entry(table, 0, i);
+	if (*slot_holes(table, i) == 1 || cls >= entry)
+		hole_map_set(table, i, cls);
+	else if (mems_hole_class(old_size) >= entry)
+		hole_map_set(table, i, slot_class(heap, i, entry));
 }
 
 /*
  * Keep the map for the policies that search it, and only for them: it
- * costs a few hundred instructions a carve or free.  Off, it is all 0,
- * so that turning it on again only adds the holes there are.
+ * costs instructions at every carve and free.  Off, it is all 0, so that
+ * turning it on again only adds the holes there are.
  */
 void mems_hole_map_use(struct mems_heap *heap, bool on)
 {
@@ -219,8 +258,7 @@ void mems_hole_map_use(struct mems_heap *heap, bool on)
 	heap->hole_map_on = on;
 	if (!on) {
 		for (k = 0; k < table->nr_levels; k++)
-			memset(table->largest[k], 0,
-			       table->level_size[k] * sizeof(size_t));
+			memset(table->classes[k], 0, table->level_size[k]);
 		memset(table->holes_in_slot, 0,
 		       table->capacity * sizeof(*table->holes_in_slot));
 		return;
@@ -232,51 +270,73 @@ void mems_hole_map_use(struct mems_heap *heap, bool on)
 						  seg_size(seg));
 }
 
-/* From entry @i of level @k, which is large enough, down to its slot. */
-static size_t descend(const struct mems_addr_table *table, unsigned int k,
-		      size_t i, size_t bytes)
+/*
+ * The first entry of level @k at or after @i, within @i's group, that is
+ * at least @cls; the group's end when none is.
+ */
+static inline size_t group_first_at_least(const struct mems_addr_table *table,
+					  unsigned int k, size_t i,
+					  unsigned int cls)
 {
-	while (k--) {
-		i <<= MEMS_HOLE_MAP_SHIFT;
-		while (table->largest[k][i] < bytes)
-			i++;
-	}
-	return i;
+	size_t first = i & ~(MEMS_HOLE_MAP_FANOUT - 1);
+
+	const uint8_t *group =
+		hole_map_group(table, k, i >> MEMS_HOLE_MAP_SHIFT);
+
+	return first + byte_group_first_at_least(
+			       group, cls, i & (MEMS_HOLE_MAP_FANOUT - 1));
 }
 
 /*
- * The lowest slot at or after @i whose largest hole has at least @bytes
- * bytes: up while the rest of each group falls short, then down.  From
- * slot 0 the way up is the whole map, so the search starts at the root.
+ * From entry @i of level @k, which is at least @cls, down to the lowest
+ * slot below it that is.  False only when the map is broken, as the
+ * checker may find it.
  */
-static bool lowest_slot_fitting(const struct mems_addr_table *table, size_t i,
-				size_t bytes, size_t *slot)
+static bool descend(const struct mems_addr_table *table, unsigned int k,
+		    size_t i, unsigned int cls, size_t *slot)
 {
-	unsigned int k = 0;
-	size_t end;
+	size_t below;
+
+	while (k--) {
+		below = i << MEMS_HOLE_MAP_SHIFT;
+		i = group_first_at_least(table, k, below, cls);
+		if (i == below + MEMS_HOLE_MAP_FANOUT)
+			return false;
+	}
+	*slot = i;
+	return true;
+}
+
+/*
+ * The lowest slot at or after @i whose entry is at least @cls, not 0:
+ * along each group from the entry on and up while the rest of it falls
+ * short, then down.  From slot 0 the way up is the whole map, so the
+ * search starts at the root.
+ */
+static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
+				 unsigned int cls, size_t *slot)
+{
+	unsigned int k = 0, top = table->nr_levels - 1;
+	size_t found;
 
 	if (!i) {
-		k = table->nr_levels - 1;
-		if (table->largest[k][0] < bytes)
+		if (hole_map_entry(table, top, 0) < cls)
 			return false;
-		*slot = descend(table, k, 0, bytes);
-		return true;
+		return descend(table, top, 0, cls, slot);
 	}
 	for (;;) {
-		end = (i | (MEMS_HOLE_MAP_FANOUT - 1)) + 1;
-		if (end > table->level_size[k])
-			end = table->level_size[k];
-		while (i < end && table->largest[k][i] < bytes)
-			i++;
-		if (i < end)
+		found = group_first_at_least(table, k, i, cls);
+		if (found >> MEMS_HOLE_MAP_SHIFT == i >> MEMS_HOLE_MAP_SHIFT)
 			break;
-		if (k + 1 == table->nr_levels)
+		if (k == top)
 			return false;
-		i = ((i - 1) >> MEMS_HOLE_MAP_SHIFT) + 1;
+		i = (i >> MEMS_HOLE_MAP_SHIFT) + 1;
 		k++;
+		/* Past a level's last entry, every level above is past it. */
+		if (i >= table->level_size[k])
+			return false;
 	}
-	*slot = descend(table, k, i, bytes);
-	return true;
+	return descend(table, k, found, cls, slot);
 }
 
 /*
@@ -294,6 +354,29 @@ static struct mems_seg *slot_fit_from(const struct mems_heap *heap,
 }
 
 /*
+ * The first hole of at least @bytes bytes starting in slot @slot or
+ * after it.  A slot of @bytes' own class may hold none, and the search
+ * then goes on past it.
+ */
+static struct mems_seg *lowest_fit_from_slot(const struct mems_heap *heap,
+					     size_t slot, size_t bytes)
+{
+	const struct mems_addr_table *table = &heap->addr_table;
+	unsigned int cls = mems_hole_class(bytes ? bytes : 1);
+	struct mems_seg *seg;
+
+	while (slot < table->nr &&
+	       lowest_slot_at_least(table, slot, cls, &slot)) {
+		seg = slot_fit_from(heap, slot_first_seg(heap, slot), slot,
+				    bytes);
+		if (seg)
+			return seg;
+		slot++;
+	}
+	return NULL;
+}
+
+/*
  * The lowest hole of at least @bytes bytes whose last byte is at or after
  * @from: the hole holding @from, if it fits, else the first that starts
  * after it.
@@ -301,7 +384,6 @@ static struct mems_seg *slot_fit_from(const struct mems_heap *heap,
 struct mems_seg *mems_hole_map_lowest_fit(const struct mems_heap *heap,
 					  size_t bytes, uintptr_t from)
 {
-	const struct mems_addr_table *table = &heap->addr_table;
 	struct mems_seg *seg;
 	size_t slot = 0;
 
@@ -320,16 +402,89 @@ struct mems_seg *mems_hole_map_lowest_fit(const struct mems_heap *heap,
 		if (seg)
 			return seg;
 		slot++;
-		if (slot >= table->nr)
-			return NULL;
 	}
-	if (!lowest_slot_fitting(table, slot, bytes, &slot))
+	return lowest_fit_from_slot(heap, slot, bytes);
+}
+
+/* The largest size of @cls: the last before the next class begins. */
+static size_t class_largest_size(unsigned int cls)
+{
+	const unsigned int bits = MEMS_HOLE_CLASS_BITS;
+	unsigned int e, next;
+
+	if (cls < (2u << bits))
+		return cls;
+	if (cls >= MEMS_HOLE_CLASS_MAX)
+		return SIZE_MAX;
+	/* mems_hole_class() in reverse: the leading bits, then the shift. */
+	e = (cls >> bits) - 1;
+	next = (cls & ((1u << bits) - 1)) + (1u << bits) + 1;
+	return ((size_t)next << e) - 1;
+}
+
+/*
+ * The lowest-addressed of the largest holes, NULL when there is none;
+ * with the map on only, for statistics and the checker.  The root gives
+ * the largest class, and only the slots of that class can start the
+ * hole, so they are walked in address order for the largest size; a
+ * hole of the class's largest size ends the walk, no later one being
+ * larger.
+ */
+static struct mems_seg *largest_hole(const struct mems_heap *heap)
+{
+	const struct mems_addr_table *table = &heap->addr_table;
+	unsigned int cls = hole_map_entry(table, table->nr_levels - 1, 0);
+	size_t ceiling = class_largest_size(cls), slot = 0;
+	struct mems_seg *seg, *best = NULL;
+
+	if (!cls)
 		return NULL;
-	return slot_fit_from(heap, slot_first_seg(heap, slot), slot, bytes);
+	while (slot < table->nr &&
+	       lowest_slot_at_least(table, slot, cls, &slot)) {
+		seg = slot_first_seg(heap, slot);
+		slot_for_each_seg_from(seg, heap, slot) {
+			if (!seg_is_hole(seg) ||
+			    (best && seg_size(seg) <= seg_size(best)))
+				continue;
+			best = seg;
+			if (seg_size(seg) >= ceiling)
+				return best;
+		}
+		slot++;
+	}
+	return best;
+}
+
+/* Without the map, a walk: only statistics and the checker ask then. */
+static size_t holes_largest(const struct mems_heap *heap)
+{
+	const struct mems_node *node;
+	const struct mems_seg *seg;
+	size_t largest = 0;
+
+	heap_for_each_node(node, heap)
+		node_for_each_seg(seg, node)
+			if (seg_is_hole(seg) && seg_size(seg) > largest)
+				largest = seg_size(seg);
+	return largest;
+}
+
+size_t mems_hole_map_largest(const struct mems_heap *heap)
+{
+	const struct mems_policy *policy = &heap->policy;
+	const struct mems_seg *hole;
+
+	if (heap->hole_map_on) {
+		hole = largest_hole(heap);
+		return hole ? seg_size(hole) : 0;
+	}
+	if (policy->ops->largest_hole)
+		return policy->ops->largest_hole(policy);
+	return holes_largest(heap);
 }
 
 /* The holes starting in slot @i, counted by walking its segments. */
-static size_t slot_holes(const struct mems_heap *heap, size_t i)
+static size_t slot_holes_walked(const struct mems_heap *heap, size_t i)
 {
 	struct mems_seg *seg = slot_first_seg(heap, i);
 	size_t holes = 0;
@@ -349,34 +504,95 @@ static int map_failed(FILE *report, const char *what, unsigned int level,
 	return -EUCLEAN;
 }
 
-/* Every entry, recomputed from the chains and from the level below. */
-int mems_hole_map_check(const struct mems_heap *heap, FILE *report)
+/*
+ * Each level's size, and each level whole aligned groups: a group must be
+ * one line, and a search may read any entry of a group it reads.
+ */
+static int shape_check(const struct mems_addr_table *table, FILE *report)
+{
+	size_t want = table->capacity;
+	unsigned int k;
+
+	if (!table->nr_levels || table->nr_levels > MEMS_HOLE_MAP_MAX_LEVELS)
+		return map_failed(report, "shape", table->nr_levels, 0,
+				  table->nr_levels, 1);
+	for (k = 0; k < table->nr_levels; k++) {
+		if (table->level_size[k] != want)
+			return map_failed(report, "shape", k, 0,
+					  table->level_size[k], want);
+		if ((uintptr_t)table->classes[k] % MEMS_HOLE_MAP_FANOUT)
+			return map_failed(report, "alignment", k, 0,
+					  (uintptr_t)table->classes[k] %
+						  MEMS_HOLE_MAP_FANOUT,
+					  0);
+		want = (want + MEMS_HOLE_MAP_FANOUT - 1) >> MEMS_HOLE_MAP_SHIFT;
+	}
+	if (table->level_size[k - 1] != 1)
+		return map_failed(report, "shape", k - 1, 0,
+				  table->level_size[k - 1], 1);
+	return 0;
+}
+
+/*
+ * Level @k's entry @i, recomputed from the level below, or 0 past the
+ * level's last entry.
+ */
+static size_t entry_want(const struct mems_addr_table *table, unsigned int k,
+			 size_t i)
+{
+	if (i >= table->level_size[k])
+		return 0;
+	return group_largest(table, k - 1, i << MEMS_HOLE_MAP_SHIFT);
+}
+
+/* Level 0: each slot's class and count, from the chains. */
+static int slots_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
 	bool on = heap->hole_map_on;
-	unsigned int k;
-	size_t i, want;
+	size_t i, want, groups;
 
-	if (!table->nr_levels || table->level_size[table->nr_levels - 1] != 1 ||
-	    table->level_size[0] != table->capacity)
-		return map_failed(report, "shape", table->nr_levels, 0,
-				  table->level_size[0], table->capacity);
-	for (i = 0; i < table->capacity; i++) {
-		want = on && i < table->nr ? slot_largest(heap, i) : 0;
-		if (table->largest[0][i] != want)
+	groups = (table->capacity + MEMS_HOLE_MAP_FANOUT - 1) >>
+		 MEMS_HOLE_MAP_SHIFT;
+	for (i = 0; i < groups << MEMS_HOLE_MAP_SHIFT; i++) {
+		want = on && i < table->nr ? slot_class(heap, i, UINT_MAX) : 0;
+		if (hole_map_entry(table, 0, i) != want)
 			return map_failed(report, "slot", 0, i,
-					  table->largest[0][i], want);
-		want = on && i < table->nr ? slot_holes(heap, i) : 0;
-		if (table->holes_in_slot[i] != want)
+					  hole_map_entry(table, 0, i), want);
+		if (i >= table->capacity)
+			continue;
+		want = on && i < table->nr ? slot_holes_walked(heap, i) : 0;
+		if (*slot_holes(table, i) != want)
 			return map_failed(report, "hole count", 0, i,
-					  table->holes_in_slot[i], want);
+					  *slot_holes(table, i), want);
 	}
+	return 0;
+}
+
+/*
+ * Every entry, recomputed from the chains and from the level below, and
+ * every entry past a level's last 0.
+ */
+int mems_hole_map_check(const struct mems_heap *heap, FILE *report)
+{
+	const struct mems_addr_table *table = &heap->addr_table;
+	size_t i, want, groups;
+	unsigned int k;
+	int err = shape_check(table, report);
+
+	if (!err)
+		err = slots_check(heap, report);
+	if (err)
+		return err;
 	for (k = 1; k < table->nr_levels; k++) {
-		for (i = 0; i < table->level_size[k]; i++) {
-			want = group_largest(table, k, i);
-			if (table->largest[k][i] != want)
+		groups = (table->level_size[k] + MEMS_HOLE_MAP_FANOUT - 1) >>
+			 MEMS_HOLE_MAP_SHIFT;
+		for (i = 0; i < groups << MEMS_HOLE_MAP_SHIFT; i++) {
+			want = entry_want(table, k, i);
+			if (hole_map_entry(table, k, i) != want)
 				return map_failed(report, "summary", k, i,
-						  table->largest[k][i], want);
+						  hole_map_entry(table, k, i),
+						  want);
 		}
 	}
 	return 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * core/hole_map.h - the largest hole of every stretch of space
- * (core/hole_map.c).
+ * core/hole_map.h - the size class of the largest hole of every
+ * stretch of space (core/hole_map.c).
  *
  * Internal to MeMS (not installed).  core/chain.c reports every change
  * of a hole; the policies that place by address search the map with
@@ -18,6 +18,36 @@
 
 struct mems_heap;
 struct mems_seg;
+
+/*
+ * A size's class: the size itself below 2 << MEMS_HOLE_CLASS_BITS (32),
+ * then 1 << MEMS_HOLE_CLASS_BITS (16) classes for each power of two, by
+ * the four bits after the leading one, so that a class spans at most a
+ * sixteenth of its sizes.  Monotone: a larger size never has a smaller
+ * class, so a class above n's means a size above n and one below it a
+ * size below n.  A byte holds classes up to 255, sizes up to 507903
+ * bytes each in their own; every size from 507904 (496 KiB) on shares
+ * the last class, so a request that large is checked against each hole
+ * that large, as a request smaller than them never is.  0 is the class
+ * of no hole.
+ */
+#define MEMS_HOLE_CLASS_BITS 4
+#define MEMS_HOLE_CLASS_MAX 255u
+
+static inline unsigned int mems_hole_class(size_t size)
+{
+	unsigned int e, cls;
+
+	if (size < ((size_t)2 << MEMS_HOLE_CLASS_BITS))
+		return (unsigned int)size;
+	/* The leading bit; the class takes the bits after it. */
+	e = 63 - (unsigned int)__builtin_clzll((unsigned long long)size) -
+	    MEMS_HOLE_CLASS_BITS;
+	if (e > (MEMS_HOLE_CLASS_MAX >> MEMS_HOLE_CLASS_BITS))
+		return MEMS_HOLE_CLASS_MAX;
+	cls = (e << MEMS_HOLE_CLASS_BITS) + (unsigned int)(size >> e);
+	return cls < MEMS_HOLE_CLASS_MAX ? cls : MEMS_HOLE_CLASS_MAX;
+}
 
 void mems_hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size);
 void mems_hole_map_remove(struct mems_heap *heap, uintptr_t vstart,

@@ -63,8 +63,9 @@ union mems_policy_link {
  *               after it).
  * @largest_hole: the size of the largest hole by the policy's own index,
  *               0 when there is none, which the checker compares with the
- *               chains (optional: the core's hole map answers
- *               mems_heap_stats() for every policy).
+ *               chains (optional: without it the core's hole map
+ *               answers mems_heap_stats() for a policy that searches
+ *               the map, a walk of the chains for any other).
  * @check:       verify the policy's own index against the chains; return 0
  *               or -EUCLEAN, describing the first fault on @report when it
  *               is not NULL (optional).

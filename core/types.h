@@ -76,36 +76,39 @@ struct mems_meta {
  * the page size; 1 KiB keeps the table near 1% of the space it covers
  * while most look-ups land on their segment or the one after it.
  *
- * Beside the slots, the hole map (core/hole_map.c): largest[0][i] is the
- * size of the largest hole that starts in slot i, 0 when none does, and
- * each entry of level k + 1 is the largest of MEMS_HOLE_MAP_FANOUT
- * entries of level k, up to a level of one entry, the largest hole.
- * holes_in_slot[i] counts the holes starting in slot i (at most 512 in
- * 1 KiB), so that a slot's only hole changes its entry without a look
- * at the slot's segments.
+ * Beside the slots, the hole map (core/hole_map.c): classes[0][i] is the
+ * size class (mems_hole_class(), core/hole_map.h) of the largest hole
+ * that starts in slot i, 0 when none does, and each entry of level k + 1
+ * is the largest of a group of MEMS_HOLE_MAP_FANOUT entries of level k,
+ * up to a level of one entry, the class of the largest hole.  An entry
+ * is a byte and a group one 64-byte cache line: every level is whole
+ * groups, aligned, its entries past level_size[k] 0.  holes_in_slot[i]
+ * counts the holes starting in slot i (at most 512 in 1 KiB), so that a
+ * slot's only hole changes its entry without a look at the slot's
+ * segments.
  */
 #define MEMS_ADDR_SLOT_SHIFT 10
 #define MEMS_ADDR_SLOT_BYTES ((uintptr_t)1 << MEMS_ADDR_SLOT_SHIFT)
 #define MEMS_INLINE_ADDR_SLOTS 64
-#define MEMS_HOLE_MAP_SHIFT 4
+#define MEMS_HOLE_MAP_SHIFT 6
 #define MEMS_HOLE_MAP_FANOUT ((size_t)1 << MEMS_HOLE_MAP_SHIFT)
-/* Enough levels for 2^64 slots; 16 entries summarised into one. */
-#define MEMS_HOLE_MAP_MAX_LEVELS 17
-/* The inline slots' levels: 64, 4 and 1 entries. */
-#define MEMS_INLINE_HOLE_MAP_ENTRIES (64 + 4 + 1)
+/* Enough levels for 2^64 slots; 64 entries summarised into one. */
+#define MEMS_HOLE_MAP_MAX_LEVELS 12
+/* The inline slots' levels: a group of 64 entries, and the root's. */
+#define MEMS_INLINE_HOLE_MAP_BYTES (2 * MEMS_HOLE_MAP_FANOUT)
 
 struct mems_addr_table {
 	struct mems_seg **slots;
 	size_t nr; /* slots in use: up to the last node's last byte */
 	size_t capacity;
 	size_t bytes; /* of its mapping; 0 while the slots are the inline ones */
-	size_t *largest[MEMS_HOLE_MAP_MAX_LEVELS];
+	uint8_t *classes[MEMS_HOLE_MAP_MAX_LEVELS];
 	uint16_t *holes_in_slot; /* holes starting in each slot */
 	size_t level_size[MEMS_HOLE_MAP_MAX_LEVELS];
 	unsigned int nr_levels;
 	struct mems_seg *inline_slots[MEMS_INLINE_ADDR_SLOTS];
-	size_t inline_largest[MEMS_INLINE_HOLE_MAP_ENTRIES];
 	uint16_t inline_holes_in_slot[MEMS_INLINE_ADDR_SLOTS];
+	_Alignas(64) uint8_t inline_classes[MEMS_INLINE_HOLE_MAP_BYTES];
 };
 
 struct mems_heap {

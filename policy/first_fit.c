@@ -2,10 +2,11 @@
 /*
  * policy/first_fit.c - the lowest-addressed hole that fits.
  *
- * The core's hole map (core/hole_map.c) knows the largest hole of every
- * stretch of space, so the lowest hole of at least n bytes is one descent
- * of it and a look at the few segments of one stretch.  The policy keeps
- * no index of its own.
+ * The core's hole map (core/hole_map.c) knows the size class of the
+ * largest hole of every stretch of space, so the lowest hole of at least
+ * n bytes is one descent of it and a look at the few segments of one
+ * stretch, or of the next stretch that may hold it when one of n's own
+ * class falls short.  The policy keeps no index of its own.
  */
 #include <core/hole_map.h>
 #include <core/policy.h>

@@ -919,7 +919,42 @@ TEST(heap_check_detects_a_stale_block_carved_last)
 	mems_heap_destroy(heap);
 }
 
-/* Each level of the hole map is checked, against the chains and below. */
+/*
+ * The hole map's classes: each size its own below 32, then 16 to a power
+ * of two, never falling as the size grows, and every size from 507904 on
+ * in the last, 255.  A class spans at most a sixteenth of its sizes.
+ */
+TEST(hole_classes_rise_with_the_size)
+{
+	const size_t last = 507904;
+	unsigned int prev = 0, class;
+	size_t s;
+
+	ASSERT_EQ(0, mems_hole_class(0));
+	for (s = 1; s < 32; s++)
+		ASSERT_EQ(s, mems_hole_class(s));
+	ASSERT_EQ(32, mems_hole_class(32));
+	ASSERT_EQ(32, mems_hole_class(33));
+	ASSERT_EQ(33, mems_hole_class(34));
+	ASSERT_EQ(48, mems_hole_class(64));
+	ASSERT_EQ(48, mems_hole_class(67));
+	ASSERT_EQ(49, mems_hole_class(68));
+	for (s = 1; s < 2 * last; s++) {
+		class = mems_hole_class(s);
+		ASSERT_LE(prev, class);
+		prev = class;
+		if (s >= 32 && s + s / 16 < last)
+			ASSERT_LT(class, mems_hole_class(s + s / 16));
+	}
+	ASSERT_EQ(254, mems_hole_class(last - 1));
+	ASSERT_EQ(255, mems_hole_class(last));
+	ASSERT_EQ(255, mems_hole_class(SIZE_MAX));
+}
+
+/*
+ * Each level of the hole map is checked, against the chains and below,
+ * and so is every entry of a group past the level's last.
+ */
 TEST(heap_check_detects_a_wrong_hole_map_entry)
 {
 	struct mems_heap *heap = busy_heap();
@@ -931,15 +966,20 @@ TEST(heap_check_detects_a_wrong_hole_map_entry)
 	ASSERT_LT(1, table->nr_levels);
 	ASSERT_LT(0, mems_hole_map_largest(heap));
 	for (k = 0; k < table->nr_levels; k++) {
-		table->largest[k][0]++;
+		table->classes[k][0]++;
 		ASSERT_CHECK_FAILS(heap);
-		table->largest[k][0]--;
+		table->classes[k][0]--;
 		ASSERT_CHECK_PASSES(heap);
 	}
 	/* An entry past the slots in use must stay 0. */
-	table->largest[0][table->nr] = 1;
+	table->classes[0][table->nr] = 1;
 	ASSERT_CHECK_FAILS(heap);
-	table->largest[0][table->nr] = 0;
+	table->classes[0][table->nr] = 0;
+	ASSERT_CHECK_PASSES(heap);
+	/* So must the root's group past the root. */
+	table->classes[table->nr_levels - 1][1] = 1;
+	ASSERT_CHECK_FAILS(heap);
+	table->classes[table->nr_levels - 1][1] = 0;
 	ASSERT_CHECK_PASSES(heap);
 	table->holes_in_slot[0]++;
 	ASSERT_CHECK_FAILS(heap);
@@ -950,20 +990,24 @@ TEST(heap_check_detects_a_wrong_hole_map_entry)
 
 /*
  * The bytes a mapping of the address table takes for @capacity slots, in
- * whole 1000-byte pages: a pointer a slot, the hole map's words, one a
- * slot and one for every MEMS_HOLE_MAP_FANOUT of the level below, up to
- * a level of one, and a 16-bit count of holes a slot.
+ * whole 1000-byte pages: a pointer a slot, then the hole map's levels,
+ * a byte a slot and one for every MEMS_HOLE_MAP_FANOUT of the level
+ * below, up to a level of one, each level whole groups of
+ * MEMS_HOLE_MAP_FANOUT bytes, and a 16-bit count of holes a slot.
  */
 static size_t table_mapping(size_t capacity)
 {
-	size_t words = capacity, level = capacity;
+	const size_t group = MEMS_HOLE_MAP_FANOUT;
+	size_t bytes = (capacity * sizeof(void *) + group - 1) / group * group;
+	size_t level = capacity;
 
-	while (level > 1) {
-		level = (level + MEMS_HOLE_MAP_FANOUT - 1) / MEMS_HOLE_MAP_FANOUT;
-		words += level;
+	for (;;) {
+		bytes += (level + group - 1) / group * group;
+		if (level == 1)
+			break;
+		level = (level + group - 1) / group;
 	}
-	return (capacity * sizeof(void *) + words * sizeof(size_t) +
-		capacity * sizeof(uint16_t) + 999) / 1000 * 1000;
+	return (bytes + capacity * sizeof(uint16_t) + 999) / 1000 * 1000;
 }
 
 /*
