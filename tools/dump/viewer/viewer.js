@@ -654,6 +654,8 @@ class Viewer {
 			this.render();
 		});
 		document.addEventListener('keydown', (e) => this.key(e));
+		/* Where narrow segments merge depends on the pixels a row has. */
+		window.addEventListener('resize', () => this.render());
 	}
 
 	key(e) {
@@ -770,9 +772,10 @@ class Viewer {
 		for (let tries = 0; tries < 2; tries++) {
 			this.drawRows(p, p.trackPx || p.chains.clientWidth);
 			const track = p.chains.querySelector('.node-track');
-			if (!track || Math.abs(track.clientWidth - p.trackPx) < 0.5)
+			const px = track ? track.getBoundingClientRect().width : p.trackPx;
+			if (!track || Math.abs(px - p.trackPx) < 0.01)
 				return;
-			p.trackPx = track.clientWidth;
+			p.trackPx = px;
 		}
 	}
 
