@@ -17,7 +17,7 @@
  *   plots PAGE COMPARE.json    the page of --compare: each panel's plot
  *       of the pages used puts the peak of its policy (peak_pages of
  *       mems-dump --compare --format json) at the height the one axis
- *       of every panel gives it, within a pixel and a half, under the
+ *       of every panel gives it, within a pixel, under the
  *       same labelled ticks; the plot of every policy puts each one's
  *       peak of bytes mapped (peak_mapped_bytes) at its height.
  *   palette PAGE FRAGMENT LIST.svg  a PROCESS and a HOLE segment of
@@ -198,7 +198,7 @@ function checkScale(what, bottom, tops, peaks) {
 			continue;
 		}
 		const height = bottom[name] - tops[name];
-		if (Math.abs(height - peaks[name] * perUnit) > 1.5)
+		if (Math.abs(height - peaks[name] * perUnit) > SLACK)
 			problems.push(`${what}: ${name}'s peak of ${peaks[name]} is ` +
 				`${height.toFixed(2)} px high, ${(peaks[name] * perUnit).toFixed(2)} ` +
 				`px on ${most}'s scale`);

@@ -864,7 +864,7 @@ class Viewer {
 					return;
 				const x = PANEL_PLOT.left + i + 0.5;
 				area += `M${x} ${y(0)}V${y(lo)}`;
-				range += `M${x} ${Math.min(y(hi), y(lo) - 2)}V${y(lo)}`;
+				range += `M${x} ${y(hi)}V${Math.max(y(lo), y(hi) + 2)}`;
 			});
 			p.plot.innerHTML = axesSvg(PANEL_PLOT, axis, this.steps, null) +
 				`<path class="plot-area" d="${area}"/>` +
