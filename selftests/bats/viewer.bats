@@ -299,7 +299,7 @@ print((d[-1] if isinstance(d, list) else d)["step"])'
 		run node --test "$BROWSER/viewer-model.test.mjs"
 	assert_success
 	assert_line '# fail 0'
-	assert_line '# pass 4'
+	assert_line '# pass 6'
 }
 
 @test "keys, buttons and the slider land on the right states" {
