@@ -338,6 +338,10 @@ function parseData(text) {
 	return { header, replays };
 }
 
+/* ---------------------------------------------------------------------
+ * Rows: where the segments of a node go in its bar
+ */
+
 /* Segments narrower than this, in pixels, are drawn merged. */
 const MIN_SEG_PX = 3;
 
