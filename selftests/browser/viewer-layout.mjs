@@ -5,7 +5,8 @@
  * (getBoundingClientRect, getComputedStyle) and check what it draws:
  *
  *   rows PAGE FRAGMENT WIDTH   in a window WIDTH pixels wide, at
- *       FRAGMENT, in linear then in log scale: every row is as long as
+ *       FRAGMENT, in linear then in log scale, then in a window 0.6
+ *       times as wide: every row is as long as
  *       its node is large (or as its logarithm) next to the longest of
  *       its panel, within a pixel; nothing drawn leaves its row, no row
  *       its panel, the page never scrolls sideways; each piece of a row
@@ -158,6 +159,11 @@ async function rows(browser) {
 	const linear = checkRows(await page.evaluate(measureRows), 'linear');
 	await page.click('#log-scale');
 	const log = checkRows(await page.evaluate(measureRows), 'log');
+	/* Narrower: the rows follow, and so do their merged runs. */
+	await page.setViewport({ width: Math.round(width * 0.6), height: 900 });
+	await page.evaluate(() => new Promise((done) =>
+		requestAnimationFrame(() => requestAnimationFrame(done))));
+	checkRows(await page.evaluate(measureRows), 'log, in a narrower window');
 	if (!linear.rows)
 		problems.push('no row at all: a poor test');
 	return `${linear.rows} rows, ${linear.runs} merged runs of ${linear.merged} segments ` +

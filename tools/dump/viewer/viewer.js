@@ -565,6 +565,17 @@ if (typeof module === 'object' && module.exports)
  * The page
  */
 
+/*
+ * The width of the rows' track in @chains, to the fraction of a pixel as
+ * layout has it: that of a row, or of one drawn for the purpose.
+ */
+function trackWidth(chains) {
+	if (!chains.querySelector('.node-track'))
+		chains.innerHTML = '<div class="node"><span class="node-label"></span>' +
+			'<div class="node-track"></div></div>';
+	return chains.querySelector('.node-track').getBoundingClientRect().width;
+}
+
 /* The page's URL fragment: #step=K&policy=NAME. */
 function readFragment() {
 	const params = new URLSearchParams(location.hash.slice(1));
@@ -616,6 +627,9 @@ class Viewer {
 		const main = this.$('panels');
 		const template = this.$('panel-template');
 		main.textContent = '';
+		if (this.observer)
+			this.observer.disconnect();
+		this.observer = new ResizeObserver((entries) => this.resized(entries));
 		this.panels = shown.map((replay, i) => {
 			const panel = template.content.firstElementChild.cloneNode(true);
 			panel.dataset.policy = replay.name;
@@ -626,6 +640,7 @@ class Viewer {
 			const plot = panel.querySelector('.plot');
 			plot.addEventListener('click', (e) => this.go(this.plotStep(plot, PANEL_PLOT, e)));
 			main.append(panel);
+			this.observer.observe(panel.querySelector('.chains'));
 			return {
 				replay,
 				call: panel.querySelector('.call'),
@@ -658,8 +673,6 @@ class Viewer {
 			this.render();
 		});
 		document.addEventListener('keydown', (e) => this.key(e));
-		/* Where narrow segments merge depends on the pixels a row has. */
-		window.addEventListener('resize', () => this.render());
 	}
 
 	key(e) {
@@ -769,17 +782,26 @@ class Viewer {
 	/*
 	 * A row per node, as long as the node is large (or as its logarithm)
 	 * next to the largest of the panel.  Where segments go depends on
-	 * the pixels the track has, so the rows are drawn again if the
-	 * track turns out to be another width than the one assumed.
+	 * the pixels the rows' track has: measured once, then again only
+	 * when the panel is resized (resized()).
 	 */
 	renderChains(p) {
-		for (let tries = 0; tries < 2; tries++) {
-			this.drawRows(p, p.trackPx || p.chains.clientWidth);
-			const track = p.chains.querySelector('.node-track');
-			const px = track ? track.getBoundingClientRect().width : p.trackPx;
-			if (!track || Math.abs(px - p.trackPx) < 0.01)
-				return;
-			p.trackPx = px;
+		if (!p.trackPx)
+			p.trackPx = trackWidth(p.chains);
+		this.drawRows(p, p.trackPx);
+	}
+
+	/* The chains of some panels changed width: a scroll bar, the window. */
+	resized(entries) {
+		for (const entry of entries) {
+			const p = this.panels.find((q) => q.chains === entry.target);
+			if (!p)
+				continue;
+			const px = trackWidth(p.chains);
+			if (Math.abs(px - p.trackPx) >= 0.01) {
+				p.trackPx = px;
+				this.drawRows(p, px);
+			}
 		}
 	}
 
