@@ -174,6 +174,8 @@ async function rows(browser) {
 function measurePlots() {
 	const rect = (el) => el.getBoundingClientRect();
 	const plot = (svg, series) => {
+		if (!svg.querySelector('.frame'))
+			return { bottom: NaN, height: NaN, ticks: [], title: 'no axes', tops: {} };
 		const frame = rect(svg.querySelector('.frame'));
 		return {
 			bottom: frame.bottom,
