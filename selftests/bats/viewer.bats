@@ -516,6 +516,30 @@ layout() {
 	((runs >= 2 && runs <= 100)) || fail "$runs runs"
 }
 
+@test "rows drawn on a canvas are to scale too, their narrow segments merged" {
+	local trace=$BATS_TEST_TMPDIR/narrow.rep page=$BATS_TEST_TMPDIR/narrow.html
+	local seed=${MEMS_VIEWER_SEED:-$RANDOM} random=$BATS_TEST_TMPDIR/r.rep width
+
+	echo "# seed $seed" >&3
+	narrow_rep >"$trace"
+	mems_dump --format html -o "$page" "$trace"
+	# #canvas=0: a canvas for any state.  The 1-page node's 301
+	# segments, a nineteenth of the canvas, hold runs; the other's two
+	# are wide.
+	for width in 700 1280; do
+		layout canvas "$page" "#canvas=0" "$width"
+		assert_success
+		assert_output --regexp '^ok: 2 rows on a canvas, 1 with merged runs \(log scale: 1\)'
+	done
+	random_rep "$seed" 200 >"$random"
+	mems_dump --compare --format html -o "$BATS_TEST_TMPDIR/r.html" "$random"
+	for step in 60 200; do
+		layout canvas "$BATS_TEST_TMPDIR/r.html" "#step=$step&canvas=0" 1300
+		assert_success
+		assert_output --partial 'ok: '
+	done
+}
+
 @test "--compare plots every policy on one scale, with units" {
 	local seed=${MEMS_VIEWER_SEED:-$RANDOM} trace=$BATS_TEST_TMPDIR/p.rep n
 	local page=$BATS_TEST_TMPDIR/p.html json=$BATS_TEST_TMPDIR/p.json

@@ -15,6 +15,14 @@
  *       and a merged run is hatched, holds its segments and says how
  *       many in its tooltip.  Prints "ok: N rows, M merged runs of S
  *       segments".
+ *   canvas PAGE FRAGMENT WIDTH the same rows drawn on a canvas
+ *       (FRAGMENT with &canvas=N under the state's segments), read
+ *       back pixel by pixel, in linear then in log scale, then in a
+ *       window 0.6 times as wide: each row painted as far as its node
+ *       is large (or as its logarithm) next to the longest of its
+ *       panel, within a pixel, the canvas as wide as its panel's
+ *       chains.  Prints "ok: N rows on a canvas, M with merged runs"
+ *       (rows holding the colour --merged paints a run's rule with).
  *   plots PAGE COMPARE.json    the page of --compare, once its figures
  *       are worked out (body[data-figures="ready"]): each panel's plot
  *       of the pages used puts the peak of its policy (peak_pages of
@@ -171,6 +179,103 @@ async function rows(browser) {
 		`(log scale: ${log.runs} runs of ${log.merged})`;
 }
 
+/*
+ * Each canvas of the page, read back: per row, the node's size (from
+ * the report, which lists the nodes in the rows' order), where the
+ * row's paint ends and whether it holds the colour of a run's rule.
+ */
+function measureCanvas() {
+	const merged = getComputedStyle(document.documentElement)
+		.getPropertyValue('--merged').trim();
+	const rule = [1, 3, 5].map((i) => parseInt(merged.slice(i, i + 2), 16));
+	return {
+		log: document.getElementById('log-scale').checked,
+		overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+		panels: [...document.querySelectorAll('section.panel')].map((panel) => {
+			const canvas = panel.querySelector('canvas.chains-canvas');
+			if (!canvas)
+				return { policy: panel.dataset.policy, canvas: false };
+			const chains = panel.querySelector('.chains');
+			const row = Number(canvas.dataset.row);
+			const { width, height } = canvas;
+			const px = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+			const sizes = [...panel.querySelector('.report').textContent
+				.matchAll(/^MAIN\[(\d+):(\d+)\]/gm)].map((m) => Number(m[2]) - Number(m[1]) + 1);
+			return {
+				policy: panel.dataset.policy,
+				canvas: true,
+				width,
+				box: canvas.getBoundingClientRect().width,
+				chains: chains.clientWidth,
+				nodes: Number(canvas.dataset.nodes),
+				rows: sizes.map((size, i) => {
+					const y = i * row + Math.floor(row / 2);
+					let end = 0;
+					let runs = false;
+					for (let x = 0; x < width; x++) {
+						const at = 4 * (y * width + x);
+						if (px[at + 3])
+							end = x + 1;
+					}
+					for (let yy = i * row; yy < (i + 1) * row && !runs; yy++)
+						for (let x = 0; x < width && !runs; x++) {
+							const at = 4 * (yy * width + x);
+							runs = px[at] === rule[0] && px[at + 1] === rule[1] &&
+								px[at + 2] === rule[2];
+						}
+					return { size, end, runs };
+				}),
+			};
+		}),
+	};
+}
+
+function checkCanvas(m, what) {
+	const weight = (size) => (m.log ? Math.log2(1 + size) : size);
+	let rows = 0;
+	let runs = 0;
+	if (m.overflow > 0)
+		problems.push(`${what}: the page scrolls ${m.overflow} px sideways`);
+	for (const panel of m.panels) {
+		const where = `${what} ${panel.policy}`;
+		if (!panel.canvas) {
+			problems.push(`${where}: no canvas`);
+			continue;
+		}
+		if (panel.rows.length !== panel.nodes)
+			problems.push(`${where}: ${panel.nodes} rows drawn, ${panel.rows.length} nodes reported`);
+		if (panel.width !== Math.max(200, panel.chains) || Math.abs(panel.box - panel.width) > 0.01)
+			problems.push(`${where}: a canvas of ${panel.width} px shown ${panel.box} px wide ` +
+				`in chains of ${panel.chains} px`);
+		const longest = Math.max(...panel.rows.map((r) => weight(r.size)));
+		panel.rows.forEach((r, i) => {
+			const want = (panel.width * weight(r.size)) / longest;
+			rows++;
+			runs += r.runs;
+			if (Math.abs(r.end - want) > SLACK)
+				problems.push(`${where} row ${i} (${r.size} bytes): painted ${r.end} px long, ` +
+					`${want.toFixed(2)} px to scale`);
+		});
+	}
+	return { rows, runs };
+}
+
+async function canvas(browser) {
+	const [fragment, width] = args;
+	const page = await open(browser, pathToFileURL(pagePath).href + fragment, Number(width));
+	const linear = checkCanvas(await page.evaluate(measureCanvas), 'linear');
+	await page.click('#log-scale');
+	const log = checkCanvas(await page.evaluate(measureCanvas), 'log');
+	await page.setViewport({ width: Math.round(width * 0.6), height: 900 });
+	await page.evaluate(() => new Promise((done) =>
+		requestAnimationFrame(() => requestAnimationFrame(done))));
+	checkCanvas(await page.evaluate(measureCanvas), 'log, in a narrower window');
+	if (!linear.rows)
+		problems.push('no row at all: a poor test');
+	return `${linear.rows} rows on a canvas, ${linear.runs} with merged runs ` +
+		`(log scale: ${log.runs})`;
+}
+
 /* The frame's bottom and top, the top of each series, tick labels. */
 function measurePlots() {
 	const rect = (el) => el.getBoundingClientRect();
@@ -287,7 +392,7 @@ async function palette(browser) {
 	return `PROCESS ${proc}, HOLE ${hatch.join(' on ')}`;
 }
 
-const checks = { rows, plots, palette };
+const checks = { rows, canvas, plots, palette };
 
 async function main() {
 	if (!checks[check]) {
