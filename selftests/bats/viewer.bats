@@ -299,7 +299,7 @@ print((d[-1] if isinstance(d, list) else d)["step"])'
 		run node --test "$BROWSER/viewer-model.test.mjs"
 	assert_success
 	assert_line '# fail 0'
-	assert_line '# pass 4'
+	assert_line '# pass 6'
 }
 
 @test "keys, buttons and the slider land on the right states" {
@@ -444,4 +444,140 @@ segments_at() {
 	assert_success
 	# Before the state grew past the threshold, elements.
 	assert_state "$page" "#step=300" "$trace" 300
+}
+
+# narrow_rep - a 1-page node of 301 segments, 300 of them 8 bytes, next
+# to an 18-page node of two: to scale, the first row is 1/19 of the
+# second's length, far too short to draw each of its segments.
+narrow_rep() {
+	awk 'BEGIN {
+		n = 0
+		for (i = 0; i < 300; i++)
+			line[n++] = "a " i " 8"
+		line[n++] = "a 300 70000"
+		for (i = 0; i < 300; i += 2)
+			line[n++] = "f " i
+		print 100000; print 301; print n; print 1
+		for (i = 0; i < n; i++)
+			print line[i]
+	}'
+}
+
+# layout CHECK PAGE ARGS... - viewer-layout.mjs, which measures the page
+# as chromium lays it out.
+layout() {
+	[ -d "$BROWSER/node_modules/puppeteer-core" ] ||
+		fail "puppeteer-core is needed: npm ci --prefix selftests/browser"
+	run node "$BROWSER/viewer-layout.mjs" "$@"
+	echo "$output"
+}
+
+@test "rows are as long as their nodes, in linear and log scale, in their panels" {
+	local trace=$BATS_TEST_TMPDIR/narrow.rep page=$BATS_TEST_TMPDIR/narrow.html
+	local seed=${MEMS_VIEWER_SEED:-$RANDOM} random=$BATS_TEST_TMPDIR/r.rep width
+
+	echo "# seed $seed" >&3
+	narrow_rep >"$trace"
+	# The two nodes the test is about: 1 page of 301 segments, 18 of 2.
+	mems_dump --at 451 "$trace" >"$BATS_TEST_TMPDIR/narrow.txt"
+	grep -qx 'Sub-chain Length array: \[301, 2, \]' "$BATS_TEST_TMPDIR/narrow.txt"
+	grep -qx 'MAIN\[5096:78823\].*' "$BATS_TEST_TMPDIR/narrow.txt"
+	mems_dump --format html -o "$page" "$trace"
+	for width in 700 1280; do
+		layout rows "$page" "" "$width"
+		assert_success
+	done
+	# Side by side, in panels half as wide.
+	mems_dump --compare --format html -o "$BATS_TEST_TMPDIR/c.html" "$trace"
+	layout rows "$BATS_TEST_TMPDIR/c.html" "#step=451" 1300
+	assert_success
+	layout rows "$BATS_TEST_TMPDIR/c.html" "#step=300" 1300
+	assert_success
+	random_rep "$seed" 200 >"$random"
+	mems_dump --compare --format html -o "$BATS_TEST_TMPDIR/r.html" "$random"
+	for step in 60 140 200; do
+		layout rows "$BATS_TEST_TMPDIR/r.html" "#step=$step" 1300
+		assert_success
+	done
+}
+
+@test "segments too narrow to draw are merged into runs that count them" {
+	local trace=$BATS_TEST_TMPDIR/narrow.rep page=$BATS_TEST_TMPDIR/narrow.html
+
+	narrow_rep >"$trace"
+	mems_dump --format html -o "$page" "$trace"
+	# The 300 segments of 8 bytes are under a pixel each: all merged,
+	# in runs of at least 3 px, the last hole of 1696 bytes drawn.
+	layout rows "$page" "" 1280
+	assert_success
+	assert_output --regexp '^ok: 2 rows, [0-9]+ merged runs of 300 segments'
+	[[ "$output" =~ ok:\ 2\ rows,\ ([0-9]+)\ merged ]]
+	local runs=${BASH_REMATCH[1]}
+	((runs >= 2 && runs <= 100)) || fail "$runs runs"
+}
+
+@test "rows drawn on a canvas are to scale too, their narrow segments merged" {
+	local trace=$BATS_TEST_TMPDIR/narrow.rep page=$BATS_TEST_TMPDIR/narrow.html
+	local seed=${MEMS_VIEWER_SEED:-$RANDOM} random=$BATS_TEST_TMPDIR/r.rep width
+
+	echo "# seed $seed" >&3
+	narrow_rep >"$trace"
+	mems_dump --format html -o "$page" "$trace"
+	# #canvas=0: a canvas for any state.  The 1-page node's 301
+	# segments, a nineteenth of the canvas, hold runs; the other's two
+	# are wide.
+	for width in 700 1280; do
+		layout canvas "$page" "#canvas=0" "$width"
+		assert_success
+		assert_output --regexp '^ok: 2 rows on a canvas, 1 with merged runs \(log scale: 1\)'
+	done
+	random_rep "$seed" 200 >"$random"
+	mems_dump --compare --format html -o "$BATS_TEST_TMPDIR/r.html" "$random"
+	for step in 60 200; do
+		layout canvas "$BATS_TEST_TMPDIR/r.html" "#step=$step&canvas=0" 1300
+		assert_success
+		assert_output --partial 'ok: '
+	done
+}
+
+@test "--compare plots every policy on one scale, with units" {
+	local seed=${MEMS_VIEWER_SEED:-$RANDOM} trace=$BATS_TEST_TMPDIR/p.rep n
+	local page=$BATS_TEST_TMPDIR/p.html json=$BATS_TEST_TMPDIR/p.json
+
+	echo "# seed $seed" >&3
+	# A trace on which the policies peak so far apart that an axis of
+	# their own, even one ending on a round tick (1, 2 or 5 times a
+	# power of ten, a quarter of the peak or more), would end elsewhere.
+	for ((n = 0; n < 100; n++)); do
+		random_rep "$((seed + n))" 200 >"$trace"
+		mems_dump --compare --format json "$trace" >"$json"
+		python3 -c 'import json, math, sys
+def end(peak):
+    step = min(m * 10 ** e for e in range(9) for m in (1, 2, 5)
+               if m * 10 ** e >= peak / 4)
+    return math.ceil(peak / step) * step
+ends = {end(r["peak_pages"]) for r in json.load(open(sys.argv[1]))}
+sys.exit(len(ends) < 2)' "$json" && break
+	done
+	((n < 100)) || fail "no trace of seeds $seed to $((seed + 99)) peaks apart"
+	mems_dump --compare --format html -o "$page" "$trace"
+	layout plots "$page" "$json"
+	assert_success
+	assert_output --partial 'ok: '
+}
+
+@test "PROCESS and HOLE have the colours of the SVG picture, defined once" {
+	local page=$BATS_TEST_TMPDIR/c.html svg=$BATS_TEST_TMPDIR/c.svg colour
+
+	mems_dump --format html -o "$page" "$DATA/classic.trace"
+	mems_dump --at 17 --format svg -o "$svg" "$DATA/classic.trace"
+	layout palette "$page" "#step=17" "$svg"
+	assert_success
+	# Written in palette.h, and nowhere else that draws; -I: a build in
+	# the source tree leaves objects there that hold the colours too.
+	for colour in $(grep -o '"#[0-9a-f]\{6\}"' "$MEMS_SRC/tools/dump/palette.h" |
+			tr -d '"' | sort -u); do
+		run grep -rilI -- "$colour" "$MEMS_SRC/tools/dump"
+		assert_output "$MEMS_SRC/tools/dump/palette.h"
+	done
 }

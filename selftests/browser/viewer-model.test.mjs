@@ -66,6 +66,35 @@ function pageData(path) {
 	return m[1];
 }
 
+test('narrow segments merge, wide ones stay, all to scale', () => {
+	/* A 100 px bar: 10 px, then ten of 0.5 px, then 85 px. */
+	const weights = [100, ...Array(10).fill(5), 850];
+	const pieces = viewer.barPieces(weights, 100);
+	assert.deepEqual(pieces.map((p) => [p.from, p.to]),
+		[[0, 1], [1, 7], [7, 11], [11, 12]]);
+	/* Pieces tile the bar, each as long as its segments. */
+	let at = 0;
+	for (const p of pieces) {
+		assert.ok(Math.abs(p.left - at) < 1e-12);
+		const share = weights.slice(p.from, p.to).reduce((a, b) => a + b, 0) / 1000;
+		assert.ok(Math.abs(p.width - share) < 1e-12);
+		at += p.width;
+	}
+	assert.ok(Math.abs(at - 1) < 1e-12);
+	/* Wide enough, nothing merges. */
+	assert.equal(viewer.barPieces(weights, 10000).length, weights.length);
+});
+
+test('plot axes end on a round tick, in the unit of the figure', () => {
+	const pages = viewer.niceAxis(33, 'pages');
+	assert.deepEqual([pages.max, pages.ticks], [40, [0, 10, 20, 30, 40]]);
+	const bytes = viewer.niceAxis(3 * 1024 * 1024 + 1, 'bytes');
+	assert.equal(bytes.name, 'MiB');
+	assert.deepEqual(bytes.ticks.map(bytes.label), ['0', '1', '2', '3', '4']);
+	const share = viewer.niceAxis(0.7, '%');
+	assert.deepEqual(share.ticks.map(share.label), ['0%', '50%', '100%']);
+});
+
 const snapshot = (nodes) => JSON.stringify(nodes.map((n) => [n.vstart, n.pages, n.segs]));
 
 const pages = (process.env.VIEWER_PAGES || '').split(':').filter(Boolean);

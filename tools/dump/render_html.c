@@ -44,6 +44,7 @@
 #include <mems/introspect.h>
 
 #include "dump.h"
+#include "palette.h"
 #include "seg_map.h"
 
 /* viewer_files.c, generated */
@@ -652,14 +653,16 @@ int html_page_write(FILE *out, const struct html_page *page)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-		if (is_marker(p, len, "STYLE"))
+		if (is_marker(p, len, "STYLE")) {
+			fputs(PALETTE_CSS, out);
 			fwrite(viewer_css, 1, viewer_css_len, out);
-		else if (is_marker(p, len, "SCRIPT"))
+		} else if (is_marker(p, len, "SCRIPT")) {
 			fwrite(viewer_js, 1, viewer_js_len, out);
-		else if (is_marker(p, len, "DATA"))
+		} else if (is_marker(p, len, "DATA")) {
 			put_data(out, page);
-		else
+		} else {
 			fwrite(p, 1, len + (nl ? 1 : 0), out);
+		}
 		p += len + (nl ? 1 : 0);
 	}
 	return ferror(out) ? -EIO : 0;

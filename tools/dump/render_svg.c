@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "palette.h"
 #include "snapshot.h"
 #include "svg_util.h"
 
@@ -47,17 +48,18 @@ static const char svg_defs[] =
 	"<defs>\n"
 	"<pattern id=\"hatch\" patternUnits=\"userSpaceOnUse\" width=\"6\""
 	" height=\"6\" patternTransform=\"rotate(45)\">"
-	"<rect width=\"6\" height=\"6\" fill=\"#e4eddd\"/>"
-	"<rect width=\"2\" height=\"6\" fill=\"#a9c0a1\"/></pattern>\n"
+	"<rect width=\"6\" height=\"6\" fill=\"" PALETTE_HOLE "\"/>"
+	"<rect width=\"2\" height=\"6\" fill=\"" PALETTE_HOLE_STRIPE
+	"\"/></pattern>\n"
 	"<style type=\"text/css\"><![CDATA[\n"
 	"text{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;"
 	"font-size:12px;fill:#1a1a1a}\n"
 	".hd{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif}\n"
 	".t{font-size:17px;font-weight:bold}\n"
-	".p{fill:#0b5cad}\n"
+	".p{fill:" PALETTE_PROCESS "}\n"
 	".h{fill:url(#hatch)}\n"
 	".e{stroke:#ffffff;stroke-width:1}\n"
-	".mk{fill:#e08600}\n"
+	".mk{fill:" PALETTE_MERGED "}\n"
 	".fr{fill:none;stroke:#3c3c3c;stroke-width:1}\n"
 	".l1{font-weight:bold}\n"
 	".l2{font-size:11px;fill:#505050}\n"
