@@ -108,7 +108,9 @@ struct mems_addr_table {
 	unsigned int nr_levels;
 	struct mems_seg *inline_slots[MEMS_INLINE_ADDR_SLOTS];
 	uint16_t inline_holes_in_slot[MEMS_INLINE_ADDR_SLOTS];
-	_Alignas(64) uint8_t inline_classes[MEMS_INLINE_HOLE_MAP_BYTES];
+	/* GNU's spelling, not _Alignas: the single header is C++ too. */
+	uint8_t inline_classes[MEMS_INLINE_HOLE_MAP_BYTES]
+		__attribute__((aligned(64)));
 };
 
 struct mems_heap {
