@@ -164,8 +164,7 @@ static void inline_chunk_move(struct mems_sparse_table *table,
 		return;
 	chunk_install(table, chunk, st->chunk0);
 	for (k = 0; k < table->nr_cols; k++)
-		memcpy(chunk->col[k], old.col[k],
-		       table->col_size[k] * entries);
+		memcpy(chunk->col[k], old.col[k], table->col_size[k] * entries);
 }
 
 /*

@@ -57,15 +57,14 @@ int mems_sparse_get(struct mems_sparse_table *table, struct mems_os_stats *os,
 		    size_t first, size_t last);
 void mems_sparse_put(struct mems_sparse_table *table, struct mems_os_stats *os,
 		     size_t first, size_t last);
-size_t mems_sparse_next_mapped(const struct mems_sparse_table *table,
-			       size_t c);
+size_t mems_sparse_next_mapped(const struct mems_sparse_table *table, size_t c);
 
 /* Entries a chunk holds; all of them but in the inline chunk 0. */
 static inline size_t sparse_chunk_entries(const struct mems_sparse_table *t,
 					  size_t c)
 {
-	return !c && t->inline_entries ? t->inline_entries : (size_t)1
-								     << t->shift;
+	return !c && t->inline_entries ? t->inline_entries :
+					 (size_t)1 << t->shift;
 }
 
 /* The bytes the table maps: its chunks and its directory. */
@@ -85,8 +84,8 @@ static inline void *sparse_entry(const struct mems_sparse_table *table,
 
 	if (!base)
 		return NULL;
-	return base + (i & (((size_t)1 << table->shift) - 1)) *
-			      table->col_size[col];
+	return base +
+	       (i & (((size_t)1 << table->shift) - 1)) * table->col_size[col];
 }
 
 #endif /* MEMS_CORE_SPARSE_TABLE_H */
