@@ -43,17 +43,37 @@
 
 static_assert(MEMS_HOLE_MAP_FANOUT == BYTE_GROUP_BYTES,
 	      "a group of the hole map is a byte group");
+static_assert(MEMS_ADDR_CHUNK_SHIFT >= MEMS_HOLE_MAP_SHIFT &&
+		      MEMS_INLINE_ADDR_SLOTS % MEMS_HOLE_MAP_FANOUT == 0,
+	      "a group of level 0 lies in one chunk");
 
 /*
  * Every entry is read and written through these, so that where a level
  * keeps its groups is theirs to say: group @g of level @k holds entries
  * g * MEMS_HOLE_MAP_FANOUT on, entry @i of level @k is in group
- * i >> MEMS_HOLE_MAP_SHIFT.
+ * i >> MEMS_HOLE_MAP_SHIFT.  Level 0 is in the address table's chunks,
+ * a group in one chunk, found once for the group; the group must be in
+ * a chunk mapped (level0_mapped()), as every slot where a hole starts,
+ * or a descent leads, is.
  */
 static inline uint8_t *hole_map_group(const struct mems_addr_table *table,
 				      unsigned int k, size_t g)
 {
+	if (!k)
+		return addr_table_class(table, g << MEMS_HOLE_MAP_SHIFT);
 	return table->classes[k] + (g << MEMS_HOLE_MAP_SHIFT);
+}
+
+/*
+ * Whether level 0's entry @i is in a chunk mapped; @i is under the
+ * table's end, so the chunks' directory covers it.  No hole starts in
+ * a chunk not mapped: no node overlaps it.
+ */
+static inline bool level0_mapped(const struct mems_addr_table *table,
+				 size_t i)
+{
+	return table->chunks.dir[i >> MEMS_ADDR_CHUNK_SHIFT]
+		.col[ADDR_COL_CLASS];
 }
 
 static inline uint8_t *hole_map_entry_at(const struct mems_addr_table *table,
@@ -80,7 +100,7 @@ static inline void hole_map_entry_set(struct mems_addr_table *table,
 static inline uint16_t *slot_holes(const struct mems_addr_table *table,
 				   size_t i)
 {
-	return &table->holes_in_slot[i];
+	return addr_table_holes(table, i);
 }
 
 /* The largest entry of the group holding entry @i of level @k. */
@@ -150,7 +170,8 @@ static struct mems_seg *slot_next_seg(const struct mems_heap *heap,
 /* The first segment starting in slot @i, or NULL when none does. */
 static struct mems_seg *slot_first_seg(const struct mems_heap *heap, size_t i)
 {
-	struct mems_seg *seg = addr_slot_seg(heap->addr_table.slots[i]);
+	struct mems_seg *seg =
+		addr_slot_seg(addr_table_get(&heap->addr_table, i));
 
 	/* Released space runs from the slot's first byte to past its end. */
 	if (!seg || addr_table_slot_of(heap, seg->vstart) > i)
@@ -257,10 +278,9 @@ void mems_hole_map_use(struct mems_heap *heap, bool on)
 		return;
 	heap->hole_map_on = on;
 	if (!on) {
-		for (k = 0; k < table->nr_levels; k++)
+		for (k = 1; k < table->nr_levels; k++)
 			memset(table->classes[k], 0, table->level_size[k]);
-		memset(table->holes_in_slot, 0,
-		       table->capacity * sizeof(*table->holes_in_slot));
+		mems_addr_table_clear_hole_map(heap);
 		return;
 	}
 	heap_for_each_node(node, heap)
@@ -325,9 +345,13 @@ static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
 		return descend(table, top, 0, cls, slot);
 	}
 	for (;;) {
-		found = group_first_at_least(table, k, i, cls);
-		if (found >> MEMS_HOLE_MAP_SHIFT == i >> MEMS_HOLE_MAP_SHIFT)
-			break;
+		/* Where no chunk is mapped, no hole starts. */
+		if (k || level0_mapped(table, i)) {
+			found = group_first_at_least(table, k, i, cls);
+			if (found >> MEMS_HOLE_MAP_SHIFT ==
+			    i >> MEMS_HOLE_MAP_SHIFT)
+				break;
+		}
 		if (k == top)
 			return false;
 		i = (i >> MEMS_HOLE_MAP_SHIFT) + 1;
@@ -505,8 +529,9 @@ static int map_failed(FILE *report, const char *what, unsigned int level,
 }
 
 /*
- * Each level's size, and each level whole aligned groups: a group must be
- * one line, and a search may read any entry of a group it reads.
+ * Each level's size, and each level above level 0 whole aligned groups:
+ * a group must be one line, and a search may read any entry of a group
+ * it reads.  Level 0's chunks are checked with their entries.
  */
 static int shape_check(const struct mems_addr_table *table, FILE *report)
 {
@@ -520,7 +545,7 @@ static int shape_check(const struct mems_addr_table *table, FILE *report)
 		if (table->level_size[k] != want)
 			return map_failed(report, "shape", k, 0,
 					  table->level_size[k], want);
-		if ((uintptr_t)table->classes[k] % MEMS_HOLE_MAP_FANOUT)
+		if (k && (uintptr_t)table->classes[k] % MEMS_HOLE_MAP_FANOUT)
 			return map_failed(report, "alignment", k, 0,
 					  (uintptr_t)table->classes[k] %
 						  MEMS_HOLE_MAP_FANOUT,
@@ -540,31 +565,47 @@ static int shape_check(const struct mems_addr_table *table, FILE *report)
 static size_t entry_want(const struct mems_addr_table *table, unsigned int k,
 			 size_t i)
 {
-	if (i >= table->level_size[k])
+	if (i >= table->level_size[k] ||
+	    (k == 1 && !level0_mapped(table, i << MEMS_HOLE_MAP_SHIFT)))
 		return 0;
 	return group_largest(table, k - 1, i << MEMS_HOLE_MAP_SHIFT);
 }
 
-/* Level 0: each slot's class and count, from the chains. */
+/*
+ * Level 0 in the chunks mapped: each slot's class and count, from the
+ * chains, and 0 past the table's end; each chunk's entries aligned to a
+ * group.
+ */
 static int slots_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
+	const struct mems_sparse_table *chunks = &table->chunks;
 	bool on = heap->hole_map_on;
-	size_t i, want, groups;
+	size_t c, i, end, want;
 
-	groups = (table->capacity + MEMS_HOLE_MAP_FANOUT - 1) >>
-		 MEMS_HOLE_MAP_SHIFT;
-	for (i = 0; i < groups << MEMS_HOLE_MAP_SHIFT; i++) {
-		want = on && i < table->nr ? slot_class(heap, i, UINT_MAX) : 0;
-		if (hole_map_entry(table, 0, i) != want)
-			return map_failed(report, "slot", 0, i,
-					  hole_map_entry(table, 0, i), want);
-		if (i >= table->capacity)
+	for (c = 0; c < chunks->dir_len; c++) {
+		if (!chunks->dir[c].col[ADDR_COL_CLASS])
 			continue;
-		want = on && i < table->nr ? slot_holes_walked(heap, i) : 0;
-		if (*slot_holes(table, i) != want)
-			return map_failed(report, "hole count", 0, i,
-					  *slot_holes(table, i), want);
+		i = c << MEMS_ADDR_CHUNK_SHIFT;
+		if ((uintptr_t)hole_map_group(table, 0,
+					      i >> MEMS_HOLE_MAP_SHIFT) %
+		    MEMS_HOLE_MAP_FANOUT)
+			return map_failed(report, "alignment", 0, i, 1, 0);
+		end = i + sparse_chunk_entries(chunks, c);
+		for (; i < end; i++) {
+			want = on && i < table->nr ?
+				       slot_class(heap, i, UINT_MAX) :
+				       0;
+			if (hole_map_entry(table, 0, i) != want)
+				return map_failed(report, "slot", 0, i,
+						  hole_map_entry(table, 0, i),
+						  want);
+			want = on && i < table->nr ? slot_holes_walked(heap, i) :
+						     0;
+			if (*slot_holes(table, i) != want)
+				return map_failed(report, "hole count", 0, i,
+						  *slot_holes(table, i), want);
+		}
 	}
 	return 0;
 }
