@@ -137,12 +137,18 @@ static inline void mems_addr_table_point(struct mems_heap *heap,
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t first = addr_table_slot_from(heap, vstart);
 	size_t last = addr_table_slot_of(heap, vend);
+	struct mems_seg **chunk;
 	size_t i;
 
 	if (first > last)
 		return;
-	for (i = first; i <= last; i++)
-		addr_table_set(table, i, seg);
+	/* The chunk found once, and again where the slots reach the next. */
+	chunk = addr_table_chunk(table, first);
+	for (i = first; i <= last; i++) {
+		if (!(i & ADDR_CHUNK_MASK))
+			chunk = addr_table_chunk(table, i);
+		chunk[i & ADDR_CHUNK_MASK] = seg;
+	}
 	if (last >= table->nr)
 		table->nr = last + 1;
 }

@@ -56,12 +56,29 @@ static_assert(MEMS_ADDR_CHUNK_SHIFT >= MEMS_HOLE_MAP_SHIFT &&
  * a chunk mapped (level0_mapped()), as every slot where a hole starts,
  * or a descent leads, is.
  */
+static inline uint8_t *level0_group(const struct mems_addr_table *table,
+				    size_t g)
+{
+	return addr_table_class(table, g << MEMS_HOLE_MAP_SHIFT);
+}
+
+/* Level @k, 1 up: one array, whose entry @i is its i-th byte. */
+static inline uint8_t *upper_entry_at(const struct mems_addr_table *table,
+				      unsigned int k, size_t i)
+{
+	return table->classes[k] + i;
+}
+
+static inline uint8_t *upper_group(const struct mems_addr_table *table,
+				   unsigned int k, size_t g)
+{
+	return upper_entry_at(table, k, g << MEMS_HOLE_MAP_SHIFT);
+}
+
 static inline uint8_t *hole_map_group(const struct mems_addr_table *table,
 				      unsigned int k, size_t g)
 {
-	if (!k)
-		return addr_table_class(table, g << MEMS_HOLE_MAP_SHIFT);
-	return table->classes[k] + (g << MEMS_HOLE_MAP_SHIFT);
+	return k ? upper_group(table, k, g) : level0_group(table, g);
 }
 
 /*
@@ -79,21 +96,13 @@ static inline bool level0_mapped(const struct mems_addr_table *table,
 static inline uint8_t *hole_map_entry_at(const struct mems_addr_table *table,
 					 unsigned int k, size_t i)
 {
-	return hole_map_group(table, k, i >> MEMS_HOLE_MAP_SHIFT) +
-	       (i & (MEMS_HOLE_MAP_FANOUT - 1));
+	return k ? upper_entry_at(table, k, i) : addr_table_class(table, i);
 }
 
 static inline unsigned int hole_map_entry(const struct mems_addr_table *table,
 					  unsigned int k, size_t i)
 {
 	return *hole_map_entry_at(table, k, i);
-}
-
-static inline void hole_map_entry_set(struct mems_addr_table *table,
-				      unsigned int k, size_t i,
-				      unsigned int cls)
-{
-	*hole_map_entry_at(table, k, i) = (uint8_t)cls;
 }
 
 /* The count of the holes starting in slot @i, kept beside level 0. */
@@ -112,36 +121,39 @@ static inline unsigned int group_largest(const struct mems_addr_table *table,
 }
 
 /*
- * Level 0's entry @i becomes @cls; carry the change up while it changes
- * things.  A rise only raises; a fall matters to a level only where the
- * old class was its group's largest, and only there is the group read.
+ * Level 0's entry @i, at @entry, becomes @cls; carry the change up while
+ * it changes things.  A rise only raises; a fall matters to a level only
+ * where the old class was its group's largest, and only there is the
+ * group read: level 0's is @entry's, found once.
  */
-static void hole_map_set(struct mems_addr_table *table, size_t i,
-			 unsigned int cls)
+static void hole_map_set(struct mems_addr_table *table, uint8_t *entry,
+			 size_t i, unsigned int cls)
 {
-	unsigned int old = hole_map_entry(table, 0, i);
+	unsigned int old = *entry;
+	const uint8_t *group = entry - (i & (MEMS_HOLE_MAP_FANOUT - 1));
 	unsigned int k;
 
 	if (old == cls)
 		return;
-	hole_map_entry_set(table, 0, i, cls);
+	*entry = (uint8_t)cls;
 	if (cls > old) {
 		for (k = 1; k < table->nr_levels; k++) {
 			i >>= MEMS_HOLE_MAP_SHIFT;
-			if (hole_map_entry(table, k, i) >= cls)
+			if (*upper_entry_at(table, k, i) >= cls)
 				return;
-			hole_map_entry_set(table, k, i, cls);
+			*upper_entry_at(table, k, i) = (uint8_t)cls;
 		}
 		return;
 	}
 	for (k = 1; k < table->nr_levels; k++) {
-		if (hole_map_entry(table, k, i >> MEMS_HOLE_MAP_SHIFT) != old)
+		i >>= MEMS_HOLE_MAP_SHIFT;
+		if (*upper_entry_at(table, k, i) != old)
 			return;
-		cls = group_largest(table, k - 1, i);
+		cls = byte_group_max(group);
 		if (cls == old)
 			return;
-		i >>= MEMS_HOLE_MAP_SHIFT;
-		hole_map_entry_set(table, k, i, cls);
+		*upper_entry_at(table, k, i) = (uint8_t)cls;
+		group = upper_group(table, k, i >> MEMS_HOLE_MAP_SHIFT);
 	}
 }
 
@@ -150,13 +162,15 @@ void mems_hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
+	uint8_t *entry;
 	unsigned int cls;
 
 	if (!heap->hole_map_on)
 		return;
 	cls = mems_hole_class(size);
-	if (hole_map_entry(table, 0, i) < cls)
-		hole_map_set(table, i, cls);
+	entry = addr_table_class(table, i);
+	if (*entry < cls)
+		hole_map_set(table, entry, i, cls);
 }
 
 /* The segment after @seg when it starts in slot @i too, else NULL. */
@@ -225,18 +239,18 @@ void mems_hole_map_remove(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
-	unsigned int entry;
+	uint8_t *entry;
 
 	if (!heap->hole_map_on)
 		return;
+	entry = addr_table_class(table, i);
 	if (!--*slot_holes(table, i)) {
-		hole_map_set(table, i, 0);
+		hole_map_set(table, entry, i, 0);
 		return;
 	}
 	/* Unless it was of the slot's class, nothing changes. */
-	entry = hole_map_entry(table, 0, i);
-	if (mems_hole_class(size) >= entry)
-		hole_map_set(table, i, slot_class(heap, i, entry));
+	if (mems_hole_class(size) >= *entry)
+		hole_map_set(table, entry, i, slot_class(heap, i, *entry));
 }
 
 /* The hole of @old_size bytes at @old_vstart is now @size at @vstart. */
@@ -245,7 +259,8 @@ void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
-	unsigned int cls, entry;
+	unsigned int cls;
+	uint8_t *entry;
 
 	if (!heap->hole_map_on)
 		return;
@@ -255,11 +270,11 @@ void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 		return;
 	}
 	cls = mems_hole_class(size);
-	entry = hole_map_entry(table, 0, i);
-	if (*slot_holes(table, i) == 1 || cls >= entry)
-		hole_map_set(table, i, cls);
-	else if (mems_hole_class(old_size) >= entry)
-		hole_map_set(table, i, slot_class(heap, i, entry));
+	entry = addr_table_class(table, i);
+	if (*slot_holes(table, i) == 1 || cls >= *entry)
+		hole_map_set(table, entry, i, cls);
+	else if (mems_hole_class(old_size) >= *entry)
+		hole_map_set(table, entry, i, slot_class(heap, i, *entry));
 }
 
 /*
@@ -294,14 +309,10 @@ void mems_hole_map_use(struct mems_heap *heap, bool on)
  * The first entry of level @k at or after @i, within @i's group, that is
  * at least @cls; the group's end when none is.
  */
-static inline size_t group_first_at_least(const struct mems_addr_table *table,
-					  unsigned int k, size_t i,
+static inline size_t group_first_at_least(const uint8_t *group, size_t i,
 					  unsigned int cls)
 {
 	size_t first = i & ~(MEMS_HOLE_MAP_FANOUT - 1);
-
-	const uint8_t *group =
-		hole_map_group(table, k, i >> MEMS_HOLE_MAP_SHIFT);
 
 	return first + byte_group_first_at_least(
 			       group, cls, i & (MEMS_HOLE_MAP_FANOUT - 1));
@@ -309,20 +320,30 @@ static inline size_t group_first_at_least(const struct mems_addr_table *table,
 
 /*
  * From entry @i of level @k, which is at least @cls, down to the lowest
- * slot below it that is.  False only when the map is broken, as the
- * checker may find it.
+ * slot below it that is: the levels above level 0, then level 0's group,
+ * whose chunk is mapped since a hole starts there.  False only when the
+ * map is broken, as the checker may find it.
  */
 static bool descend(const struct mems_addr_table *table, unsigned int k,
 		    size_t i, unsigned int cls, size_t *slot)
 {
 	size_t below;
 
-	while (k--) {
+	if (!k) {
+		*slot = i;
+		return true;
+	}
+	for (; k > 1; k--) {
 		below = i << MEMS_HOLE_MAP_SHIFT;
-		i = group_first_at_least(table, k, below, cls);
+		i = group_first_at_least(upper_group(table, k - 1, i), below,
+					 cls);
 		if (i == below + MEMS_HOLE_MAP_FANOUT)
 			return false;
 	}
+	below = i << MEMS_HOLE_MAP_SHIFT;
+	i = group_first_at_least(level0_group(table, i), below, cls);
+	if (i == below + MEMS_HOLE_MAP_FANOUT)
+		return false;
 	*slot = i;
 	return true;
 }
@@ -331,7 +352,8 @@ static bool descend(const struct mems_addr_table *table, unsigned int k,
  * The lowest slot at or after @i whose entry is at least @cls, not 0:
  * along each group from the entry on and up while the rest of it falls
  * short, then down.  From slot 0 the way up is the whole map, so the
- * search starts at the root.
+ * search starts at the root.  Where no chunk is mapped no hole starts,
+ * and the search goes up at once.
  */
 static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
 				 unsigned int cls, size_t *slot)
@@ -344,14 +366,15 @@ static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
 			return false;
 		return descend(table, top, 0, cls, slot);
 	}
-	for (;;) {
-		/* Where no chunk is mapped, no hole starts. */
-		if (k || level0_mapped(table, i)) {
-			found = group_first_at_least(table, k, i, cls);
-			if (found >> MEMS_HOLE_MAP_SHIFT ==
-			    i >> MEMS_HOLE_MAP_SHIFT)
-				break;
+	if (level0_mapped(table, i)) {
+		found = group_first_at_least(
+			level0_group(table, i >> MEMS_HOLE_MAP_SHIFT), i, cls);
+		if (found >> MEMS_HOLE_MAP_SHIFT == i >> MEMS_HOLE_MAP_SHIFT) {
+			*slot = found;
+			return true;
 		}
+	}
+	do {
 		if (k == top)
 			return false;
 		i = (i >> MEMS_HOLE_MAP_SHIFT) + 1;
@@ -359,7 +382,9 @@ static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
 		/* Past a level's last entry, every level above is past it. */
 		if (i >= table->level_size[k])
 			return false;
-	}
+		found = group_first_at_least(
+			upper_group(table, k, i >> MEMS_HOLE_MAP_SHIFT), i, cls);
+	} while (found >> MEMS_HOLE_MAP_SHIFT != i >> MEMS_HOLE_MAP_SHIFT);
 	return descend(table, k, found, cls, slot);
 }
 
