@@ -65,6 +65,17 @@ static inline struct mems_seg *addr_slot_seg(struct mems_seg *entry)
 
 #define ADDR_CHUNK_MASK (((size_t)1 << MEMS_ADDR_CHUNK_SHIFT) - 1)
 
+/*
+ * Slot @i's entry in column @col, through its chunk's biased base
+ * (core/sparse_table.h): the chunk is mapped.  One load of the
+ * directory, no mask.
+ */
+static inline uintptr_t addr_table_col(const struct mems_addr_table *table,
+				       size_t i, unsigned int col)
+{
+	return table->chunks.dir[i >> MEMS_ADDR_CHUNK_SHIFT].base[col];
+}
+
 /* The slots of slot @i's chunk, NULL when it is not mapped. */
 static inline struct mems_seg **
 addr_table_chunk(const struct mems_addr_table *table, size_t i)
@@ -73,18 +84,25 @@ addr_table_chunk(const struct mems_addr_table *table, size_t i)
 		.col[ADDR_COL_SLOT];
 }
 
+static inline struct mems_seg **
+addr_table_slot_at(const struct mems_addr_table *table, size_t i)
+{
+	return (struct mems_seg **)(addr_table_col(table, i, ADDR_COL_SLOT) +
+				    i * sizeof(struct mems_seg *));
+}
+
 /* Slot @i's entry; its chunk is mapped. */
 static inline struct mems_seg *
 addr_table_get(const struct mems_addr_table *table, size_t i)
 {
-	return addr_table_chunk(table, i)[i & ADDR_CHUNK_MASK];
+	return *addr_table_slot_at(table, i);
 }
 
 /* Slot @i, in a chunk some node overlaps, names @entry. */
 static inline void addr_table_set(struct mems_addr_table *table, size_t i,
 				  struct mems_seg *entry)
 {
-	addr_table_chunk(table, i)[i & ADDR_CHUNK_MASK] = entry;
+	*addr_table_slot_at(table, i) = entry;
 }
 
 /*
@@ -96,17 +114,14 @@ static inline void addr_table_set(struct mems_addr_table *table, size_t i,
 static inline uint8_t *addr_table_class(const struct mems_addr_table *table,
 					size_t i)
 {
-	return (uint8_t *)table->chunks.dir[i >> MEMS_ADDR_CHUNK_SHIFT]
-		       .col[ADDR_COL_CLASS] +
-	       (i & ADDR_CHUNK_MASK);
+	return (uint8_t *)(addr_table_col(table, i, ADDR_COL_CLASS) + i);
 }
 
 static inline uint16_t *addr_table_holes(const struct mems_addr_table *table,
 					 size_t i)
 {
-	return (uint16_t *)table->chunks.dir[i >> MEMS_ADDR_CHUNK_SHIFT]
-		       .col[ADDR_COL_HOLES] +
-	       (i & ADDR_CHUNK_MASK);
+	return (uint16_t *)(addr_table_col(table, i, ADDR_COL_HOLES) +
+			    i * sizeof(uint16_t));
 }
 
 static inline size_t addr_table_slot_of(const struct mems_heap *heap,
@@ -137,17 +152,17 @@ static inline void mems_addr_table_point(struct mems_heap *heap,
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t first = addr_table_slot_from(heap, vstart);
 	size_t last = addr_table_slot_of(heap, vend);
-	struct mems_seg **chunk;
+	uintptr_t base;
 	size_t i;
 
 	if (first > last)
 		return;
 	/* The chunk found once, and again where the slots reach the next. */
-	chunk = addr_table_chunk(table, first);
+	base = addr_table_col(table, first, ADDR_COL_SLOT);
 	for (i = first; i <= last; i++) {
 		if (!(i & ADDR_CHUNK_MASK))
-			chunk = addr_table_chunk(table, i);
-		chunk[i & ADDR_CHUNK_MASK] = seg;
+			base = addr_table_col(table, i, ADDR_COL_SLOT);
+		*(struct mems_seg **)(base + i * sizeof(seg)) = seg;
 	}
 	if (last >= table->nr)
 		table->nr = last + 1;

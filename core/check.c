@@ -226,9 +226,29 @@ static size_t chunk_users(const struct mems_heap *heap,
 }
 
 /*
+ * Whether chunk @c's columns, if it is mapped, each have the base that
+ * puts the table's entry i at base + i * size.
+ */
+static bool chunk_bases_right(const struct mems_sparse_table *chunks,
+			      size_t c)
+{
+	const struct mems_sparse_chunk *chunk = &chunks->dir[c];
+	unsigned int k;
+
+	if (!chunk->col[0])
+		return true;
+	for (k = 0; k < chunks->nr_cols; k++)
+		if (chunk->base[k] !=
+		    (uintptr_t)chunk->col[k] -
+			    (c << chunks->shift) * chunks->col_size[k])
+			return false;
+	return true;
+}
+
+/*
  * Each chunk counts the nodes whose slots lie in it, and is mapped if
  * and only if there is one; the inline chunk 0 only while the space
- * handed out fits in it.
+ * handed out fits in it.  A mapped chunk's bases are its columns'.
  */
 static int chunks_check(const struct mems_heap *heap, FILE *report)
 {
@@ -247,6 +267,11 @@ static int chunks_check(const struct mems_heap *heap, FILE *report)
 					    "address chunk %zu counts %zu "
 					    "nodes, not %zu",
 					    c, chunks->dir[c].users, users);
+		if (!chunk_bases_right(chunks, c))
+			return check_failed(report,
+					    "address chunk %zu has a wrong "
+					    "base",
+					    c);
 		if (is_inline)
 			continue;
 		if (!chunks->dir[c].col[0] != !users)

@@ -38,8 +38,10 @@ void mems_sparse_setup(struct mems_sparse_table *table, unsigned int shift,
 	for (k = 0; k < nr_cols; k++) {
 		table->col_size[k] = col_size[k];
 		row += col_size[k];
-		if (inline_entries)
+		if (inline_entries) {
 			table->dir[0].col[k] = inline_col[k];
+			table->dir[0].base[k] = (uintptr_t)inline_col[k];
+		}
 	}
 	table->chunk_bytes = round_to_pages(row << shift, page_size);
 }
@@ -54,6 +56,7 @@ static void chunk_unmap(struct mems_sparse_table *table,
 {
 	mems_os_unmap(os, table->dir[c].col[0], table->chunk_bytes);
 	memset(table->dir[c].col, 0, sizeof(table->dir[c].col));
+	memset(table->dir[c].base, 0, sizeof(table->dir[c].base));
 	table->nr_mapped--;
 }
 
@@ -79,13 +82,16 @@ static char *chunk_map(struct mems_sparse_table *table,
 	return (char *)mems_os_map(os, table->chunk_bytes);
 }
 
+/* Chunk @c's columns from @base on. */
 static void chunk_install(struct mems_sparse_table *table,
-			  struct mems_sparse_chunk *chunk, char *base)
+			  struct mems_sparse_chunk *chunk, size_t c, char *base)
 {
 	unsigned int k;
 
 	for (k = 0; k < table->nr_cols; k++) {
 		chunk->col[k] = base;
+		chunk->base[k] = (uintptr_t)base -
+				 ((c << table->shift) * table->col_size[k]);
 		base += table->col_size[k] << table->shift;
 	}
 	table->nr_mapped++;
@@ -141,6 +147,7 @@ static void stage_undo(struct mems_sparse_table *table,
 			continue;
 		mems_os_unmap(os, st->dir[c].col[0], table->chunk_bytes);
 		memset(st->dir[c].col, 0, sizeof(st->dir[c].col));
+		memset(st->dir[c].base, 0, sizeof(st->dir[c].base));
 		table->nr_mapped--;
 	}
 	if (st->chunk0)
@@ -160,9 +167,10 @@ static void inline_chunk_move(struct mems_sparse_table *table,
 
 	table->inline_entries = 0;
 	memset(chunk->col, 0, sizeof(chunk->col));
+	memset(chunk->base, 0, sizeof(chunk->base));
 	if (!st->chunk0)
 		return;
-	chunk_install(table, chunk, st->chunk0);
+	chunk_install(table, chunk, 0, st->chunk0);
 	for (k = 0; k < table->nr_cols; k++)
 		memcpy(chunk->col[k], old.col[k], table->col_size[k] * entries);
 }
@@ -195,7 +203,7 @@ int mems_sparse_get(struct mems_sparse_table *table, struct mems_os_stats *os,
 		base = chunk_map(table, os);
 		if (!base)
 			goto undo;
-		chunk_install(table, &st.dir[c], base);
+		chunk_install(table, &st.dir[c], c, base);
 	}
 	if (move)
 		inline_chunk_move(table, &st);

@@ -18,8 +18,10 @@
 #ifndef MEMS_CORE_SPARSE_TABLE_H
 #define MEMS_CORE_SPARSE_TABLE_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "os.h"
 
@@ -29,8 +31,19 @@
 struct mems_sparse_chunk {
 	/* col[0] is where the chunk's mapping starts; NULL: not mapped. */
 	void *col[MEMS_SPARSE_MAX_COLS];
+	/*
+	 * Column k's address less the bytes its entries before the chunk
+	 * would take, while the chunk is mapped: entry i of the table is at
+	 * base[k] + i * size, the chunk's offset not masked out of i.
+	 */
+	uintptr_t base[MEMS_SPARSE_MAX_COLS];
 	size_t users; /* who asked for it and have not let go */
+	size_t unused; /* a power of two bytes, indexed with a shift */
 };
+
+static_assert((sizeof(struct mems_sparse_chunk) &
+	       (sizeof(struct mems_sparse_chunk) - 1)) == 0,
+	      "a directory entry is a power of two bytes");
 
 struct mems_sparse_table {
 	struct mems_sparse_chunk *dir;

@@ -480,6 +480,13 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
 	chunks->dir[1].col[0] = NULL;
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	/* And that a chunk's entry i is at its base + i * size. */
+	chunks->dir[2].base[ADDR_COL_CLASS]++;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	chunks->dir[2].base[ADDR_COL_CLASS]--;
+	ASSERT_EQ((uintptr_t)chunk2 + 1024 * sizeof(void *) - 2048,
+		  chunks->dir[2].base[ADDR_COL_CLASS]);
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 
 	/* The first node goes: chunk 0 too; a look-up there skips to 2. */
 	ASSERT_EQ(0, mems_heap_free(heap, V(1000)));
