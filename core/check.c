@@ -229,8 +229,7 @@ static size_t chunk_users(const struct mems_heap *heap,
  * Whether chunk @c's columns, if it is mapped, each have the base that
  * puts the table's entry i at base + i * size.
  */
-static bool chunk_bases_right(const struct mems_sparse_table *chunks,
-			      size_t c)
+static bool chunk_bases_right(const struct mems_sparse_table *chunks, size_t c)
 {
 	const struct mems_sparse_chunk *chunk = &chunks->dir[c];
 	unsigned int k;

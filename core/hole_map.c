@@ -86,8 +86,7 @@ static inline uint8_t *hole_map_group(const struct mems_addr_table *table,
  * table's end, so the chunks' directory covers it.  No hole starts in
  * a chunk not mapped: no node overlaps it.
  */
-static inline bool level0_mapped(const struct mems_addr_table *table,
-				 size_t i)
+static inline bool level0_mapped(const struct mems_addr_table *table, size_t i)
 {
 	return table->chunks.dir[i >> MEMS_ADDR_CHUNK_SHIFT]
 		.col[ADDR_COL_CLASS];
@@ -383,7 +382,8 @@ static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
 		if (i >= table->level_size[k])
 			return false;
 		found = group_first_at_least(
-			upper_group(table, k, i >> MEMS_HOLE_MAP_SHIFT), i, cls);
+			upper_group(table, k, i >> MEMS_HOLE_MAP_SHIFT), i,
+			cls);
 	} while (found >> MEMS_HOLE_MAP_SHIFT != i >> MEMS_HOLE_MAP_SHIFT);
 	return descend(table, k, found, cls, slot);
 }
@@ -625,8 +625,9 @@ static int slots_check(const struct mems_heap *heap, FILE *report)
 				return map_failed(report, "slot", 0, i,
 						  hole_map_entry(table, 0, i),
 						  want);
-			want = on && i < table->nr ? slot_holes_walked(heap, i) :
-						     0;
+			want = on && i < table->nr ?
+				       slot_holes_walked(heap, i) :
+				       0;
 			if (*slot_holes(table, i) != want)
 				return map_failed(report, "hole count", 0, i,
 						  *slot_holes(table, i), want);
