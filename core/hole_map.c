@@ -21,9 +21,11 @@
  *
  * Classes make the upkeep cheap: a hole that shrinks within its class,
  * as most carves leave it, changes no entry, and a fall that does change
- * one reads a group a level with a vector max.  The entries live beside
- * the address table's slots (core/addr_table.c) and grow with them, with
- * a count of the holes starting in each slot.  core/chain.c reports
+ * one reads a group a level with a vector max.  Level 0 lives in the
+ * address table's chunks (core/addr_table.c), with a count of the holes
+ * starting in each slot, mapped while a node overlaps them: no hole
+ * starts where no chunk is mapped.  The levels above are in a mapping
+ * that grows with the space handed out.  core/chain.c reports
  * every hole that appears (mems_hole_map_add()), grows in place
  * (mems_hole_map_raise()), changes its start or size
  * (mems_hole_map_move()) or vanishes (mems_hole_map_remove()), after the
