@@ -17,11 +17,17 @@
  * slots of the bytes it gained; core/chain.c decides which record
  * survives a merge so that the fewest slots are rewritten.
  *
- * The first slots live in the heap itself, so that a small heap maps no
- * table; past them, in a mapping of its own, which moves to one twice
- * as large when full.  The hole map's levels live beside the slots,
- * inline or in the same mapping, and move with them: this file lays
- * them out and carries them over, core/hole_map.c keeps their values.
+ * The slots are in chunks mapped while some node overlaps them
+ * (core/sparse_table.c): the table follows the space nodes live in, not
+ * all the space ever handed out, which a program that gives its memory
+ * back leaves far behind.  A node asks for the chunks of its slots when
+ * it is mapped and lets go of them when it is released.  The first
+ * slots start in the heap itself, so that a small heap maps no table.
+ * The hole map's level 0 and the counts of holes are columns of the same
+ * chunks; its levels above are in a mapping of their own that grows
+ * with the space handed out, 1/64 as large as level 0 would be, and
+ * moves to one twice as large when full.  This file lays them out and
+ * carries them over, core/hole_map.c keeps their values.
  */
 #include <string.h>
 
@@ -37,11 +43,11 @@ static size_t level_bytes(size_t entries)
 }
 
 /*
- * Lay the hole map's levels for @capacity slots out from @bytes, which
- * is aligned to a group: level 0 has an entry a slot, each further level
- * one per MEMS_HOLE_MAP_FANOUT of the level below, the last one entry,
- * each level whole groups.  Returns the bytes used; @bytes NULL only
- * counts them.
+ * Lay the hole map's levels above level 0 for @capacity slots out from
+ * @bytes, which is aligned to a group: level 0 has an entry a slot, in
+ * the chunks, each further level one per MEMS_HOLE_MAP_FANOUT of the
+ * level below, the last one entry, each level whole groups.  Returns the
+ * bytes used; @bytes NULL only counts them.
  */
 static size_t levels_layout(struct mems_addr_table *table, size_t capacity,
 			    uint8_t *bytes)
@@ -51,10 +57,10 @@ static size_t levels_layout(struct mems_addr_table *table, size_t capacity,
 
 	for (;;) {
 		if (bytes) {
-			table->classes[k] = bytes + total;
+			table->classes[k] = k ? bytes + total : NULL;
 			table->level_size[k] = size;
 		}
-		total += level_bytes(size);
+		total += k ? level_bytes(size) : 0;
 		k++;
 		if (size == 1)
 			break;
@@ -68,15 +74,28 @@ static size_t levels_layout(struct mems_addr_table *table, size_t capacity,
 void mems_addr_table_setup(struct mems_heap *heap)
 {
 	struct mems_addr_table *table = &heap->addr_table;
+	static const size_t col_size[ADDR_NR_COLS] = {
+		[ADDR_COL_SLOT] = sizeof(struct mems_seg *),
+		[ADDR_COL_CLASS] = sizeof(uint8_t),
+		[ADDR_COL_HOLES] = sizeof(uint16_t),
+	};
+	void *inline_col[ADDR_NR_COLS] = {
+		[ADDR_COL_SLOT] = table->inline_slots,
+		[ADDR_COL_CLASS] = table->inline_classes0,
+		[ADDR_COL_HOLES] = table->inline_holes_in_slot,
+	};
 
-	table->slots = table->inline_slots;
+	mems_sparse_setup(&table->chunks, MEMS_ADDR_CHUNK_SHIFT, ADDR_NR_COLS,
+			  col_size, inline_col, MEMS_INLINE_ADDR_SLOTS,
+			  heap->page_size);
 	table->nr = 0;
 	table->capacity = MEMS_INLINE_ADDR_SLOTS;
-	table->bytes = 0;
-	memset(table->inline_classes, 0, sizeof(table->inline_classes));
+	table->levels_bytes = 0;
+	memset(table->inline_slots, 0, sizeof(table->inline_slots));
+	memset(table->inline_classes0, 0, sizeof(table->inline_classes0));
 	memset(table->inline_holes_in_slot, 0,
 	       sizeof(table->inline_holes_in_slot));
-	table->holes_in_slot = table->inline_holes_in_slot;
+	memset(table->inline_classes, 0, sizeof(table->inline_classes));
 	levels_layout(table, MEMS_INLINE_ADDR_SLOTS, table->inline_classes);
 }
 
@@ -84,95 +103,131 @@ void mems_addr_table_release(struct mems_heap *heap)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 
-	if (table->bytes)
-		mems_os_unmap(&heap->os, table->slots, table->bytes);
+	mems_sparse_release(&table->chunks, &heap->os);
+	if (table->levels_bytes)
+		mems_os_unmap(&heap->os, table->classes[1],
+			      table->levels_bytes);
 	mems_addr_table_setup(heap);
 }
 
-/*
- * Where the hole map starts in a mapping for @capacity slots: after the
- * slots, at a group's boundary, so that each group is one cache line.
- */
-static size_t levels_offset(struct mems_addr_table *table, size_t capacity)
+/* The bytes the table maps: its chunks, their directory, the levels. */
+size_t mems_addr_table_bytes(const struct mems_heap *heap)
 {
-	return level_bytes(capacity * sizeof(*table->slots));
-}
+	const struct mems_addr_table *table = &heap->addr_table;
 
-/* The bytes of a mapping for @capacity slots and their hole map. */
-static size_t addr_table_bytes(struct mems_addr_table *table, size_t capacity)
-{
-	return levels_offset(table, capacity) +
-	       levels_layout(table, capacity, NULL) +
-	       capacity * sizeof(*table->holes_in_slot);
+	return sparse_bytes(&table->chunks) + table->levels_bytes;
 }
 
 /*
- * The hole map's levels of @old, in @table's larger layout.  Entry i of
- * level k stands for the same slots whatever the capacity, and the
- * slots added hold no hole: each old level is copied as it is, and a
- * level above the old top starts from the old top's one entry.
+ * The hole map's levels above level 0 of @old, in @table's larger
+ * layout.  Entry i of level k stands for the same slots whatever the
+ * capacity, and the slots added hold no hole: each old level is copied
+ * as it is, and a level above the old top starts from the old top's one
+ * entry.
  */
 static void levels_copy(struct mems_addr_table *table,
 			const struct mems_addr_table *old)
 {
 	unsigned int k;
 
-	for (k = 0; k < old->nr_levels; k++)
+	for (k = 1; k < old->nr_levels; k++)
 		memcpy(table->classes[k], old->classes[k], old->level_size[k]);
 	for (; k < table->nr_levels; k++)
 		table->classes[k][0] = old->classes[old->nr_levels - 1][0];
 }
 
-/* Move the table into @slots, a zeroed mapping of @bytes for @capacity. */
-static void addr_table_move(struct mems_heap *heap, struct mems_seg **slots,
-			    size_t capacity, size_t bytes)
+/* The bytes of the levels above level 0 for @capacity slots. */
+static size_t levels_bytes(struct mems_heap *heap, size_t capacity)
+{
+	size_t bytes = levels_layout(&heap->addr_table, capacity, NULL);
+
+	/* Whole MeMS pages, as for every mapping. */
+	return (bytes / heap->page_size + !!(bytes % heap->page_size)) *
+	       heap->page_size;
+}
+
+/* Move the levels into @levels, a zeroed mapping for @capacity slots. */
+static void levels_move(struct mems_heap *heap, uint8_t *levels,
+			size_t capacity)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	const struct mems_addr_table old = *table;
-	uint8_t *levels = (uint8_t *)slots + levels_offset(table, capacity);
-	size_t levels_bytes = levels_layout(table, capacity, levels);
 
-	table->slots = slots;
+	levels_layout(table, capacity, levels);
 	table->capacity = capacity;
-	table->bytes = bytes;
-	table->holes_in_slot = (uint16_t *)(levels + levels_bytes);
-	memcpy(table->slots, old.slots, old.nr * sizeof(*slots));
-	memcpy(table->holes_in_slot, old.holes_in_slot,
-	       old.nr * sizeof(*old.holes_in_slot));
+	table->levels_bytes = levels_bytes(heap, capacity);
 	levels_copy(table, &old);
-	if (old.bytes)
-		mems_os_unmap(&heap->os, old.slots, old.bytes);
+	if (old.levels_bytes)
+		mems_os_unmap(&heap->os, old.classes[1], old.levels_bytes);
 }
 
 /*
- * Room for the slots of every byte up to @vend, the last byte of a
- * node about to be mapped.  Fails, changing nothing, when the table
- * cannot grow.
+ * Room for the slots of a node about to be mapped at [@vstart, @vend]:
+ * the hole map's levels for every byte up to @vend, and the chunks of
+ * the node's slots, which it now uses.  Fails, changing nothing and
+ * leaving nothing mapped, when a mapping fails: the levels are mapped
+ * first and moved into only once the chunks are there.
  */
-int mems_addr_table_reserve(struct mems_heap *heap, uintptr_t vend)
+int mems_addr_table_reserve(struct mems_heap *heap, uintptr_t vstart,
+			    uintptr_t vend)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t need = addr_table_slot_of(heap, vend) + 1;
 	size_t capacity = table->capacity;
-	struct mems_seg **slots;
-	size_t bytes;
+	uint8_t *levels = NULL;
 
-	if (need <= capacity)
-		return 0;
-	while (capacity < need)
-		capacity = capacity > SIZE_MAX / 4 ? need : 2 * capacity;
-	/* Slots and hole map take under 20 bytes a slot. */
-	if (capacity > (SIZE_MAX - heap->page_size) / 20)
+	if (need > capacity) {
+		while (capacity < need)
+			capacity =
+				capacity > SIZE_MAX / 4 ? need : 2 * capacity;
+		if (capacity > SIZE_MAX / 2 - heap->page_size)
+			return -1;
+		levels = (uint8_t *)mems_os_map(&heap->os,
+						levels_bytes(heap, capacity));
+		if (!levels)
+			return -1;
+	}
+	if (mems_sparse_get(&table->chunks, &heap->os,
+			    addr_table_slot_of(heap, vstart), need - 1)) {
+		if (levels)
+			mems_os_unmap(&heap->os, levels,
+				      levels_bytes(heap, capacity));
 		return -1;
-	/* Whole MeMS pages, as for every mapping. */
-	bytes = addr_table_bytes(table, capacity);
-	bytes = (bytes / heap->page_size + !!(bytes % heap->page_size)) *
-		heap->page_size;
-	slots = (struct mems_seg **)mems_os_map(&heap->os, bytes);
-	if (!slots)
-		return -1;
-	addr_table_move(heap, slots, capacity, bytes);
+	}
+	if (levels)
+		levels_move(heap, levels, capacity);
 	return 0;
+}
+
+/*
+ * The node at [@vstart, @vend], released, no longer uses its chunks;
+ * those no other node overlaps are unmapped.  The slots and the hole
+ * map are up to date by then.
+ */
+void mems_addr_table_unreserve(struct mems_heap *heap, uintptr_t vstart,
+			       uintptr_t vend)
+{
+	mems_sparse_put(&heap->addr_table.chunks, &heap->os,
+			addr_table_slot_of(heap, vstart),
+			addr_table_slot_of(heap, vend));
+}
+
+/*
+ * The segment at or after slot @i, whose chunk is not mapped: no node
+ * overlaps it, so the first node after it starts in the next chunk
+ * mapped, whose first slot leads to it.
+ */
+struct mems_seg *mems_addr_table_after_chunk(const struct mems_heap *heap,
+					     size_t i)
+{
+	const struct mems_sparse_table *chunks = &heap->addr_table.chunks;
+	size_t c = mems_sparse_next_mapped(chunks,
+					   (i >> MEMS_ADDR_CHUNK_SHIFT) + 1);
+
+	if (c >= chunks->dir_len)
+		return NULL;
+	return addr_slot_seg(
+		((struct mems_seg **)chunks->dir[c].col[ADDR_COL_SLOT])[0]);
 }
 
 /*
@@ -183,9 +238,28 @@ void mems_addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
 				    uintptr_t vend,
 				    const struct mems_node *next)
 {
-	if (vstart <= vend)
-		mems_addr_table_point(heap, vstart, vend,
-				      addr_slot_node_entry(next));
+	struct mems_addr_table *table = &heap->addr_table;
+	struct mems_seg *entry = addr_slot_node_entry(next);
+	size_t first, last, end;
+
+	if (vstart > vend)
+		return;
+	mems_addr_table_span(heap, vstart, vend, &first, &last);
+	if (first > last)
+		return;
+	/* Chunks no node overlaps have no slots to name anything. */
+	for (; first <= last; first = end) {
+		end = ((first >> MEMS_ADDR_CHUNK_SHIFT) + 1)
+		      << MEMS_ADDR_CHUNK_SHIFT;
+		if (end > last + 1)
+			end = last + 1;
+		if (!addr_table_chunk(table, first))
+			continue;
+		for (; first < end; first++)
+			addr_table_set(table, first, entry);
+	}
+	if (last >= table->nr)
+		table->nr = last + 1;
 }
 
 /*
@@ -204,11 +278,38 @@ struct mems_seg *mems_addr_table_next_node(const struct mems_heap *heap,
 	return list_first_entry(&node->segs, struct mems_seg, link);
 }
 
+/* Hole map level 0 and the counts of holes all 0, in every chunk. */
+void mems_addr_table_clear_hole_map(struct mems_heap *heap)
+{
+	struct mems_sparse_table *chunks = &heap->addr_table.chunks;
+	size_t c;
+
+	for (c = 0; c < chunks->dir_len; c++) {
+		if (!chunks->dir[c].col[0])
+			continue;
+		memset(chunks->dir[c].col[ADDR_COL_CLASS], 0,
+		       sparse_chunk_entries(chunks, c));
+		memset(chunks->dir[c].col[ADDR_COL_HOLES], 0,
+		       sparse_chunk_entries(chunks, c) * sizeof(uint16_t));
+	}
+}
+
+/* Whether slot @i is in a chunk mapped, for the checker. */
+bool mems_addr_table_slot_mapped(const struct mems_heap *heap, size_t i)
+{
+	const struct mems_addr_table *table = &heap->addr_table;
+
+	return (i >> MEMS_ADDR_CHUNK_SHIFT) < table->chunks.dir_len &&
+	       addr_table_chunk(table, i);
+}
+
 /* Slot @i's entry, for the checker; NULL past the table's end. */
 const struct mems_seg *mems_addr_table_slot(const struct mems_heap *heap,
 					    size_t i)
 {
-	return i < heap->addr_table.nr ? heap->addr_table.slots[i] : NULL;
+	if (i >= heap->addr_table.nr || !mems_addr_table_slot_mapped(heap, i))
+		return NULL;
+	return addr_table_chunk(&heap->addr_table, i)[i & ADDR_CHUNK_MASK];
 }
 
 /* The slots whose first byte is in [@vstart, @vend]; none if first > last. */

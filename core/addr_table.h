@@ -10,6 +10,7 @@
 #ifndef MEMS_CORE_ADDR_TABLE_H
 #define MEMS_CORE_ADDR_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,7 +18,15 @@
 
 void mems_addr_table_setup(struct mems_heap *heap);
 void mems_addr_table_release(struct mems_heap *heap);
-int mems_addr_table_reserve(struct mems_heap *heap, uintptr_t vend);
+int mems_addr_table_reserve(struct mems_heap *heap, uintptr_t vstart,
+			    uintptr_t vend);
+void mems_addr_table_unreserve(struct mems_heap *heap, uintptr_t vstart,
+			       uintptr_t vend);
+size_t mems_addr_table_bytes(const struct mems_heap *heap);
+struct mems_seg *mems_addr_table_after_chunk(const struct mems_heap *heap,
+					     size_t i);
+bool mems_addr_table_slot_mapped(const struct mems_heap *heap, size_t i);
+void mems_addr_table_clear_hole_map(struct mems_heap *heap);
 void mems_addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
 				    uintptr_t vend,
 				    const struct mems_node *next);
@@ -54,6 +63,67 @@ static inline struct mems_seg *addr_slot_seg(struct mems_seg *entry)
 	return list_first_entry(&node->segs, struct mems_seg, link);
 }
 
+#define ADDR_CHUNK_MASK (((size_t)1 << MEMS_ADDR_CHUNK_SHIFT) - 1)
+
+/*
+ * Slot @i's entry in column @col, through its chunk's biased base
+ * (core/sparse_table.h): the chunk is mapped.  One load of the
+ * directory, no mask.
+ */
+static inline uintptr_t addr_table_col(const struct mems_addr_table *table,
+				       size_t i, unsigned int col)
+{
+	return table->chunks.dir[i >> MEMS_ADDR_CHUNK_SHIFT].base[col];
+}
+
+/* The slots of slot @i's chunk, NULL when it is not mapped. */
+static inline struct mems_seg **
+addr_table_chunk(const struct mems_addr_table *table, size_t i)
+{
+	return (struct mems_seg **)table->chunks.dir[i >> MEMS_ADDR_CHUNK_SHIFT]
+		.col[ADDR_COL_SLOT];
+}
+
+static inline struct mems_seg **
+addr_table_slot_at(const struct mems_addr_table *table, size_t i)
+{
+	return (struct mems_seg **)(addr_table_col(table, i, ADDR_COL_SLOT) +
+				    i * sizeof(struct mems_seg *));
+}
+
+/* Slot @i's entry; its chunk is mapped. */
+static inline struct mems_seg *
+addr_table_get(const struct mems_addr_table *table, size_t i)
+{
+	return *addr_table_slot_at(table, i);
+}
+
+/* Slot @i, in a chunk some node overlaps, names @entry. */
+static inline void addr_table_set(struct mems_addr_table *table, size_t i,
+				  struct mems_seg *entry)
+{
+	*addr_table_slot_at(table, i) = entry;
+}
+
+/*
+ * Hole map level 0's entry @i, and its count of holes, for
+ * core/hole_map.c; slot @i's chunk is mapped, as it is wherever a hole
+ * starts.  Level 0's groups of MEMS_HOLE_MAP_FANOUT entries follow each
+ * other in a chunk, so that a group never straddles two.
+ */
+static inline uint8_t *addr_table_class(const struct mems_addr_table *table,
+					size_t i)
+{
+	return (uint8_t *)(addr_table_col(table, i, ADDR_COL_CLASS) + i);
+}
+
+static inline uint16_t *addr_table_holes(const struct mems_addr_table *table,
+					 size_t i)
+{
+	return (uint16_t *)(addr_table_col(table, i, ADDR_COL_HOLES) +
+			    i * sizeof(uint16_t));
+}
+
 static inline size_t addr_table_slot_of(const struct mems_heap *heap,
 					uintptr_t v)
 {
@@ -82,12 +152,18 @@ static inline void mems_addr_table_point(struct mems_heap *heap,
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t first = addr_table_slot_from(heap, vstart);
 	size_t last = addr_table_slot_of(heap, vend);
+	uintptr_t base;
 	size_t i;
 
 	if (first > last)
 		return;
-	for (i = first; i <= last; i++)
-		table->slots[i] = seg;
+	/* The chunk found once, and again where the slots reach the next. */
+	base = addr_table_col(table, first, ADDR_COL_SLOT);
+	for (i = first; i <= last; i++) {
+		if (!(i & ADDR_CHUNK_MASK))
+			base = addr_table_col(table, i, ADDR_COL_SLOT);
+		*(struct mems_seg **)(base + i * sizeof(seg)) = seg;
+	}
 	if (last >= table->nr)
 		table->nr = last + 1;
 }
@@ -114,12 +190,17 @@ mems_addr_table_next(const struct mems_heap *heap, struct mems_seg *seg)
 static inline struct mems_seg *
 mems_addr_table_find_from(const struct mems_heap *heap, uintptr_t v)
 {
+	size_t i = addr_table_slot_of(heap, v);
+	struct mems_seg **chunk;
 	struct mems_seg *seg;
 
 	if (v < heap->virt_base || !heap->nr_nodes || v > heap->next_vaddr - 1)
 		return NULL;
-	seg = addr_slot_seg(
-		heap->addr_table.slots[addr_table_slot_of(heap, v)]);
+	chunk = addr_table_chunk(&heap->addr_table, i);
+	if (chunk)
+		seg = addr_slot_seg(chunk[i & ADDR_CHUNK_MASK]);
+	else
+		seg = mems_addr_table_after_chunk(heap, i);
 	if (!seg)
 		return NULL;
 	/* Only the step out of the last node can end the walk. */

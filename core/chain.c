@@ -227,7 +227,7 @@ struct mems_seg *mems_chain_map_node(struct mems_heap *heap, size_t bytes)
 	slabs = heap->meta.nr_slabs;
 	if (mems_meta_reserve(&heap->meta, &heap->os, 3))
 		goto unmap;
-	if (mems_addr_table_reserve(heap, vstart + (len - 1))) {
+	if (mems_addr_table_reserve(heap, vstart, vstart + (len - 1))) {
 		mems_meta_unreserve(&heap->meta, &heap->os, slabs);
 		goto unmap;
 	}
@@ -493,6 +493,7 @@ static void chain_unmap_node(struct mems_heap *heap, struct mems_node *node)
 	list_del(&node->chain);
 	mems_addr_table_point_released(heap, gap_start, node->vend, after);
 	mems_hole_map_remove(heap, node->vstart, bytes);
+	mems_addr_table_unreserve(heap, node->vstart, node->vend);
 	node_unmap(heap, node);
 	heap->nr_nodes--;
 	heap->user_pages -= node->pages;

@@ -90,17 +90,21 @@ static void counts_add_seg(struct check_counts *counts,
 
 /*
  * Whether every slot whose first byte lies in [@vstart, @vend] holds
- * @entry; the first that does not in *@bad.
+ * @entry; the first that does not in *@bad.  Released space has slots
+ * only in the chunks some node overlaps; a segment has all of its own.
  */
 static bool slots_name(const struct mems_heap *heap, uintptr_t vstart,
 		       uintptr_t vend, const struct mems_seg *entry,
-		       size_t *bad)
+		       bool released, size_t *bad)
 {
 	size_t first, last, i;
 
 	mems_addr_table_span(heap, vstart, vend, &first, &last);
 	for (i = first; i <= last; i++) {
-		if (mems_addr_table_slot(heap, i) != entry) {
+		if (released && !mems_addr_table_slot_mapped(heap, i))
+			continue;
+		if (!mems_addr_table_slot_mapped(heap, i) ||
+		    mems_addr_table_slot(heap, i) != entry) {
 			*bad = i;
 			return false;
 		}
@@ -118,7 +122,7 @@ static int addr_table_seg_check(const struct mems_heap *heap,
 {
 	size_t bad;
 
-	if (slots_name(heap, seg->vstart, seg->vend, seg, &bad))
+	if (slots_name(heap, seg->vstart, seg->vend, seg, false, &bad))
 		return 0;
 	return check_failed(report,
 			    "address slot %zu does not name segment " RANGE,
@@ -196,27 +200,123 @@ static int counts_check(const struct mems_heap *heap,
 	return 0;
 }
 
+/* The nodes whose slots lie in chunk @c, from @node on; NULL: none. */
+static size_t chunk_users(const struct mems_heap *heap,
+			  const struct mems_node **node, size_t c)
+{
+	const struct mems_node *n = *node;
+	size_t users = 0;
+
+	/* Nodes whose slots all lie before @c are done with. */
+	while (n &&
+	       addr_table_slot_of(heap, n->vend) >> MEMS_ADDR_CHUNK_SHIFT < c)
+		n = list_is_last(&n->chain, &heap->nodes) ?
+			    NULL :
+			    list_next_entry(n, chain);
+	*node = n;
+	for (; n; n = list_next_entry(n, chain)) {
+		if (addr_table_slot_of(heap, n->vstart) >>
+		    MEMS_ADDR_CHUNK_SHIFT > c)
+			break;
+		users++;
+		if (list_is_last(&n->chain, &heap->nodes))
+			break;
+	}
+	return users;
+}
+
+/*
+ * Whether chunk @c's columns, if it is mapped, each have the base that
+ * puts the table's entry i at base + i * size.
+ */
+static bool chunk_bases_right(const struct mems_sparse_table *chunks, size_t c)
+{
+	const struct mems_sparse_chunk *chunk = &chunks->dir[c];
+	unsigned int k;
+
+	if (!chunk->col[0])
+		return true;
+	for (k = 0; k < chunks->nr_cols; k++)
+		if (chunk->base[k] !=
+		    (uintptr_t)chunk->col[k] -
+			    (c << chunks->shift) * chunks->col_size[k])
+			return false;
+	return true;
+}
+
+/*
+ * Each chunk counts the nodes whose slots lie in it, and is mapped if
+ * and only if there is one; the inline chunk 0 only while the space
+ * handed out fits in it.  A mapped chunk's bases are its columns'.
+ */
+static int chunks_check(const struct mems_heap *heap, FILE *report)
+{
+	const struct mems_sparse_table *chunks = &heap->addr_table.chunks;
+	const struct mems_node *node = NULL;
+	size_t c, users, mapped = 0;
+	bool is_inline;
+
+	if (!list_empty(&heap->nodes))
+		node = list_first_entry(&heap->nodes, struct mems_node, chain);
+	for (c = 0; c < chunks->dir_len; c++) {
+		users = chunk_users(heap, &node, c);
+		is_inline = !c && chunks->inline_entries;
+		if (chunks->dir[c].users != users)
+			return check_failed(report,
+					    "address chunk %zu counts %zu "
+					    "nodes, not %zu",
+					    c, chunks->dir[c].users, users);
+		if (!chunk_bases_right(chunks, c))
+			return check_failed(report,
+					    "address chunk %zu has a wrong "
+					    "base",
+					    c);
+		if (is_inline)
+			continue;
+		if (!chunks->dir[c].col[0] != !users)
+			return check_failed(report,
+					    "address chunk %zu is %smapped "
+					    "with %zu nodes",
+					    c, users ? "not " : "", users);
+		mapped += !!users;
+	}
+	if (node && addr_table_slot_of(heap, node->vend) >>
+			    MEMS_ADDR_CHUNK_SHIFT >= chunks->dir_len)
+		return check_failed(report,
+				    "the address directory ends before "
+				    "node " RANGE,
+				    node->vstart, node->vend);
+	if (mapped != chunks->nr_mapped)
+		return check_failed(report,
+				    "%zu address chunks mapped, %zu counted",
+				    mapped, chunks->nr_mapped);
+	return 0;
+}
+
 /* The table ends with the slot of the last byte ever handed out. */
 static int addr_table_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
+	const struct mems_sparse_table *chunks = &table->chunks;
 	size_t nr = 0;
 
 	/* next_vaddr is 0 once a node has reached the top of the space. */
 	if (heap->next_vaddr != heap->virt_base)
 		nr = addr_table_slot_of(heap, heap->next_vaddr - 1) + 1;
-	if ((table->slots == table->inline_slots) != !table->bytes ||
-	    table->capacity < table->nr ||
+	if (table->capacity < table->nr ||
 	    table->capacity < MEMS_INLINE_ADDR_SLOTS ||
-	    (table->bytes &&
-	     table->capacity * sizeof(*table->slots) >= table->bytes))
+	    (table->capacity == MEMS_INLINE_ADDR_SLOTS) !=
+		    !table->levels_bytes ||
+	    (chunks->inline_entries &&
+	     (chunks->inline_entries < table->nr ||
+	      chunks->dir[0].col[ADDR_COL_SLOT] != table->inline_slots)))
 		return check_failed(report,
 				    "the address table lost its mapping");
 	if (table->nr != nr)
 		return check_failed(
 			report, "the address table holds %zu slots, not %zu",
 			table->nr, nr);
-	return 0;
+	return chunks_check(heap, report);
 }
 
 /*
@@ -229,7 +329,8 @@ static int released_space_check(const struct mems_heap *heap, uintptr_t vstart,
 {
 	size_t bad;
 
-	if (slots_name(heap, vstart, vend, addr_slot_node_entry(after), &bad))
+	if (slots_name(heap, vstart, vend, addr_slot_node_entry(after), true,
+		       &bad))
 		return 0;
 	return check_failed(report,
 			    "address slot %zu of released space " RANGE

@@ -21,9 +21,11 @@
  *
  * Classes make the upkeep cheap: a hole that shrinks within its class,
  * as most carves leave it, changes no entry, and a fall that does change
- * one reads a group a level with a vector max.  The entries live beside
- * the address table's slots (core/addr_table.c) and grow with them, with
- * a count of the holes starting in each slot.  core/chain.c reports
+ * one reads a group a level with a vector max.  Level 0 lives in the
+ * address table's chunks (core/addr_table.c), with a count of the holes
+ * starting in each slot, mapped while a node overlaps them: no hole
+ * starts where no chunk is mapped.  The levels above are in a mapping
+ * that grows with the space handed out.  core/chain.c reports
  * every hole that appears (mems_hole_map_add()), grows in place
  * (mems_hole_map_raise()), changes its start or size
  * (mems_hole_map_move()) or vanishes (mems_hole_map_remove()), after the
@@ -43,24 +45,59 @@
 
 static_assert(MEMS_HOLE_MAP_FANOUT == BYTE_GROUP_BYTES,
 	      "a group of the hole map is a byte group");
+static_assert(MEMS_ADDR_CHUNK_SHIFT >= MEMS_HOLE_MAP_SHIFT &&
+		      MEMS_INLINE_ADDR_SLOTS % MEMS_HOLE_MAP_FANOUT == 0,
+	      "a group of level 0 lies in one chunk");
 
 /*
  * Every entry is read and written through these, so that where a level
  * keeps its groups is theirs to say: group @g of level @k holds entries
  * g * MEMS_HOLE_MAP_FANOUT on, entry @i of level @k is in group
- * i >> MEMS_HOLE_MAP_SHIFT.
+ * i >> MEMS_HOLE_MAP_SHIFT.  Level 0 is in the address table's chunks,
+ * a group in one chunk, found once for the group; the group must be in
+ * a chunk mapped (level0_mapped()), as every slot where a hole starts,
+ * or a descent leads, is.
  */
+static inline uint8_t *level0_group(const struct mems_addr_table *table,
+				    size_t g)
+{
+	return addr_table_class(table, g << MEMS_HOLE_MAP_SHIFT);
+}
+
+/* Level @k, 1 up: one array, whose entry @i is its i-th byte. */
+static inline uint8_t *upper_entry_at(const struct mems_addr_table *table,
+				      unsigned int k, size_t i)
+{
+	return table->classes[k] + i;
+}
+
+static inline uint8_t *upper_group(const struct mems_addr_table *table,
+				   unsigned int k, size_t g)
+{
+	return upper_entry_at(table, k, g << MEMS_HOLE_MAP_SHIFT);
+}
+
 static inline uint8_t *hole_map_group(const struct mems_addr_table *table,
 				      unsigned int k, size_t g)
 {
-	return table->classes[k] + (g << MEMS_HOLE_MAP_SHIFT);
+	return k ? upper_group(table, k, g) : level0_group(table, g);
+}
+
+/*
+ * Whether level 0's entry @i is in a chunk mapped; @i is under the
+ * table's end, so the chunks' directory covers it.  No hole starts in
+ * a chunk not mapped: no node overlaps it.
+ */
+static inline bool level0_mapped(const struct mems_addr_table *table, size_t i)
+{
+	return table->chunks.dir[i >> MEMS_ADDR_CHUNK_SHIFT]
+		.col[ADDR_COL_CLASS];
 }
 
 static inline uint8_t *hole_map_entry_at(const struct mems_addr_table *table,
 					 unsigned int k, size_t i)
 {
-	return hole_map_group(table, k, i >> MEMS_HOLE_MAP_SHIFT) +
-	       (i & (MEMS_HOLE_MAP_FANOUT - 1));
+	return k ? upper_entry_at(table, k, i) : addr_table_class(table, i);
 }
 
 static inline unsigned int hole_map_entry(const struct mems_addr_table *table,
@@ -69,18 +106,11 @@ static inline unsigned int hole_map_entry(const struct mems_addr_table *table,
 	return *hole_map_entry_at(table, k, i);
 }
 
-static inline void hole_map_entry_set(struct mems_addr_table *table,
-				      unsigned int k, size_t i,
-				      unsigned int cls)
-{
-	*hole_map_entry_at(table, k, i) = (uint8_t)cls;
-}
-
 /* The count of the holes starting in slot @i, kept beside level 0. */
 static inline uint16_t *slot_holes(const struct mems_addr_table *table,
 				   size_t i)
 {
-	return &table->holes_in_slot[i];
+	return addr_table_holes(table, i);
 }
 
 /* The largest entry of the group holding entry @i of level @k. */
@@ -92,36 +122,39 @@ static inline unsigned int group_largest(const struct mems_addr_table *table,
 }
 
 /*
- * Level 0's entry @i becomes @cls; carry the change up while it changes
- * things.  A rise only raises; a fall matters to a level only where the
- * old class was its group's largest, and only there is the group read.
+ * Level 0's entry @i, at @entry, becomes @cls; carry the change up while
+ * it changes things.  A rise only raises; a fall matters to a level only
+ * where the old class was its group's largest, and only there is the
+ * group read: level 0's is @entry's, found once.
  */
-static void hole_map_set(struct mems_addr_table *table, size_t i,
-			 unsigned int cls)
+static void hole_map_set(struct mems_addr_table *table, uint8_t *entry,
+			 size_t i, unsigned int cls)
 {
-	unsigned int old = hole_map_entry(table, 0, i);
+	unsigned int old = *entry;
+	const uint8_t *group = entry - (i & (MEMS_HOLE_MAP_FANOUT - 1));
 	unsigned int k;
 
 	if (old == cls)
 		return;
-	hole_map_entry_set(table, 0, i, cls);
+	*entry = (uint8_t)cls;
 	if (cls > old) {
 		for (k = 1; k < table->nr_levels; k++) {
 			i >>= MEMS_HOLE_MAP_SHIFT;
-			if (hole_map_entry(table, k, i) >= cls)
+			if (*upper_entry_at(table, k, i) >= cls)
 				return;
-			hole_map_entry_set(table, k, i, cls);
+			*upper_entry_at(table, k, i) = (uint8_t)cls;
 		}
 		return;
 	}
 	for (k = 1; k < table->nr_levels; k++) {
-		if (hole_map_entry(table, k, i >> MEMS_HOLE_MAP_SHIFT) != old)
+		i >>= MEMS_HOLE_MAP_SHIFT;
+		if (*upper_entry_at(table, k, i) != old)
 			return;
-		cls = group_largest(table, k - 1, i);
+		cls = byte_group_max(group);
 		if (cls == old)
 			return;
-		i >>= MEMS_HOLE_MAP_SHIFT;
-		hole_map_entry_set(table, k, i, cls);
+		*upper_entry_at(table, k, i) = (uint8_t)cls;
+		group = upper_group(table, k, i >> MEMS_HOLE_MAP_SHIFT);
 	}
 }
 
@@ -130,13 +163,15 @@ void mems_hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
+	uint8_t *entry;
 	unsigned int cls;
 
 	if (!heap->hole_map_on)
 		return;
 	cls = mems_hole_class(size);
-	if (hole_map_entry(table, 0, i) < cls)
-		hole_map_set(table, i, cls);
+	entry = addr_table_class(table, i);
+	if (*entry < cls)
+		hole_map_set(table, entry, i, cls);
 }
 
 /* The segment after @seg when it starts in slot @i too, else NULL. */
@@ -150,7 +185,8 @@ static struct mems_seg *slot_next_seg(const struct mems_heap *heap,
 /* The first segment starting in slot @i, or NULL when none does. */
 static struct mems_seg *slot_first_seg(const struct mems_heap *heap, size_t i)
 {
-	struct mems_seg *seg = addr_slot_seg(heap->addr_table.slots[i]);
+	struct mems_seg *seg =
+		addr_slot_seg(addr_table_get(&heap->addr_table, i));
 
 	/* Released space runs from the slot's first byte to past its end. */
 	if (!seg || addr_table_slot_of(heap, seg->vstart) > i)
@@ -204,18 +240,18 @@ void mems_hole_map_remove(struct mems_heap *heap, uintptr_t vstart, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
-	unsigned int entry;
+	uint8_t *entry;
 
 	if (!heap->hole_map_on)
 		return;
+	entry = addr_table_class(table, i);
 	if (!--*slot_holes(table, i)) {
-		hole_map_set(table, i, 0);
+		hole_map_set(table, entry, i, 0);
 		return;
 	}
 	/* Unless it was of the slot's class, nothing changes. */
-	entry = hole_map_entry(table, 0, i);
-	if (mems_hole_class(size) >= entry)
-		hole_map_set(table, i, slot_class(heap, i, entry));
+	if (mems_hole_class(size) >= *entry)
+		hole_map_set(table, entry, i, slot_class(heap, i, *entry));
 }
 
 /* The hole of @old_size bytes at @old_vstart is now @size at @vstart. */
@@ -224,7 +260,8 @@ void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, vstart);
-	unsigned int cls, entry;
+	unsigned int cls;
+	uint8_t *entry;
 
 	if (!heap->hole_map_on)
 		return;
@@ -234,11 +271,11 @@ void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
 		return;
 	}
 	cls = mems_hole_class(size);
-	entry = hole_map_entry(table, 0, i);
-	if (*slot_holes(table, i) == 1 || cls >= entry)
-		hole_map_set(table, i, cls);
-	else if (mems_hole_class(old_size) >= entry)
-		hole_map_set(table, i, slot_class(heap, i, entry));
+	entry = addr_table_class(table, i);
+	if (*slot_holes(table, i) == 1 || cls >= *entry)
+		hole_map_set(table, entry, i, cls);
+	else if (mems_hole_class(old_size) >= *entry)
+		hole_map_set(table, entry, i, slot_class(heap, i, *entry));
 }
 
 /*
@@ -257,10 +294,9 @@ void mems_hole_map_use(struct mems_heap *heap, bool on)
 		return;
 	heap->hole_map_on = on;
 	if (!on) {
-		for (k = 0; k < table->nr_levels; k++)
+		for (k = 1; k < table->nr_levels; k++)
 			memset(table->classes[k], 0, table->level_size[k]);
-		memset(table->holes_in_slot, 0,
-		       table->capacity * sizeof(*table->holes_in_slot));
+		mems_addr_table_clear_hole_map(heap);
 		return;
 	}
 	heap_for_each_node(node, heap)
@@ -274,14 +310,10 @@ void mems_hole_map_use(struct mems_heap *heap, bool on)
  * The first entry of level @k at or after @i, within @i's group, that is
  * at least @cls; the group's end when none is.
  */
-static inline size_t group_first_at_least(const struct mems_addr_table *table,
-					  unsigned int k, size_t i,
+static inline size_t group_first_at_least(const uint8_t *group, size_t i,
 					  unsigned int cls)
 {
 	size_t first = i & ~(MEMS_HOLE_MAP_FANOUT - 1);
-
-	const uint8_t *group =
-		hole_map_group(table, k, i >> MEMS_HOLE_MAP_SHIFT);
 
 	return first + byte_group_first_at_least(
 			       group, cls, i & (MEMS_HOLE_MAP_FANOUT - 1));
@@ -289,20 +321,30 @@ static inline size_t group_first_at_least(const struct mems_addr_table *table,
 
 /*
  * From entry @i of level @k, which is at least @cls, down to the lowest
- * slot below it that is.  False only when the map is broken, as the
- * checker may find it.
+ * slot below it that is: the levels above level 0, then level 0's group,
+ * whose chunk is mapped since a hole starts there.  False only when the
+ * map is broken, as the checker may find it.
  */
 static bool descend(const struct mems_addr_table *table, unsigned int k,
 		    size_t i, unsigned int cls, size_t *slot)
 {
 	size_t below;
 
-	while (k--) {
+	if (!k) {
+		*slot = i;
+		return true;
+	}
+	for (; k > 1; k--) {
 		below = i << MEMS_HOLE_MAP_SHIFT;
-		i = group_first_at_least(table, k, below, cls);
+		i = group_first_at_least(upper_group(table, k - 1, i), below,
+					 cls);
 		if (i == below + MEMS_HOLE_MAP_FANOUT)
 			return false;
 	}
+	below = i << MEMS_HOLE_MAP_SHIFT;
+	i = group_first_at_least(level0_group(table, i), below, cls);
+	if (i == below + MEMS_HOLE_MAP_FANOUT)
+		return false;
 	*slot = i;
 	return true;
 }
@@ -311,7 +353,8 @@ static bool descend(const struct mems_addr_table *table, unsigned int k,
  * The lowest slot at or after @i whose entry is at least @cls, not 0:
  * along each group from the entry on and up while the rest of it falls
  * short, then down.  From slot 0 the way up is the whole map, so the
- * search starts at the root.
+ * search starts at the root.  Where no chunk is mapped no hole starts,
+ * and the search goes up at once.
  */
 static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
 				 unsigned int cls, size_t *slot)
@@ -324,10 +367,15 @@ static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
 			return false;
 		return descend(table, top, 0, cls, slot);
 	}
-	for (;;) {
-		found = group_first_at_least(table, k, i, cls);
-		if (found >> MEMS_HOLE_MAP_SHIFT == i >> MEMS_HOLE_MAP_SHIFT)
-			break;
+	if (level0_mapped(table, i)) {
+		found = group_first_at_least(
+			level0_group(table, i >> MEMS_HOLE_MAP_SHIFT), i, cls);
+		if (found >> MEMS_HOLE_MAP_SHIFT == i >> MEMS_HOLE_MAP_SHIFT) {
+			*slot = found;
+			return true;
+		}
+	}
+	do {
 		if (k == top)
 			return false;
 		i = (i >> MEMS_HOLE_MAP_SHIFT) + 1;
@@ -335,7 +383,10 @@ static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
 		/* Past a level's last entry, every level above is past it. */
 		if (i >= table->level_size[k])
 			return false;
-	}
+		found = group_first_at_least(
+			upper_group(table, k, i >> MEMS_HOLE_MAP_SHIFT), i,
+			cls);
+	} while (found >> MEMS_HOLE_MAP_SHIFT != i >> MEMS_HOLE_MAP_SHIFT);
 	return descend(table, k, found, cls, slot);
 }
 
@@ -505,8 +556,9 @@ static int map_failed(FILE *report, const char *what, unsigned int level,
 }
 
 /*
- * Each level's size, and each level whole aligned groups: a group must be
- * one line, and a search may read any entry of a group it reads.
+ * Each level's size, and each level above level 0 whole aligned groups:
+ * a group must be one line, and a search may read any entry of a group
+ * it reads.  Level 0's chunks are checked with their entries.
  */
 static int shape_check(const struct mems_addr_table *table, FILE *report)
 {
@@ -520,7 +572,7 @@ static int shape_check(const struct mems_addr_table *table, FILE *report)
 		if (table->level_size[k] != want)
 			return map_failed(report, "shape", k, 0,
 					  table->level_size[k], want);
-		if ((uintptr_t)table->classes[k] % MEMS_HOLE_MAP_FANOUT)
+		if (k && (uintptr_t)table->classes[k] % MEMS_HOLE_MAP_FANOUT)
 			return map_failed(report, "alignment", k, 0,
 					  (uintptr_t)table->classes[k] %
 						  MEMS_HOLE_MAP_FANOUT,
@@ -540,31 +592,48 @@ static int shape_check(const struct mems_addr_table *table, FILE *report)
 static size_t entry_want(const struct mems_addr_table *table, unsigned int k,
 			 size_t i)
 {
-	if (i >= table->level_size[k])
+	if (i >= table->level_size[k] ||
+	    (k == 1 && !level0_mapped(table, i << MEMS_HOLE_MAP_SHIFT)))
 		return 0;
 	return group_largest(table, k - 1, i << MEMS_HOLE_MAP_SHIFT);
 }
 
-/* Level 0: each slot's class and count, from the chains. */
+/*
+ * Level 0 in the chunks mapped: each slot's class and count, from the
+ * chains, and 0 past the table's end; each chunk's entries aligned to a
+ * group.
+ */
 static int slots_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
+	const struct mems_sparse_table *chunks = &table->chunks;
 	bool on = heap->hole_map_on;
-	size_t i, want, groups;
+	size_t c, i, end, want;
 
-	groups = (table->capacity + MEMS_HOLE_MAP_FANOUT - 1) >>
-		 MEMS_HOLE_MAP_SHIFT;
-	for (i = 0; i < groups << MEMS_HOLE_MAP_SHIFT; i++) {
-		want = on && i < table->nr ? slot_class(heap, i, UINT_MAX) : 0;
-		if (hole_map_entry(table, 0, i) != want)
-			return map_failed(report, "slot", 0, i,
-					  hole_map_entry(table, 0, i), want);
-		if (i >= table->capacity)
+	for (c = 0; c < chunks->dir_len; c++) {
+		if (!chunks->dir[c].col[ADDR_COL_CLASS])
 			continue;
-		want = on && i < table->nr ? slot_holes_walked(heap, i) : 0;
-		if (*slot_holes(table, i) != want)
-			return map_failed(report, "hole count", 0, i,
-					  *slot_holes(table, i), want);
+		i = c << MEMS_ADDR_CHUNK_SHIFT;
+		if ((uintptr_t)hole_map_group(table, 0,
+					      i >> MEMS_HOLE_MAP_SHIFT) %
+		    MEMS_HOLE_MAP_FANOUT)
+			return map_failed(report, "alignment", 0, i, 1, 0);
+		end = i + sparse_chunk_entries(chunks, c);
+		for (; i < end; i++) {
+			want = on && i < table->nr ?
+				       slot_class(heap, i, UINT_MAX) :
+				       0;
+			if (hole_map_entry(table, 0, i) != want)
+				return map_failed(report, "slot", 0, i,
+						  hole_map_entry(table, 0, i),
+						  want);
+			want = on && i < table->nr ?
+				       slot_holes_walked(heap, i) :
+				       0;
+			if (*slot_holes(table, i) != want)
+				return map_failed(report, "hole count", 0, i,
+						  *slot_holes(table, i), want);
+		}
 	}
 	return 0;
 }

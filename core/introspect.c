@@ -173,7 +173,7 @@ int mems_heap_find(const struct mems_heap *heap, const void *v,
 
 static size_t meta_bytes(const struct mems_heap *heap)
 {
-	return heap->object_bytes + heap->addr_table.bytes +
+	return heap->object_bytes + mems_addr_table_bytes(heap) +
 	       heap->meta.nr_slabs * heap->meta.slab_bytes;
 }
 

@@ -25,6 +25,7 @@
 #include "lock.h"
 #include "os.h"
 #include "policy.h"
+#include "sparse_table.h"
 
 /* seg->edges: where a segment sits in its node's sub-chain. */
 #define SEG_FIRST 1u
@@ -74,42 +75,61 @@ struct mems_meta {
  * The address table (core/addr_table.c): slot i names the segment holding
  * the byte virt_base + i * MEMS_ADDR_SLOT_BYTES.  A power of two whatever
  * the page size; 1 KiB keeps the table near 1% of the space it covers
- * while most look-ups land on their segment or the one after it.
+ * while most look-ups land on their segment or the one after it.  The
+ * slots are in chunks of 2^MEMS_ADDR_CHUNK_SHIFT (1 MiB of space), a
+ * chunk mapped while some node overlaps it (core/sparse_table.h); the
+ * first MEMS_INLINE_ADDR_SLOTS live in the heap while the space handed
+ * out fits in them.
  *
- * Beside the slots, the hole map (core/hole_map.c): classes[0][i] is the
- * size class (mems_hole_class(), core/hole_map.h) of the largest hole
- * that starts in slot i, 0 when none does, and each entry of level k + 1
- * is the largest of a group of MEMS_HOLE_MAP_FANOUT entries of level k,
- * up to a level of one entry, the class of the largest hole.  An entry
- * is a byte and a group one 64-byte cache line: every level is whole
- * groups, aligned, its entries past level_size[k] 0.  holes_in_slot[i]
- * counts the holes starting in slot i (at most 512 in 1 KiB), so that a
- * slot's only hole changes its entry without a look at the slot's
- * segments.
+ * Beside the slots, the hole map (core/hole_map.c): level 0, a column of
+ * the slots' chunks, has an entry a slot, the size class
+ * (mems_hole_class(), core/hole_map.h) of the largest hole that starts
+ * in it, 0 when none does; each entry of level k + 1 is the largest of a
+ * group of MEMS_HOLE_MAP_FANOUT entries of level k, up to a level of one
+ * entry, the class of the largest hole.  An entry is a byte and a group
+ * one 64-byte cache line: a chunk holds whole groups of level 0, each
+ * aligned, and every level above is whole groups, aligned, its entries
+ * past level_size[k] 0.  Levels 1 up are in one mapping of their own
+ * for every slot ever handed out (classes[0] is unused).  A column of
+ * the chunks too counts the holes starting in each slot (at most 512 in
+ * 1 KiB), so that a slot's only hole changes its entry without a look
+ * at the slot's segments.
  */
 #define MEMS_ADDR_SLOT_SHIFT 10
 #define MEMS_ADDR_SLOT_BYTES ((uintptr_t)1 << MEMS_ADDR_SLOT_SHIFT)
+#define MEMS_ADDR_CHUNK_SHIFT 10
 #define MEMS_INLINE_ADDR_SLOTS 64
 #define MEMS_HOLE_MAP_SHIFT 6
 #define MEMS_HOLE_MAP_FANOUT ((size_t)1 << MEMS_HOLE_MAP_SHIFT)
 /* Enough levels for 2^64 slots; 64 entries summarised into one. */
 #define MEMS_HOLE_MAP_MAX_LEVELS 12
-/* The inline slots' levels: a group of 64 entries, and the root's. */
-#define MEMS_INLINE_HOLE_MAP_BYTES (2 * MEMS_HOLE_MAP_FANOUT)
+
+/* The columns of the address table's chunks. */
+enum mems_addr_col {
+	ADDR_COL_SLOT, /* struct mems_seg * */
+	ADDR_COL_CLASS, /* uint8_t: the hole map's level 0 */
+	ADDR_COL_HOLES, /* uint16_t: holes starting in the slot */
+	ADDR_NR_COLS,
+};
 
 struct mems_addr_table {
-	struct mems_seg **slots;
+	struct mems_sparse_table chunks;
 	size_t nr; /* slots in use: up to the last node's last byte */
-	size_t capacity;
-	size_t bytes; /* of its mapping; 0 while the slots are the inline ones */
+	size_t capacity; /* slots the hole map's levels cover */
+	size_t levels_bytes; /* of levels 1 up; 0 while inline */
 	uint8_t *classes[MEMS_HOLE_MAP_MAX_LEVELS];
-	uint16_t *holes_in_slot; /* holes starting in each slot */
 	size_t level_size[MEMS_HOLE_MAP_MAX_LEVELS];
 	unsigned int nr_levels;
 	struct mems_seg *inline_slots[MEMS_INLINE_ADDR_SLOTS];
 	uint16_t inline_holes_in_slot[MEMS_INLINE_ADDR_SLOTS];
-	/* GNU's spelling, not _Alignas: the single header is C++ too. */
-	uint8_t inline_classes[MEMS_INLINE_HOLE_MAP_BYTES]
+	/*
+	 * Level 0 of the inline slots, then their root's group.  GNU's
+	 * spelling of the alignment, not _Alignas: the single header is
+	 * C++ too.
+	 */
+	uint8_t inline_classes0[MEMS_INLINE_ADDR_SLOTS]
+		__attribute__((aligned(64)));
+	uint8_t inline_classes[MEMS_HOLE_MAP_FANOUT]
 		__attribute__((aligned(64)));
 };
 

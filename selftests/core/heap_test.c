@@ -876,13 +876,13 @@ TEST(heap_check_detects_a_stale_addr_table_slot)
 	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
 	ASSERT_EQ(1000, alloc_or_zero(heap, MEMS_ADDR_SLOT_BYTES + 10));
 	ASSERT_EQ(1000 + MEMS_ADDR_SLOT_BYTES + 10, alloc_or_zero(heap, 10));
-	owner = heap->addr_table.slots[1];
+	owner = heap->addr_table.inline_slots[1];
 	ASSERT_EQ(1000, owner->vstart);
 	other = list_next_entry(owner, link);
 	ASSERT_CHECK_PASSES(heap);
-	heap->addr_table.slots[1] = other;
+	heap->addr_table.inline_slots[1] = other;
 	ASSERT_CHECK_FAILS(heap);
-	heap->addr_table.slots[1] = owner;
+	heap->addr_table.inline_slots[1] = owner;
 	ASSERT_CHECK_PASSES(heap);
 	heap->addr_table.nr++;
 	ASSERT_CHECK_FAILS(heap);
@@ -965,66 +965,82 @@ TEST(heap_check_detects_a_wrong_hole_map_entry)
 	table = &heap->addr_table;
 	ASSERT_LT(1, table->nr_levels);
 	ASSERT_LT(0, mems_hole_map_largest(heap));
-	for (k = 0; k < table->nr_levels; k++) {
+	/* Level 0 is in the address table's chunks, here the inline one. */
+	table->inline_classes0[0]++;
+	ASSERT_CHECK_FAILS(heap);
+	table->inline_classes0[0]--;
+	ASSERT_CHECK_PASSES(heap);
+	for (k = 1; k < table->nr_levels; k++) {
 		table->classes[k][0]++;
 		ASSERT_CHECK_FAILS(heap);
 		table->classes[k][0]--;
 		ASSERT_CHECK_PASSES(heap);
 	}
 	/* An entry past the slots in use must stay 0. */
-	table->classes[0][table->nr] = 1;
+	ASSERT_LT(table->nr, MEMS_INLINE_ADDR_SLOTS);
+	table->inline_classes0[table->nr] = 1;
 	ASSERT_CHECK_FAILS(heap);
-	table->classes[0][table->nr] = 0;
+	table->inline_classes0[table->nr] = 0;
 	ASSERT_CHECK_PASSES(heap);
 	/* So must the root's group past the root. */
 	table->classes[table->nr_levels - 1][1] = 1;
 	ASSERT_CHECK_FAILS(heap);
 	table->classes[table->nr_levels - 1][1] = 0;
 	ASSERT_CHECK_PASSES(heap);
-	table->holes_in_slot[0]++;
+	table->inline_holes_in_slot[0]++;
 	ASSERT_CHECK_FAILS(heap);
-	table->holes_in_slot[0]--;
+	table->inline_holes_in_slot[0]--;
 	ASSERT_CHECK_PASSES(heap);
 	mems_heap_destroy(heap);
 }
 
 /*
- * The bytes a mapping of the address table takes for @capacity slots, in
- * whole 1000-byte pages: a pointer a slot, then the hole map's levels,
- * a byte a slot and one for every MEMS_HOLE_MAP_FANOUT of the level
- * below, up to a level of one, each level whole groups of
- * MEMS_HOLE_MAP_FANOUT bytes, and a 16-bit count of holes a slot.
+ * The bytes of the hole map's levels above level 0 for @capacity slots,
+ * in whole 1000-byte pages: a byte for every MEMS_HOLE_MAP_FANOUT
+ * entries of the level below, up to a level of one, each level whole
+ * groups of MEMS_HOLE_MAP_FANOUT bytes.
  */
-static size_t table_mapping(size_t capacity)
+static size_t levels_mapping(size_t capacity)
 {
 	const size_t group = MEMS_HOLE_MAP_FANOUT;
-	size_t bytes = (capacity * sizeof(void *) + group - 1) / group * group;
-	size_t level = capacity;
+	size_t bytes = 0, level = capacity;
 
-	for (;;) {
-		bytes += (level + group - 1) / group * group;
-		if (level == 1)
-			break;
+	while (level > 1) {
 		level = (level + group - 1) / group;
+		bytes += (level + group - 1) / group * group;
 	}
-	return (bytes + capacity * sizeof(uint16_t) + 999) / 1000 * 1000;
+	return (bytes + 999) / 1000 * 1000;
+}
+
+/*
+ * A chunk of the address table in whole 1000-byte pages: for each of
+ * its 2^MEMS_ADDR_CHUNK_SHIFT slots a pointer, the hole map's level 0
+ * byte and a 16-bit count of holes.
+ */
+static size_t chunk_mapping(void)
+{
+	size_t bytes = ((size_t)1 << MEMS_ADDR_CHUNK_SHIFT) *
+		       (sizeof(void *) + 1 + sizeof(uint16_t));
+
+	return (bytes + 999) / 1000 * 1000;
 }
 
 /*
  * The address table lives in the heap object until the space handed out
- * needs more slots than it holds there; then in a mapping of whole pages
- * with twice the slots, which moves to one with twice as many again when
- * they run out, and goes with the rest at reset.  Nodes of one 1000-byte
- * page: node k ends at BASE + 1000 k + 999, in slot
- * (1000 k + 999) / MEMS_ADDR_SLOT_BYTES.
+ * needs more slots than it holds there; then its first chunk moves to a
+ * mapping of its own, and the hole map's levels above level 0 to
+ * another, which moves to one with twice the slots when they run out.
+ * All go with the rest at reset.  Nodes of one 1000-byte page: node k
+ * ends at BASE + 1000 k + 999, in slot (1000 k + 999) /
+ * MEMS_ADDR_SLOT_BYTES.
  */
 TEST(address_table_maps_once_the_space_outgrows_the_heap)
 {
 	const struct mems_heap_config cfg = { NULL, 1000, 1000, 1 };
 	const size_t fit = (MEMS_INLINE_ADDR_SLOTS * MEMS_ADDR_SLOT_BYTES -
 			    1000) / 1000 + 1;
-	const size_t first_map = table_mapping(2 * MEMS_INLINE_ADDR_SLOTS);
-	const size_t second_map = table_mapping(4 * MEMS_INLINE_ADDR_SLOTS);
+	const size_t first_map = levels_mapping(2 * MEMS_INLINE_ADDR_SLOTS);
+	const size_t second_map = levels_mapping(4 * MEMS_INLINE_ADDR_SLOTS);
 	struct mems_heap_stats st, prev, created;
 	struct mems_heap *heap;
 	size_t k;
@@ -1036,14 +1052,19 @@ TEST(address_table_maps_once_the_space_outgrows_the_heap)
 	mems_heap_stats(heap, &prev);
 	/* The heap object, a node each, one slab. */
 	ASSERT_EQ(1 + fit + 1, prev.mmap_calls);
-	ASSERT_EQ(0, heap->addr_table.bytes);
+	ASSERT_EQ(0, mems_addr_table_bytes(heap));
+	ASSERT_EQ(MEMS_INLINE_ADDR_SLOTS,
+		  heap->addr_table.chunks.inline_entries);
 	ASSERT_EQ(1000 + 1000 * fit, alloc_or_zero(heap, 1000));
 	mems_heap_stats(heap, &st);
-	ASSERT_EQ(prev.mmap_calls + 2, st.mmap_calls);
+	/* The node, the levels, chunk 0 for the inline slots. */
+	ASSERT_EQ(prev.mmap_calls + 3, st.mmap_calls);
 	ASSERT_EQ(0, st.munmap_calls);
-	ASSERT_EQ(first_map, st.meta_bytes - prev.meta_bytes);
+	ASSERT_EQ(0, heap->addr_table.chunks.inline_entries);
+	ASSERT_EQ(1, heap->addr_table.chunks.nr_mapped);
+	ASSERT_EQ(first_map + chunk_mapping(), st.meta_bytes - prev.meta_bytes);
 	ASSERT_CHECK_PASSES(heap);
-	/* Full at the first node that ends past the mapping's slots. */
+	/* Full at the first node that ends past the levels' slots. */
 	for (k = fit + 1; !st.munmap_calls; k++) {
 		prev = st;
 		ASSERT_EQ(1000 + 1000 * k, alloc_or_zero(heap, 1000));
@@ -1055,12 +1076,13 @@ TEST(address_table_maps_once_the_space_outgrows_the_heap)
 	ASSERT_EQ(prev.mmap_calls + 2, st.mmap_calls);
 	ASSERT_EQ(1, st.munmap_calls);
 	ASSERT_EQ(second_map - first_map, st.meta_bytes - prev.meta_bytes);
+	ASSERT_EQ(1, heap->addr_table.chunks.nr_mapped);
 	ASSERT_CHECK_PASSES(heap);
 	prev = st;
 	mems_heap_reset(heap);
 	mems_heap_stats(heap, &st);
-	/* Every node, the slab and the table. */
-	ASSERT_EQ(prev.munmap_calls + (k + 1) + 1 + 1, st.munmap_calls);
+	/* Every node, the slab, the chunk and the levels. */
+	ASSERT_EQ(prev.munmap_calls + (k + 1) + 1 + 2, st.munmap_calls);
 	ASSERT_EQ(created.meta_bytes, st.meta_bytes);
 	mems_heap_destroy(heap);
 }

@@ -353,25 +353,27 @@ TEST(released_space_names_the_node_after_it)
 	ASSERT_EQ(3048, alloc(heap, 1024));
 	table = &heap->addr_table;
 	ASSERT_EQ(0, mems_heap_free(heap, V(2024)));
-	ASSERT_EQ(addr_slot_node_entry(nth_node(heap, 1)), table->slots[1]);
-	table->slots[1] = NULL;
+	ASSERT_EQ(addr_slot_node_entry(nth_node(heap, 1)),
+		  table->inline_slots[1]);
+	table->inline_slots[1] = NULL;
 	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
-	table->slots[1] = table->slots[2];
+	table->inline_slots[1] = table->inline_slots[2];
 	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
-	table->slots[1] = addr_slot_node_entry(nth_node(heap, 1));
+	table->inline_slots[1] = addr_slot_node_entry(nth_node(heap, 1));
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	ASSERT_EQ(0, mems_heap_free(heap, V(3048)));
-	ASSERT_NULL(table->slots[1]);
-	ASSERT_NULL(table->slots[2]);
-	table->slots[2] = addr_slot_node_entry(nth_node(heap, 0));
+	ASSERT_NULL(table->inline_slots[1]);
+	ASSERT_NULL(table->inline_slots[2]);
+	table->inline_slots[2] = addr_slot_node_entry(nth_node(heap, 0));
 	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
-	table->slots[2] = NULL;
+	table->inline_slots[2] = NULL;
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	ASSERT_NULL(mems_heap_get(heap, V(3048)));
 	/* 4072 - 1000 is in slot 3: slots 1 and 2 now name its node. */
 	ASSERT_EQ(4072, alloc(heap, 10));
-	ASSERT_EQ(addr_slot_node_entry(nth_node(heap, 1)), table->slots[1]);
-	ASSERT_EQ(table->slots[1], table->slots[2]);
+	ASSERT_EQ(addr_slot_node_entry(nth_node(heap, 1)),
+		  table->inline_slots[1]);
+	ASSERT_EQ(table->inline_slots[1], table->inline_slots[2]);
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	mems_heap_destroy(heap);
 }
@@ -398,6 +400,105 @@ TEST(blocks_after_released_space_in_one_slot)
 	ASSERT_EQ(0, mems_heap_free(heap, V(1100)));
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	ASSERT_EQ(1100, alloc(heap, 1));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	mems_heap_destroy(heap);
+}
+
+/* Whether the machine page at @p is mapped: msync() says ENOMEM if not. */
+static int probe(const void *p)
+{
+	return msync((void *)p, 1, MS_ASYNC) ? errno : 0;
+}
+
+/*
+ * The address table's chunks follow the nodes.  Chunk c holds the slots
+ * of [1000 + c MiB, 1000 + (c + 1) MiB); a node asks for its chunks when
+ * it is mapped, and those no other node overlaps are unmapped with it.
+ * Pages of 100 bytes: 11 bytes a slot, 1024 slots, 11300 bytes a chunk.
+ */
+TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
+{
+	struct mems_heap *heap = heap_of(NULL, 0);
+	const size_t mib = MEMS_ADDR_SLOT_BYTES << MEMS_ADDR_CHUNK_SHIFT;
+	struct mems_heap_stats st, prev;
+	struct mems_sparse_table *chunks;
+	void *chunk0, *chunk1, *chunk2;
+
+	ASSERT_NE(NULL, heap);
+	ASSERT_EQ(1024 * 1024, mib);
+	chunks = &heap->addr_table.chunks;
+	ASSERT_EQ(11300, chunks->chunk_bytes);
+	/* One page at 1000, in the heap's own slots. */
+	ASSERT_EQ(1000, alloc(heap, 100));
+	ASSERT_EQ(0, chunks->nr_mapped);
+	ASSERT_EQ(MEMS_INLINE_ADDR_SLOTS, chunks->inline_entries);
+	mems_heap_stats(heap, &prev);
+	/* 20972 pages at 1100, to 2098299: slots 0 to 2048, chunks 0-2. */
+	ASSERT_EQ(1100, alloc(heap, 2 * mib));
+	mems_heap_stats(heap, &st);
+	ASSERT_EQ(0, chunks->inline_entries);
+	ASSERT_EQ(3, chunks->nr_mapped);
+	ASSERT_EQ(2, chunks->dir[0].users);
+	ASSERT_EQ(1, chunks->dir[1].users);
+	ASSERT_EQ(1, chunks->dir[2].users);
+	ASSERT_NULL(chunks->dir[3].col[0]);
+	chunk0 = chunks->dir[0].col[0];
+	chunk1 = chunks->dir[1].col[0];
+	chunk2 = chunks->dir[2].col[0];
+	ASSERT_EQ(0, probe(chunk0));
+	ASSERT_EQ(0, probe(chunk1));
+	ASSERT_EQ(0, probe(chunk2));
+	/* Three chunks and the levels above level 0 (4096 slots, 200). */
+	ASSERT_EQ(prev.meta_bytes + 3 * 11300 + 200, st.meta_bytes);
+	/* No hole holds 100 bytes: a node at 2098300, slot 2048, chunk 2. */
+	ASSERT_EQ(2098300, alloc(heap, 100));
+	ASSERT_EQ(2, chunks->dir[2].users);
+	ASSERT_EQ(3, chunks->nr_mapped);
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+
+	/* The big node goes: chunk 1 has no node left, and is unmapped. */
+	mems_heap_stats(heap, &prev);
+	ASSERT_EQ(0, mems_heap_free(heap, V(1100)));
+	mems_heap_stats(heap, &st);
+	ASSERT_EQ(2, st.nodes);
+	ASSERT_EQ(prev.meta_bytes - 11300, st.meta_bytes);
+	ASSERT_EQ(2, chunks->nr_mapped);
+	ASSERT_NULL(chunks->dir[1].col[0]);
+	ASSERT_EQ(ENOMEM, probe(chunk1));
+	ASSERT_EQ(0, probe(chunk0));
+	ASSERT_EQ(0, probe(chunk2));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	/* Released space in a chunk not mapped is no block. */
+	ASSERT_NULL(mems_heap_get(heap, V(1100 + mib)));
+	ASSERT_NE(NULL, mems_heap_get(heap, V(2098300)));
+
+	/* The checker counts each chunk's nodes. */
+	chunks->dir[2].users++;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	chunks->dir[2].users--;
+	chunks->dir[1].col[0] = chunk2;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	chunks->dir[1].col[0] = NULL;
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	/* And that a chunk's entry i is at its base + i * size. */
+	chunks->dir[2].base[ADDR_COL_CLASS]++;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	chunks->dir[2].base[ADDR_COL_CLASS]--;
+	ASSERT_EQ((uintptr_t)chunk2 + 1024 * sizeof(void *) - 2048,
+		  chunks->dir[2].base[ADDR_COL_CLASS]);
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+
+	/* The first node goes: chunk 0 too; a look-up there skips to 2. */
+	ASSERT_EQ(0, mems_heap_free(heap, V(1000)));
+	ASSERT_EQ(1, chunks->nr_mapped);
+	ASSERT_EQ(ENOMEM, probe(chunk0));
+	ASSERT_NULL(mems_heap_get(heap, V(1000)));
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	ASSERT_EQ(0, mems_heap_free(heap, V(2098300)));
+	ASSERT_EQ(0, chunks->nr_mapped);
+	ASSERT_EQ(ENOMEM, probe(chunk2));
+	mems_heap_stats(heap, &st);
+	ASSERT_EQ(0, st.nodes);
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	mems_heap_destroy(heap);
 }
