@@ -74,15 +74,16 @@ static size_t levels_layout(struct mems_addr_table *table, size_t capacity,
 void mems_addr_table_setup(struct mems_heap *heap)
 {
 	struct mems_addr_table *table = &heap->addr_table;
+	/* In the order of enum mems_addr_col: C++ has no array designators. */
 	static const size_t col_size[ADDR_NR_COLS] = {
-		[ADDR_COL_SLOT] = sizeof(struct mems_seg *),
-		[ADDR_COL_CLASS] = sizeof(uint8_t),
-		[ADDR_COL_HOLES] = sizeof(uint16_t),
+		sizeof(struct mems_seg *),
+		sizeof(uint8_t),
+		sizeof(uint16_t),
 	};
 	void *inline_col[ADDR_NR_COLS] = {
-		[ADDR_COL_SLOT] = table->inline_slots,
-		[ADDR_COL_CLASS] = table->inline_classes0,
-		[ADDR_COL_HOLES] = table->inline_holes_in_slot,
+		table->inline_slots,
+		table->inline_classes0,
+		table->inline_holes_in_slot,
 	};
 
 	mems_sparse_setup(&table->chunks, MEMS_ADDR_CHUNK_SHIFT, ADDR_NR_COLS,
