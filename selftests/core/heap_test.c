@@ -891,17 +891,24 @@ TEST(heap_check_detects_a_stale_addr_table_slot)
 	mems_heap_destroy(heap);
 }
 
-/* The block carved last, which mems_get() trusts, is a live segment. */
+/*
+ * The block carved last, which mems_get() trusts, is a live segment.  One
+ * 64-byte page of 16-byte granules, so that a hole follows the second
+ * block whatever the build's layout.
+ */
 TEST(heap_check_detects_a_stale_block_carved_last)
 {
-	struct mems_seg stray = { .vstart = BASE, .vend = BASE + 9 };
+	const struct mems_heap_config cfg = { NULL, 64, 1 << 20, 16 };
+	const uintptr_t base = 1 << 20;
+	struct mems_seg stray = { .vstart = base, .vend = base + 15 };
 	struct mems_heap *heap;
 	struct mems_seg *gone;
 	uintptr_t b;
 
-	ASSERT_EQ(0, mems_heap_create(NULL, &heap));
-	ASSERT_EQ(BASE, alloc_or_zero(heap, 10));
+	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
+	ASSERT_EQ(base, alloc_or_zero(heap, 10));
 	b = alloc_or_zero(heap, 10);
+	ASSERT_EQ(base + 16, b);
 	gone = heap->last_carved;
 	ASSERT_EQ(b, gone->vstart);
 	ASSERT_CHECK_PASSES(heap);
