@@ -61,9 +61,7 @@ static void hole_vanishing(struct mems_heap *heap, struct mems_seg *hole)
 /* The policy keeps an index of holes beside the chains. */
 static bool heap_indexes_holes(const struct mems_heap *heap)
 {
-	const struct mems_policy_ops *ops = heap_ops(heap);
-
-	return ops->hole_insert || ops->hole_erase || ops->hole_resize;
+	return heap->policy.indexes_holes;
 }
 
 /* A policy without a resize hook sees the hole leave and come back. */

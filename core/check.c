@@ -171,7 +171,14 @@ static int counts_check(const struct mems_heap *heap,
 			const struct check_counts *counts, FILE *report)
 {
 	const struct mems_policy *policy = &heap->policy;
+	const struct mems_policy_ops *ops = policy->ops;
 
+	if (policy->indexes_holes !=
+	    (ops->hole_insert || ops->hole_erase || ops->hole_resize))
+		return check_failed(report,
+				    "the policy is marked as %san index of "
+				    "holes, against its hooks",
+				    policy->indexes_holes ? "" : "not ");
 	if (counts->records != heap->meta.live_records)
 		return check_failed(report,
 				    "%zu records live, %zu in the chains",
