@@ -14,6 +14,7 @@
 #include "check.h"
 #include "addr_table.h"
 #include "hole_map.h"
+#include "meta.h"
 #include "types.h"
 
 static int check_failed(FILE *report, const char *fmt, ...)
@@ -172,6 +173,7 @@ static int counts_check(const struct mems_heap *heap,
 {
 	const struct mems_policy *policy = &heap->policy;
 	const struct mems_policy_ops *ops = policy->ops;
+	size_t live = mems_meta_live_records(&heap->meta);
 
 	if (policy->indexes_holes !=
 	    (ops->hole_insert || ops->hole_erase || ops->hole_resize))
@@ -179,10 +181,10 @@ static int counts_check(const struct mems_heap *heap,
 				    "the policy is marked as %san index of "
 				    "holes, against its hooks",
 				    policy->indexes_holes ? "" : "not ");
-	if (counts->records != heap->meta.live_records)
+	if (counts->records != live)
 		return check_failed(report,
 				    "%zu records live, %zu in the chains",
-				    heap->meta.live_records, counts->records);
+				    live, counts->records);
 	if (counts->segs != heap->nr_segs || counts->holes != heap->nr_holes ||
 	    counts->hole_bytes != heap->hole_bytes)
 		return check_failed(report,

@@ -67,8 +67,6 @@ struct mems_meta {
 	char *unused_end;
 	size_t slab_bytes;
 	size_t nr_slabs;
-	size_t free_count;
-	size_t live_records;
 };
 
 /*
