@@ -175,7 +175,8 @@ static int counts_check(const struct mems_heap *heap,
 	const struct mems_policy_ops *ops = policy->ops;
 	size_t live = mems_meta_live_records(&heap->meta);
 	/* The bytes of the nodes less those of the blocks. */
-	size_t hole_bytes = heap->user_pages * heap->page_size - heap->live_bytes;
+	size_t hole_bytes =
+		heap->user_pages * heap->page_size - heap->live_bytes;
 
 	if (policy->indexes_holes !=
 	    (ops->hole_insert || ops->hole_erase || ops->hole_resize))
