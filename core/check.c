@@ -14,6 +14,7 @@
 #include "check.h"
 #include "addr_table.h"
 #include "hole_map.h"
+#include "meta.h"
 #include "types.h"
 
 static int check_failed(FILE *report, const char *fmt, ...)
@@ -171,18 +172,29 @@ static int counts_check(const struct mems_heap *heap,
 			const struct check_counts *counts, FILE *report)
 {
 	const struct mems_policy *policy = &heap->policy;
+	const struct mems_policy_ops *ops = policy->ops;
+	size_t live = mems_meta_live_records(&heap->meta);
+	/* The bytes of the nodes less those of the blocks. */
+	size_t hole_bytes =
+		heap->user_pages * heap->page_size - heap->live_bytes;
 
-	if (counts->records != heap->meta.live_records)
+	if (policy->indexes_holes !=
+	    (ops->hole_insert || ops->hole_erase || ops->hole_resize))
+		return check_failed(report,
+				    "the policy is marked as %san index of "
+				    "holes, against its hooks",
+				    policy->indexes_holes ? "" : "not ");
+	if (counts->records != live)
 		return check_failed(report,
 				    "%zu records live, %zu in the chains",
-				    heap->meta.live_records, counts->records);
+				    live, counts->records);
 	if (counts->segs != heap->nr_segs || counts->holes != heap->nr_holes ||
-	    counts->hole_bytes != heap->hole_bytes)
+	    counts->hole_bytes != hole_bytes)
 		return check_failed(report,
 				    "heap counts %zu segments, %zu holes of "
 				    "%zu bytes; has %zu, %zu of %zu",
 				    heap->nr_segs, heap->nr_holes,
-				    heap->hole_bytes, counts->segs,
+				    hole_bytes, counts->segs,
 				    counts->holes, counts->hole_bytes);
 	if (mems_hole_map_largest(heap) != counts->largest_hole)
 		return check_failed(report,

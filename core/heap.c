@@ -80,6 +80,8 @@ int mems_heap_use_policy(struct mems_heap *heap,
 	memset(&heap->policy, 0, sizeof(heap->policy));
 	heap->policy.ops = ops;
 	heap->policy.heap = heap;
+	heap->policy.indexes_holes =
+		ops->hole_insert || ops->hole_erase || ops->hole_resize;
 	mems_hole_map_use(heap, ops->uses_hole_map);
 	if (ops->init)
 		ops->init(&heap->policy);

@@ -186,13 +186,13 @@ void mems_heap_stats(const struct mems_heap *heap,
 	if (!heap)
 		return;
 	stats->pages_used = heap->user_pages;
-	stats->space_unused = heap->hole_bytes;
+	stats->space_unused =
+		heap->user_pages * heap->page_size - heap->live_bytes;
 	stats->nodes = heap->nr_nodes;
 	stats->segments = heap->nr_segs;
 	stats->holes = heap->nr_holes;
 	stats->largest_hole = mems_hole_map_largest(heap);
-	stats->live_bytes = heap->user_pages * heap->page_size -
-			    heap->hole_bytes;
+	stats->live_bytes = heap->live_bytes;
 	stats->meta_bytes = meta_bytes(heap);
 	stats->mmap_calls = heap->os.mmap_calls;
 	stats->munmap_calls = heap->os.munmap_calls;

@@ -84,6 +84,38 @@ void mems_meta_unreserve(struct mems_meta *meta, struct mems_os_stats *os,
 	mems_os_unmap(os, slab, slab->bytes);
 }
 
+/* The free list's length: for the checker and the tests, not a hot path. */
+static size_t meta_free_records(const struct mems_meta *meta)
+{
+	const void *record = meta->free_records;
+	size_t n = 0;
+
+	for (; record; record = *(void *const *)record)
+		n++;
+	return n;
+}
+
+/* Records the pool hands out before it must map another slab. */
+size_t mems_meta_records_left(const struct mems_meta *meta)
+{
+	return meta_free_records(meta) + meta_unused_records(meta);
+}
+
+/*
+ * Records handed out and not given back: every slab's records, less the
+ * newest one's unused tail and the free list.
+ */
+size_t mems_meta_live_records(const struct mems_meta *meta)
+{
+	const struct mems_slab *slab;
+	size_t records = 0;
+
+	for (slab = meta->slabs; slab; slab = slab->next)
+		records += (slab->bytes - SLAB_HEADER_BYTES) /
+			   MEMS_RECORD_BYTES;
+	return records - meta_unused_records(meta) - meta_free_records(meta);
+}
+
 void mems_meta_release(struct mems_meta *meta, struct mems_os_stats *os)
 {
 	struct mems_slab *slab = meta->slabs;

@@ -18,6 +18,7 @@
 #ifndef MEMS_CORE_META_H
 #define MEMS_CORE_META_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "types.h"
@@ -43,10 +44,27 @@ static inline size_t meta_unused_records(const struct mems_meta *meta)
 	return (size_t)(meta->unused_end - meta->unused) / MEMS_RECORD_BYTES;
 }
 
-/* Records the pool hands out before it must map another slab. */
-static inline size_t mems_meta_records_left(const struct mems_meta *meta)
+size_t mems_meta_records_left(const struct mems_meta *meta);
+size_t mems_meta_live_records(const struct mems_meta *meta);
+
+/*
+ * Whether the pool holds @records records without a mapping.  The free
+ * list is walked no further than @records - 1 links: the pool keeps no
+ * count, which every take and give back would pay for.
+ */
+static inline bool meta_holds(const struct mems_meta *meta, size_t records)
 {
-	return meta->free_count + meta_unused_records(meta);
+	size_t held = meta_unused_records(meta);
+	const void *record = meta->free_records;
+
+	if (held >= records)
+		return true;
+	while (record) {
+		if (++held >= records)
+			return true;
+		record = *(void *const *)record;
+	}
+	return false;
 }
 
 /*
@@ -56,7 +74,7 @@ static inline size_t mems_meta_records_left(const struct mems_meta *meta)
 static inline int mems_meta_reserve(struct mems_meta *meta,
 				    struct mems_os_stats *os, size_t records)
 {
-	if (mems_meta_records_left(meta) >= records)
+	if (meta_holds(meta, records))
 		return 0;
 	return mems_meta_reserve_slab(meta, os);
 }
@@ -73,7 +91,6 @@ static inline void meta_push_free(struct mems_meta *meta, void *record)
 {
 	*(void **)record = meta->free_records;
 	meta->free_records = record;
-	meta->free_count++;
 }
 
 /* A reserved record, with whatever it held before. */
@@ -81,20 +98,16 @@ static inline void *mems_meta_alloc(struct mems_meta *meta)
 {
 	void *record = meta->free_records;
 
-	if (record) {
+	if (record)
 		meta->free_records = *(void **)record;
-		meta->free_count--;
-	} else {
+	else
 		record = meta_take_unused(meta);
-	}
-	meta->live_records++;
 	return record;
 }
 
 static inline void mems_meta_free(struct mems_meta *meta, void *record)
 {
 	meta_push_free(meta, record);
-	meta->live_records--;
 }
 
 #endif /* MEMS_CORE_META_H */

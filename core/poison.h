@@ -55,9 +55,9 @@ static inline void unpoison(uintptr_t phys, size_t len)
  * A client request costs a dozen instructions on every carve and free
  * even outside Valgrind, and memcheck's are ignored by Valgrind's other
  * tools: core/chain.c asks once, before main(), whether memcheck runs
- * the program.
+ * the program.  Hidden, as mems_trace_on is (core/trace.h).
  */
-extern bool mems_memcheck_watching;
+extern bool mems_memcheck_watching __attribute__((visibility("hidden")));
 
 static inline void poison(uintptr_t phys, size_t len)
 {

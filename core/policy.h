@@ -109,6 +109,11 @@ union mems_policy_priv {
 struct mems_policy {
 	const struct mems_policy_ops *ops;
 	struct mems_heap *heap;
+	/*
+	 * Whether @ops has any of the hooks of an index of holes, set with
+	 * @ops: every carve and free asks, and one flag is one test.
+	 */
+	bool indexes_holes;
 	union mems_policy_priv priv;
 };
 

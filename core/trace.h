@@ -37,8 +37,10 @@ void mems_trace_trim(size_t keep, int released);
  * inline, so that an untraced call costs no call: false while no trace
  * is open (mems_trace_select() sets it); true may still meet a trace
  * that a failed write closed, which the writers below check again.
+ * Hidden, as no caller outside the library reads it: the test is then
+ * one compare with the variable, not a load of its address first.
  */
-extern bool mems_trace_on;
+extern bool mems_trace_on __attribute__((visibility("hidden")));
 
 void mems_trace_write_malloc(size_t size, const void *v, int err);
 void mems_trace_write_free(const void *v, int err);

@@ -67,8 +67,6 @@ struct mems_meta {
 	char *unused_end;
 	size_t slab_bytes;
 	size_t nr_slabs;
-	size_t free_count;
-	size_t live_records;
 };
 
 /*
@@ -156,7 +154,12 @@ struct mems_heap {
 	/* Kept by core/chain.c for mems_heap_stats(); mems_heap_check() recounts. */
 	size_t nr_segs;
 	size_t nr_holes;
-	size_t hole_bytes;
+	/*
+	 * Bytes of blocks: a carve adds and a free takes away once, where
+	 * the holes' bytes changed at every hole that moved, came or went.
+	 * The holes hold the rest of user_pages.
+	 */
+	size_t live_bytes;
 	/* Bytes of nodes that are one whole hole, which trimming releases. */
 	size_t empty_bytes;
 	struct mems_node *lowest_empty; /* none before it; NULL: the first */
