@@ -238,6 +238,13 @@ tool-all-objs := $(sort $(tool-lib-objs) \
 		$(call tool-objs,$(tool))))
 $(tool-all-objs): MEMS_CPPFLAGS := $(TOOL_CPPFLAGS)
 
+# A program named from the top of the build tree (make
+# tools/bench/churn-counts) is its full path's target: otherwise make
+# would find the file and call it up to date, whatever changed.
+programs := $(sample-progs) $(tool-progs) $(bench-progs)
+$(patsubst $(objtree)/%,%,$(programs)): %: $(objtree)/%
+	@:
+
 all: $(libmems-a) $(libmems-so) $(libmems-links) $(sample-progs) \
 	$(tool-progs) $(tool-libs)
 

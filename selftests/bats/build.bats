@@ -152,6 +152,24 @@ assert_products() {
 	assert_success
 }
 
+@test "a program named from the top of the tree is relinked after a change" {
+	local dir=$BATS_TEST_TMPDIR/named
+
+	mems_tree_copy defconfig "$dir"
+	run mems_make "$dir" tools/bench/churn-counts
+	assert_success
+	kconfig-tweak --file "$dir/.config" --enable MEMS_DEBUG
+	run mems_make "$dir" tools/bench/churn-counts
+	echo "$output"
+	assert_success
+	assert_line '  LD      tools/bench/churn-counts'
+	run compiled_objects
+	assert_output core/heap.o
+	run mems_make "$dir" tools/bench/churn-counts
+	assert_success
+	refute_output --partial 'LD'
+}
+
 @test "the build after a configuration change is complete: make then does nothing" {
 	local dir=$BATS_TEST_TMPDIR/debug-twice
 
