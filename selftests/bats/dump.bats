@@ -1133,34 +1133,6 @@ assert_not_text() {
 	assert_output "$dumps"
 }
 
-# churn_rep SEED OPS LIVE - a malloclab .rep trace of OPS operations, at
-# most LIVE blocks live: as many steps as asked, a state that stays the
-# size of a program's.
-churn_rep() {
-	awk -v seed="$1" -v ops="$2" -v most="$3" 'BEGIN {
-		srand(seed)
-		ids = nlive = 0
-		for (n = 0; n < ops; n++) {
-			if (nlive && (rand() < 0.4 || nlive >= most)) {
-				i = int(rand() * nlive)
-				line[n] = "f " live[i]
-				live[i] = live[--nlive]
-			} else if (nlive && rand() < 0.1) {
-				line[n] = "r " live[int(rand() * nlive)] " " \
-					1 + int(rand() * 3000)
-			} else {
-				size = rand() < 0.05 ? 4000 + int(rand() * 9000) : \
-					1 + int(rand() * 2500)
-				line[n] = "a " ids " " size
-				live[nlive++] = ids++
-			}
-		}
-		print 100000; print ids; print ops; print 1
-		for (n = 0; n < ops; n++)
-			print line[n]
-	}'
-}
-
 @test "--format html --check: the state the page holds is a walk's at every step" {
 	local trace=$BATS_TEST_TMPDIR/c.rep policy
 

@@ -284,3 +284,37 @@ words() {
 	# shellcheck disable=SC2086
 	echo $out
 }
+
+# churn_rep SEED OPS LIVE [REALLOC [LARGE]] - a malloclab .rep trace of
+# OPS operations drawn from SEED, at most LIVE blocks live, so that the
+# state stays the size of a program's however many the steps: a free of
+# a live block four times in ten (always at LIVE), else a realloc of one
+# with the share REALLOC (default 0.1), else a malloc, of 4000 bytes or
+# more with the share LARGE (default 0.05), else of up to 2500.  A share
+# of 0 draws no number for it, so the other draws stay as they were.
+churn_rep() {
+	awk -v seed="$1" -v ops="$2" -v most="$3" -v realloc="${4:-0.1}" \
+		-v large="${5:-0.05}" 'BEGIN {
+		srand(seed)
+		ids = nlive = 0
+		for (n = 0; n < ops; n++) {
+			if (nlive && (rand() < 0.4 || nlive >= most)) {
+				i = int(rand() * nlive)
+				line[n] = "f " live[i]
+				live[i] = live[--nlive]
+			} else if (nlive && realloc > 0 && rand() < realloc) {
+				line[n] = "r " live[int(rand() * nlive)] " " \
+					1 + int(rand() * 3000)
+			} else {
+				size = large > 0 && rand() < large ? \
+					4000 + int(rand() * 9000) : \
+					1 + int(rand() * 2500)
+				line[n] = "a " ids " " size
+				live[nlive++] = ids++
+			}
+		}
+		print 100000; print ids; print ops; print 1
+		for (n = 0; n < ops; n++)
+			print line[n]
+	}'
+}

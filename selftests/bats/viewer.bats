@@ -253,25 +253,7 @@ print((d[-1] if isinstance(d, list) else d)["step"])'
 
 	# At most 400 blocks live, so the state stays the size of a real
 	# program's while the steps are many.
-	awk -v seed=1 -v ops=100000 'BEGIN {
-		srand(seed)
-		ids = nlive = 0
-		for (n = 0; n < ops; n++) {
-			if (nlive && (rand() < 0.4 || nlive >= 400)) {
-				i = int(rand() * nlive)
-				line[n] = "f " live[i]
-				live[i] = live[--nlive]
-			} else {
-				size = rand() < 0.05 ? 4000 + int(rand() * 9000) : \
-					1 + int(rand() * 2500)
-				line[n] = "a " ids " " size
-				live[nlive++] = ids++
-			}
-		}
-		print 100000; print ids; print ops; print 1
-		for (n = 0; n < ops; n++)
-			print line[n]
-	}' >"$trace"
+	churn_rep 1 100000 400 0 >"$trace"
 	mems_dump --format html -o "$page" "$trace"
 	# The page holds changes, not states: a few times the trace.
 	[ "$(stat -c %s "$page")" -le $((4 * $(stat -c %s "$trace"))) ] ||
@@ -346,23 +328,7 @@ keyframe_steps() {
 	local trace=$BATS_TEST_TMPDIR/kf.rep page=$BATS_TEST_TMPDIR/kf.html
 	local first second step
 
-	awk -v seed=11 -v ops=6000 'BEGIN {
-		srand(seed)
-		ids = nlive = 0
-		for (n = 0; n < ops; n++) {
-			if (nlive && (rand() < 0.4 || nlive >= 300)) {
-				i = int(rand() * nlive)
-				line[n] = "f " live[i]
-				live[i] = live[--nlive]
-			} else {
-				line[n] = "a " ids " " 1 + int(rand() * 2500)
-				live[nlive++] = ids++
-			}
-		}
-		print 100000; print ids; print ops; print 1
-		for (n = 0; n < ops; n++)
-			print line[n]
-	}' >"$trace"
+	churn_rep 11 6000 300 0 0 >"$trace"
 	mems_dump --format html -o "$page" "$trace"
 	run keyframe_steps "$page"
 	assert_success
