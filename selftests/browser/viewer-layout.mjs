@@ -162,19 +162,29 @@ function checkRows(m, what) {
 	return { rows, runs, merged };
 }
 
-async function rows(browser) {
+/*
+ * The page's rows measured by @measure and held to scale by @check, in
+ * linear scale, in log scale, then in log scale in a narrower window:
+ * the rows follow, and so do their merged runs.  Returns the first two
+ * checks' findings.
+ */
+async function checkScales(browser, measure, check) {
 	const [fragment, width] = args;
 	const page = await open(browser, pathToFileURL(pagePath).href + fragment, Number(width));
-	const linear = checkRows(await page.evaluate(measureRows), 'linear');
+	const linear = check(await page.evaluate(measure), 'linear');
 	await page.click('#log-scale');
-	const log = checkRows(await page.evaluate(measureRows), 'log');
-	/* Narrower: the rows follow, and so do their merged runs. */
+	const log = check(await page.evaluate(measure), 'log');
 	await page.setViewport({ width: Math.round(width * 0.6), height: 900 });
 	await page.evaluate(() => new Promise((done) =>
 		requestAnimationFrame(() => requestAnimationFrame(done))));
-	checkRows(await page.evaluate(measureRows), 'log, in a narrower window');
+	check(await page.evaluate(measure), 'log, in a narrower window');
 	if (!linear.rows)
 		problems.push('no row at all: a poor test');
+	return { linear, log };
+}
+
+async function rows(browser) {
+	const { linear, log } = await checkScales(browser, measureRows, checkRows);
 	return `${linear.rows} rows, ${linear.runs} merged runs of ${linear.merged} segments ` +
 		`(log scale: ${log.runs} runs of ${log.merged})`;
 }
@@ -261,17 +271,7 @@ function checkCanvas(m, what) {
 }
 
 async function canvas(browser) {
-	const [fragment, width] = args;
-	const page = await open(browser, pathToFileURL(pagePath).href + fragment, Number(width));
-	const linear = checkCanvas(await page.evaluate(measureCanvas), 'linear');
-	await page.click('#log-scale');
-	const log = checkCanvas(await page.evaluate(measureCanvas), 'log');
-	await page.setViewport({ width: Math.round(width * 0.6), height: 900 });
-	await page.evaluate(() => new Promise((done) =>
-		requestAnimationFrame(() => requestAnimationFrame(done))));
-	checkCanvas(await page.evaluate(measureCanvas), 'log, in a narrower window');
-	if (!linear.rows)
-		problems.push('no row at all: a poor test');
+	const { linear, log } = await checkScales(browser, measureCanvas, checkCanvas);
 	return `${linear.rows} rows on a canvas, ${linear.runs} with merged runs ` +
 		`(log scale: ${log.runs})`;
 }
