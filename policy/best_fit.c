@@ -51,15 +51,15 @@ static void best_fit_hole_insert(struct mems_policy *policy,
 static void best_fit_hole_erase(struct mems_policy *policy,
 				struct mems_seg *hole)
 {
-	mems_rb_erase(&hole->policy_link.rb, best_fit_holes(policy));
+	hole_tree_erase(best_fit_holes(policy), hole);
 }
 
 /* The last key in (size, start) order is a largest hole. */
 static size_t best_fit_largest_hole(const struct mems_policy *policy)
 {
-	const struct rb_node *last = mems_rb_last(best_fit_holes(policy));
+	const struct mems_seg *hole = hole_tree_last(best_fit_holes(policy));
 
-	return last ? seg_size(hole_tree_entry(last)) : 0;
+	return hole ? seg_size(hole) : 0;
 }
 
 /* Sorted by (size, start), and holding exactly the chains' holes. */

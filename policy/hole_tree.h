@@ -41,8 +41,7 @@ static inline bool hole_tree_before(const struct mems_seg *a,
 	return a->vstart < b->vstart;
 }
 
-static inline void hole_tree_insert(struct rb_root *root,
-				    struct mems_seg *hole,
+static inline void hole_tree_insert(struct rb_root *root, struct mems_seg *hole,
 				    enum hole_tree_ties ties)
 {
 	struct rb_node **link = &root->rb_node, *parent = NULL;
@@ -56,6 +55,19 @@ static inline void hole_tree_insert(struct rb_root *root,
 	}
 	rb_link_node(&hole->policy_link.rb, parent, link);
 	mems_rb_insert_color(&hole->policy_link.rb, root);
+}
+
+static inline void hole_tree_erase(struct rb_root *root, struct mems_seg *hole)
+{
+	mems_rb_erase(&hole->policy_link.rb, root);
+}
+
+/* The last hole in the tree's order, a largest one; NULL when none. */
+static inline struct mems_seg *hole_tree_last(const struct rb_root *root)
+{
+	const struct rb_node *last = mems_rb_last(root);
+
+	return last ? hole_tree_entry(last) : NULL;
 }
 
 int mems_hole_tree_check(const struct rb_root *root,

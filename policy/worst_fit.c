@@ -30,16 +30,9 @@ static void worst_fit_init(struct mems_policy *policy)
 	*worst_fit_holes(policy) = RB_ROOT;
 }
 
-static struct mems_seg *worst_fit_last(const struct mems_policy *policy)
-{
-	const struct rb_node *last = mems_rb_last(worst_fit_holes(policy));
-
-	return last ? hole_tree_entry(last) : NULL;
-}
-
 static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	struct mems_seg *hole = worst_fit_last(policy);
+	struct mems_seg *hole = hole_tree_last(worst_fit_holes(policy));
 
 	return hole && seg_size(hole) >= bytes ? hole : NULL;
 }
@@ -53,12 +46,12 @@ static void worst_fit_hole_insert(struct mems_policy *policy,
 static void worst_fit_hole_erase(struct mems_policy *policy,
 				 struct mems_seg *hole)
 {
-	mems_rb_erase(&hole->policy_link.rb, worst_fit_holes(policy));
+	hole_tree_erase(worst_fit_holes(policy), hole);
 }
 
 static size_t worst_fit_largest_hole(const struct mems_policy *policy)
 {
-	const struct mems_seg *hole = worst_fit_last(policy);
+	const struct mems_seg *hole = hole_tree_last(worst_fit_holes(policy));
 
 	return hole ? seg_size(hole) : 0;
 }
