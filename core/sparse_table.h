@@ -86,19 +86,4 @@ static inline size_t sparse_bytes(const struct mems_sparse_table *table)
 	return table->nr_mapped * table->chunk_bytes + table->dir_bytes;
 }
 
-/*
- * Entry @i of column @col, NULL when its chunk is not mapped.  The
- * directory covers every entry a user has asked for.
- */
-static inline void *sparse_entry(const struct mems_sparse_table *table,
-				 size_t i, unsigned int col)
-{
-	char *base = (char *)table->dir[i >> table->shift].col[col];
-
-	if (!base)
-		return NULL;
-	return base +
-	       (i & (((size_t)1 << table->shift) - 1)) * table->col_size[col];
-}
-
 #endif /* MEMS_CORE_SPARSE_TABLE_H */
