@@ -78,12 +78,12 @@ void mems_addr_table_setup(struct mems_heap *heap)
 	static const size_t col_size[ADDR_NR_COLS] = {
 		sizeof(struct mems_seg *),
 		sizeof(uint8_t),
-		sizeof(uint16_t),
+		sizeof(struct mems_seg *),
 	};
 	void *inline_col[ADDR_NR_COLS] = {
 		table->inline_slots,
 		table->inline_classes0,
-		table->inline_holes_in_slot,
+		table->inline_slot_holes,
 	};
 
 	mems_sparse_setup(&table->chunks, MEMS_ADDR_CHUNK_SHIFT, ADDR_NR_COLS,
@@ -94,8 +94,7 @@ void mems_addr_table_setup(struct mems_heap *heap)
 	table->levels_bytes = 0;
 	memset(table->inline_slots, 0, sizeof(table->inline_slots));
 	memset(table->inline_classes0, 0, sizeof(table->inline_classes0));
-	memset(table->inline_holes_in_slot, 0,
-	       sizeof(table->inline_holes_in_slot));
+	memset(table->inline_slot_holes, 0, sizeof(table->inline_slot_holes));
 	memset(table->inline_classes, 0, sizeof(table->inline_classes));
 	levels_layout(table, MEMS_INLINE_ADDR_SLOTS, table->inline_classes);
 }
@@ -279,7 +278,7 @@ struct mems_seg *mems_addr_table_next_node(const struct mems_heap *heap,
 	return list_first_entry(&node->segs, struct mems_seg, link);
 }
 
-/* Hole map level 0 and the counts of holes all 0, in every chunk. */
+/* Hole map level 0 all 0 and the slots' lists of holes empty. */
 void mems_addr_table_clear_hole_map(struct mems_heap *heap)
 {
 	struct mems_sparse_table *chunks = &heap->addr_table.chunks;
@@ -291,7 +290,8 @@ void mems_addr_table_clear_hole_map(struct mems_heap *heap)
 		memset(chunks->dir[c].col[ADDR_COL_CLASS], 0,
 		       sparse_chunk_entries(chunks, c));
 		memset(chunks->dir[c].col[ADDR_COL_HOLES], 0,
-		       sparse_chunk_entries(chunks, c) * sizeof(uint16_t));
+		       sparse_chunk_entries(chunks, c) *
+			       sizeof(struct mems_seg *));
 	}
 }
 

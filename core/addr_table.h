@@ -106,7 +106,7 @@ static inline void addr_table_set(struct mems_addr_table *table, size_t i,
 }
 
 /*
- * Hole map level 0's entry @i, and its count of holes, for
+ * Hole map level 0's entry @i, and the head of its list of holes, for
  * core/hole_map.c; slot @i's chunk is mapped, as it is wherever a hole
  * starts.  Level 0's groups of MEMS_HOLE_MAP_FANOUT entries follow each
  * other in a chunk, so that a group never straddles two.
@@ -117,11 +117,11 @@ static inline uint8_t *addr_table_class(const struct mems_addr_table *table,
 	return (uint8_t *)(addr_table_col(table, i, ADDR_COL_CLASS) + i);
 }
 
-static inline uint16_t *addr_table_holes(const struct mems_addr_table *table,
-					 size_t i)
+static inline struct mems_seg **
+addr_table_holes(const struct mems_addr_table *table, size_t i)
 {
-	return (uint16_t *)(addr_table_col(table, i, ADDR_COL_HOLES) +
-			    i * sizeof(uint16_t));
+	return (struct mems_seg **)(addr_table_col(table, i, ADDR_COL_HOLES) +
+				    i * sizeof(struct mems_seg *));
 }
 
 static inline size_t addr_table_slot_of(const struct mems_heap *heap,

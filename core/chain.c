@@ -247,7 +247,7 @@ struct mems_seg *mems_chain_map_node(struct mems_heap *heap, size_t bytes)
 	heap->user_pages += pages;
 	heap->next_vaddr = node->vend + 1;
 	hole_appeared(heap, hole);
-	mems_hole_map_add(heap, hole->vstart, seg_size(hole));
+	mems_hole_map_add(heap, hole);
 	node_emptied(heap, hole);
 	poison((uintptr_t)phys, len);
 	return hole;
@@ -271,10 +271,10 @@ struct mems_seg *mems_chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 	if (hole_is_whole_node(hole))
 		node_filling(heap, hole);
 	if (size == bytes) {
+		mems_hole_map_remove(heap, hole);
 		hole_vanishing(heap, hole);
 		hole->type = MEMS_PROCESS;
 		hole->to_phys = hole_to_phys(hole);
-		mems_hole_map_remove(heap, vstart, size);
 	} else {
 		proc = (struct mems_seg *)mems_meta_alloc(&heap->meta);
 		proc->to_phys = hole_to_phys(hole);
@@ -287,8 +287,7 @@ struct mems_seg *mems_chain_carve(struct mems_heap *heap, struct mems_seg *hole,
 		mems_addr_table_point(heap, proc->vstart, proc->vend, proc);
 		heap->nr_segs++;
 		hole_set_bounds(heap, hole, proc->vend + 1, hole->vend);
-		mems_hole_map_move(heap, vstart, size, hole->vstart,
-				   seg_size(hole));
+		mems_hole_map_move(heap, hole, vstart, size);
 	}
 	if (heap_ops(heap)->allocated)
 		heap_ops(heap)->allocated(&heap->policy, proc);
@@ -312,14 +311,14 @@ static struct mems_seg *release_between(struct mems_heap *heap,
 	uintptr_t vend = next->vend;
 	uintptr_t proc_vstart = proc->vstart;
 	uintptr_t proc_vend = proc->vend;
-	uintptr_t next_vstart = next->vstart;
-	size_t next_size = seg_size(next);
 	struct mems_seg *keep = next;
 	unsigned int edges =
 		(prev->edges & SEG_FIRST) | (next->edges & SEG_LAST);
 
 	seg_delete(heap, proc);
-	if (seg_size(prev) >= next_size) {
+	/* One hole starts at @vstart, as before; the one after goes. */
+	mems_hole_map_remove(heap, next);
+	if (seg_size(prev) >= seg_size(next)) {
 		keep = prev;
 		mems_addr_table_point(heap, proc_vstart, vend, prev);
 		hole_vanishing(heap, next);
@@ -327,13 +326,12 @@ static struct mems_seg *release_between(struct mems_heap *heap,
 	} else {
 		mems_addr_table_point(heap, vstart, proc_vend, next);
 		hole_vanishing(heap, prev);
+		mems_hole_map_replace(heap, prev, next);
 		seg_delete(heap, prev);
 	}
 	keep->edges = edges;
 	hole_set_bounds(heap, keep, vstart, vend);
-	/* One hole starts at @vstart, as before; the one after is gone. */
-	mems_hole_map_remove(heap, next_vstart, next_size);
-	mems_hole_map_raise(heap, vstart, seg_size(keep));
+	mems_hole_map_raise(heap, keep);
 	return keep;
 }
 
@@ -351,8 +349,7 @@ release_before(struct mems_heap *heap, struct mems_seg *next,
 
 	mems_addr_table_point(heap, vstart, vend, next);
 	hole_set_bounds(heap, next, vstart, next->vend);
-	mems_hole_map_move(heap, next_vstart, next_size, vstart,
-			   seg_size(next));
+	mems_hole_map_move(heap, next, next_vstart, next_size);
 }
 
 static struct mems_seg *release_merging(struct mems_heap *heap,
@@ -369,7 +366,7 @@ static struct mems_seg *release_merging(struct mems_heap *heap,
 	if (!prev && !next) {
 		proc->type = MEMS_HOLE;
 		hole_appeared(heap, proc);
-		mems_hole_map_add(heap, vstart, seg_size(proc));
+		mems_hole_map_add(heap, proc);
 		return proc;
 	}
 	seg_delete(heap, proc);
@@ -377,7 +374,7 @@ static struct mems_seg *release_merging(struct mems_heap *heap,
 		prev->edges |= edges & SEG_LAST;
 		mems_addr_table_point(heap, vstart, vend, prev);
 		hole_set_bounds(heap, prev, prev->vstart, vend);
-		mems_hole_map_raise(heap, prev->vstart, seg_size(prev));
+		mems_hole_map_raise(heap, prev);
 		return prev;
 	}
 	next->edges |= edges & SEG_FIRST;
@@ -422,14 +419,13 @@ int mems_chain_grow(struct mems_heap *heap, struct mems_seg *proc, size_t bytes)
 	mems_addr_table_point(heap, old_vend + 1, proc->vend, proc);
 	if (proc->vend == next->vend) {
 		proc->edges |= next->edges & SEG_LAST;
+		mems_hole_map_remove(heap, next);
 		hole_vanishing(heap, next);
 		seg_delete(heap, next);
-		mems_hole_map_remove(heap, next_vstart, next_size);
 		return 0;
 	}
 	hole_set_bounds(heap, next, proc->vend + 1, next->vend);
-	mems_hole_map_move(heap, next_vstart, next_size, next->vstart,
-			   seg_size(next));
+	mems_hole_map_move(heap, next, next_vstart, next_size);
 	return 0;
 }
 
@@ -465,7 +461,7 @@ int mems_chain_shrink(struct mems_heap *heap, struct mems_seg *proc,
 	mems_addr_table_point(heap, tail_vstart, tail_vend, hole);
 	heap->nr_segs++;
 	hole_appeared(heap, hole);
-	mems_hole_map_add(heap, tail_vstart, seg_size(hole));
+	mems_hole_map_add(heap, hole);
 	return 0;
 }
 
@@ -482,7 +478,6 @@ static void chain_unmap_node(struct mems_heap *heap, struct mems_node *node)
 		list_first_entry(&node->segs, struct mems_seg, link);
 	uintptr_t gap_start = heap->virt_base;
 	struct mems_node *after = NULL;
-	size_t bytes = seg_size(hole);
 
 	if (!list_is_first(&node->chain, &heap->nodes))
 		gap_start = list_prev_entry(node, chain)->vend + 1;
@@ -491,11 +486,11 @@ static void chain_unmap_node(struct mems_heap *heap, struct mems_node *node)
 	if (heap->lowest_empty == node)
 		heap->lowest_empty = after;
 	node_filling(heap, hole);
+	mems_hole_map_remove(heap, hole);
 	hole_vanishing(heap, hole);
 	seg_delete(heap, hole);
 	list_del(&node->chain);
 	mems_addr_table_point_released(heap, gap_start, node->vend, after);
-	mems_hole_map_remove(heap, node->vstart, bytes);
 	mems_addr_table_unreserve(heap, node->vstart, node->vend);
 	node_unmap(heap, node);
 	heap->nr_nodes--;

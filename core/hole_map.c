@@ -15,23 +15,26 @@
  * "The lowest hole of at least n bytes" descends to the lowest slot
  * whose entry is at least class(n).  A slot of a larger class certainly
  * starts a hole that fits; one of n's class may, or may not: the slot's
- * segments, few in 1 KiB, are walked in either case for the first that
- * fits, and when none does the search goes on from the next slot.  The
- * answer is the lowest-addressed fitting hole, as an exact map gives.
+ * holes, which it lists, are looked at in either case for the lowest
+ * that fits, and when none does the search goes on from the next slot.
+ * The answer is the lowest-addressed fitting hole, as an exact map
+ * gives.
  *
  * Classes make the upkeep cheap: a hole that shrinks within its class,
  * as most carves leave it, changes no entry, and a fall that does change
  * one reads a group a level with a vector max.  Level 0 lives in the
- * address table's chunks (core/addr_table.c), with a count of the holes
- * starting in each slot, mapped while a node overlaps them: no hole
- * starts where no chunk is mapped.  The levels above are in a mapping
- * that grows with the space handed out.  core/chain.c reports
- * every hole that appears (mems_hole_map_add()), grows in place
- * (mems_hole_map_raise()), changes its start or size
- * (mems_hole_map_move()) or vanishes (mems_hole_map_remove()), after the
- * chains and the slots are up to date: a slot that lost a hole of its
- * class, and still has others, is recomputed from the segments that
- * start in it.
+ * address table's chunks (core/addr_table.c), beside the head of each
+ * slot's list of the holes starting in it, mapped while a node overlaps
+ * them: no hole starts where no chunk is mapped.  The lists run through
+ * the holes' records (policy_link.slot: a policy on the map has no index
+ * of its own), so that a slot's holes are found without its blocks.  The
+ * levels above are in a mapping that grows with the space handed out.
+ * core/chain.c reports every hole that appears (mems_hole_map_add()),
+ * grows in place (mems_hole_map_raise()), changes its start or size
+ * (mems_hole_map_move()), is about to vanish (mems_hole_map_remove()) or
+ * hands its start to another record (mems_hole_map_replace()): a slot
+ * that lost a hole of its class, and still has others, is recomputed
+ * from its list.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -106,11 +109,52 @@ static inline unsigned int hole_map_entry(const struct mems_addr_table *table,
 	return *hole_map_entry_at(table, k, i);
 }
 
-/* The count of the holes starting in slot @i, kept beside level 0. */
-static inline uint16_t *slot_holes(const struct mems_addr_table *table,
-				   size_t i)
+/* The head of the list of the holes starting in slot @i. */
+static inline struct mems_seg **slot_holes(const struct mems_addr_table *table,
+					   size_t i)
 {
 	return addr_table_holes(table, i);
+}
+
+static inline struct mems_seg *hole_slot_next(const struct mems_seg *hole)
+{
+	return hole->policy_link.slot.next;
+}
+
+/* Each hole of slot @i's list, in no particular order. */
+#define slot_for_each_hole(hole, table, i)               \
+	for ((hole) = *slot_holes((table), (i)); (hole); \
+	     (hole) = hole_slot_next(hole))
+
+/*
+ * The lists hold no pointer into the table, whose first chunk moves
+ * when it outgrows the heap (core/sparse_table.c): a hole's slot is
+ * found from its start.
+ */
+static void slot_link(struct mems_addr_table *table, size_t i,
+		      struct mems_seg *hole)
+{
+	struct mems_seg **head = slot_holes(table, i);
+
+	hole->policy_link.slot.next = *head;
+	hole->policy_link.slot.prev = NULL;
+	if (*head)
+		(*head)->policy_link.slot.prev = hole;
+	*head = hole;
+}
+
+static void slot_unlink(struct mems_addr_table *table, size_t i,
+			struct mems_seg *hole)
+{
+	struct mems_seg *next = hole->policy_link.slot.next;
+	struct mems_seg *prev = hole->policy_link.slot.prev;
+
+	if (prev)
+		prev->policy_link.slot.next = next;
+	else
+		*slot_holes(table, i) = next;
+	if (next)
+		next->policy_link.slot.prev = prev;
 }
 
 /* The largest entry of the group holding entry @i of level @k. */
@@ -158,124 +202,131 @@ static void hole_map_set(struct mems_addr_table *table, uint8_t *entry,
 	}
 }
 
-/* A hole of @size bytes now starts at @vstart. */
-void mems_hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size)
+/* Slot @i now starts a hole of class @cls. */
+static inline void slot_raise(struct mems_addr_table *table, size_t i,
+			      unsigned int cls)
 {
-	struct mems_addr_table *table = &heap->addr_table;
-	size_t i = addr_table_slot_of(heap, vstart);
-	uint8_t *entry;
-	unsigned int cls;
+	uint8_t *entry = addr_table_class(table, i);
 
-	if (!heap->hole_map_on)
-		return;
-	cls = mems_hole_class(size);
-	entry = addr_table_class(table, i);
 	if (*entry < cls)
 		hole_map_set(table, entry, i, cls);
 }
 
-/* The segment after @seg when it starts in slot @i too, else NULL. */
-static struct mems_seg *slot_next_seg(const struct mems_heap *heap,
-				      struct mems_seg *seg, size_t i)
+/* @hole grew, or took another's place, keeping its start. */
+void mems_hole_map_raise(struct mems_heap *heap, const struct mems_seg *hole)
 {
-	seg = mems_addr_table_next(heap, seg);
-	return seg && addr_table_slot_of(heap, seg->vstart) == i ? seg : NULL;
+	if (!heap->hole_map_on)
+		return;
+	slot_raise(&heap->addr_table, addr_table_slot_of(heap, hole->vstart),
+		   mems_hole_class(seg_size(hole)));
 }
 
-/* The first segment starting in slot @i, or NULL when none does. */
-static struct mems_seg *slot_first_seg(const struct mems_heap *heap, size_t i)
+/* The class of the largest hole starting in slot @i, from its list. */
+static unsigned int slot_class(const struct mems_addr_table *table, size_t i)
 {
-	struct mems_seg *seg =
-		addr_slot_seg(addr_table_get(&heap->addr_table, i));
-
-	/* Released space runs from the slot's first byte to past its end. */
-	if (!seg || addr_table_slot_of(heap, seg->vstart) > i)
-		return NULL;
-	if (addr_table_slot_of(heap, seg->vstart) == i)
-		return seg;
-	return slot_next_seg(heap, seg, i);
-}
-
-/* From @seg, which starts in slot @i or is NULL, to the slot's last. */
-#define slot_for_each_seg_from(seg, heap, i) \
-	for (; (seg); (seg) = slot_next_seg((heap), (seg), (i)))
-
-/*
- * The class of the largest hole starting in slot @i, found by walking its
- * segments; no hole there has a class above @ceiling, so the walk ends
- * at the first of that class.
- */
-static unsigned int slot_class(const struct mems_heap *heap, size_t i,
-			       unsigned int ceiling)
-{
-	struct mems_seg *seg = slot_first_seg(heap, i);
+	const struct mems_seg *hole;
 	unsigned int largest = 0, cls;
 
-	slot_for_each_seg_from(seg, heap, i) {
-		if (!seg_is_hole(seg))
-			continue;
-		cls = mems_hole_class(seg_size(seg));
-		if (cls >= ceiling)
-			return cls;
+	slot_for_each_hole(hole, table, i) {
+		cls = mems_hole_class(seg_size(hole));
 		if (cls > largest)
 			largest = cls;
 	}
 	return largest;
 }
 
-/* A hole of @size bytes appeared at @vstart. */
-void mems_hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size)
+/* @hole, in the chains, appeared. */
+void mems_hole_map_add(struct mems_heap *heap, struct mems_seg *hole)
 {
+	size_t i = addr_table_slot_of(heap, hole->vstart);
+
 	if (!heap->hole_map_on)
 		return;
-	(*slot_holes(&heap->addr_table, addr_table_slot_of(heap, vstart)))++;
-	mems_hole_map_raise(heap, vstart, size);
+	slot_link(&heap->addr_table, i, hole);
+	slot_raise(&heap->addr_table, i, mems_hole_class(seg_size(hole)));
 }
 
 /*
- * A hole of @size bytes no longer starts at @vstart: it vanished or moved
- * its start.  The chains are already in their new state.
+ * The hole of @size bytes that started at @vstart in @hole's record left
+ * slot @i's list: unless it was of the slot's class, the entry stands.
  */
-void mems_hole_map_remove(struct mems_heap *heap, uintptr_t vstart, size_t size)
+static void slot_lost(struct mems_heap *heap, size_t i, size_t size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
-	size_t i = addr_table_slot_of(heap, vstart);
-	uint8_t *entry;
+	uint8_t *entry = addr_table_class(table, i);
+
+	if (mems_hole_class(size) >= *entry)
+		hole_map_set(table, entry, i, slot_class(table, i));
+}
+
+/*
+ * @hole is about to vanish, or to become a block: called while its
+ * record still holds it.
+ */
+void mems_hole_map_remove(struct mems_heap *heap, struct mems_seg *hole)
+{
+	size_t i = addr_table_slot_of(heap, hole->vstart);
 
 	if (!heap->hole_map_on)
 		return;
-	entry = addr_table_class(table, i);
-	if (!--*slot_holes(table, i)) {
-		hole_map_set(table, entry, i, 0);
-		return;
-	}
-	/* Unless it was of the slot's class, nothing changes. */
-	if (mems_hole_class(size) >= *entry)
-		hole_map_set(table, entry, i, slot_class(heap, i, *entry));
+	slot_unlink(&heap->addr_table, i, hole);
+	slot_lost(heap, i, seg_size(hole));
 }
 
-/* The hole of @old_size bytes at @old_vstart is now @size at @vstart. */
-void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
-			size_t old_size, uintptr_t vstart, size_t size)
+/*
+ * @keep, whose start is about to become @gone's, takes @gone's place in
+ * its slot's list; @gone is about to vanish.  The caller raises the
+ * entry for @keep's size once its bounds are set.
+ */
+void mems_hole_map_replace(struct mems_heap *heap, struct mems_seg *gone,
+			   struct mems_seg *keep)
 {
 	struct mems_addr_table *table = &heap->addr_table;
-	size_t i = addr_table_slot_of(heap, vstart);
+	struct mems_seg *next = gone->policy_link.slot.next;
+	struct mems_seg *prev = gone->policy_link.slot.prev;
+
+	if (!heap->hole_map_on)
+		return;
+	keep->policy_link.slot.next = next;
+	keep->policy_link.slot.prev = prev;
+	if (prev)
+		prev->policy_link.slot.next = keep;
+	else
+		*slot_holes(table, addr_table_slot_of(heap, gone->vstart)) =
+			keep;
+	if (next)
+		next->policy_link.slot.prev = keep;
+}
+
+/*
+ * @hole's bounds changed: it started at @old_vstart with @old_size
+ * bytes.  A slot's only hole sets its entry exactly.
+ */
+void mems_hole_map_move(struct mems_heap *heap, struct mems_seg *hole,
+			uintptr_t old_vstart, size_t old_size)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+	size_t i = addr_table_slot_of(heap, hole->vstart);
+	size_t old = addr_table_slot_of(heap, old_vstart);
 	unsigned int cls;
 	uint8_t *entry;
 
 	if (!heap->hole_map_on)
 		return;
-	if (addr_table_slot_of(heap, old_vstart) != i) {
-		mems_hole_map_remove(heap, old_vstart, old_size);
-		mems_hole_map_add(heap, vstart, size);
+	cls = mems_hole_class(seg_size(hole));
+	if (old != i) {
+		slot_unlink(table, old, hole);
+		slot_lost(heap, old, old_size);
+		slot_link(table, i, hole);
+		slot_raise(table, i, cls);
 		return;
 	}
-	cls = mems_hole_class(size);
 	entry = addr_table_class(table, i);
-	if (*slot_holes(table, i) == 1 || cls >= *entry)
+	if (cls >= *entry ||
+	    (*slot_holes(table, i) == hole && !hole_slot_next(hole)))
 		hole_map_set(table, entry, i, cls);
 	else if (mems_hole_class(old_size) >= *entry)
-		hole_map_set(table, entry, i, slot_class(heap, i, *entry));
+		hole_map_set(table, entry, i, slot_class(table, i));
 }
 
 /*
@@ -302,8 +353,7 @@ void mems_hole_map_use(struct mems_heap *heap, bool on)
 	heap_for_each_node(node, heap)
 		node_for_each_seg(seg, node)
 			if (seg_is_hole(seg))
-				mems_hole_map_add(heap, seg->vstart,
-						  seg_size(seg));
+				mems_hole_map_add(heap, seg);
 }
 
 /*
@@ -391,17 +441,20 @@ static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
 }
 
 /*
- * The first hole of at least @bytes bytes from @seg on, within @slot;
- * @seg starts in @slot or is NULL.
+ * The lowest hole of at least @bytes bytes starting in @slot at or
+ * after @from, NULL when none does: the slot's holes are few, and each
+ * is looked at.
  */
-static struct mems_seg *slot_fit_from(const struct mems_heap *heap,
-				      struct mems_seg *seg, size_t slot,
-				      size_t bytes)
+static struct mems_seg *slot_fit_from(const struct mems_heap *heap, size_t slot,
+				      uintptr_t from, size_t bytes)
 {
-	slot_for_each_seg_from(seg, heap,
-			       slot) if (seg_is_hole(seg) &&
-					 seg_size(seg) >= bytes) return seg;
-	return NULL;
+	struct mems_seg *hole, *best = NULL;
+
+	slot_for_each_hole(hole, &heap->addr_table, slot)
+		if (seg_size(hole) >= bytes && hole->vstart >= from &&
+		    (!best || hole->vstart < best->vstart))
+			best = hole;
+	return best;
 }
 
 /*
@@ -418,8 +471,7 @@ static struct mems_seg *lowest_fit_from_slot(const struct mems_heap *heap,
 
 	while (slot < table->nr &&
 	       lowest_slot_at_least(table, slot, cls, &slot)) {
-		seg = slot_fit_from(heap, slot_first_seg(heap, slot), slot,
-				    bytes);
+		seg = slot_fit_from(heap, slot, 0, bytes);
 		if (seg)
 			return seg;
 		slot++;
@@ -448,8 +500,7 @@ struct mems_seg *mems_hole_map_lowest_fit(const struct mems_heap *heap,
 			return seg;
 		slot = addr_table_slot_of(
 			heap, from > seg->vstart ? from : seg->vstart);
-		seg = slot_fit_from(heap, slot_next_seg(heap, seg, slot), slot,
-				    bytes);
+		seg = slot_fit_from(heap, slot, seg->vstart + 1, bytes);
 		if (seg)
 			return seg;
 		slot++;
@@ -486,21 +537,20 @@ static struct mems_seg *largest_hole(const struct mems_heap *heap)
 	const struct mems_addr_table *table = &heap->addr_table;
 	unsigned int cls = hole_map_entry(table, table->nr_levels - 1, 0);
 	size_t ceiling = class_largest_size(cls), slot = 0;
-	struct mems_seg *seg, *best = NULL;
+	struct mems_seg *hole, *best = NULL;
 
 	if (!cls)
 		return NULL;
 	while (slot < table->nr &&
 	       lowest_slot_at_least(table, slot, cls, &slot)) {
-		seg = slot_first_seg(heap, slot);
-		slot_for_each_seg_from(seg, heap, slot) {
-			if (!seg_is_hole(seg) ||
-			    (best && seg_size(seg) <= seg_size(best)))
-				continue;
-			best = seg;
-			if (seg_size(seg) >= ceiling)
-				return best;
-		}
+		/* A slot's list is in no order: the slot is seen whole. */
+		slot_for_each_hole(hole, table, slot)
+			if (!best || seg_size(hole) > seg_size(best) ||
+			    (seg_size(hole) == seg_size(best) &&
+			     hole->vstart < best->vstart))
+				best = hole;
+		if (seg_size(best) >= ceiling)
+			return best;
 		slot++;
 	}
 	return best;
@@ -534,13 +584,37 @@ size_t mems_hole_map_largest(const struct mems_heap *heap)
 	return holes_largest(heap);
 }
 
+/* The segment after @seg when it starts in slot @i too, else NULL. */
+static struct mems_seg *slot_next_seg(const struct mems_heap *heap,
+				      struct mems_seg *seg, size_t i)
+{
+	seg = mems_addr_table_next(heap, seg);
+	return seg && addr_table_slot_of(heap, seg->vstart) == i ? seg : NULL;
+}
+
+/* The first segment starting in slot @i, or NULL when none does. */
+static struct mems_seg *slot_first_seg(const struct mems_heap *heap, size_t i)
+{
+	struct mems_seg *seg =
+		addr_slot_seg(addr_table_get(&heap->addr_table, i));
+
+	/* Released space runs from the slot's first byte to past its end. */
+	if (!seg || addr_table_slot_of(heap, seg->vstart) > i)
+		return NULL;
+	if (addr_table_slot_of(heap, seg->vstart) == i)
+		return seg;
+	return slot_next_seg(heap, seg, i);
+}
+
 /* The holes starting in slot @i, counted by walking its segments. */
 static size_t slot_holes_walked(const struct mems_heap *heap, size_t i)
 {
-	struct mems_seg *seg = slot_first_seg(heap, i);
+	struct mems_seg *seg;
 	size_t holes = 0;
 
-	slot_for_each_seg_from(seg, heap, i) holes += seg_is_hole(seg);
+	for (seg = slot_first_seg(heap, i); seg;
+	     seg = slot_next_seg(heap, seg, i))
+		holes += seg_is_hole(seg);
 	return holes;
 }
 
@@ -599,16 +673,48 @@ static size_t entry_want(const struct mems_addr_table *table, unsigned int k,
 }
 
 /*
- * Level 0 in the chunks mapped: each slot's class and count, from the
- * chains, and 0 past the table's end; each chunk's entries aligned to a
- * group.
+ * Slot @i's list against its segments: each hole starting in the slot
+ * once, linked both ways; its entry the class of the largest.  Past the
+ * table's end, and with the map off, an empty list and 0.
+ */
+static int slot_check(const struct mems_heap *heap, size_t i, FILE *report)
+{
+	const struct mems_addr_table *table = &heap->addr_table;
+	size_t holes = heap->hole_map_on && i < table->nr ?
+			       slot_holes_walked(heap, i) :
+			       0;
+	const struct mems_seg *hole, *prev = NULL;
+	size_t listed = 0;
+	unsigned int cls = 0;
+
+	slot_for_each_hole(hole, table, i) {
+		if (++listed > holes || !seg_is_hole(hole) ||
+		    addr_table_slot_of(heap, hole->vstart) != i ||
+		    hole->policy_link.slot.prev != prev)
+			return map_failed(report, "list of holes", 0, i, listed,
+					  holes);
+		if (mems_hole_class(seg_size(hole)) > cls)
+			cls = mems_hole_class(seg_size(hole));
+		prev = hole;
+	}
+	if (listed != holes)
+		return map_failed(report, "list of holes", 0, i, listed, holes);
+	if (hole_map_entry(table, 0, i) != cls)
+		return map_failed(report, "slot", 0, i,
+				  hole_map_entry(table, 0, i), cls);
+	return 0;
+}
+
+/*
+ * Level 0 in the chunks mapped, slot by slot, each chunk's entries
+ * aligned to a group.
  */
 static int slots_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
 	const struct mems_sparse_table *chunks = &table->chunks;
-	bool on = heap->hole_map_on;
-	size_t c, i, end, want;
+	size_t c, i, end;
+	int err;
 
 	for (c = 0; c < chunks->dir_len; c++) {
 		if (!chunks->dir[c].col[ADDR_COL_CLASS])
@@ -620,19 +726,9 @@ static int slots_check(const struct mems_heap *heap, FILE *report)
 			return map_failed(report, "alignment", 0, i, 1, 0);
 		end = i + sparse_chunk_entries(chunks, c);
 		for (; i < end; i++) {
-			want = on && i < table->nr ?
-				       slot_class(heap, i, UINT_MAX) :
-				       0;
-			if (hole_map_entry(table, 0, i) != want)
-				return map_failed(report, "slot", 0, i,
-						  hole_map_entry(table, 0, i),
-						  want);
-			want = on && i < table->nr ?
-				       slot_holes_walked(heap, i) :
-				       0;
-			if (*slot_holes(table, i) != want)
-				return map_failed(report, "hole count", 0, i,
-						  *slot_holes(table, i), want);
+			err = slot_check(heap, i, report);
+			if (err)
+				return err;
 		}
 	}
 	return 0;

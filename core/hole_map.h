@@ -49,12 +49,13 @@ static inline unsigned int mems_hole_class(size_t size)
 	return cls < MEMS_HOLE_CLASS_MAX ? cls : MEMS_HOLE_CLASS_MAX;
 }
 
-void mems_hole_map_add(struct mems_heap *heap, uintptr_t vstart, size_t size);
-void mems_hole_map_remove(struct mems_heap *heap, uintptr_t vstart,
-			  size_t size);
-void mems_hole_map_move(struct mems_heap *heap, uintptr_t old_vstart,
-			size_t old_size, uintptr_t vstart, size_t size);
-void mems_hole_map_raise(struct mems_heap *heap, uintptr_t vstart, size_t size);
+void mems_hole_map_add(struct mems_heap *heap, struct mems_seg *hole);
+void mems_hole_map_remove(struct mems_heap *heap, struct mems_seg *hole);
+void mems_hole_map_replace(struct mems_heap *heap, struct mems_seg *gone,
+			   struct mems_seg *keep);
+void mems_hole_map_move(struct mems_heap *heap, struct mems_seg *hole,
+			uintptr_t old_vstart, size_t old_size);
+void mems_hole_map_raise(struct mems_heap *heap, const struct mems_seg *hole);
 size_t mems_hole_map_largest(const struct mems_heap *heap);
 struct mems_seg *mems_hole_map_lowest_fit(const struct mems_heap *heap,
 					  size_t bytes, uintptr_t from);

@@ -34,10 +34,16 @@ struct mems_policy;
  * in the order they appeared, a list per size class).  Blocks are in
  * no index, and a hole has no translation of its own, so the link
  * shares its words with a block's (struct mems_seg, core/types.h).
+ * For a policy that searches the core's hole map (@uses_hole_map) the
+ * link is the core's: the map lists each slot's holes through @slot
+ * (core/hole_map.c), NULL-ended both ways.
  */
 union mems_policy_link {
 	struct rb_node rb;
 	struct list_head list;
+	struct {
+		struct mems_seg *next, *prev;
+	} slot;
 };
 
 /**
@@ -49,8 +55,9 @@ union mems_policy_link {
  * @flags:       MEMS_POLICY_REFERENCE for a linear reference; the registry
  *               adds MEMS_POLICY_DEFAULT itself.
  * @uses_hole_map: @find searches the core's hole map (core/hole_map.c),
- *               which the core then keeps; a policy without it pays
- *               nothing for the map.
+ *               which the core then keeps, in the holes' links too: such
+ *               a policy has no hooks of an index of holes.  A policy
+ *               without it pays nothing for the map.
  * @init:        reset private state to its initial value (optional).
  * @find:        the hole a request of @bytes goes into, or NULL when
  *               none fits; must not change anything (required).

@@ -89,9 +89,9 @@ struct mems_meta {
  * aligned, and every level above is whole groups, aligned, its entries
  * past level_size[k] 0.  Levels 1 up are in one mapping of their own
  * for every slot ever handed out (classes[0] is unused).  A column of
- * the chunks too counts the holes starting in each slot (at most 512 in
- * 1 KiB), so that a slot's only hole changes its entry without a look
- * at the slot's segments.
+ * the chunks too heads a list of the holes starting in each slot,
+ * linked through their records, so that a slot's largest hole is found
+ * among its holes only, never its blocks.
  */
 #define MEMS_ADDR_SLOT_SHIFT 10
 #define MEMS_ADDR_SLOT_BYTES ((uintptr_t)1 << MEMS_ADDR_SLOT_SHIFT)
@@ -106,7 +106,7 @@ struct mems_meta {
 enum mems_addr_col {
 	ADDR_COL_SLOT, /* struct mems_seg * */
 	ADDR_COL_CLASS, /* uint8_t: the hole map's level 0 */
-	ADDR_COL_HOLES, /* uint16_t: holes starting in the slot */
+	ADDR_COL_HOLES, /* struct mems_seg *: the slot's list of holes */
 	ADDR_NR_COLS,
 };
 
@@ -119,7 +119,7 @@ struct mems_addr_table {
 	size_t level_size[MEMS_HOLE_MAP_MAX_LEVELS];
 	unsigned int nr_levels;
 	struct mems_seg *inline_slots[MEMS_INLINE_ADDR_SLOTS];
-	uint16_t inline_holes_in_slot[MEMS_INLINE_ADDR_SLOTS];
+	struct mems_seg *inline_slot_holes[MEMS_INLINE_ADDR_SLOTS];
 	/*
 	 * Level 0 of the inline slots, then their root's group.  GNU's
 	 * spelling of the alignment, not _Alignas: the single header is

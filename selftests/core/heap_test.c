@@ -994,10 +994,45 @@ TEST(heap_check_detects_a_wrong_hole_map_entry)
 	ASSERT_CHECK_FAILS(heap);
 	table->classes[table->nr_levels - 1][1] = 0;
 	ASSERT_CHECK_PASSES(heap);
-	table->inline_holes_in_slot[0]++;
+	mems_heap_destroy(heap);
+}
+
+/* The first block of @heap's first node. */
+static struct mems_seg *first_block(struct mems_heap *heap)
+{
+	struct mems_seg *seg;
+
+	node_for_each_seg(seg, nth_node(heap, 0))
+		if (!seg_is_hole(seg))
+			return seg;
+	return NULL;
+}
+
+/*
+ * Each slot's list of holes holds every hole starting in the slot, and
+ * nothing else; with the map off, every list is empty.
+ */
+TEST(heap_check_detects_a_wrong_list_of_holes)
+{
+	struct mems_heap *heap = busy_heap();
+	struct mems_seg **head, *first, *block;
+
+	ASSERT_NE(NULL, heap);
+	head = &heap->addr_table.inline_slot_holes[0];
+	first = *head;
+	block = first_block(heap);
+	ASSERT_NE(NULL, block);
+	ASSERT_EQ(heap->hole_map_on, first != NULL);
+	*head = block;
 	ASSERT_CHECK_FAILS(heap);
-	table->inline_holes_in_slot[0]--;
+	*head = first;
 	ASSERT_CHECK_PASSES(heap);
+	if (first) {
+		*head = first->policy_link.slot.next;
+		ASSERT_CHECK_FAILS(heap);
+		*head = first;
+		ASSERT_CHECK_PASSES(heap);
+	}
 	mems_heap_destroy(heap);
 }
 
@@ -1022,12 +1057,12 @@ static size_t levels_mapping(size_t capacity)
 /*
  * A chunk of the address table in whole 1000-byte pages: for each of
  * its 2^MEMS_ADDR_CHUNK_SHIFT slots a pointer, the hole map's level 0
- * byte and a 16-bit count of holes.
+ * byte and the head of the slot's list of holes.
  */
 static size_t chunk_mapping(void)
 {
 	size_t bytes = ((size_t)1 << MEMS_ADDR_CHUNK_SHIFT) *
-		       (sizeof(void *) + 1 + sizeof(uint16_t));
+		       (sizeof(void *) + 1 + sizeof(void *));
 
 	return (bytes + 999) / 1000 * 1000;
 }

@@ -408,7 +408,7 @@ TEST(blocks_after_released_space_in_one_slot)
  * The address table's chunks follow the nodes.  Chunk c holds the slots
  * of [1000 + c MiB, 1000 + (c + 1) MiB); a node asks for its chunks when
  * it is mapped, and those no other node overlaps are unmapped with it.
- * Pages of 100 bytes: 11 bytes a slot, 1024 slots, 11300 bytes a chunk.
+ * Pages of 100 bytes: 17 bytes a slot, 1024 slots, 17500 bytes a chunk.
  */
 TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 {
@@ -421,7 +421,7 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	ASSERT_NE(NULL, heap);
 	ASSERT_EQ(1024 * 1024, mib);
 	chunks = &heap->addr_table.chunks;
-	ASSERT_EQ(11300, chunks->chunk_bytes);
+	ASSERT_EQ(17500, chunks->chunk_bytes);
 	/* One page at 1000, in the heap's own slots. */
 	ASSERT_EQ(1000, alloc(heap, 100));
 	ASSERT_EQ(0, chunks->nr_mapped);
@@ -443,7 +443,7 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	ASSERT_EQ(1, mapped(chunk1, 1));
 	ASSERT_EQ(1, mapped(chunk2, 1));
 	/* Three chunks and the levels above level 0 (4096 slots, 200). */
-	ASSERT_EQ(prev.meta_bytes + 3 * 11300 + 200, st.meta_bytes);
+	ASSERT_EQ(prev.meta_bytes + 3 * 17500 + 200, st.meta_bytes);
 	/* No hole holds 100 bytes: a node at 2098300, slot 2048, chunk 2. */
 	ASSERT_EQ(2098300, alloc(heap, 100));
 	ASSERT_EQ(2, chunks->dir[2].users);
@@ -455,7 +455,7 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	ASSERT_EQ(0, mems_heap_free(heap, V(1100)));
 	mems_heap_stats(heap, &st);
 	ASSERT_EQ(2, st.nodes);
-	ASSERT_EQ(prev.meta_bytes - 11300, st.meta_bytes);
+	ASSERT_EQ(prev.meta_bytes - 17500, st.meta_bytes);
 	ASSERT_EQ(2, chunks->nr_mapped);
 	ASSERT_NULL(chunks->dir[1].col[0]);
 	ASSERT_EQ(0, mapped(chunk1, 1));
