@@ -255,7 +255,9 @@ static void slot_lost(struct mems_heap *heap, size_t i, size_t size)
 	struct mems_addr_table *table = &heap->addr_table;
 	uint8_t *entry = addr_table_class(table, i);
 
-	if (mems_hole_class(size) >= *entry)
+	if (!*slot_holes(table, i))
+		hole_map_set(table, entry, i, 0);
+	else if (mems_hole_class(size) >= *entry)
 		hole_map_set(table, entry, i, slot_class(table, i));
 }
 
