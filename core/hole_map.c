@@ -213,10 +213,8 @@ static inline void slot_raise(struct mems_addr_table *table, size_t i,
 }
 
 /* @hole grew, or took another's place, keeping its start. */
-void mems_hole_map_raise(struct mems_heap *heap, const struct mems_seg *hole)
+void __mems_hole_map_raise(struct mems_heap *heap, const struct mems_seg *hole)
 {
-	if (!heap->hole_map_on)
-		return;
 	slot_raise(&heap->addr_table, addr_table_slot_of(heap, hole->vstart),
 		   mems_hole_class(seg_size(hole)));
 }
@@ -236,12 +234,10 @@ static unsigned int slot_class(const struct mems_addr_table *table, size_t i)
 }
 
 /* @hole, in the chains, appeared. */
-void mems_hole_map_add(struct mems_heap *heap, struct mems_seg *hole)
+void __mems_hole_map_add(struct mems_heap *heap, struct mems_seg *hole)
 {
 	size_t i = addr_table_slot_of(heap, hole->vstart);
 
-	if (!heap->hole_map_on)
-		return;
 	slot_link(&heap->addr_table, i, hole);
 	slot_raise(&heap->addr_table, i, mems_hole_class(seg_size(hole)));
 }
@@ -265,12 +261,10 @@ static void slot_lost(struct mems_heap *heap, size_t i, size_t size)
  * @hole is about to vanish, or to become a block: called while its
  * record still holds it.
  */
-void mems_hole_map_remove(struct mems_heap *heap, struct mems_seg *hole)
+void __mems_hole_map_remove(struct mems_heap *heap, struct mems_seg *hole)
 {
 	size_t i = addr_table_slot_of(heap, hole->vstart);
 
-	if (!heap->hole_map_on)
-		return;
 	slot_unlink(&heap->addr_table, i, hole);
 	slot_lost(heap, i, seg_size(hole));
 }
@@ -280,15 +274,13 @@ void mems_hole_map_remove(struct mems_heap *heap, struct mems_seg *hole)
  * its slot's list; @gone is about to vanish.  The caller raises the
  * entry for @keep's size once its bounds are set.
  */
-void mems_hole_map_replace(struct mems_heap *heap, struct mems_seg *gone,
+void __mems_hole_map_replace(struct mems_heap *heap, struct mems_seg *gone,
 			   struct mems_seg *keep)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	struct mems_seg *next = gone->policy_link.slot.next;
 	struct mems_seg *prev = gone->policy_link.slot.prev;
 
-	if (!heap->hole_map_on)
-		return;
 	keep->policy_link.slot.next = next;
 	keep->policy_link.slot.prev = prev;
 	if (prev)
@@ -304,7 +296,7 @@ void mems_hole_map_replace(struct mems_heap *heap, struct mems_seg *gone,
  * @hole's bounds changed: it started at @old_vstart with @old_size
  * bytes.  A slot's only hole sets its entry exactly.
  */
-void mems_hole_map_move(struct mems_heap *heap, struct mems_seg *hole,
+void __mems_hole_map_move(struct mems_heap *heap, struct mems_seg *hole,
 			uintptr_t old_vstart, size_t old_size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
@@ -313,8 +305,6 @@ void mems_hole_map_move(struct mems_heap *heap, struct mems_seg *hole,
 	unsigned int cls;
 	uint8_t *entry;
 
-	if (!heap->hole_map_on)
-		return;
 	cls = mems_hole_class(seg_size(hole));
 	if (old != i) {
 		slot_unlink(table, old, hole);

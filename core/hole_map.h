@@ -16,8 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct mems_heap;
-struct mems_seg;
+#include "types.h"
+
 
 /*
  * A size's class: the size itself below 2 << MEMS_HOLE_CLASS_BITS (32),
@@ -49,13 +49,56 @@ static inline unsigned int mems_hole_class(size_t size)
 	return cls < MEMS_HOLE_CLASS_MAX ? cls : MEMS_HOLE_CLASS_MAX;
 }
 
-void mems_hole_map_add(struct mems_heap *heap, struct mems_seg *hole);
-void mems_hole_map_remove(struct mems_heap *heap, struct mems_seg *hole);
-void mems_hole_map_replace(struct mems_heap *heap, struct mems_seg *gone,
-			   struct mems_seg *keep);
-void mems_hole_map_move(struct mems_heap *heap, struct mems_seg *hole,
-			uintptr_t old_vstart, size_t old_size);
-void mems_hole_map_raise(struct mems_heap *heap, const struct mems_seg *hole);
+void __mems_hole_map_add(struct mems_heap *heap, struct mems_seg *hole);
+void __mems_hole_map_remove(struct mems_heap *heap, struct mems_seg *hole);
+void __mems_hole_map_replace(struct mems_heap *heap, struct mems_seg *gone,
+			     struct mems_seg *keep);
+void __mems_hole_map_move(struct mems_heap *heap, struct mems_seg *hole,
+			  uintptr_t old_vstart, size_t old_size);
+void __mems_hole_map_raise(struct mems_heap *heap, const struct mems_seg *hole);
+
+/*
+ * What core/chain.c reports of a hole (core/hole_map.c says when each
+ * is called), tested inline: under a policy that keeps no map every
+ * carve and free would otherwise pay calls that do nothing.
+ */
+static inline void mems_hole_map_add(struct mems_heap *heap,
+				     struct mems_seg *hole)
+{
+	if (heap->hole_map_on)
+		__mems_hole_map_add(heap, hole);
+}
+
+static inline void mems_hole_map_remove(struct mems_heap *heap,
+					struct mems_seg *hole)
+{
+	if (heap->hole_map_on)
+		__mems_hole_map_remove(heap, hole);
+}
+
+static inline void mems_hole_map_replace(struct mems_heap *heap,
+					 struct mems_seg *gone,
+					 struct mems_seg *keep)
+{
+	if (heap->hole_map_on)
+		__mems_hole_map_replace(heap, gone, keep);
+}
+
+static inline void mems_hole_map_move(struct mems_heap *heap,
+				      struct mems_seg *hole,
+				      uintptr_t old_vstart, size_t old_size)
+{
+	if (heap->hole_map_on)
+		__mems_hole_map_move(heap, hole, old_vstart, old_size);
+}
+
+static inline void mems_hole_map_raise(struct mems_heap *heap,
+				       const struct mems_seg *hole)
+{
+	if (heap->hole_map_on)
+		__mems_hole_map_raise(heap, hole);
+}
+
 size_t mems_hole_map_largest(const struct mems_heap *heap);
 struct mems_seg *mems_hole_map_lowest_fit(const struct mems_heap *heap,
 					  size_t bytes, uintptr_t from);
