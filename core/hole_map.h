@@ -18,7 +18,6 @@
 
 #include "types.h"
 
-
 /*
  * A size's class: the size itself below 2 << MEMS_HOLE_CLASS_BITS (32),
  * then 1 << MEMS_HOLE_CLASS_BITS (16) classes for each power of two, by
