@@ -213,7 +213,7 @@ static inline void slot_raise(struct mems_addr_table *table, size_t i,
 }
 
 /* @hole grew, or took another's place, keeping its start. */
-void __mems_hole_map_raise(struct mems_heap *heap, const struct mems_seg *hole)
+void mems_hole_map_on_raise(struct mems_heap *heap, const struct mems_seg *hole)
 {
 	slot_raise(&heap->addr_table, addr_table_slot_of(heap, hole->vstart),
 		   mems_hole_class(seg_size(hole)));
@@ -234,7 +234,7 @@ static unsigned int slot_class(const struct mems_addr_table *table, size_t i)
 }
 
 /* @hole, in the chains, appeared. */
-void __mems_hole_map_add(struct mems_heap *heap, struct mems_seg *hole)
+void mems_hole_map_on_add(struct mems_heap *heap, struct mems_seg *hole)
 {
 	size_t i = addr_table_slot_of(heap, hole->vstart);
 
@@ -261,7 +261,7 @@ static void slot_lost(struct mems_heap *heap, size_t i, size_t size)
  * @hole is about to vanish, or to become a block: called while its
  * record still holds it.
  */
-void __mems_hole_map_remove(struct mems_heap *heap, struct mems_seg *hole)
+void mems_hole_map_on_remove(struct mems_heap *heap, struct mems_seg *hole)
 {
 	size_t i = addr_table_slot_of(heap, hole->vstart);
 
@@ -274,8 +274,8 @@ void __mems_hole_map_remove(struct mems_heap *heap, struct mems_seg *hole)
  * its slot's list; @gone is about to vanish.  The caller raises the
  * entry for @keep's size once its bounds are set.
  */
-void __mems_hole_map_replace(struct mems_heap *heap, struct mems_seg *gone,
-			   struct mems_seg *keep)
+void mems_hole_map_on_replace(struct mems_heap *heap, struct mems_seg *gone,
+			      struct mems_seg *keep)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	struct mems_seg *next = gone->policy_link.slot.next;
@@ -296,8 +296,8 @@ void __mems_hole_map_replace(struct mems_heap *heap, struct mems_seg *gone,
  * @hole's bounds changed: it started at @old_vstart with @old_size
  * bytes.  A slot's only hole sets its entry exactly.
  */
-void __mems_hole_map_move(struct mems_heap *heap, struct mems_seg *hole,
-			uintptr_t old_vstart, size_t old_size)
+void mems_hole_map_on_move(struct mems_heap *heap, struct mems_seg *hole,
+			   uintptr_t old_vstart, size_t old_size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	size_t i = addr_table_slot_of(heap, hole->vstart);

@@ -48,13 +48,14 @@ static inline unsigned int mems_hole_class(size_t size)
 	return cls < MEMS_HOLE_CLASS_MAX ? cls : MEMS_HOLE_CLASS_MAX;
 }
 
-void __mems_hole_map_add(struct mems_heap *heap, struct mems_seg *hole);
-void __mems_hole_map_remove(struct mems_heap *heap, struct mems_seg *hole);
-void __mems_hole_map_replace(struct mems_heap *heap, struct mems_seg *gone,
-			     struct mems_seg *keep);
-void __mems_hole_map_move(struct mems_heap *heap, struct mems_seg *hole,
-			  uintptr_t old_vstart, size_t old_size);
-void __mems_hole_map_raise(struct mems_heap *heap, const struct mems_seg *hole);
+void mems_hole_map_on_add(struct mems_heap *heap, struct mems_seg *hole);
+void mems_hole_map_on_remove(struct mems_heap *heap, struct mems_seg *hole);
+void mems_hole_map_on_replace(struct mems_heap *heap, struct mems_seg *gone,
+			      struct mems_seg *keep);
+void mems_hole_map_on_move(struct mems_heap *heap, struct mems_seg *hole,
+			   uintptr_t old_vstart, size_t old_size);
+void mems_hole_map_on_raise(struct mems_heap *heap,
+			    const struct mems_seg *hole);
 
 /*
  * What core/chain.c reports of a hole (core/hole_map.c says when each
@@ -65,14 +66,14 @@ static inline void mems_hole_map_add(struct mems_heap *heap,
 				     struct mems_seg *hole)
 {
 	if (heap->hole_map_on)
-		__mems_hole_map_add(heap, hole);
+		mems_hole_map_on_add(heap, hole);
 }
 
 static inline void mems_hole_map_remove(struct mems_heap *heap,
 					struct mems_seg *hole)
 {
 	if (heap->hole_map_on)
-		__mems_hole_map_remove(heap, hole);
+		mems_hole_map_on_remove(heap, hole);
 }
 
 static inline void mems_hole_map_replace(struct mems_heap *heap,
@@ -80,7 +81,7 @@ static inline void mems_hole_map_replace(struct mems_heap *heap,
 					 struct mems_seg *keep)
 {
 	if (heap->hole_map_on)
-		__mems_hole_map_replace(heap, gone, keep);
+		mems_hole_map_on_replace(heap, gone, keep);
 }
 
 static inline void mems_hole_map_move(struct mems_heap *heap,
@@ -88,14 +89,14 @@ static inline void mems_hole_map_move(struct mems_heap *heap,
 				      uintptr_t old_vstart, size_t old_size)
 {
 	if (heap->hole_map_on)
-		__mems_hole_map_move(heap, hole, old_vstart, old_size);
+		mems_hole_map_on_move(heap, hole, old_vstart, old_size);
 }
 
 static inline void mems_hole_map_raise(struct mems_heap *heap,
 				       const struct mems_seg *hole)
 {
 	if (heap->hole_map_on)
-		__mems_hole_map_raise(heap, hole);
+		mems_hole_map_on_raise(heap, hole);
 }
 
 size_t mems_hole_map_largest(const struct mems_heap *heap);
