@@ -77,12 +77,14 @@ int mems_heap_use_policy(struct mems_heap *heap,
 
 	if (!ops)
 		return -ENOENT;
+	/* The only step that can fail, first: the old policy stays. */
+	if (mems_hole_map_use(heap, ops->uses_hole_map))
+		return -ENOMEM;
 	memset(&heap->policy, 0, sizeof(heap->policy));
 	heap->policy.ops = ops;
 	heap->policy.heap = heap;
 	heap->policy.indexes_holes =
 		ops->hole_insert || ops->hole_erase || ops->hole_resize;
-	mems_hole_map_use(heap, ops->uses_hole_map);
 	if (ops->init)
 		ops->init(&heap->policy);
 	if (!ops->hole_insert)

@@ -87,14 +87,19 @@ static inline uint8_t *hole_map_group(const struct mems_addr_table *table,
 }
 
 /*
- * Whether level 0's entry @i is in a chunk mapped; @i is under the
- * table's end, so the chunks' directory covers it.  No hole starts in
- * a chunk not mapped: no node overlaps it.
+ * Whether level 0's entry @i is in a chunk of the map mapped.  No hole
+ * starts in a chunk not mapped: no node overlaps it.  The map's
+ * directory may end before the table's, and its chunk 0 stay in the
+ * heap, when the map came after nodes since released, or is not kept.
  */
 static inline bool level0_mapped(const struct mems_addr_table *table, size_t i)
 {
-	return table->chunks.dir[i >> MEMS_ADDR_CHUNK_SHIFT]
-		.col[ADDR_COL_CLASS];
+	const struct mems_sparse_table *chunks = &table->map_chunks;
+	size_t c = i >> MEMS_ADDR_CHUNK_SHIFT;
+
+	if (c >= chunks->dir_len || !chunks->dir[c].col[MAP_COL_CLASS])
+		return false;
+	return c || !chunks->inline_entries || i < chunks->inline_entries;
 }
 
 static inline uint8_t *hole_map_entry_at(const struct mems_addr_table *table,
@@ -323,10 +328,12 @@ void mems_hole_map_on_move(struct mems_heap *heap, struct mems_seg *hole,
 
 /*
  * Keep the map for the policies that search it, and only for them: it
- * costs instructions at every carve and free.  Off, it is all 0, so that
- * turning it on again only adds the holes there are.
+ * costs instructions at every carve and free, and its chunks memory.
+ * Off, level 0 and the lists are unmapped and the levels above all 0, so
+ * that turning it on again maps the chunks and adds the holes there
+ * are; -ENOMEM, the map still off, when the chunks cannot be mapped.
  */
-void mems_hole_map_use(struct mems_heap *heap, bool on)
+int mems_hole_map_use(struct mems_heap *heap, bool on)
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	const struct mems_node *node;
@@ -334,18 +341,22 @@ void mems_hole_map_use(struct mems_heap *heap, bool on)
 	unsigned int k;
 
 	if (heap->hole_map_on == on)
-		return;
-	heap->hole_map_on = on;
+		return 0;
 	if (!on) {
+		heap->hole_map_on = false;
 		for (k = 1; k < table->nr_levels; k++)
 			memset(table->classes[k], 0, table->level_size[k]);
-		mems_addr_table_clear_hole_map(heap);
-		return;
+		mems_addr_table_map_off(heap);
+		return 0;
 	}
+	if (mems_addr_table_map_on(heap))
+		return -ENOMEM;
+	heap->hole_map_on = true;
 	heap_for_each_node(node, heap)
 		node_for_each_seg(seg, node)
 			if (seg_is_hole(seg))
 				mems_hole_map_add(heap, seg);
+	return 0;
 }
 
 /*
@@ -704,12 +715,12 @@ static int slot_check(const struct mems_heap *heap, size_t i, FILE *report)
 static int slots_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
-	const struct mems_sparse_table *chunks = &table->chunks;
+	const struct mems_sparse_table *chunks = &table->map_chunks;
 	size_t c, i, end;
 	int err;
 
 	for (c = 0; c < chunks->dir_len; c++) {
-		if (!chunks->dir[c].col[ADDR_COL_CLASS])
+		if (!chunks->dir[c].col[MAP_COL_CLASS])
 			continue;
 		i = c << MEMS_ADDR_CHUNK_SHIFT;
 		if ((uintptr_t)hole_map_group(table, 0,

@@ -103,6 +103,6 @@ size_t mems_hole_map_largest(const struct mems_heap *heap);
 struct mems_seg *mems_hole_map_lowest_fit(const struct mems_heap *heap,
 					  size_t bytes, uintptr_t from);
 int mems_hole_map_check(const struct mems_heap *heap, FILE *report);
-void mems_hole_map_use(struct mems_heap *heap, bool on);
+int mems_hole_map_use(struct mems_heap *heap, bool on);
 
 #endif /* MEMS_CORE_HOLE_MAP_H */

@@ -97,22 +97,8 @@ static void chunk_install(struct mems_sparse_table *table,
 	table->nr_mapped++;
 }
 
-/*
- * What mems_sparse_get() maps before it changes anything, so that a
- * failure can take it all back: a larger directory, chunk 0's mapping
- * when it leaves its inline storage, the chunks not mapped yet (their
- * places in @dir, the new directory or the old).
- */
-struct sparse_staging {
-	struct mems_sparse_chunk *dir;
-	size_t dir_len;
-	size_t dir_bytes;
-	char *chunk0;
-};
-
-/* A directory of at least @len entries, a copy of the one in use. */
 static int dir_stage(struct mems_sparse_table *table, struct mems_os_stats *os,
-		     size_t len, struct sparse_staging *st)
+		     size_t len, struct mems_sparse_stage *st)
 {
 	size_t new_len = table->dir_len;
 
@@ -136,7 +122,7 @@ static int dir_stage(struct mems_sparse_table *table, struct mems_os_stats *os,
 }
 
 static void stage_undo(struct mems_sparse_table *table,
-		       struct mems_os_stats *os, struct sparse_staging *st,
+		       struct mems_os_stats *os, struct mems_sparse_stage *st,
 		       size_t c_first, size_t c_end)
 {
 	size_t c;
@@ -158,7 +144,7 @@ static void stage_undo(struct mems_sparse_table *table,
 
 /* Chunk 0 leaves its inline storage: for a mapping if anyone uses it. */
 static void inline_chunk_move(struct mems_sparse_table *table,
-			      struct sparse_staging *st)
+			      struct mems_sparse_stage *st)
 {
 	struct mems_sparse_chunk *chunk = &st->dir[0];
 	struct mems_sparse_chunk old = *chunk;
@@ -176,6 +162,72 @@ static void inline_chunk_move(struct mems_sparse_table *table,
 }
 
 /*
+ * Map what entries @first to @last need for one more user, changing
+ * nothing a reader sees: mems_sparse_commit() then puts it in place, or
+ * mems_sparse_abort() unmaps it again.  Two tables that must grow
+ * together are both prepared before either commits.  Fails, with
+ * nothing left mapped, when a mapping fails.
+ */
+int mems_sparse_prepare(struct mems_sparse_table *table,
+			struct mems_os_stats *os, size_t first, size_t last,
+			struct mems_sparse_stage *st)
+{
+	size_t c_first = first >> table->shift, c_last = last >> table->shift;
+	size_t c = c_first;
+	char *base;
+
+	memset(st, 0, sizeof(*st));
+	st->c_first = c_first;
+	st->c_last = c_last;
+	st->move = table->inline_entries && last >= table->inline_entries;
+	if (dir_stage(table, os, c_last + 1, st))
+		return -1;
+	/* Chunk 0 is staged on its own, mapped if anyone is to use it. */
+	if (st->move && (table->dir[0].users || !c_first)) {
+		st->chunk0 = chunk_map(table, os);
+		if (!st->chunk0)
+			goto undo;
+	}
+	for (c = c_first; c <= c_last; c++) {
+		if ((st->move && !c) || st->dir[c].col[0])
+			continue;
+		base = chunk_map(table, os);
+		if (!base)
+			goto undo;
+		chunk_install(table, &st->dir[c], c, base);
+	}
+	return 0;
+
+undo:
+	stage_undo(table, os, st, c_first, c);
+	return -1;
+}
+
+void mems_sparse_commit(struct mems_sparse_table *table,
+			struct mems_os_stats *os, struct mems_sparse_stage *st)
+{
+	size_t c;
+
+	if (st->move)
+		inline_chunk_move(table, st);
+	if (st->dir_bytes) {
+		if (table->dir_bytes)
+			mems_os_unmap(os, table->dir, table->dir_bytes);
+		table->dir = st->dir;
+		table->dir_len = st->dir_len;
+		table->dir_bytes = st->dir_bytes;
+	}
+	for (c = st->c_first; c <= st->c_last; c++)
+		table->dir[c].users++;
+}
+
+void mems_sparse_abort(struct mems_sparse_table *table,
+		       struct mems_os_stats *os, struct mems_sparse_stage *st)
+{
+	stage_undo(table, os, st, st->c_first, st->c_last + 1);
+}
+
+/*
  * Entries @first to @last are in use by one more user: their chunks are
  * mapped.  Fails changing nothing, what it mapped unmapped again, when
  * a mapping fails.
@@ -183,44 +235,12 @@ static void inline_chunk_move(struct mems_sparse_table *table,
 int mems_sparse_get(struct mems_sparse_table *table, struct mems_os_stats *os,
 		    size_t first, size_t last)
 {
-	size_t c_first = first >> table->shift, c_last = last >> table->shift;
-	size_t c = c_first;
-	bool move = table->inline_entries && last >= table->inline_entries;
-	struct sparse_staging st = { 0 };
-	char *base;
+	struct mems_sparse_stage st;
 
-	if (dir_stage(table, os, c_last + 1, &st))
+	if (mems_sparse_prepare(table, os, first, last, &st))
 		return -1;
-	/* Chunk 0 is staged on its own, mapped if anyone is to use it. */
-	if (move && (table->dir[0].users || !c_first)) {
-		st.chunk0 = chunk_map(table, os);
-		if (!st.chunk0)
-			goto undo;
-	}
-	for (c = c_first; c <= c_last; c++) {
-		if ((move && !c) || st.dir[c].col[0])
-			continue;
-		base = chunk_map(table, os);
-		if (!base)
-			goto undo;
-		chunk_install(table, &st.dir[c], c, base);
-	}
-	if (move)
-		inline_chunk_move(table, &st);
-	if (st.dir_bytes) {
-		if (table->dir_bytes)
-			mems_os_unmap(os, table->dir, table->dir_bytes);
-		table->dir = st.dir;
-		table->dir_len = st.dir_len;
-		table->dir_bytes = st.dir_bytes;
-	}
-	for (c = c_first; c <= c_last; c++)
-		table->dir[c].users++;
+	mems_sparse_commit(table, os, &st);
 	return 0;
-
-undo:
-	stage_undo(table, os, &st, c_first, c);
-	return -1;
 }
 
 /*

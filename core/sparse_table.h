@@ -60,6 +60,21 @@ struct mems_sparse_table {
 	struct mems_sparse_chunk inline_dir[MEMS_SPARSE_INLINE_DIR];
 };
 
+/*
+ * What mems_sparse_prepare() maps before it changes anything, so that a
+ * failure can take it all back: a larger directory, chunk 0's mapping
+ * when it leaves its inline storage, the chunks not mapped yet (their
+ * places in @dir, the new directory or the old).
+ */
+struct mems_sparse_stage {
+	struct mems_sparse_chunk *dir;
+	size_t dir_len;
+	size_t dir_bytes;
+	char *chunk0;
+	size_t c_first, c_last;
+	bool move; /* chunk 0 leaves its inline storage */
+};
+
 void mems_sparse_setup(struct mems_sparse_table *table, unsigned int shift,
 		       unsigned int nr_cols, const size_t *col_size,
 		       void *const *inline_col, size_t inline_entries,
@@ -68,6 +83,13 @@ void mems_sparse_release(struct mems_sparse_table *table,
 			 struct mems_os_stats *os);
 int mems_sparse_get(struct mems_sparse_table *table, struct mems_os_stats *os,
 		    size_t first, size_t last);
+int mems_sparse_prepare(struct mems_sparse_table *table,
+			struct mems_os_stats *os, size_t first, size_t last,
+			struct mems_sparse_stage *st);
+void mems_sparse_commit(struct mems_sparse_table *table,
+			struct mems_os_stats *os, struct mems_sparse_stage *st);
+void mems_sparse_abort(struct mems_sparse_table *table,
+		       struct mems_os_stats *os, struct mems_sparse_stage *st);
 void mems_sparse_put(struct mems_sparse_table *table, struct mems_os_stats *os,
 		     size_t first, size_t last);
 size_t mems_sparse_next_mapped(const struct mems_sparse_table *table, size_t c);

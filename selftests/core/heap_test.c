@@ -1055,16 +1055,19 @@ static size_t levels_mapping(size_t capacity)
 }
 
 /*
- * A chunk of the address table in whole 1000-byte pages: for each of
- * its 2^MEMS_ADDR_CHUNK_SHIFT slots a pointer, the hole map's level 0
- * byte and the head of the slot's list of holes.
+ * A chunk of the address table in whole 1000-byte pages, a pointer for
+ * each of its 2^MEMS_ADDR_CHUNK_SHIFT slots, and when @map, the chunk of
+ * the hole map beside it: the level 0 byte and the head of the slot's
+ * list of holes.
  */
-static size_t chunk_mapping(void)
+static size_t chunk_mapping(bool map)
 {
-	size_t bytes = ((size_t)1 << MEMS_ADDR_CHUNK_SHIFT) *
-		       (sizeof(void *) + 1 + sizeof(void *));
+	size_t slots = (size_t)1 << MEMS_ADDR_CHUNK_SHIFT;
+	size_t bytes = (slots * sizeof(void *) + 999) / 1000 * 1000;
 
-	return (bytes + 999) / 1000 * 1000;
+	if (map)
+		bytes += (slots * (1 + sizeof(void *)) + 999) / 1000 * 1000;
+	return bytes;
 }
 
 /*
@@ -1086,8 +1089,10 @@ TEST(address_table_maps_once_the_space_outgrows_the_heap)
 	struct mems_heap_stats st, prev, created;
 	struct mems_heap *heap;
 	size_t k;
+	bool on;
 
 	ASSERT_EQ(0, mems_heap_create(&cfg, &heap));
+	on = heap->hole_map_on;
 	mems_heap_stats(heap, &created);
 	for (k = 0; k < fit; k++)
 		ASSERT_EQ(1000 + 1000 * k, alloc_or_zero(heap, 1000));
@@ -1099,12 +1104,14 @@ TEST(address_table_maps_once_the_space_outgrows_the_heap)
 		  heap->addr_table.chunks.inline_entries);
 	ASSERT_EQ(1000 + 1000 * fit, alloc_or_zero(heap, 1000));
 	mems_heap_stats(heap, &st);
-	/* The node, the levels, chunk 0 for the inline slots. */
-	ASSERT_EQ(prev.mmap_calls + 3, st.mmap_calls);
+	/* The node, the levels, chunk 0 for the inline slots, the map's. */
+	ASSERT_EQ(prev.mmap_calls + 3 + on, st.mmap_calls);
 	ASSERT_EQ(0, st.munmap_calls);
 	ASSERT_EQ(0, heap->addr_table.chunks.inline_entries);
 	ASSERT_EQ(1, heap->addr_table.chunks.nr_mapped);
-	ASSERT_EQ(first_map + chunk_mapping(), st.meta_bytes - prev.meta_bytes);
+	ASSERT_EQ(on, heap->addr_table.map_chunks.nr_mapped);
+	ASSERT_EQ(first_map + chunk_mapping(on),
+		  st.meta_bytes - prev.meta_bytes);
 	ASSERT_CHECK_PASSES(heap);
 	/* Full at the first node that ends past the levels' slots. */
 	for (k = fit + 1; !st.munmap_calls; k++) {
@@ -1123,8 +1130,8 @@ TEST(address_table_maps_once_the_space_outgrows_the_heap)
 	prev = st;
 	mems_heap_reset(heap);
 	mems_heap_stats(heap, &st);
-	/* Every node, the slab, the chunk and the levels. */
-	ASSERT_EQ(prev.munmap_calls + (k + 1) + 1 + 2, st.munmap_calls);
+	/* Every node, the slab, the chunks and the levels. */
+	ASSERT_EQ(prev.munmap_calls + (k + 1) + 1 + 2 + on, st.munmap_calls);
 	ASSERT_EQ(created.meta_bytes, st.meta_bytes);
 	mems_heap_destroy(heap);
 }

@@ -18,6 +18,8 @@
 #include <core/os.h>
 #include <core/types.h>
 
+#include "built_policies.h"
+
 static struct maps_snapshot maps_before, maps_after;
 
 struct scenario {
@@ -210,6 +212,60 @@ TEST(every_mmap_of_every_operation_may_fail)
 		free(report);
 	}
 	TH_LOG("%lu failing mmap calls in %zu operations", sites, i);
+}
+
+static const char *plain_policy, *map_policy;
+
+/* Under a policy without the map, nodes over three chunks of slots. */
+static int nodes_without_map(struct mems_heap *heap)
+{
+	if (mems_heap_set_policy(heap, plain_policy) || alloc_n(heap, 100, 1) ||
+	    alloc_n(heap, 2 << 20, 1) || alloc_n(heap, 4096, 1))
+		return -1;
+	return heap->hole_map_on ? -1 : 0;
+}
+
+static int switch_to_map(struct mems_heap *heap, uintptr_t *v)
+{
+	*v = 0;
+	return mems_heap_set_policy(heap, map_policy);
+}
+
+/*
+ * A policy that searches the hole map has its chunks mapped for every
+ * node when the heap switches to it: each of those mmap calls may fail,
+ * and the switch then fails with -ENOMEM, the old policy still in place
+ * and nothing left mapped.
+ */
+TEST(a_switch_to_the_hole_map_may_fail_at_every_mmap)
+{
+	const struct scenario s = { "a switch to the hole map", 4096,
+				    nodes_without_map, switch_to_map };
+	struct mems_heap *heap;
+	unsigned long calls, nth;
+	char *report;
+	uintptr_t v;
+
+	plain_policy = policy_on_map(false);
+	map_policy = policy_on_map(true);
+	if (!plain_policy || !map_policy)
+		SKIP(return, "no two built policies, one on the map");
+	scenario_reference(_metadata, &s, &calls, &v, &report);
+	/* Chunk 0 leaves the heap, chunks 1 and 2 are mapped. */
+	ASSERT_EQ(3, calls);
+	for (nth = 1; nth <= calls; nth++) {
+		scenario_fault(_metadata, &s, nth, v, report);
+		heap = scenario_heap(&s);
+		ASSERT_NE(NULL, heap);
+		mems_os_inject_faults(nth, 0);
+		ASSERT_EQ(-ENOMEM, mems_heap_set_policy(heap, map_policy));
+		mems_os_inject_faults(0, 0);
+		ASSERT_STREQ(plain_policy, mems_heap_policy(heap));
+		ASSERT_FALSE(heap->hole_map_on);
+		ASSERT_EQ(0, heap->addr_table.map_chunks.nr_mapped);
+		mems_heap_destroy(heap);
+	}
+	free(report);
 }
 
 /* Creating a heap maps its object: that may fail too, leaving nothing. */

@@ -15,6 +15,8 @@
 #include <core/addr_table.h>
 #include <core/types.h>
 
+#include "built_policies.h"
+
 static struct mems_heap *heap_of(const char *policy, long threshold)
 {
 	const struct mems_heap_config cfg = { policy, 100, 1000, 1 };
@@ -408,20 +410,28 @@ TEST(blocks_after_released_space_in_one_slot)
  * The address table's chunks follow the nodes.  Chunk c holds the slots
  * of [1000 + c MiB, 1000 + (c + 1) MiB); a node asks for its chunks when
  * it is mapped, and those no other node overlaps are unmapped with it.
- * Pages of 100 bytes: 17 bytes a slot, 1024 slots, 17500 bytes a chunk.
+ * Pages of 100 bytes: 8 bytes a slot, 1024 slots, 8200 bytes a chunk;
+ * the hole map's chunks beside them, for a policy that uses the map,
+ * 9 bytes a slot, 9300 bytes a chunk.
  */
 TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 {
 	struct mems_heap *heap = heap_of(NULL, 0);
 	const size_t mib = MEMS_ADDR_SLOT_BYTES << MEMS_ADDR_CHUNK_SHIFT;
 	struct mems_heap_stats st, prev;
-	struct mems_sparse_table *chunks;
+	struct mems_sparse_table *chunks, *map;
 	void *chunk0, *chunk1, *chunk2;
+	size_t chunk_bytes;
+	bool on;
 
 	ASSERT_NE(NULL, heap);
 	ASSERT_EQ(1024 * 1024, mib);
 	chunks = &heap->addr_table.chunks;
-	ASSERT_EQ(17500, chunks->chunk_bytes);
+	map = &heap->addr_table.map_chunks;
+	on = heap->hole_map_on;
+	ASSERT_EQ(8200, chunks->chunk_bytes);
+	ASSERT_EQ(9300, map->chunk_bytes);
+	chunk_bytes = 8200 + (on ? 9300 : 0);
 	/* One page at 1000, in the heap's own slots. */
 	ASSERT_EQ(1000, alloc(heap, 100));
 	ASSERT_EQ(0, chunks->nr_mapped);
@@ -442,8 +452,9 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	ASSERT_EQ(1, mapped(chunk0, 1));
 	ASSERT_EQ(1, mapped(chunk1, 1));
 	ASSERT_EQ(1, mapped(chunk2, 1));
+	ASSERT_EQ(on ? 3 : 0, map->nr_mapped);
 	/* Three chunks and the levels above level 0 (4096 slots, 200). */
-	ASSERT_EQ(prev.meta_bytes + 3 * 17500 + 200, st.meta_bytes);
+	ASSERT_EQ(prev.meta_bytes + 3 * chunk_bytes + 200, st.meta_bytes);
 	/* No hole holds 100 bytes: a node at 2098300, slot 2048, chunk 2. */
 	ASSERT_EQ(2098300, alloc(heap, 100));
 	ASSERT_EQ(2, chunks->dir[2].users);
@@ -455,8 +466,9 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	ASSERT_EQ(0, mems_heap_free(heap, V(1100)));
 	mems_heap_stats(heap, &st);
 	ASSERT_EQ(2, st.nodes);
-	ASSERT_EQ(prev.meta_bytes - 17500, st.meta_bytes);
+	ASSERT_EQ(prev.meta_bytes - chunk_bytes, st.meta_bytes);
 	ASSERT_EQ(2, chunks->nr_mapped);
+	ASSERT_EQ(on ? 2 : 0, map->nr_mapped);
 	ASSERT_NULL(chunks->dir[1].col[0]);
 	ASSERT_EQ(0, mapped(chunk1, 1));
 	ASSERT_EQ(1, mapped(chunk0, 1));
@@ -475,12 +487,25 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	chunks->dir[1].col[0] = NULL;
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	/* And that a chunk's entry i is at its base + i * size. */
-	chunks->dir[2].base[ADDR_COL_CLASS]++;
+	chunks->dir[2].base[ADDR_COL_SLOT]++;
 	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
-	chunks->dir[2].base[ADDR_COL_CLASS]--;
-	ASSERT_EQ((uintptr_t)chunk2 + 1024 * sizeof(void *) - 2048,
-		  chunks->dir[2].base[ADDR_COL_CLASS]);
+	chunks->dir[2].base[ADDR_COL_SLOT]--;
+	ASSERT_EQ((uintptr_t)chunk2 - 2048 * sizeof(void *),
+		  chunks->dir[2].base[ADDR_COL_SLOT]);
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	if (on) {
+		/* The map's level 0, then its heads of the lists of holes. */
+		map->dir[2].base[MAP_COL_HOLES]++;
+		ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+		map->dir[2].base[MAP_COL_HOLES]--;
+		ASSERT_EQ((uintptr_t)map->dir[2].col[0] + 1024 -
+				  2048 * sizeof(void *),
+			  map->dir[2].base[MAP_COL_HOLES]);
+		map->dir[2].users++;
+		ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+		map->dir[2].users--;
+		ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	}
 
 	/* The first node goes: chunk 0 too; a look-up there skips to 2. */
 	ASSERT_EQ(0, mems_heap_free(heap, V(1000)));
@@ -490,9 +515,63 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	ASSERT_EQ(0, mems_heap_free(heap, V(2098300)));
 	ASSERT_EQ(0, chunks->nr_mapped);
+	ASSERT_EQ(0, map->nr_mapped);
 	ASSERT_EQ(0, mapped(chunk2, 1));
 	mems_heap_stats(heap, &st);
 	ASSERT_EQ(0, st.nodes);
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	mems_heap_destroy(heap);
+}
+
+/*
+ * The hole map's chunks are mapped only for a policy that searches the
+ * map: a switch to one maps them for every node, 9300 bytes a chunk
+ * with pages of 100 bytes, and a switch back unmaps them all.
+ */
+TEST(hole_map_chunks_come_and_go_with_a_policy_on_the_map)
+{
+	const char *plain = policy_on_map(false), *on_map = policy_on_map(true);
+	const size_t mib = MEMS_ADDR_SLOT_BYTES << MEMS_ADDR_CHUNK_SHIFT;
+	struct mems_heap_stats plain_st, st;
+	struct mems_sparse_table *map;
+	struct mems_heap *heap;
+
+	if (!plain || !on_map)
+		SKIP(return, "no two built policies, one on the map");
+	heap = heap_of(plain, -1);
+	ASSERT_NE(NULL, heap);
+	map = &heap->addr_table.map_chunks;
+	/* Nodes whose slots lie in chunks 0, 1 and 2. */
+	ASSERT_EQ(1000, alloc(heap, 100));
+	ASSERT_EQ(1100, alloc(heap, 2 * mib));
+	ASSERT_EQ(3, heap->addr_table.chunks.nr_mapped);
+	ASSERT_EQ(0, map->nr_mapped);
+	ASSERT_EQ(MEMS_INLINE_ADDR_SLOTS, map->inline_entries);
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	mems_heap_stats(heap, &plain_st);
+
+	ASSERT_EQ(0, mems_heap_set_policy(heap, on_map));
+	mems_heap_stats(heap, &st);
+	ASSERT_EQ(3, map->nr_mapped);
+	ASSERT_EQ(0, map->inline_entries);
+	ASSERT_EQ(plain_st.meta_bytes + 3 * 9300, st.meta_bytes);
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	/* A node in chunk 2 maps no chunk; the map finds room after it. */
+	ASSERT_EQ(2098300, alloc(heap, 100));
+	ASSERT_EQ(3, map->nr_mapped);
+	ASSERT_EQ(2, map->dir[2].users);
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+
+	ASSERT_EQ(0, mems_heap_set_policy(heap, plain));
+	mems_heap_stats(heap, &st);
+	ASSERT_EQ(0, map->nr_mapped);
+	ASSERT_EQ(MEMS_INLINE_ADDR_SLOTS, map->inline_entries);
+	ASSERT_EQ(plain_st.meta_bytes, st.meta_bytes);
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
+	/* The checker wants none mapped while the map is not kept. */
+	map->dir[0].users++;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	map->dir[0].users--;
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	mems_heap_destroy(heap);
 }
