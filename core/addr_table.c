@@ -24,8 +24,8 @@
  * it is mapped and lets go of them when it is released.  The first
  * slots start in the heap itself, so that a small heap maps no table.
  * The hole map's level 0 and the heads of the slots' lists of holes are
- * columns of chunks of their own, mapped beside the slots' while the
- * policy uses the map; its levels above are in a mapping of their own that grows
+ * columns of the same chunks, in a second mapping of each made only
+ * while the policy uses the map; its levels above are in a mapping of their own that grows
  * with the space handed out, 1/64 as large as level 0 would be, and
  * moves to one twice as large when full.  This file lays them out and
  * carries them over, core/hole_map.c keeps their values.
@@ -73,45 +73,33 @@ static size_t levels_layout(struct mems_addr_table *table, size_t capacity,
 	return total;
 }
 
-/* The hole map's chunks, none mapped: level 0 all 0, every list empty. */
-static void map_chunks_setup(struct mems_heap *heap)
-{
-	struct mems_addr_table *table = &heap->addr_table;
-	/* In the order of enum mems_map_col: C++ has no array designators. */
-	static const size_t col_size[MAP_NR_COLS] = {
-		sizeof(uint8_t),
-		sizeof(struct mems_seg *),
-	};
-	void *inline_col[MAP_NR_COLS] = {
-		table->inline_classes0,
-		table->inline_slot_holes,
-	};
-
-	mems_sparse_setup(&table->map_chunks, MEMS_ADDR_CHUNK_SHIFT,
-			  MAP_NR_COLS, col_size, inline_col,
-			  MEMS_INLINE_ADDR_SLOTS, heap->page_size);
-	memset(table->inline_classes0, 0, sizeof(table->inline_classes0));
-	memset(table->inline_slot_holes, 0, sizeof(table->inline_slot_holes));
-}
-
 void mems_addr_table_setup(struct mems_heap *heap)
 {
 	struct mems_addr_table *table = &heap->addr_table;
+	/* In the order of enum mems_addr_col: C++ has no array designators. */
 	static const size_t col_size[ADDR_NR_COLS] = {
+		sizeof(struct mems_seg *),
+		sizeof(uint8_t),
 		sizeof(struct mems_seg *),
 	};
 	void *inline_col[ADDR_NR_COLS] = {
 		table->inline_slots,
+		table->inline_classes0,
+		table->inline_slot_holes,
 	};
 
+	/* The slots in every chunk, the hole map's columns while it is kept. */
 	mems_sparse_setup(&table->chunks, MEMS_ADDR_CHUNK_SHIFT, ADDR_NR_COLS,
-			  col_size, inline_col, MEMS_INLINE_ADDR_SLOTS,
-			  heap->page_size);
-	map_chunks_setup(heap);
+			  ADDR_COL_CLASS, col_size, inline_col,
+			  MEMS_INLINE_ADDR_SLOTS, heap->page_size);
+	/* No chunk is mapped: each mapped from now on gets the map's. */
+	table->chunks.extra_on = heap->hole_map_on;
 	table->nr = 0;
 	table->capacity = MEMS_INLINE_ADDR_SLOTS;
 	table->levels_bytes = 0;
 	memset(table->inline_slots, 0, sizeof(table->inline_slots));
+	memset(table->inline_classes0, 0, sizeof(table->inline_classes0));
+	memset(table->inline_slot_holes, 0, sizeof(table->inline_slot_holes));
 	memset(table->inline_classes, 0, sizeof(table->inline_classes));
 	levels_layout(table, MEMS_INLINE_ADDR_SLOTS, table->inline_classes);
 }
@@ -121,23 +109,18 @@ void mems_addr_table_release(struct mems_heap *heap)
 	struct mems_addr_table *table = &heap->addr_table;
 
 	mems_sparse_release(&table->chunks, &heap->os);
-	mems_sparse_release(&table->map_chunks, &heap->os);
 	if (table->levels_bytes)
 		mems_os_unmap(&heap->os, table->classes[1],
 			      table->levels_bytes);
 	mems_addr_table_setup(heap);
 }
 
-/*
- * The bytes the table maps: its chunks and the map's, their
- * directories, the levels.
- */
+/* The bytes the table maps: its chunks, their directory, the levels. */
 size_t mems_addr_table_bytes(const struct mems_heap *heap)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
 
-	return sparse_bytes(&table->chunks) + sparse_bytes(&table->map_chunks) +
-	       table->levels_bytes;
+	return sparse_bytes(&table->chunks) + table->levels_bytes;
 }
 
 /*
@@ -184,30 +167,6 @@ static void levels_move(struct mems_heap *heap, uint8_t *levels,
 }
 
 /*
- * Slots @first to @last are in use by one more node: their chunks, and
- * the map's while it is kept, are mapped, both before either is put in
- * place.  Fails changing nothing, nothing left mapped.
- */
-static int chunks_get(struct mems_heap *heap, size_t first, size_t last)
-{
-	struct mems_addr_table *table = &heap->addr_table;
-	struct mems_sparse_stage slots, map;
-
-	if (mems_sparse_prepare(&table->chunks, &heap->os, first, last, &slots))
-		return -1;
-	if (heap->hole_map_on &&
-	    mems_sparse_prepare(&table->map_chunks, &heap->os, first, last,
-				&map)) {
-		mems_sparse_abort(&table->chunks, &heap->os, &slots);
-		return -1;
-	}
-	mems_sparse_commit(&table->chunks, &heap->os, &slots);
-	if (heap->hole_map_on)
-		mems_sparse_commit(&table->map_chunks, &heap->os, &map);
-	return 0;
-}
-
-/*
  * Room for the slots of a node about to be mapped at [@vstart, @vend]:
  * the hole map's levels for every byte up to @vend, and the chunks of
  * the node's slots, which it now uses.  Fails, changing nothing and
@@ -233,7 +192,8 @@ int mems_addr_table_reserve(struct mems_heap *heap, uintptr_t vstart,
 		if (!levels)
 			return -1;
 	}
-	if (chunks_get(heap, addr_table_slot_of(heap, vstart), need - 1)) {
+	if (mems_sparse_get(&table->chunks, &heap->os,
+			    addr_table_slot_of(heap, vstart), need - 1)) {
 		if (levels)
 			mems_os_unmap(&heap->os, levels,
 				      levels_bytes(heap, capacity));
@@ -252,42 +212,9 @@ int mems_addr_table_reserve(struct mems_heap *heap, uintptr_t vstart,
 void mems_addr_table_unreserve(struct mems_heap *heap, uintptr_t vstart,
 			       uintptr_t vend)
 {
-	struct mems_addr_table *table = &heap->addr_table;
-	size_t first = addr_table_slot_of(heap, vstart);
-	size_t last = addr_table_slot_of(heap, vend);
-
-	mems_sparse_put(&table->chunks, &heap->os, first, last);
-	if (heap->hole_map_on)
-		mems_sparse_put(&table->map_chunks, &heap->os, first, last);
-}
-
-/*
- * The map's chunks for every node, as the policy comes to use the map:
- * all 0 and empty, mapped before hole_map_on is set.  Fails, -ENOMEM,
- * with nothing mapped, when a mapping fails.
- */
-int mems_addr_table_map_on(struct mems_heap *heap)
-{
-	struct mems_addr_table *table = &heap->addr_table;
-	const struct mems_node *node;
-
-	heap_for_each_node(node, heap) {
-		if (!mems_sparse_get(&table->map_chunks, &heap->os,
-				     addr_table_slot_of(heap, node->vstart),
-				     addr_table_slot_of(heap, node->vend)))
-			continue;
-		/* All of it goes: its directory and its chunk 0 too. */
-		mems_addr_table_map_off(heap);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-/* The map's chunks unmapped, as the policy stops using the map. */
-void mems_addr_table_map_off(struct mems_heap *heap)
-{
-	mems_sparse_release(&heap->addr_table.map_chunks, &heap->os);
-	map_chunks_setup(heap);
+	mems_sparse_put(&heap->addr_table.chunks, &heap->os,
+			addr_table_slot_of(heap, vstart),
+			addr_table_slot_of(heap, vend));
 }
 
 /*
@@ -354,6 +281,31 @@ struct mems_seg *mems_addr_table_next_node(const struct mems_heap *heap,
 		return NULL;
 	node = list_next_entry(node, chain);
 	return list_first_entry(&node->segs, struct mems_seg, link);
+}
+
+/*
+ * The hole map's columns mapped for every chunk, as the policy comes to
+ * use the map: all 0, every list empty.  -ENOMEM, nothing mapped, when
+ * a mapping fails.
+ */
+int mems_addr_table_map_on(struct mems_heap *heap)
+{
+	return mems_sparse_extra_on(&heap->addr_table.chunks, &heap->os) ?
+		       -ENOMEM :
+		       0;
+}
+
+/*
+ * The hole map's columns unmapped from every chunk, as the policy stops
+ * using the map; the inline chunk 0's cleared.
+ */
+void mems_addr_table_map_off(struct mems_heap *heap)
+{
+	struct mems_addr_table *table = &heap->addr_table;
+
+	mems_sparse_extra_off(&table->chunks, &heap->os);
+	memset(table->inline_classes0, 0, sizeof(table->inline_classes0));
+	memset(table->inline_slot_holes, 0, sizeof(table->inline_slot_holes));
 }
 
 /* Whether slot @i is in a chunk mapped, for the checker. */

@@ -67,20 +67,14 @@ static inline struct mems_seg *addr_slot_seg(struct mems_seg *entry)
 #define ADDR_CHUNK_MASK (((size_t)1 << MEMS_ADDR_CHUNK_SHIFT) - 1)
 
 /*
- * Slot @i's entry in column @col of @chunks, through its chunk's biased
- * base (core/sparse_table.h): the chunk is mapped.  One load of the
+ * Slot @i's entry in column @col, through its chunk's biased base
+ * (core/sparse_table.h): the chunk is mapped.  One load of the
  * directory, no mask.
  */
-static inline uintptr_t addr_chunks_col(const struct mems_sparse_table *chunks,
-					size_t i, unsigned int col)
-{
-	return chunks->dir[i >> MEMS_ADDR_CHUNK_SHIFT].base[col];
-}
-
 static inline uintptr_t addr_table_col(const struct mems_addr_table *table,
 				       size_t i, unsigned int col)
 {
-	return addr_chunks_col(&table->chunks, i, col);
+	return table->chunks.dir[i >> MEMS_ADDR_CHUNK_SHIFT].base[col];
 }
 
 /* The slots of slot @i's chunk, NULL when it is not mapped. */
@@ -114,24 +108,20 @@ static inline void addr_table_set(struct mems_addr_table *table, size_t i,
 
 /*
  * Hole map level 0's entry @i, and the head of its list of holes, for
- * core/hole_map.c, in the map's chunks; slot @i's chunk is mapped, as it
- * is wherever a hole starts while the map is kept.  Level 0's groups of
- * MEMS_HOLE_MAP_FANOUT entries follow each other in a chunk, so that a
- * group never straddles two.
+ * core/hole_map.c; slot @i's chunk is mapped, as it is wherever a hole
+ * starts.  Level 0's groups of MEMS_HOLE_MAP_FANOUT entries follow each
+ * other in a chunk, so that a group never straddles two.
  */
 static inline uint8_t *addr_table_class(const struct mems_addr_table *table,
 					size_t i)
 {
-	return (uint8_t *)(addr_chunks_col(&table->map_chunks, i,
-					   MAP_COL_CLASS) +
-			   i);
+	return (uint8_t *)(addr_table_col(table, i, ADDR_COL_CLASS) + i);
 }
 
 static inline struct mems_seg **
 addr_table_holes(const struct mems_addr_table *table, size_t i)
 {
-	return (struct mems_seg **)(addr_chunks_col(&table->map_chunks, i,
-						    MAP_COL_HOLES) +
+	return (struct mems_seg **)(addr_table_col(table, i, ADDR_COL_HOLES) +
 				    i * sizeof(struct mems_seg *));
 }
 

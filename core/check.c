@@ -239,101 +239,80 @@ static size_t chunk_users(const struct mems_heap *heap,
 
 /*
  * Whether chunk @c's columns, if it is mapped, each have the base that
- * puts the table's entry i at base + i * size.
+ * puts the table's entry i at base + i * size: the optional ones while
+ * they are on, and none while they are off (the inline chunk 0 has
+ * them all, in the heap).
  */
 static bool chunk_bases_right(const struct mems_sparse_table *chunks, size_t c)
 {
 	const struct mems_sparse_chunk *chunk = &chunks->dir[c];
+	bool has_extra = chunks->extra_on || (!c && chunks->inline_entries);
 	unsigned int k;
 
 	if (!chunk->col[0])
 		return true;
-	for (k = 0; k < chunks->nr_cols; k++)
-		if (chunk->base[k] !=
-		    (uintptr_t)chunk->col[k] -
-			    (c << chunks->shift) * chunks->col_size[k])
+	for (k = 0; k < chunks->nr_cols; k++) {
+		if (k >= chunks->nr_main_cols && !has_extra) {
+			if (chunk->col[k] || chunk->base[k])
+				return false;
+			continue;
+		}
+		if (!chunk->col[k] ||
+		    chunk->base[k] !=
+			    (uintptr_t)chunk->col[k] -
+				    (c << chunks->shift) * chunks->col_size[k])
 			return false;
+	}
 	return true;
 }
 
 /*
- * Each chunk of @chunks (@what: "address" or "hole map") counts the
- * nodes whose slots lie in it, and is mapped if and only if there is
- * one; when the table does not follow the nodes (@follows false: the map
- * not kept), none.  A mapped chunk's bases are its columns'.
+ * Each chunk counts the nodes whose slots lie in it, and is mapped if
+ * and only if there is one; the inline chunk 0 only while the space
+ * handed out fits in it.  A mapped chunk's bases are its columns'.
  */
-static int chunks_check(const struct mems_heap *heap,
-			const struct mems_sparse_table *chunks,
-			const char *what, bool follows, FILE *report)
+static int chunks_check(const struct mems_heap *heap, FILE *report)
 {
+	const struct mems_sparse_table *chunks = &heap->addr_table.chunks;
 	const struct mems_node *node = NULL;
 	size_t c, users, mapped = 0;
 	bool is_inline;
 
-	if (follows && !list_empty(&heap->nodes))
+	if (!list_empty(&heap->nodes))
 		node = list_first_entry(&heap->nodes, struct mems_node, chain);
 	for (c = 0; c < chunks->dir_len; c++) {
 		users = chunk_users(heap, &node, c);
 		is_inline = !c && chunks->inline_entries;
 		if (chunks->dir[c].users != users)
 			return check_failed(report,
-					    "%s chunk %zu counts %zu "
+					    "address chunk %zu counts %zu "
 					    "nodes, not %zu",
-					    what, c, chunks->dir[c].users,
-					    users);
+					    c, chunks->dir[c].users, users);
 		if (!chunk_bases_right(chunks, c))
 			return check_failed(report,
-					    "%s chunk %zu has a wrong base",
-					    what, c);
+					    "address chunk %zu has a wrong "
+					    "base",
+					    c);
 		if (is_inline)
 			continue;
 		if (!chunks->dir[c].col[0] != !users)
 			return check_failed(report,
-					    "%s chunk %zu is %smapped "
+					    "address chunk %zu is %smapped "
 					    "with %zu nodes",
-					    what, c, users ? "not " : "",
-					    users);
+					    c, users ? "not " : "", users);
 		mapped += !!users;
 	}
 	if (node && addr_table_slot_of(heap, node->vend) >>
 			    MEMS_ADDR_CHUNK_SHIFT >= chunks->dir_len)
 		return check_failed(report,
-				    "the %s directory ends before "
+				    "the address directory ends before "
 				    "node " RANGE,
-				    what, node->vstart, node->vend);
+				    node->vstart, node->vend);
 	if (mapped != chunks->nr_mapped)
-		return check_failed(report, "%zu %s chunks mapped, %zu counted",
-				    mapped, what, chunks->nr_mapped);
+		return check_failed(report,
+				    "%zu address chunks mapped, %zu counted",
+				    mapped, chunks->nr_mapped);
 	return 0;
-}
-
-/*
- * The map's chunks follow the nodes while the map is kept, and none is
- * mapped otherwise.  Its chunk 0 may stay inline while every node's
- * slots fit in it, the map having come after nodes beyond it were
- * released.
- */
-static int map_chunks_check(const struct mems_heap *heap, FILE *report)
-{
-	const struct mems_addr_table *table = &heap->addr_table;
-	const struct mems_sparse_table *chunks = &table->map_chunks;
-	const struct mems_node *last;
-
-	if (chunks->inline_entries) {
-		last = list_empty(&heap->nodes) ?
-			       NULL :
-			       list_last_entry(&heap->nodes, struct mems_node,
-					       chain);
-		if (chunks->dir[0].col[MAP_COL_CLASS] !=
-			    table->inline_classes0 ||
-		    (heap->hole_map_on && last &&
-		     addr_table_slot_of(heap, last->vend) >=
-			     chunks->inline_entries))
-			return check_failed(report,
-					    "the hole map lost its mapping");
-	}
-	return chunks_check(heap, chunks, "hole map", heap->hole_map_on,
-			    report);
 }
 
 /* The table ends with the slot of the last byte ever handed out. */
@@ -342,7 +321,6 @@ static int addr_table_check(const struct mems_heap *heap, FILE *report)
 	const struct mems_addr_table *table = &heap->addr_table;
 	const struct mems_sparse_table *chunks = &table->chunks;
 	size_t nr = 0;
-	int err;
 
 	/* next_vaddr is 0 once a node has reached the top of the space. */
 	if (heap->next_vaddr != heap->virt_base)
@@ -360,10 +338,11 @@ static int addr_table_check(const struct mems_heap *heap, FILE *report)
 		return check_failed(
 			report, "the address table holds %zu slots, not %zu",
 			table->nr, nr);
-	err = chunks_check(heap, chunks, "address", true, report);
-	if (!err)
-		err = map_chunks_check(heap, report);
-	return err;
+	if (chunks->extra_on != heap->hole_map_on)
+		return check_failed(report,
+				    "the hole map's columns are %smapped",
+				    chunks->extra_on ? "" : "not ");
+	return chunks_check(heap, report);
 }
 
 /*

@@ -87,19 +87,14 @@ static inline uint8_t *hole_map_group(const struct mems_addr_table *table,
 }
 
 /*
- * Whether level 0's entry @i is in a chunk of the map mapped.  No hole
- * starts in a chunk not mapped: no node overlaps it.  The map's
- * directory may end before the table's, and its chunk 0 stay in the
- * heap, when the map came after nodes since released, or is not kept.
+ * Whether level 0's entry @i is in a chunk mapped; @i is under the
+ * table's end, so the chunks' directory covers it.  No hole starts in
+ * a chunk not mapped: no node overlaps it.
  */
 static inline bool level0_mapped(const struct mems_addr_table *table, size_t i)
 {
-	const struct mems_sparse_table *chunks = &table->map_chunks;
-	size_t c = i >> MEMS_ADDR_CHUNK_SHIFT;
-
-	if (c >= chunks->dir_len || !chunks->dir[c].col[MAP_COL_CLASS])
-		return false;
-	return c || !chunks->inline_entries || i < chunks->inline_entries;
+	return table->chunks.dir[i >> MEMS_ADDR_CHUNK_SHIFT]
+		.col[ADDR_COL_CLASS];
 }
 
 static inline uint8_t *hole_map_entry_at(const struct mems_addr_table *table,
@@ -328,10 +323,10 @@ void mems_hole_map_on_move(struct mems_heap *heap, struct mems_seg *hole,
 
 /*
  * Keep the map for the policies that search it, and only for them: it
- * costs instructions at every carve and free, and its chunks memory.
+ * costs instructions at every carve and free, and its columns memory.
  * Off, level 0 and the lists are unmapped and the levels above all 0, so
- * that turning it on again maps the chunks and adds the holes there
- * are; -ENOMEM, the map still off, when the chunks cannot be mapped.
+ * that turning it on again maps the columns and adds the holes there
+ * are; -ENOMEM, the map still off, when the columns cannot be mapped.
  */
 int mems_hole_map_use(struct mems_heap *heap, bool on)
 {
@@ -715,12 +710,12 @@ static int slot_check(const struct mems_heap *heap, size_t i, FILE *report)
 static int slots_check(const struct mems_heap *heap, FILE *report)
 {
 	const struct mems_addr_table *table = &heap->addr_table;
-	const struct mems_sparse_table *chunks = &table->map_chunks;
+	const struct mems_sparse_table *chunks = &table->chunks;
 	size_t c, i, end;
 	int err;
 
 	for (c = 0; c < chunks->dir_len; c++) {
-		if (!chunks->dir[c].col[MAP_COL_CLASS])
+		if (!chunks->dir[c].col[ADDR_COL_CLASS])
 			continue;
 		i = c << MEMS_ADDR_CHUNK_SHIFT;
 		if ((uintptr_t)hole_map_group(table, 0,

@@ -8,7 +8,8 @@
  * (mems_sparse_put()), which unmaps the chunks that no one uses any
  * more.  Asking may fail and then changes no count; letting go never
  * maps, so that a path that frees cannot fail.  A fresh chunk is all
- * zeroes, as the OS maps it.
+ * zeroes, as the OS maps it.  While the optional columns are on, each
+ * chunk is two mappings, made and unmapped together.
  */
 #include <stdint.h>
 #include <string.h>
@@ -21,29 +22,34 @@ static size_t round_to_pages(size_t bytes, size_t page_size)
 }
 
 void mems_sparse_setup(struct mems_sparse_table *table, unsigned int shift,
-		       unsigned int nr_cols, const size_t *col_size,
-		       void *const *inline_col, size_t inline_entries,
-		       size_t page_size)
+		       unsigned int nr_cols, unsigned int nr_main_cols,
+		       const size_t *col_size, void *const *inline_col,
+		       size_t inline_entries, size_t page_size)
 {
-	size_t row = 0;
+	size_t row = 0, extra = 0;
 	unsigned int k;
 
 	memset(table, 0, sizeof(*table));
 	table->shift = shift;
 	table->nr_cols = nr_cols;
+	table->nr_main_cols = nr_main_cols;
 	table->page_size = page_size;
 	table->dir = table->inline_dir;
 	table->dir_len = MEMS_SPARSE_INLINE_DIR;
 	table->inline_entries = inline_entries;
 	for (k = 0; k < nr_cols; k++) {
 		table->col_size[k] = col_size[k];
-		row += col_size[k];
+		if (k < nr_main_cols)
+			row += col_size[k];
+		else
+			extra += col_size[k];
 		if (inline_entries) {
 			table->dir[0].col[k] = inline_col[k];
 			table->dir[0].base[k] = (uintptr_t)inline_col[k];
 		}
 	}
 	table->chunk_bytes = round_to_pages(row << shift, page_size);
+	table->extra_bytes = round_to_pages(extra << shift, page_size);
 }
 
 static bool chunk_mapped(const struct mems_sparse_table *table, size_t c)
@@ -51,13 +57,33 @@ static bool chunk_mapped(const struct mems_sparse_table *table, size_t c)
 	return table->dir[c].col[0] && (c || !table->inline_entries);
 }
 
+/* The optional columns' mapping of @chunk, mapped; NULL: none. */
+static void *chunk_extra(const struct mems_sparse_table *table,
+			 const struct mems_sparse_chunk *chunk)
+{
+	return table->nr_main_cols < table->nr_cols ?
+		       chunk->col[table->nr_main_cols] :
+		       NULL;
+}
+
+/* @chunk's mappings, not the inline chunk 0's, unmapped and forgotten. */
+static void chunk_unmap_entry(struct mems_sparse_table *table,
+			      struct mems_os_stats *os,
+			      struct mems_sparse_chunk *chunk)
+{
+	mems_os_unmap(os, chunk->col[0], table->chunk_bytes);
+	if (chunk_extra(table, chunk))
+		mems_os_unmap(os, chunk_extra(table, chunk),
+			      table->extra_bytes);
+	memset(chunk->col, 0, sizeof(chunk->col));
+	memset(chunk->base, 0, sizeof(chunk->base));
+	table->nr_mapped--;
+}
+
 static void chunk_unmap(struct mems_sparse_table *table,
 			struct mems_os_stats *os, size_t c)
 {
-	mems_os_unmap(os, table->dir[c].col[0], table->chunk_bytes);
-	memset(table->dir[c].col, 0, sizeof(table->dir[c].col));
-	memset(table->dir[c].base, 0, sizeof(table->dir[c].base));
-	table->nr_mapped--;
+	chunk_unmap_entry(table, os, &table->dir[c]);
 }
 
 void mems_sparse_release(struct mems_sparse_table *table,
@@ -75,30 +101,71 @@ void mems_sparse_release(struct mems_sparse_table *table,
 	table->dir_bytes = 0;
 }
 
-/* A chunk's mapping, its columns one after another; NULL on failure. */
-static char *chunk_map(struct mems_sparse_table *table,
-		       struct mems_os_stats *os)
+/*
+ * A chunk's mappings, its columns one after another in each: the main
+ * one, and the optional columns' while they are on.  False, nothing
+ * left mapped, on failure.
+ */
+static bool chunk_map(struct mems_sparse_table *table, struct mems_os_stats *os,
+		      char **main, char **extra)
 {
-	return (char *)mems_os_map(os, table->chunk_bytes);
+	*extra = NULL;
+	*main = (char *)mems_os_map(os, table->chunk_bytes);
+	if (!*main)
+		return false;
+	if (!table->extra_on)
+		return true;
+	*extra = (char *)mems_os_map(os, table->extra_bytes);
+	if (*extra)
+		return true;
+	mems_os_unmap(os, *main, table->chunk_bytes);
+	return false;
 }
 
-/* Chunk @c's columns from @base on. */
-static void chunk_install(struct mems_sparse_table *table,
-			  struct mems_sparse_chunk *chunk, size_t c, char *base)
+/* Chunk @c's columns @first to @end - 1 from @base on. */
+static void cols_install(const struct mems_sparse_table *table,
+			 struct mems_sparse_chunk *chunk, size_t c,
+			 unsigned int first, unsigned int end, char *base)
 {
 	unsigned int k;
 
-	for (k = 0; k < table->nr_cols; k++) {
+	for (k = first; k < end; k++) {
 		chunk->col[k] = base;
 		chunk->base[k] = (uintptr_t)base -
 				 ((c << table->shift) * table->col_size[k]);
 		base += table->col_size[k] << table->shift;
 	}
+}
+
+/* Chunk @c's main columns from @main on, its optional ones @extra's. */
+static void chunk_install(struct mems_sparse_table *table,
+			  struct mems_sparse_chunk *chunk, size_t c, char *main,
+			  char *extra)
+{
+	cols_install(table, chunk, c, 0, table->nr_main_cols, main);
+	if (extra)
+		cols_install(table, chunk, c, table->nr_main_cols,
+			     table->nr_cols, extra);
 	table->nr_mapped++;
 }
 
+/*
+ * What mems_sparse_get() maps before it changes anything, so that a
+ * failure can take it all back: a larger directory, chunk 0's mapping
+ * when it leaves its inline storage, the chunks not mapped yet (their
+ * places in @dir, the new directory or the old).
+ */
+struct sparse_staging {
+	struct mems_sparse_chunk *dir;
+	size_t dir_len;
+	size_t dir_bytes;
+	char *chunk0;
+	char *extra0; /* chunk 0's optional columns, while they are on */
+};
+
+/* A directory of at least @len entries, a copy of the one in use. */
 static int dir_stage(struct mems_sparse_table *table, struct mems_os_stats *os,
-		     size_t len, struct mems_sparse_stage *st)
+		     size_t len, struct sparse_staging *st)
 {
 	size_t new_len = table->dir_len;
 
@@ -122,7 +189,7 @@ static int dir_stage(struct mems_sparse_table *table, struct mems_os_stats *os,
 }
 
 static void stage_undo(struct mems_sparse_table *table,
-		       struct mems_os_stats *os, struct mems_sparse_stage *st,
+		       struct mems_os_stats *os, struct sparse_staging *st,
 		       size_t c_first, size_t c_end)
 {
 	size_t c;
@@ -131,20 +198,19 @@ static void stage_undo(struct mems_sparse_table *table,
 		if (st->dir[c].users || !st->dir[c].col[0] ||
 		    (!c && table->inline_entries))
 			continue;
-		mems_os_unmap(os, st->dir[c].col[0], table->chunk_bytes);
-		memset(st->dir[c].col, 0, sizeof(st->dir[c].col));
-		memset(st->dir[c].base, 0, sizeof(st->dir[c].base));
-		table->nr_mapped--;
+		chunk_unmap_entry(table, os, &st->dir[c]);
 	}
 	if (st->chunk0)
 		mems_os_unmap(os, st->chunk0, table->chunk_bytes);
+	if (st->extra0)
+		mems_os_unmap(os, st->extra0, table->extra_bytes);
 	if (st->dir_bytes)
 		mems_os_unmap(os, st->dir, st->dir_bytes);
 }
 
 /* Chunk 0 leaves its inline storage: for a mapping if anyone uses it. */
 static void inline_chunk_move(struct mems_sparse_table *table,
-			      struct mems_sparse_stage *st)
+			      struct sparse_staging *st)
 {
 	struct mems_sparse_chunk *chunk = &st->dir[0];
 	struct mems_sparse_chunk old = *chunk;
@@ -156,75 +222,11 @@ static void inline_chunk_move(struct mems_sparse_table *table,
 	memset(chunk->base, 0, sizeof(chunk->base));
 	if (!st->chunk0)
 		return;
-	chunk_install(table, chunk, 0, st->chunk0);
+	chunk_install(table, chunk, 0, st->chunk0, st->extra0);
 	for (k = 0; k < table->nr_cols; k++)
-		memcpy(chunk->col[k], old.col[k], table->col_size[k] * entries);
-}
-
-/*
- * Map what entries @first to @last need for one more user, changing
- * nothing a reader sees: mems_sparse_commit() then puts it in place, or
- * mems_sparse_abort() unmaps it again.  Two tables that must grow
- * together are both prepared before either commits.  Fails, with
- * nothing left mapped, when a mapping fails.
- */
-int mems_sparse_prepare(struct mems_sparse_table *table,
-			struct mems_os_stats *os, size_t first, size_t last,
-			struct mems_sparse_stage *st)
-{
-	size_t c_first = first >> table->shift, c_last = last >> table->shift;
-	size_t c = c_first;
-	char *base;
-
-	memset(st, 0, sizeof(*st));
-	st->c_first = c_first;
-	st->c_last = c_last;
-	st->move = table->inline_entries && last >= table->inline_entries;
-	if (dir_stage(table, os, c_last + 1, st))
-		return -1;
-	/* Chunk 0 is staged on its own, mapped if anyone is to use it. */
-	if (st->move && (table->dir[0].users || !c_first)) {
-		st->chunk0 = chunk_map(table, os);
-		if (!st->chunk0)
-			goto undo;
-	}
-	for (c = c_first; c <= c_last; c++) {
-		if ((st->move && !c) || st->dir[c].col[0])
-			continue;
-		base = chunk_map(table, os);
-		if (!base)
-			goto undo;
-		chunk_install(table, &st->dir[c], c, base);
-	}
-	return 0;
-
-undo:
-	stage_undo(table, os, st, c_first, c);
-	return -1;
-}
-
-void mems_sparse_commit(struct mems_sparse_table *table,
-			struct mems_os_stats *os, struct mems_sparse_stage *st)
-{
-	size_t c;
-
-	if (st->move)
-		inline_chunk_move(table, st);
-	if (st->dir_bytes) {
-		if (table->dir_bytes)
-			mems_os_unmap(os, table->dir, table->dir_bytes);
-		table->dir = st->dir;
-		table->dir_len = st->dir_len;
-		table->dir_bytes = st->dir_bytes;
-	}
-	for (c = st->c_first; c <= st->c_last; c++)
-		table->dir[c].users++;
-}
-
-void mems_sparse_abort(struct mems_sparse_table *table,
-		       struct mems_os_stats *os, struct mems_sparse_stage *st)
-{
-	stage_undo(table, os, st, st->c_first, st->c_last + 1);
+		if (chunk->col[k])
+			memcpy(chunk->col[k], old.col[k],
+			       table->col_size[k] * entries);
 }
 
 /*
@@ -235,12 +237,42 @@ void mems_sparse_abort(struct mems_sparse_table *table,
 int mems_sparse_get(struct mems_sparse_table *table, struct mems_os_stats *os,
 		    size_t first, size_t last)
 {
-	struct mems_sparse_stage st;
+	size_t c_first = first >> table->shift, c_last = last >> table->shift;
+	size_t c = c_first;
+	bool move = table->inline_entries && last >= table->inline_entries;
+	struct sparse_staging st = { 0 };
+	char *main, *extra;
 
-	if (mems_sparse_prepare(table, os, first, last, &st))
+	if (dir_stage(table, os, c_last + 1, &st))
 		return -1;
-	mems_sparse_commit(table, os, &st);
+	/* Chunk 0 is staged on its own, mapped if anyone is to use it. */
+	if (move && (table->dir[0].users || !c_first)) {
+		if (!chunk_map(table, os, &st.chunk0, &st.extra0))
+			goto undo;
+	}
+	for (c = c_first; c <= c_last; c++) {
+		if ((move && !c) || st.dir[c].col[0])
+			continue;
+		if (!chunk_map(table, os, &main, &extra))
+			goto undo;
+		chunk_install(table, &st.dir[c], c, main, extra);
+	}
+	if (move)
+		inline_chunk_move(table, &st);
+	if (st.dir_bytes) {
+		if (table->dir_bytes)
+			mems_os_unmap(os, table->dir, table->dir_bytes);
+		table->dir = st.dir;
+		table->dir_len = st.dir_len;
+		table->dir_bytes = st.dir_bytes;
+	}
+	for (c = c_first; c <= c_last; c++)
+		table->dir[c].users++;
 	return 0;
+
+undo:
+	stage_undo(table, os, &st, c_first, c);
+	return -1;
 }
 
 /*
@@ -263,4 +295,67 @@ size_t mems_sparse_next_mapped(const struct mems_sparse_table *table, size_t c)
 	while (c < table->dir_len && !table->dir[c].col[0])
 		c++;
 	return c;
+}
+
+/* @chunk's optional columns unmapped and forgotten. */
+static void extra_unmap(struct mems_sparse_table *table,
+			struct mems_os_stats *os,
+			struct mems_sparse_chunk *chunk)
+{
+	unsigned int main_cols = table->nr_main_cols;
+	size_t cols = table->nr_cols - main_cols;
+
+	mems_os_unmap(os, chunk->col[main_cols], table->extra_bytes);
+	memset(&chunk->col[main_cols], 0, cols * sizeof(chunk->col[0]));
+	memset(&chunk->base[main_cols], 0, cols * sizeof(chunk->base[0]));
+}
+
+/*
+ * The optional columns mapped for every chunk mapped, and for every chunk
+ * mapped from now on; the inline chunk 0 has them already.  Fails, with
+ * nothing left mapped and the columns still off, when a mapping fails.
+ */
+int mems_sparse_extra_on(struct mems_sparse_table *table,
+			 struct mems_os_stats *os)
+{
+	unsigned int main_cols = table->nr_main_cols;
+	size_t c, undo;
+	char *extra;
+
+	for (c = 0; c < table->dir_len; c++) {
+		if (!chunk_mapped(table, c))
+			continue;
+		extra = (char *)mems_os_map(os, table->extra_bytes);
+		if (!extra)
+			goto undo;
+		cols_install(table, &table->dir[c], c, main_cols,
+			     table->nr_cols, extra);
+	}
+	table->extra_on = true;
+	return 0;
+
+undo:
+	for (undo = 0; undo < c; undo++) {
+		if (!chunk_mapped(table, undo))
+			continue;
+		extra_unmap(table, os, &table->dir[undo]);
+	}
+	return -1;
+}
+
+/*
+ * The optional columns unmapped from every chunk; the inline chunk 0
+ * keeps its storage, which its owner clears.
+ */
+void mems_sparse_extra_off(struct mems_sparse_table *table,
+			   struct mems_os_stats *os)
+{
+	size_t c;
+
+	for (c = 0; c < table->dir_len; c++) {
+		if (chunk_mapped(table, c) &&
+		    chunk_extra(table, &table->dir[c]))
+			extra_unmap(table, os, &table->dir[c]);
+	}
+	table->extra_on = false;
 }

@@ -79,8 +79,8 @@ struct mems_meta {
  * first MEMS_INLINE_ADDR_SLOTS live in the heap while the space handed
  * out fits in them.
  *
- * Beside the slots, the hole map (core/hole_map.c): level 0 has an entry
- * a slot, the size class
+ * Beside the slots, the hole map (core/hole_map.c): level 0, a column of
+ * the slots' chunks, has an entry a slot, the size class
  * (mems_hole_class(), core/hole_map.h) of the largest hole that starts
  * in it, 0 when none does; each entry of level k + 1 is the largest of a
  * group of MEMS_HOLE_MAP_FANOUT entries of level k, up to a level of one
@@ -88,12 +88,12 @@ struct mems_meta {
  * one 64-byte cache line: a chunk holds whole groups of level 0, each
  * aligned, and every level above is whole groups, aligned, its entries
  * past level_size[k] 0.  Levels 1 up are in one mapping of their own
- * for every slot ever handed out (classes[0] is unused).  Beside level
- * 0, each slot heads a list of the holes starting in it, linked through
- * their records, so that a slot's largest hole is found among its holes
- * only, never its blocks.  Level 0 and the lists are in chunks of their
- * own (map_chunks), of the same slots, mapped with the slots' while the
- * policy uses the map and not at all otherwise.
+ * for every slot ever handed out (classes[0] is unused).  A column of
+ * the chunks too heads a list of the holes starting in each slot,
+ * linked through their records, so that a slot's largest hole is found
+ * among its holes only, never its blocks.  Level 0 and the lists are
+ * the chunks' optional columns (core/sparse_table.h), mapped only while
+ * the policy uses the map.
  */
 #define MEMS_ADDR_SLOT_SHIFT 10
 #define MEMS_ADDR_SLOT_BYTES ((uintptr_t)1 << MEMS_ADDR_SLOT_SHIFT)
@@ -104,26 +104,16 @@ struct mems_meta {
 /* Enough levels for 2^64 slots; 64 entries summarised into one. */
 #define MEMS_HOLE_MAP_MAX_LEVELS 12
 
-/* The column of the address table's chunks. */
+/* The columns of the address table's chunks, optional from the class on. */
 enum mems_addr_col {
 	ADDR_COL_SLOT, /* struct mems_seg * */
+	ADDR_COL_CLASS, /* uint8_t: the hole map's level 0 */
+	ADDR_COL_HOLES, /* struct mems_seg *: the slot's list of holes */
 	ADDR_NR_COLS,
-};
-
-/* The columns of the hole map's chunks, beside the address table's. */
-enum mems_map_col {
-	MAP_COL_CLASS, /* uint8_t: the hole map's level 0 */
-	MAP_COL_HOLES, /* struct mems_seg *: the slot's list of holes */
-	MAP_NR_COLS,
 };
 
 struct mems_addr_table {
 	struct mems_sparse_table chunks;
-	/*
-	 * The same chunks' level 0 and lists of holes, mapped only while
-	 * the policy searches the map: the others pay nothing for them.
-	 */
-	struct mems_sparse_table map_chunks;
 	size_t nr; /* slots in use: up to the last node's last byte */
 	size_t capacity; /* slots the hole map's levels cover */
 	size_t levels_bytes; /* of levels 1 up; 0 while inline */

@@ -171,10 +171,9 @@ int mems_heap_check(const struct mems_heap *heap, FILE *report);
  *
  * The new policy starts as after mems_init(); the chains are untouched.
  * A policy that searches the hole map (first-fit, next-fit) has the
- * map's chunks mapped for the nodes there are when the heap comes to it.
+ * map mapped for the nodes there are when the heap comes to it.
  * Return: 0, -ENOENT when no such policy is built in, or -ENOMEM when
- * the map's chunks cannot be mapped; the current policy stays on
- * failure.
+ * the map cannot be mapped; the current policy stays on failure.
  */
 int mems_heap_set_policy(struct mems_heap *heap, const char *name);
 

@@ -262,7 +262,8 @@ TEST(a_switch_to_the_hole_map_may_fail_at_every_mmap)
 		mems_os_inject_faults(0, 0);
 		ASSERT_STREQ(plain_policy, mems_heap_policy(heap));
 		ASSERT_FALSE(heap->hole_map_on);
-		ASSERT_EQ(0, heap->addr_table.map_chunks.nr_mapped);
+		ASSERT_FALSE(heap->addr_table.chunks.extra_on);
+		ASSERT_NULL(heap->addr_table.chunks.dir[1].col[ADDR_COL_CLASS]);
 		mems_heap_destroy(heap);
 	}
 	free(report);

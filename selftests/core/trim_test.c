@@ -31,6 +31,16 @@ static struct mems_heap *heap_of(const char *policy, long threshold)
 	return heap;
 }
 
+/* The chunks, but the inline chunk 0, whose hole map columns are mapped. */
+static size_t map_columns_mapped(const struct mems_sparse_table *chunks)
+{
+	size_t c, n = 0;
+
+	for (c = !!chunks->inline_entries; c < chunks->dir_len; c++)
+		n += chunks->dir[c].col[ADDR_COL_CLASS] != NULL;
+	return n;
+}
+
 static uintptr_t alloc(struct mems_heap *heap, size_t size)
 {
 	void *v = NULL;
@@ -411,15 +421,15 @@ TEST(blocks_after_released_space_in_one_slot)
  * of [1000 + c MiB, 1000 + (c + 1) MiB); a node asks for its chunks when
  * it is mapped, and those no other node overlaps are unmapped with it.
  * Pages of 100 bytes: 8 bytes a slot, 1024 slots, 8200 bytes a chunk;
- * the hole map's chunks beside them, for a policy that uses the map,
- * 9 bytes a slot, 9300 bytes a chunk.
+ * for a policy that uses the hole map, its columns in a second mapping
+ * of each chunk, 9 bytes a slot, 9300 bytes.
  */
 TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 {
 	struct mems_heap *heap = heap_of(NULL, 0);
 	const size_t mib = MEMS_ADDR_SLOT_BYTES << MEMS_ADDR_CHUNK_SHIFT;
 	struct mems_heap_stats st, prev;
-	struct mems_sparse_table *chunks, *map;
+	struct mems_sparse_table *chunks;
 	void *chunk0, *chunk1, *chunk2;
 	size_t chunk_bytes;
 	bool on;
@@ -427,10 +437,9 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	ASSERT_NE(NULL, heap);
 	ASSERT_EQ(1024 * 1024, mib);
 	chunks = &heap->addr_table.chunks;
-	map = &heap->addr_table.map_chunks;
 	on = heap->hole_map_on;
 	ASSERT_EQ(8200, chunks->chunk_bytes);
-	ASSERT_EQ(9300, map->chunk_bytes);
+	ASSERT_EQ(9300, chunks->extra_bytes);
 	chunk_bytes = 8200 + (on ? 9300 : 0);
 	/* One page at 1000, in the heap's own slots. */
 	ASSERT_EQ(1000, alloc(heap, 100));
@@ -452,7 +461,7 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	ASSERT_EQ(1, mapped(chunk0, 1));
 	ASSERT_EQ(1, mapped(chunk1, 1));
 	ASSERT_EQ(1, mapped(chunk2, 1));
-	ASSERT_EQ(on ? 3 : 0, map->nr_mapped);
+	ASSERT_EQ(on ? 3 : 0, map_columns_mapped(chunks));
 	/* Three chunks and the levels above level 0 (4096 slots, 200). */
 	ASSERT_EQ(prev.meta_bytes + 3 * chunk_bytes + 200, st.meta_bytes);
 	/* No hole holds 100 bytes: a node at 2098300, slot 2048, chunk 2. */
@@ -468,7 +477,7 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	ASSERT_EQ(2, st.nodes);
 	ASSERT_EQ(prev.meta_bytes - chunk_bytes, st.meta_bytes);
 	ASSERT_EQ(2, chunks->nr_mapped);
-	ASSERT_EQ(on ? 2 : 0, map->nr_mapped);
+	ASSERT_EQ(on ? 2 : 0, map_columns_mapped(chunks));
 	ASSERT_NULL(chunks->dir[1].col[0]);
 	ASSERT_EQ(0, mapped(chunk1, 1));
 	ASSERT_EQ(1, mapped(chunk0, 1));
@@ -493,19 +502,15 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	ASSERT_EQ((uintptr_t)chunk2 - 2048 * sizeof(void *),
 		  chunks->dir[2].base[ADDR_COL_SLOT]);
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
-	if (on) {
-		/* The map's level 0, then its heads of the lists of holes. */
-		map->dir[2].base[MAP_COL_HOLES]++;
-		ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
-		map->dir[2].base[MAP_COL_HOLES]--;
-		ASSERT_EQ((uintptr_t)map->dir[2].col[0] + 1024 -
-				  2048 * sizeof(void *),
-			  map->dir[2].base[MAP_COL_HOLES]);
-		map->dir[2].users++;
-		ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
-		map->dir[2].users--;
-		ASSERT_EQ(0, mems_heap_check(heap, stderr));
-	}
+	/* The map's heads of lists, after its level 0; none without it. */
+	chunks->dir[2].base[ADDR_COL_HOLES]++;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	chunks->dir[2].base[ADDR_COL_HOLES]--;
+	ASSERT_EQ(on ? (uintptr_t)chunks->dir[2].col[ADDR_COL_CLASS] + 1024 -
+				  2048 * sizeof(void *) :
+		       0,
+		  chunks->dir[2].base[ADDR_COL_HOLES]);
+	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 
 	/* The first node goes: chunk 0 too; a look-up there skips to 2. */
 	ASSERT_EQ(0, mems_heap_free(heap, V(1000)));
@@ -515,7 +520,6 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	ASSERT_EQ(0, mems_heap_free(heap, V(2098300)));
 	ASSERT_EQ(0, chunks->nr_mapped);
-	ASSERT_EQ(0, map->nr_mapped);
 	ASSERT_EQ(0, mapped(chunk2, 1));
 	mems_heap_stats(heap, &st);
 	ASSERT_EQ(0, st.nodes);
@@ -524,54 +528,54 @@ TEST(address_chunks_are_mapped_with_nodes_and_unmapped_after_them)
 }
 
 /*
- * The hole map's chunks are mapped only for a policy that searches the
- * map: a switch to one maps them for every node, 9300 bytes a chunk
+ * The hole map's columns are mapped only for a policy that searches the
+ * map: a switch to one maps them for every chunk, 9300 bytes a chunk
  * with pages of 100 bytes, and a switch back unmaps them all.
  */
-TEST(hole_map_chunks_come_and_go_with_a_policy_on_the_map)
+TEST(hole_map_columns_come_and_go_with_a_policy_on_the_map)
 {
 	const char *plain = policy_on_map(false), *on_map = policy_on_map(true);
 	const size_t mib = MEMS_ADDR_SLOT_BYTES << MEMS_ADDR_CHUNK_SHIFT;
 	struct mems_heap_stats plain_st, st;
-	struct mems_sparse_table *map;
+	struct mems_sparse_table *chunks;
 	struct mems_heap *heap;
 
 	if (!plain || !on_map)
 		SKIP(return, "no two built policies, one on the map");
 	heap = heap_of(plain, -1);
 	ASSERT_NE(NULL, heap);
-	map = &heap->addr_table.map_chunks;
+	chunks = &heap->addr_table.chunks;
 	/* Nodes whose slots lie in chunks 0, 1 and 2. */
 	ASSERT_EQ(1000, alloc(heap, 100));
 	ASSERT_EQ(1100, alloc(heap, 2 * mib));
-	ASSERT_EQ(3, heap->addr_table.chunks.nr_mapped);
-	ASSERT_EQ(0, map->nr_mapped);
-	ASSERT_EQ(MEMS_INLINE_ADDR_SLOTS, map->inline_entries);
+	ASSERT_EQ(3, chunks->nr_mapped);
+	ASSERT_EQ(0, map_columns_mapped(chunks));
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	mems_heap_stats(heap, &plain_st);
 
 	ASSERT_EQ(0, mems_heap_set_policy(heap, on_map));
 	mems_heap_stats(heap, &st);
-	ASSERT_EQ(3, map->nr_mapped);
-	ASSERT_EQ(0, map->inline_entries);
+	ASSERT_EQ(3, map_columns_mapped(chunks));
 	ASSERT_EQ(plain_st.meta_bytes + 3 * 9300, st.meta_bytes);
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
-	/* A node in chunk 2 maps no chunk; the map finds room after it. */
+	/* A node in chunk 2 maps no chunk. */
 	ASSERT_EQ(2098300, alloc(heap, 100));
-	ASSERT_EQ(3, map->nr_mapped);
-	ASSERT_EQ(2, map->dir[2].users);
+	ASSERT_EQ(3, map_columns_mapped(chunks));
+	ASSERT_EQ(2, chunks->dir[2].users);
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 
 	ASSERT_EQ(0, mems_heap_set_policy(heap, plain));
 	mems_heap_stats(heap, &st);
-	ASSERT_EQ(0, map->nr_mapped);
-	ASSERT_EQ(MEMS_INLINE_ADDR_SLOTS, map->inline_entries);
+	ASSERT_EQ(0, map_columns_mapped(chunks));
 	ASSERT_EQ(plain_st.meta_bytes, st.meta_bytes);
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
-	/* The checker wants none mapped while the map is not kept. */
-	map->dir[0].users++;
+	/* The checker wants no column of the map while it is not kept. */
+	chunks->dir[1].col[ADDR_COL_CLASS] = chunks->dir[1].col[0];
 	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
-	map->dir[0].users--;
+	chunks->dir[1].col[ADDR_COL_CLASS] = NULL;
+	chunks->extra_on = true;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	chunks->extra_on = false;
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	mems_heap_destroy(heap);
 }
