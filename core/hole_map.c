@@ -24,8 +24,9 @@
  * as most carves leave it, changes no entry, and a fall that does change
  * one reads a group a level with a vector max.  Level 0 lives in the
  * address table's chunks (core/addr_table.c), beside the head of each
- * slot's list of the holes starting in it, mapped while a node overlaps
- * them: no hole starts where no chunk is mapped.  The lists run through
+ * slot's list of the holes starting in it, both optional columns mapped
+ * while the map is kept and a node overlaps the chunk: no hole starts
+ * where no chunk is mapped.  The lists run through
  * the holes' records (policy_link.slot: a policy on the map has no index
  * of its own), so that a slot's holes are found without its blocks.  The
  * levels above are in a mapping that grows with the space handed out.
@@ -243,8 +244,8 @@ void mems_hole_map_on_add(struct mems_heap *heap, struct mems_seg *hole)
 }
 
 /*
- * The hole of @size bytes that started at @vstart in @hole's record left
- * slot @i's list: unless it was of the slot's class, the entry stands.
+ * A hole of @size bytes left slot @i's list: unless it was of the slot's
+ * class, the entry stands.
  */
 static void slot_lost(struct mems_heap *heap, size_t i, size_t size)
 {
