@@ -32,6 +32,7 @@
  */
 #define MEMS_HOLE_CLASS_BITS 4
 #define MEMS_HOLE_CLASS_MAX 255u
+#define MEMS_HOLE_CLASSES (MEMS_HOLE_CLASS_MAX + 1)
 
 static inline unsigned int mems_hole_class(size_t size)
 {

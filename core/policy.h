@@ -102,7 +102,7 @@ struct mems_policy_ops {
  * congestion-control area: a policy that needs more raises
  * MEMS_POLICY_PRIV_WORDS.
  */
-#define MEMS_POLICY_PRIV_WORDS 4
+#define MEMS_POLICY_PRIV_WORDS 260
 
 union mems_policy_priv {
 	void *ptr[MEMS_POLICY_PRIV_WORDS];

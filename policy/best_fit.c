@@ -2,31 +2,37 @@
 /*
  * policy/best_fit.c - the smallest hole that is large enough.
  *
- * Holes sit in a tree ordered by (size, start), so the answer, ties
- * going to the lowest address, is the first key at or above (n, 0): one
- * O(log n) descent.  A hole that changes size changes key, so this
- * policy leaves out hole_resize and the core erases and reinserts.
+ * Holes sit in bins by size class, each a tree ordered by (size, start),
+ * so the answer, ties going to the lowest address, is the first key at
+ * or above (n, 0) in n's bin, or else the first key of the next bin that
+ * holds any: one descent of a small tree.  A hole that changes size
+ * changes key, and maybe bin, so this policy leaves out hole_resize and
+ * the core erases and reinserts.
  */
+#include <string.h>
+
 #include <core/policy.h>
 #include <core/types.h>
 
 #include "hole_tree.h"
 
-MEMS_POLICY_PRIV_FITS(struct rb_root);
+MEMS_POLICY_PRIV_FITS(struct hole_bins);
 
-static struct rb_root *best_fit_holes(const struct mems_policy *policy)
+static struct hole_bins *best_fit_bins(const struct mems_policy *policy)
 {
-	return (struct rb_root *)&policy->priv;
+	return (struct hole_bins *)&policy->priv;
 }
 
 static void best_fit_init(struct mems_policy *policy)
 {
-	*best_fit_holes(policy) = RB_ROOT;
+	memset(best_fit_bins(policy), 0, sizeof(struct hole_bins));
 }
 
-static struct mems_seg *best_fit_find(struct mems_policy *policy, size_t bytes)
+/* The first hole of @root of at least @bytes bytes, NULL when none is. */
+static struct mems_seg *bin_lower_bound(const struct rb_root *root,
+					size_t bytes)
 {
-	const struct rb_node *rb = best_fit_holes(policy)->rb_node;
+	const struct rb_node *rb = root->rb_node;
 	struct mems_seg *best = NULL;
 
 	while (rb) {
@@ -42,30 +48,49 @@ static struct mems_seg *best_fit_find(struct mems_policy *policy, size_t bytes)
 	return best;
 }
 
+/*
+ * In @bytes' own bin the first key at or above (bytes, 0); failing that,
+ * every hole of the next bin that holds any fits, and its first is the
+ * smallest.
+ */
+static struct mems_seg *best_fit_find(struct mems_policy *policy, size_t bytes)
+{
+	const struct hole_bins *bins = best_fit_bins(policy);
+	unsigned int c = mems_hole_class(bytes ? bytes : 1);
+	struct mems_seg *hole = bin_lower_bound(&bins->root[c], bytes);
+
+	if (hole)
+		return hole;
+	c = hole_bins_next(bins, c + 1);
+	if (c == MEMS_HOLE_CLASSES)
+		return NULL;
+	return hole_tree_entry(mems_rb_first(&bins->root[c]));
+}
+
 static void best_fit_hole_insert(struct mems_policy *policy,
 				 struct mems_seg *hole)
 {
-	hole_tree_insert(best_fit_holes(policy), hole, HOLE_TREE_LOW_FIRST);
+	hole_bins_insert(best_fit_bins(policy), hole, HOLE_TREE_LOW_FIRST);
 }
 
 static void best_fit_hole_erase(struct mems_policy *policy,
 				struct mems_seg *hole)
 {
-	hole_tree_erase(best_fit_holes(policy), hole);
+	hole_bins_erase(best_fit_bins(policy), hole);
 }
 
-/* The last key in (size, start) order is a largest hole. */
+/* The last key of the last bin is a largest hole. */
 static size_t best_fit_largest_hole(const struct mems_policy *policy)
 {
-	const struct mems_seg *hole = hole_tree_last(best_fit_holes(policy));
+	const struct mems_seg *hole = hole_bins_last(best_fit_bins(policy));
 
 	return hole ? seg_size(hole) : 0;
 }
 
-/* Sorted by (size, start), and holding exactly the chains' holes. */
+/* Sorted by (size, start) in each bin, holding the chains' holes. */
 static int best_fit_check(const struct mems_policy *policy, FILE *report)
 {
-	return mems_hole_tree_check(best_fit_holes(policy), policy->heap,
+	return mems_hole_bins_check(best_fit_bins(policy), policy->heap,
 				    HOLE_TREE_LOW_FIRST, "best-fit", report);
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * policy/hole_tree.c - the check of a tree of holes by size, shared by
+ * policy/hole_tree.c - the check of the bins of holes by size, shared by
  * best-fit and worst-fit (policy/hole_tree.h).
  */
 #include <errno.h>
@@ -17,30 +17,58 @@ static int hole_tree_failed(FILE *report, const char *policy,
 	return -EUCLEAN;
 }
 
+static int bin_bit_failed(FILE *report, const char *policy, unsigned int c,
+			  bool bit)
+{
+	if (report)
+		fprintf(report,
+			"mems_check: %s index: bin %u is %sempty, its bit %s\n",
+			policy, c, bit ? "" : "not ", bit ? "set" : "clear");
+	return -EUCLEAN;
+}
+
 /*
- * Balanced, sorted in @ties' order, and holding exactly the chains'
- * holes; a failure is reported as @policy's index.
+ * Each bin balanced, sorted in @ties' order and holding holes of its
+ * class only, its bit set exactly when it holds any, and all of them
+ * together exactly the chains' holes; a failure is reported as
+ * @policy's index.
  */
-int mems_hole_tree_check(const struct rb_root *root,
+int mems_hole_bins_check(const struct hole_bins *bins,
 			 const struct mems_heap *heap, enum hole_tree_ties ties,
 			 const char *policy, FILE *report)
 {
-	const struct mems_seg *prev = NULL, *hole;
+	const struct mems_seg *prev, *hole;
 	const struct mems_node *node;
 	const struct rb_node *rb;
 	size_t indexed = 0, holes = 0;
+	unsigned int c;
+	bool bit;
 
-	if (mems_rb_validate(root))
-		return hole_tree_failed(report, policy, "unbalanced", 0);
-	for (rb = mems_rb_first(root); rb; rb = mems_rb_next(rb), indexed++) {
-		hole = hole_tree_entry(rb);
-		if (!seg_is_hole(hole))
-			return hole_tree_failed(report, policy, "not a hole",
-						hole->vstart);
-		if (prev && !hole_tree_before(prev, hole, ties))
-			return hole_tree_failed(report, policy, "out of order",
-						hole->vstart);
-		prev = hole;
+	for (c = 0; c < MEMS_HOLE_CLASSES; c++) {
+		bit = bins->nonempty[c / 64] >> (c % 64) & 1;
+		if (mems_rb_validate(&bins->root[c]))
+			return hole_tree_failed(report, policy, "unbalanced",
+						0);
+		if (bit != !!bins->root[c].rb_node)
+			return bin_bit_failed(report, policy, c, bit);
+		prev = NULL;
+		for (rb = mems_rb_first(&bins->root[c]); rb;
+		     rb = mems_rb_next(rb), indexed++) {
+			hole = hole_tree_entry(rb);
+			if (!seg_is_hole(hole))
+				return hole_tree_failed(report, policy,
+							"not a hole",
+							hole->vstart);
+			if (hole_bin_of(hole) != c)
+				return hole_tree_failed(report, policy,
+							"in another's bin",
+							hole->vstart);
+			if (prev && !hole_tree_before(prev, hole, ties))
+				return hole_tree_failed(report, policy,
+							"out of order",
+							hole->vstart);
+			prev = hole;
+		}
 	}
 	heap_for_each_node(node, heap)
 		node_for_each_seg(hole, node)

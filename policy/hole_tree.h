@@ -15,8 +15,10 @@
 #define MEMS_POLICY_HOLE_TREE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include <core/hole_map.h>
 #include <core/types.h>
 
 /* Which of two holes of one size comes first in the tree. */
@@ -70,7 +72,86 @@ static inline struct mems_seg *hole_tree_last(const struct rb_root *root)
 	return last ? hole_tree_entry(last) : NULL;
 }
 
-int mems_hole_tree_check(const struct rb_root *root,
+/*
+ * Holes in bins by size class (mems_hole_class(), core/hole_map.h), a
+ * tree each, and a bit for each bin that holds any: a tree holds the
+ * holes of one class only, so its depth is that of a few dozen holes
+ * rather than of all of them, and a class above a request's certainly
+ * fits, so the bits lead to the next bin that can answer.  The bins
+ * take MEMS_HOLE_CLASSES roots of the policy's private area.
+ */
+#define HOLE_BIN_WORDS (MEMS_HOLE_CLASSES / 64)
+
+struct hole_bins {
+	struct rb_root root[MEMS_HOLE_CLASSES];
+	uint64_t nonempty[HOLE_BIN_WORDS];
+};
+
+static inline unsigned int hole_bin_of(const struct mems_seg *hole)
+{
+	return mems_hole_class(seg_size(hole));
+}
+
+static inline void hole_bins_insert(struct hole_bins *bins,
+				    struct mems_seg *hole,
+				    enum hole_tree_ties ties)
+{
+	unsigned int c = hole_bin_of(hole);
+
+	hole_tree_insert(&bins->root[c], hole, ties);
+	bins->nonempty[c / 64] |= (uint64_t)1 << (c % 64);
+}
+
+/* @hole, with the size it was inserted with, leaves its bin. */
+static inline void hole_bins_erase(struct hole_bins *bins,
+				   struct mems_seg *hole)
+{
+	unsigned int c = hole_bin_of(hole);
+
+	hole_tree_erase(&bins->root[c], hole);
+	if (!bins->root[c].rb_node)
+		bins->nonempty[c / 64] &= ~((uint64_t)1 << (c % 64));
+}
+
+/* The first bin from @c on that holds a hole; MEMS_HOLE_CLASSES: none. */
+static inline unsigned int hole_bins_next(const struct hole_bins *bins,
+					  unsigned int c)
+{
+	unsigned int w = c / 64;
+	uint64_t bits;
+
+	if (c >= MEMS_HOLE_CLASSES)
+		return MEMS_HOLE_CLASSES;
+	bits = bins->nonempty[w] & (~(uint64_t)0 << (c % 64));
+	while (!bits) {
+		if (++w == HOLE_BIN_WORDS)
+			return MEMS_HOLE_CLASSES;
+		bits = bins->nonempty[w];
+	}
+	return w * 64 + (unsigned int)__builtin_ctzll(bits);
+}
+
+/* The last bin that holds a hole; MEMS_HOLE_CLASSES: none. */
+static inline unsigned int hole_bins_top(const struct hole_bins *bins)
+{
+	unsigned int w = HOLE_BIN_WORDS;
+
+	while (w--)
+		if (bins->nonempty[w])
+			return w * 64 + 63 -
+			       (unsigned int)__builtin_clzll(bins->nonempty[w]);
+	return MEMS_HOLE_CLASSES;
+}
+
+/* The last hole of the last bin, a largest one; NULL when none. */
+static inline struct mems_seg *hole_bins_last(const struct hole_bins *bins)
+{
+	unsigned int c = hole_bins_top(bins);
+
+	return c < MEMS_HOLE_CLASSES ? hole_tree_last(&bins->root[c]) : NULL;
+}
+
+int mems_hole_bins_check(const struct hole_bins *bins,
 			 const struct mems_heap *heap, enum hole_tree_ties ties,
 			 const char *policy, FILE *report);
 

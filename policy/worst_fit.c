@@ -2,10 +2,10 @@
 /*
  * policy/worst_fit.c - the largest hole, when it is large enough.
  *
- * Holes sit in a tree ordered by size, and among equal sizes by start
- * from the highest down, so that the last key is the largest hole and,
- * among holes of its size, the lowest-addressed: the answer is the
- * tree's last key, when it fits.  The block is carved from the hole's
+ * Holes sit in bins by size class, each a tree ordered by size, and
+ * among equal sizes by start from the highest down, so that the last
+ * key of the last bin that holds any is the largest hole and, among
+ * holes of its size, the lowest-addressed: the answer, when it fits.  The block is carved from the hole's
  * low end, as by every policy.  A hole that changes size changes key,
  * so, as for best-fit, the core erases and reinserts it.
  *
@@ -13,26 +13,28 @@
  * worst-fit, which keeps the largest holes alike, would walk many slots
  * of that class for the exact one at every search.
  */
+#include <string.h>
+
 #include <core/policy.h>
 #include <core/types.h>
 
 #include "hole_tree.h"
 
-MEMS_POLICY_PRIV_FITS(struct rb_root);
+MEMS_POLICY_PRIV_FITS(struct hole_bins);
 
-static struct rb_root *worst_fit_holes(const struct mems_policy *policy)
+static struct hole_bins *worst_fit_bins(const struct mems_policy *policy)
 {
-	return (struct rb_root *)&policy->priv;
+	return (struct hole_bins *)&policy->priv;
 }
 
 static void worst_fit_init(struct mems_policy *policy)
 {
-	*worst_fit_holes(policy) = RB_ROOT;
+	memset(worst_fit_bins(policy), 0, sizeof(struct hole_bins));
 }
 
 static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	struct mems_seg *hole = hole_tree_last(worst_fit_holes(policy));
+	struct mems_seg *hole = hole_bins_last(worst_fit_bins(policy));
 
 	return hole && seg_size(hole) >= bytes ? hole : NULL;
 }
@@ -40,26 +42,26 @@ static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 static void worst_fit_hole_insert(struct mems_policy *policy,
 				  struct mems_seg *hole)
 {
-	hole_tree_insert(worst_fit_holes(policy), hole, HOLE_TREE_HIGH_FIRST);
+	hole_bins_insert(worst_fit_bins(policy), hole, HOLE_TREE_HIGH_FIRST);
 }
 
 static void worst_fit_hole_erase(struct mems_policy *policy,
 				 struct mems_seg *hole)
 {
-	hole_tree_erase(worst_fit_holes(policy), hole);
+	hole_bins_erase(worst_fit_bins(policy), hole);
 }
 
 static size_t worst_fit_largest_hole(const struct mems_policy *policy)
 {
-	const struct mems_seg *hole = hole_tree_last(worst_fit_holes(policy));
+	const struct mems_seg *hole = hole_bins_last(worst_fit_bins(policy));
 
 	return hole ? seg_size(hole) : 0;
 }
 
-/* Sorted by size, then start downwards, holding exactly the chains' holes. */
+/* Sorted by size, then start downwards, in each bin; the chains' holes. */
 static int worst_fit_check(const struct mems_policy *policy, FILE *report)
 {
-	return mems_hole_tree_check(worst_fit_holes(policy), policy->heap,
+	return mems_hole_bins_check(worst_fit_bins(policy), policy->heap,
 				    HOLE_TREE_HIGH_FIRST, "worst-fit", report);
 }
 
