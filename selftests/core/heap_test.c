@@ -20,6 +20,7 @@
 #include <core/heap.h>
 #include <core/hole_map.h>
 #include <core/policy.h>
+#include <core/registry.h>
 #include <core/types.h>
 #include <policy/hole_tree.h>
 
