@@ -307,11 +307,15 @@ void mems_hole_map_on_move(struct mems_heap *heap, struct mems_seg *hole,
 	uint8_t *entry;
 
 	cls = mems_hole_class(seg_size(hole));
+	/*
+	 * The rise first: when both slots share a group, the fall then
+	 * finds the group's largest unchanged and stops a level up.
+	 */
 	if (old != i) {
 		slot_unlink(table, old, hole);
-		slot_lost(heap, old, old_size);
 		slot_link(table, i, hole);
 		slot_raise(table, i, cls);
+		slot_lost(heap, old, old_size);
 		return;
 	}
 	entry = addr_table_class(table, i);
