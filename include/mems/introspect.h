@@ -168,9 +168,9 @@ struct mems_heap_stats {
  *
  * Every figure but @largest_hole is a counter the heap keeps, so the call
  * takes constant time; @largest_hole asks the placement policy's index:
- * a tree's last key in O(log n) for best-fit and worst-fit, the hole
- * map's slots of the largest size class for first-fit and next-fit, a
- * walk for the linear references.
+ * the last key of the last bin in O(log n) for best-fit and worst-fit,
+ * the hole map's slots of the largest size class for first-fit and
+ * next-fit, a walk for the linear references.
  */
 void mems_heap_stats(const struct mems_heap *heap,
 		     struct mems_heap_stats *stats);

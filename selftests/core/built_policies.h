@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * built_policies.h - which built policies a selftest of the internals
- * can use, whatever the configuration builds.
+ * can use, asked of the registry, whatever the configuration builds.
  */
 #ifndef MEMS_SELFTESTS_BUILT_POLICIES_H
 #define MEMS_SELFTESTS_BUILT_POLICIES_H
@@ -9,23 +9,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <mems/introspect.h>
 #include <core/registry.h>
 
 /* A built policy that searches the hole map (@map) or not; NULL: none. */
 static inline const char *policy_on_map(bool map)
 {
-	static const char *const names[] = {
-		"first-fit",	   "next-fit",	       "best-fit",
-		"worst-fit",	   "first-fit-linear", "best-fit-linear",
-		"next-fit-linear", "worst-fit-linear",
-	};
+	struct mems_policy_info info;
 	const struct mems_policy_ops *ops;
-	size_t i;
+	unsigned int i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		ops = mems_policy_lookup(names[i]);
+	for (i = 0; !mems_policy_info(i, &info); i++) {
+		ops = mems_policy_lookup(info.name);
 		if (ops && ops->uses_hole_map == map)
-			return names[i];
+			return info.name;
 	}
 	return NULL;
 }
