@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * policy/hole_tree.h - holes in a red-black tree by size, for the
- * policies that place by size (policy/hole_tree.c).
+ * policy/hole_tree.h - holes in red-black trees by size, a tree a size
+ * class, for the policies that place by size (policy/hole_tree.c).
  *
  * Best-fit and worst-fit keep every hole in a tree whose links live in
- * the hole's own record (policy_link.rb).  Both order by size; they
- * differ in which of two holes of one size comes first: best-fit wants
- * the lowest address first among the smallest that fit, worst-fit the
- * lowest address last, so that the tree's last key is its answer.
+ * the hole's own record (policy_link.rb), the tree of its size class
+ * (struct hole_bins, below).  Both order by size; they differ in which
+ * of two holes of one size comes first: best-fit wants the lowest
+ * address first among the smallest that fit, worst-fit the lowest
+ * address last, so that the last bin's last key is its answer.
  * Insertion is inline so that each policy's copy compares with its own
  * order, known at compile time.
  */
