@@ -25,10 +25,11 @@
  * slots start in the heap itself, so that a small heap maps no table.
  * The hole map's level 0 and the heads of the slots' lists of holes are
  * columns of the same chunks, in a second mapping of each made only
- * while the policy uses the map; its levels above are in a mapping of their own that grows
- * with the space handed out, 1/64 as large as level 0 would be, and
- * moves to one twice as large when full.  This file lays them out and
- * carries them over, core/hole_map.c keeps their values.
+ * while the policy uses the map; its levels above are in a mapping of
+ * their own that grows with the space handed out, 1/64 as large as
+ * level 0 would be, and moves to one twice as large when full.  This
+ * file lays them out and carries them over, core/hole_map.c keeps their
+ * values.
  */
 #include <errno.h>
 #include <string.h>

@@ -66,15 +66,27 @@ static void *chunk_extra(const struct mems_sparse_table *table,
 		       NULL;
 }
 
+/* @chunk's optional columns unmapped and forgotten. */
+static void extra_unmap(struct mems_sparse_table *table,
+			struct mems_os_stats *os,
+			struct mems_sparse_chunk *chunk)
+{
+	unsigned int main_cols = table->nr_main_cols;
+	size_t cols = table->nr_cols - main_cols;
+
+	mems_os_unmap(os, chunk->col[main_cols], table->extra_bytes);
+	memset(&chunk->col[main_cols], 0, cols * sizeof(chunk->col[0]));
+	memset(&chunk->base[main_cols], 0, cols * sizeof(chunk->base[0]));
+}
+
 /* @chunk's mappings, not the inline chunk 0's, unmapped and forgotten. */
 static void chunk_unmap_entry(struct mems_sparse_table *table,
 			      struct mems_os_stats *os,
 			      struct mems_sparse_chunk *chunk)
 {
-	mems_os_unmap(os, chunk->col[0], table->chunk_bytes);
 	if (chunk_extra(table, chunk))
-		mems_os_unmap(os, chunk_extra(table, chunk),
-			      table->extra_bytes);
+		extra_unmap(table, os, chunk);
+	mems_os_unmap(os, chunk->col[0], table->chunk_bytes);
 	memset(chunk->col, 0, sizeof(chunk->col));
 	memset(chunk->base, 0, sizeof(chunk->base));
 	table->nr_mapped--;
@@ -295,19 +307,6 @@ size_t mems_sparse_next_mapped(const struct mems_sparse_table *table, size_t c)
 	while (c < table->dir_len && !table->dir[c].col[0])
 		c++;
 	return c;
-}
-
-/* @chunk's optional columns unmapped and forgotten. */
-static void extra_unmap(struct mems_sparse_table *table,
-			struct mems_os_stats *os,
-			struct mems_sparse_chunk *chunk)
-{
-	unsigned int main_cols = table->nr_main_cols;
-	size_t cols = table->nr_cols - main_cols;
-
-	mems_os_unmap(os, chunk->col[main_cols], table->extra_bytes);
-	memset(&chunk->col[main_cols], 0, cols * sizeof(chunk->col[0]));
-	memset(&chunk->base[main_cols], 0, cols * sizeof(chunk->base[0]));
 }
 
 /*

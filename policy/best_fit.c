@@ -9,24 +9,10 @@
  * changes key, and maybe bin, so this policy leaves out hole_resize and
  * the core erases and reinserts.
  */
-#include <string.h>
-
 #include <core/policy.h>
 #include <core/types.h>
 
 #include "hole_tree.h"
-
-MEMS_POLICY_PRIV_FITS(struct hole_bins);
-
-static struct hole_bins *best_fit_bins(const struct mems_policy *policy)
-{
-	return (struct hole_bins *)&policy->priv;
-}
-
-static void best_fit_init(struct mems_policy *policy)
-{
-	memset(best_fit_bins(policy), 0, sizeof(struct hole_bins));
-}
 
 /* The first hole of @root of at least @bytes bytes, NULL when none is. */
 static struct mems_seg *bin_lower_bound(const struct rb_root *root,
@@ -55,7 +41,7 @@ static struct mems_seg *bin_lower_bound(const struct rb_root *root,
  */
 static struct mems_seg *best_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	const struct hole_bins *bins = best_fit_bins(policy);
+	const struct hole_bins *bins = hole_bins_of(policy);
 	unsigned int c = mems_hole_class(bytes ? bytes : 1);
 	struct mems_seg *hole = bin_lower_bound(&bins->root[c], bytes);
 
@@ -70,27 +56,13 @@ static struct mems_seg *best_fit_find(struct mems_policy *policy, size_t bytes)
 static void best_fit_hole_insert(struct mems_policy *policy,
 				 struct mems_seg *hole)
 {
-	hole_bins_insert(best_fit_bins(policy), hole, HOLE_TREE_LOW_FIRST);
-}
-
-static void best_fit_hole_erase(struct mems_policy *policy,
-				struct mems_seg *hole)
-{
-	hole_bins_erase(best_fit_bins(policy), hole);
-}
-
-/* The last key of the last bin is a largest hole. */
-static size_t best_fit_largest_hole(const struct mems_policy *policy)
-{
-	const struct mems_seg *hole = hole_bins_last(best_fit_bins(policy));
-
-	return hole ? seg_size(hole) : 0;
+	hole_bins_insert(hole_bins_of(policy), hole, HOLE_TREE_LOW_FIRST);
 }
 
 /* Sorted by (size, start) in each bin, holding the chains' holes. */
 static int best_fit_check(const struct mems_policy *policy, FILE *report)
 {
-	return mems_hole_bins_check(best_fit_bins(policy), policy->heap,
+	return mems_hole_bins_check(hole_bins_of(policy), policy->heap,
 				    HOLE_TREE_LOW_FIRST, "best-fit", report);
 }
 
@@ -99,10 +71,10 @@ const struct mems_policy_ops mems_best_fit_ops = {
 	.summary = "the smallest hole that fits; among equal sizes, the "
 		   "lowest-addressed",
 	.reference = "best-fit-linear",
-	.init = best_fit_init,
+	.init = mems_hole_bins_init,
 	.find = best_fit_find,
 	.hole_insert = best_fit_hole_insert,
-	.hole_erase = best_fit_hole_erase,
-	.largest_hole = best_fit_largest_hole,
+	.hole_erase = mems_hole_bins_erase,
+	.largest_hole = mems_hole_bins_largest,
 	.check = best_fit_check,
 };

@@ -1,12 +1,31 @@
 // SPDX-License-Identifier: MIT
 /*
- * policy/hole_tree.c - the check of the bins of holes by size, shared by
- * best-fit and worst-fit (policy/hole_tree.h).
+ * policy/hole_tree.c - the hooks and the check of the bins of holes by
+ * size that best-fit and worst-fit share (policy/hole_tree.h).
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <string.h>
 
 #include "hole_tree.h"
+
+void mems_hole_bins_init(struct mems_policy *policy)
+{
+	memset(hole_bins_of(policy), 0, sizeof(struct hole_bins));
+}
+
+void mems_hole_bins_erase(struct mems_policy *policy, struct mems_seg *hole)
+{
+	hole_bins_erase(hole_bins_of(policy), hole);
+}
+
+/* The last key of the last bin, a largest hole, in either order. */
+size_t mems_hole_bins_largest(const struct mems_policy *policy)
+{
+	const struct mems_seg *hole = hole_bins_last(hole_bins_of(policy));
+
+	return hole ? seg_size(hole) : 0;
+}
 
 static int hole_tree_failed(FILE *report, const char *policy,
 			    const char *why, uintptr_t vstart)

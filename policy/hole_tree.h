@@ -88,6 +88,14 @@ struct hole_bins {
 	uint64_t nonempty[HOLE_BIN_WORDS];
 };
 
+MEMS_POLICY_PRIV_FITS(struct hole_bins);
+
+/* The bins of a policy that keeps them, in its private area. */
+static inline struct hole_bins *hole_bins_of(const struct mems_policy *policy)
+{
+	return (struct hole_bins *)&policy->priv;
+}
+
 static inline unsigned int hole_bin_of(const struct mems_seg *hole)
 {
 	return mems_hole_class(seg_size(hole));
@@ -151,6 +159,11 @@ static inline struct mems_seg *hole_bins_last(const struct hole_bins *bins)
 
 	return c < MEMS_HOLE_CLASSES ? hole_tree_last(&bins->root[c]) : NULL;
 }
+
+/* The hooks that do the same for every policy on bins, whatever its order. */
+void mems_hole_bins_init(struct mems_policy *policy);
+void mems_hole_bins_erase(struct mems_policy *policy, struct mems_seg *hole);
+size_t mems_hole_bins_largest(const struct mems_policy *policy);
 
 int mems_hole_bins_check(const struct hole_bins *bins,
 			 const struct mems_heap *heap, enum hole_tree_ties ties,

@@ -13,28 +13,14 @@
  * worst-fit, which keeps the largest holes alike, would walk many slots
  * of that class for the exact one at every search.
  */
-#include <string.h>
-
 #include <core/policy.h>
 #include <core/types.h>
 
 #include "hole_tree.h"
 
-MEMS_POLICY_PRIV_FITS(struct hole_bins);
-
-static struct hole_bins *worst_fit_bins(const struct mems_policy *policy)
-{
-	return (struct hole_bins *)&policy->priv;
-}
-
-static void worst_fit_init(struct mems_policy *policy)
-{
-	memset(worst_fit_bins(policy), 0, sizeof(struct hole_bins));
-}
-
 static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	struct mems_seg *hole = hole_bins_last(worst_fit_bins(policy));
+	struct mems_seg *hole = hole_bins_last(hole_bins_of(policy));
 
 	return hole && seg_size(hole) >= bytes ? hole : NULL;
 }
@@ -42,26 +28,13 @@ static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 static void worst_fit_hole_insert(struct mems_policy *policy,
 				  struct mems_seg *hole)
 {
-	hole_bins_insert(worst_fit_bins(policy), hole, HOLE_TREE_HIGH_FIRST);
-}
-
-static void worst_fit_hole_erase(struct mems_policy *policy,
-				 struct mems_seg *hole)
-{
-	hole_bins_erase(worst_fit_bins(policy), hole);
-}
-
-static size_t worst_fit_largest_hole(const struct mems_policy *policy)
-{
-	const struct mems_seg *hole = hole_bins_last(worst_fit_bins(policy));
-
-	return hole ? seg_size(hole) : 0;
+	hole_bins_insert(hole_bins_of(policy), hole, HOLE_TREE_HIGH_FIRST);
 }
 
 /* Sorted by size, then start downwards, in each bin; the chains' holes. */
 static int worst_fit_check(const struct mems_policy *policy, FILE *report)
 {
-	return mems_hole_bins_check(worst_fit_bins(policy), policy->heap,
+	return mems_hole_bins_check(hole_bins_of(policy), policy->heap,
 				    HOLE_TREE_HIGH_FIRST, "worst-fit", report);
 }
 
@@ -70,10 +43,10 @@ const struct mems_policy_ops mems_worst_fit_ops = {
 	.summary = "the largest hole, if it fits; among equal sizes, the "
 		   "lowest-addressed",
 	.reference = "worst-fit-linear",
-	.init = worst_fit_init,
+	.init = mems_hole_bins_init,
 	.find = worst_fit_find,
 	.hole_insert = worst_fit_hole_insert,
-	.hole_erase = worst_fit_hole_erase,
-	.largest_hole = worst_fit_largest_hole,
+	.hole_erase = mems_hole_bins_erase,
+	.largest_hole = mems_hole_bins_largest,
 	.check = worst_fit_check,
 };
