@@ -316,17 +316,17 @@ static struct mems_seg *release_between(struct mems_heap *heap,
 		(prev->edges & SEG_FIRST) | (next->edges & SEG_LAST);
 
 	seg_delete(heap, proc);
-	/* One hole starts at @vstart, as before; the one after goes. */
-	mems_hole_map_remove(heap, next);
+	/* One hole ends at @vend, as before; the one before goes. */
+	mems_hole_map_remove(heap, prev);
 	if (seg_size(prev) >= seg_size(next)) {
 		keep = prev;
 		mems_addr_table_point(heap, proc_vstart, vend, prev);
 		hole_vanishing(heap, next);
+		mems_hole_map_replace(heap, next, prev);
 		seg_delete(heap, next);
 	} else {
 		mems_addr_table_point(heap, vstart, proc_vend, next);
 		hole_vanishing(heap, prev);
-		mems_hole_map_replace(heap, prev, next);
 		seg_delete(heap, prev);
 	}
 	keep->edges = edges;
@@ -371,10 +371,12 @@ static struct mems_seg *release_merging(struct mems_heap *heap,
 	}
 	seg_delete(heap, proc);
 	if (prev) {
+		size_t prev_size = seg_size(prev);
+
 		prev->edges |= edges & SEG_LAST;
 		mems_addr_table_point(heap, vstart, vend, prev);
 		hole_set_bounds(heap, prev, prev->vstart, vend);
-		mems_hole_map_raise(heap, prev);
+		mems_hole_map_move(heap, prev, prev->vstart, prev_size);
 		return prev;
 	}
 	next->edges |= edges & SEG_FIRST;

@@ -4,7 +4,7 @@
  * of space, for placement by address.
  *
  * Level 0 has an entry per address table slot: the class
- * (mems_hole_class()) of the largest hole that starts in the slot's
+ * (mems_hole_class()) of the largest hole that ends in the slot's
  * 1 KiB, 0 when none does.  Each entry of the next level is the largest
  * of a group of MEMS_HOLE_MAP_FANOUT (64) entries below it, up to one
  * entry, the class of the largest hole of the heap.  An entry is a byte,
@@ -14,7 +14,7 @@
  *
  * "The lowest hole of at least n bytes" descends to the lowest slot
  * whose entry is at least class(n).  A slot of a larger class certainly
- * starts a hole that fits; one of n's class may, or may not: the slot's
+ * ends a hole that fits; one of n's class may, or may not: the slot's
  * holes, which it lists, are looked at in either case for the lowest
  * that fits, and when none does the search goes on from the next slot.
  * The answer is the lowest-addressed fitting hole, as an exact map
@@ -24,16 +24,18 @@
  * as most carves leave it, changes no entry, and a fall that does change
  * one reads a group a level with a vector max.  Level 0 lives in the
  * address table's chunks (core/addr_table.c), beside the head of each
- * slot's list of the holes starting in it, both optional columns mapped
- * while the map is kept and a node overlaps the chunk: no hole starts
- * where no chunk is mapped.  The lists run through
+ * slot's list of the holes ending in it, both optional columns mapped
+ * while the map is kept and a node overlaps the chunk: no hole ends
+ * where no chunk is mapped.  A hole is kept by its last byte's slot
+ * (hole_slot()), so that a carve from its low end leaves it in its
+ * list.  The lists run through
  * the holes' records (policy_link.slot: a policy on the map has no index
  * of its own), so that a slot's holes are found without its blocks.  The
  * levels above are in a mapping that grows with the space handed out.
  * core/chain.c reports every hole that appears (mems_hole_map_add()),
- * grows in place (mems_hole_map_raise()), changes its start or size
+ * grows keeping its end (mems_hole_map_raise()), changes its bounds
  * (mems_hole_map_move()), is about to vanish (mems_hole_map_remove()) or
- * hands its start to another record (mems_hole_map_replace()): a slot
+ * hands its end to another record (mems_hole_map_replace()): a slot
  * that lost a hole of its class, and still has others, is recomputed
  * from its list.
  */
@@ -89,8 +91,8 @@ static inline uint8_t *hole_map_group(const struct mems_addr_table *table,
 
 /*
  * Whether level 0's entry @i is in a chunk mapped; @i is under the
- * table's end, so the chunks' directory covers it.  No hole starts in
- * a chunk not mapped: no node overlaps it.
+ * table's end, so the chunks' directory covers it.  No hole ends in a
+ * chunk not mapped: no node overlaps it.
  */
 static inline bool level0_mapped(const struct mems_addr_table *table, size_t i)
 {
@@ -110,7 +112,7 @@ static inline unsigned int hole_map_entry(const struct mems_addr_table *table,
 	return *hole_map_entry_at(table, k, i);
 }
 
-/* The head of the list of the holes starting in slot @i. */
+/* The head of the list of the holes ending in slot @i. */
 static inline struct mems_seg **slot_holes(const struct mems_addr_table *table,
 					   size_t i)
 {
@@ -128,9 +130,21 @@ static inline struct mems_seg *hole_slot_next(const struct mems_seg *hole)
 	     (hole) = hole_slot_next(hole))
 
 /*
+ * A hole is kept by the slot of its last byte, which a carve from its
+ * low end leaves where it is: most carves then change no list, and an
+ * entry only when the hole's class falls.  Holes are disjoint, so the
+ * order of their ends is the order of their starts.
+ */
+static inline size_t hole_slot(const struct mems_heap *heap,
+			       const struct mems_seg *hole)
+{
+	return addr_table_slot_of(heap, hole->vend);
+}
+
+/*
  * The lists hold no pointer into the table, whose first chunk moves
  * when it outgrows the heap (core/sparse_table.c): a hole's slot is
- * found from its start.
+ * found from its end.
  */
 static void slot_link(struct mems_addr_table *table, size_t i,
 		      struct mems_seg *hole)
@@ -213,14 +227,14 @@ static inline void slot_raise(struct mems_addr_table *table, size_t i,
 		hole_map_set(table, entry, i, cls);
 }
 
-/* @hole grew, or took another's place, keeping its start. */
+/* @hole grew, or took another's place, keeping its end. */
 void mems_hole_map_on_raise(struct mems_heap *heap, const struct mems_seg *hole)
 {
-	slot_raise(&heap->addr_table, addr_table_slot_of(heap, hole->vstart),
+	slot_raise(&heap->addr_table, hole_slot(heap, hole),
 		   mems_hole_class(seg_size(hole)));
 }
 
-/* The class of the largest hole starting in slot @i, from its list. */
+/* The class of the largest hole ending in slot @i, from its list. */
 static unsigned int slot_class(const struct mems_addr_table *table, size_t i)
 {
 	const struct mems_seg *hole;
@@ -237,7 +251,7 @@ static unsigned int slot_class(const struct mems_addr_table *table, size_t i)
 /* @hole, in the chains, appeared. */
 void mems_hole_map_on_add(struct mems_heap *heap, struct mems_seg *hole)
 {
-	size_t i = addr_table_slot_of(heap, hole->vstart);
+	size_t i = hole_slot(heap, hole);
 
 	slot_link(&heap->addr_table, i, hole);
 	slot_raise(&heap->addr_table, i, mems_hole_class(seg_size(hole)));
@@ -264,14 +278,14 @@ static void slot_lost(struct mems_heap *heap, size_t i, size_t size)
  */
 void mems_hole_map_on_remove(struct mems_heap *heap, struct mems_seg *hole)
 {
-	size_t i = addr_table_slot_of(heap, hole->vstart);
+	size_t i = hole_slot(heap, hole);
 
 	slot_unlink(&heap->addr_table, i, hole);
 	slot_lost(heap, i, seg_size(hole));
 }
 
 /*
- * @keep, whose start is about to become @gone's, takes @gone's place in
+ * @keep, whose end is about to become @gone's, takes @gone's place in
  * its slot's list; @gone is about to vanish.  The caller raises the
  * entry for @keep's size once its bounds are set.
  */
@@ -287,8 +301,7 @@ void mems_hole_map_on_replace(struct mems_heap *heap, struct mems_seg *gone,
 	if (prev)
 		prev->policy_link.slot.next = keep;
 	else
-		*slot_holes(table, addr_table_slot_of(heap, gone->vstart)) =
-			keep;
+		*slot_holes(table, hole_slot(heap, gone)) = keep;
 	if (next)
 		next->policy_link.slot.prev = keep;
 }
@@ -301,8 +314,8 @@ void mems_hole_map_on_move(struct mems_heap *heap, struct mems_seg *hole,
 			   uintptr_t old_vstart, size_t old_size)
 {
 	struct mems_addr_table *table = &heap->addr_table;
-	size_t i = addr_table_slot_of(heap, hole->vstart);
-	size_t old = addr_table_slot_of(heap, old_vstart);
+	size_t i = hole_slot(heap, hole);
+	size_t old = addr_table_slot_of(heap, old_vstart + (old_size - 1));
 	unsigned int cls;
 	uint8_t *entry;
 
@@ -444,9 +457,9 @@ static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
 }
 
 /*
- * The lowest hole of at least @bytes bytes starting in @slot at or
- * after @from, NULL when none does: the slot's holes are few, and each
- * is looked at.
+ * The lowest hole of at least @bytes bytes ending in @slot at or after
+ * @from, NULL when none does: the slot's holes are few, and each is
+ * looked at.
  */
 static struct mems_seg *slot_fit_from(const struct mems_heap *heap, size_t slot,
 				      uintptr_t from, size_t bytes)
@@ -454,16 +467,16 @@ static struct mems_seg *slot_fit_from(const struct mems_heap *heap, size_t slot,
 	struct mems_seg *hole, *best = NULL;
 
 	slot_for_each_hole(hole, &heap->addr_table, slot)
-		if (seg_size(hole) >= bytes && hole->vstart >= from &&
-		    (!best || hole->vstart < best->vstart))
+		if (seg_size(hole) >= bytes && hole->vend >= from &&
+		    (!best || hole->vend < best->vend))
 			best = hole;
 	return best;
 }
 
 /*
- * The first hole of at least @bytes bytes starting in slot @slot or
- * after it.  A slot of @bytes' own class may hold none, and the search
- * then goes on past it.
+ * The first hole of at least @bytes bytes ending in slot @slot or after
+ * it.  A slot of @bytes' own class may hold none, and the search then
+ * goes on past it.
  */
 static struct mems_seg *lowest_fit_from_slot(const struct mems_heap *heap,
 					     size_t slot, size_t bytes)
@@ -485,27 +498,33 @@ static struct mems_seg *lowest_fit_from_slot(const struct mems_heap *heap,
 /*
  * The lowest hole of at least @bytes bytes whose last byte is at or after
  * @from: the hole holding @from, if it fits, else the first that starts
- * after it.
+ * after it.  Holes are kept by their last byte's slot, so that is the
+ * lowest fitting hole of @from's slot ending at or after @from, else the
+ * lowest of the slots after it.  The hole holding @from is asked first:
+ * a rover that follows the last block stands at the start of the rest
+ * of its hole, whose last byte may be many slots on.
  */
 struct mems_seg *mems_hole_map_lowest_fit(const struct mems_heap *heap,
 					  size_t bytes, uintptr_t from)
 {
+	const struct mems_addr_table *table = &heap->addr_table;
 	struct mems_seg *seg;
 	size_t slot = 0;
 
 	if (!heap->nr_nodes)
 		return NULL;
 	if (from > heap->virt_base) {
-		seg = mems_addr_table_find_from(heap, from);
-		if (!seg)
+		seg = mems_addr_table_find(heap, from);
+		if (seg && seg_is_hole(seg) && seg_size(seg) >= bytes)
+			return seg;
+		slot = addr_table_slot_of(heap, from);
+		if (slot >= table->nr)
 			return NULL;
-		if (seg_is_hole(seg) && seg_size(seg) >= bytes)
-			return seg;
-		slot = addr_table_slot_of(
-			heap, from > seg->vstart ? from : seg->vstart);
-		seg = slot_fit_from(heap, slot, seg->vstart + 1, bytes);
-		if (seg)
-			return seg;
+		if (level0_mapped(table, slot)) {
+			seg = slot_fit_from(heap, slot, from, bytes);
+			if (seg)
+				return seg;
+		}
 		slot++;
 	}
 	return lowest_fit_from_slot(heap, slot, bytes);
@@ -587,37 +606,20 @@ size_t mems_hole_map_largest(const struct mems_heap *heap)
 	return holes_largest(heap);
 }
 
-/* The segment after @seg when it starts in slot @i too, else NULL. */
-static struct mems_seg *slot_next_seg(const struct mems_heap *heap,
-				      struct mems_seg *seg, size_t i)
-{
-	seg = mems_addr_table_next(heap, seg);
-	return seg && addr_table_slot_of(heap, seg->vstart) == i ? seg : NULL;
-}
-
-/* The first segment starting in slot @i, or NULL when none does. */
-static struct mems_seg *slot_first_seg(const struct mems_heap *heap, size_t i)
-{
-	struct mems_seg *seg =
-		addr_slot_seg(addr_table_get(&heap->addr_table, i));
-
-	/* Released space runs from the slot's first byte to past its end. */
-	if (!seg || addr_table_slot_of(heap, seg->vstart) > i)
-		return NULL;
-	if (addr_table_slot_of(heap, seg->vstart) == i)
-		return seg;
-	return slot_next_seg(heap, seg, i);
-}
-
-/* The holes starting in slot @i, counted by walking its segments. */
+/*
+ * The holes ending in slot @i, counted by walking the segments from the
+ * one holding the slot's first byte, or the first after it in released
+ * space, to the last starting in the slot.
+ */
 static size_t slot_holes_walked(const struct mems_heap *heap, size_t i)
 {
-	struct mems_seg *seg;
+	const struct mems_seg *seg = mems_addr_table_find_from(
+		heap, heap->virt_base + i * MEMS_ADDR_SLOT_BYTES);
 	size_t holes = 0;
 
-	for (seg = slot_first_seg(heap, i); seg;
-	     seg = slot_next_seg(heap, seg, i))
-		holes += seg_is_hole(seg);
+	for (; seg && addr_table_slot_of(heap, seg->vstart) <= i;
+	     seg = mems_addr_table_next(heap, (struct mems_seg *)seg))
+		holes += seg_is_hole(seg) && hole_slot(heap, seg) == i;
 	return holes;
 }
 
@@ -676,7 +678,7 @@ static size_t entry_want(const struct mems_addr_table *table, unsigned int k,
 }
 
 /*
- * Slot @i's list against its segments: each hole starting in the slot
+ * Slot @i's list against its segments: each hole ending in the slot
  * once, linked both ways; its entry the class of the largest.  Past the
  * table's end, and with the map off, an empty list and 0.
  */
@@ -692,7 +694,7 @@ static int slot_check(const struct mems_heap *heap, size_t i, FILE *report)
 
 	slot_for_each_hole(hole, table, i) {
 		if (++listed > holes || !seg_is_hole(hole) ||
-		    addr_table_slot_of(heap, hole->vstart) != i ||
+		    hole_slot(heap, hole) != i ||
 		    hole->policy_link.slot.prev != prev)
 			return map_failed(report, "list of holes", 0, i, listed,
 					  holes);

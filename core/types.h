@@ -81,7 +81,7 @@ struct mems_meta {
  *
  * Beside the slots, the hole map (core/hole_map.c): level 0, a column of
  * the slots' chunks, has an entry a slot, the size class
- * (mems_hole_class(), core/hole_map.h) of the largest hole that starts
+ * (mems_hole_class(), core/hole_map.h) of the largest hole that ends
  * in it, 0 when none does; each entry of level k + 1 is the largest of a
  * group of MEMS_HOLE_MAP_FANOUT entries of level k, up to a level of one
  * entry, the class of the largest hole.  An entry is a byte and a group
@@ -89,7 +89,7 @@ struct mems_meta {
  * aligned, and every level above is whole groups, aligned, its entries
  * past level_size[k] 0.  Levels 1 up are in one mapping of their own
  * for every slot ever handed out (classes[0] is unused).  A column of
- * the chunks too heads a list of the holes starting in each slot,
+ * the chunks too heads a list of the holes ending in each slot,
  * linked through their records, so that a slot's largest hole is found
  * among its holes only, never its blocks.  Level 0 and the lists are
  * the chunks' optional columns (core/sparse_table.h), mapped only while
