@@ -85,8 +85,16 @@ static inline void rb_rotate_set_parents(struct rb_node *old,
 
 typedef void (*rb_rotate_fn)(struct rb_node *old, struct rb_node *new_node);
 
-static void rb_insert_fixup(struct rb_node *node, struct rb_root *root,
-			    rb_rotate_fn augment_rotate)
+/*
+ * The fixups and the unlink are inlined into each entry point, as the
+ * kernel's are: the plain trees' callbacks, known there, then compile to
+ * nothing, where a shared copy made an indirect call at every rotation
+ * and every unlink (a tenth of best-fit's churn step).
+ */
+
+static inline __attribute__((always_inline)) void
+rb_insert_fixup(struct rb_node *node, struct rb_root *root,
+		rb_rotate_fn augment_rotate)
 {
 	struct rb_node *parent = rb_red_parent(node), *gparent, *tmp;
 
@@ -170,8 +178,9 @@ static void rb_insert_fixup(struct rb_node *node, struct rb_root *root,
  * Restore property 4 after a black node left the tree below @parent:
  * every path through the now-missing side is one black node short.
  */
-static void rb_erase_fixup(struct rb_node *parent, struct rb_root *root,
-			   rb_rotate_fn augment_rotate)
+static inline __attribute__((always_inline)) void
+rb_erase_fixup(struct rb_node *parent, struct rb_root *root,
+	       rb_rotate_fn augment_rotate)
 {
 	struct rb_node *node = NULL, *sibling, *tmp1, *tmp2;
 
@@ -282,8 +291,9 @@ static void rb_erase_fixup(struct rb_node *parent, struct rb_root *root,
  * Unlink @node.  Return: the node below which the tree is one black
  * short and needs rb_erase_fixup(), or NULL when recolouring sufficed.
  */
-static struct rb_node *rb_unlink(struct rb_node *node, struct rb_root *root,
-				 const struct rb_augment_callbacks *augment)
+static inline __attribute__((always_inline)) struct rb_node *
+rb_unlink(struct rb_node *node, struct rb_root *root,
+	  const struct rb_augment_callbacks *augment)
 {
 	struct rb_node *child = node->rb_right;
 	struct rb_node *tmp = node->rb_left;
