@@ -31,7 +31,9 @@ struct mems_policy;
  * What a policy keeps in each hole: the link of the hole's own record
  * into the policy's index, so that an index never allocates.  A tree
  * node for an ordered index (best-fit), a list link for lists (holes
- * in the order they appeared, a list per size class).  Blocks are in
+ * in the order they appeared, a list per size class), or, for a hole
+ * waiting to enter a tree, a tag where the node keeps its parent and
+ * the waiting list's links (policy/hole_tree.h).  Blocks are in
  * no index, and a hole has no translation of its own, so the link
  * shares its words with a block's (struct mems_seg, core/types.h).
  * For a policy that searches the core's hole map (@uses_hole_map) the
@@ -44,6 +46,10 @@ union mems_policy_link {
 	struct {
 		struct mems_seg *next, *prev;
 	} slot;
+	struct {
+		uintptr_t tag;
+		struct mems_seg *next, *prev;
+	} pending;
 };
 
 /**
@@ -60,7 +66,9 @@ union mems_policy_link {
  *               without it pays nothing for the map.
  * @init:        reset private state to its initial value (optional).
  * @find:        the hole a request of @bytes goes into, or NULL when
- *               none fits; must not change anything (required).
+ *               none fits; must not change the chains, and may change
+ *               its own index only in ways that change no answer, such
+ *               as ordering holes it had put aside (required).
  * @allocated:   a PROCESS segment was just carved, from a hole or from a
  *               new node (optional).
  * @hole_insert: a hole appeared (optional).
@@ -102,14 +110,14 @@ struct mems_policy_ops {
  * congestion-control area: a policy that needs more raises
  * MEMS_POLICY_PRIV_WORDS.
  */
-#define MEMS_POLICY_PRIV_WORDS 260
+#define MEMS_POLICY_PRIV_WORDS 516
 
 union mems_policy_priv {
 	void *ptr[MEMS_POLICY_PRIV_WORDS];
 	uintptr_t word[MEMS_POLICY_PRIV_WORDS];
 };
 
-#define MEMS_POLICY_PRIV_FITS(type)                                    \
+#define MEMS_POLICY_PRIV_FITS(type)                                   \
 	static_assert(sizeof(type) <= sizeof(union mems_policy_priv), \
 		      #type " must fit in the policy's private area")
 

@@ -5,7 +5,8 @@
  * Holes sit in bins by size class, each a tree ordered by (size, start),
  * so the answer, ties going to the lowest address, is the first key at
  * or above (n, 0) in n's bin, or else the first key of the next bin that
- * holds any: one descent of a small tree.  A hole that changes size
+ * holds any: one descent of a small tree, once the bin's pending holes
+ * have entered it (policy/hole_tree.h).  A hole that changes size
  * changes key, and maybe bin, so this policy leaves out hole_resize and
  * the core erases and reinserts.
  */
@@ -37,26 +38,22 @@ static struct mems_seg *bin_lower_bound(const struct rb_root *root,
 /*
  * In @bytes' own bin the first key at or above (bytes, 0); failing that,
  * every hole of the next bin that holds any fits, and its first is the
- * smallest.
+ * smallest.  Each bin is put in order as it is read.
  */
 static struct mems_seg *best_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	const struct hole_bins *bins = hole_bins_of(policy);
+	struct hole_bins *bins = hole_bins_of(policy);
 	unsigned int c = mems_hole_class(bytes ? bytes : 1);
-	struct mems_seg *hole = bin_lower_bound(&bins->root[c], bytes);
+	struct mems_seg *hole = bin_lower_bound(
+		hole_bin_order(bins, c, HOLE_TREE_LOW_FIRST), bytes);
 
 	if (hole)
 		return hole;
 	c = hole_bins_next(bins, c + 1);
 	if (c == MEMS_HOLE_CLASSES)
 		return NULL;
-	return hole_tree_entry(mems_rb_first(&bins->root[c]));
-}
-
-static void best_fit_hole_insert(struct mems_policy *policy,
-				 struct mems_seg *hole)
-{
-	hole_bins_insert(hole_bins_of(policy), hole, HOLE_TREE_LOW_FIRST);
+	return hole_tree_entry(
+		mems_rb_first(hole_bin_order(bins, c, HOLE_TREE_LOW_FIRST)));
 }
 
 /* Sorted by (size, start) in each bin, holding the chains' holes. */
@@ -73,7 +70,7 @@ const struct mems_policy_ops mems_best_fit_ops = {
 	.reference = "best-fit-linear",
 	.init = mems_hole_bins_init,
 	.find = best_fit_find,
-	.hole_insert = best_fit_hole_insert,
+	.hole_insert = mems_hole_bins_insert,
 	.hole_erase = mems_hole_bins_erase,
 	.largest_hole = mems_hole_bins_largest,
 	.check = best_fit_check,

@@ -14,21 +14,43 @@ void mems_hole_bins_init(struct mems_policy *policy)
 	memset(hole_bins_of(policy), 0, sizeof(struct hole_bins));
 }
 
+void mems_hole_bins_insert(struct mems_policy *policy, struct mems_seg *hole)
+{
+	hole_bins_insert(hole_bins_of(policy), hole);
+}
+
 void mems_hole_bins_erase(struct mems_policy *policy, struct mems_seg *hole)
 {
 	hole_bins_erase(hole_bins_of(policy), hole);
 }
 
-/* The last key of the last bin, a largest hole, in either order. */
+/*
+ * The size of a largest hole: in the last bin, the larger of its tree's
+ * last key, in either order, and its largest pending hole.  Statistics
+ * ask, and leave the bin as it is.
+ */
 size_t mems_hole_bins_largest(const struct mems_policy *policy)
 {
-	const struct mems_seg *hole = hole_bins_last(hole_bins_of(policy));
+	const struct hole_bins *bins = hole_bins_of(policy);
+	unsigned int c = hole_bins_top(bins);
+	const struct rb_node *last;
+	const struct mems_seg *hole;
+	size_t largest = 0;
 
-	return hole ? seg_size(hole) : 0;
+	if (c == MEMS_HOLE_CLASSES)
+		return 0;
+	last = mems_rb_last(&bins->bin[c].tree);
+	if (last)
+		largest = seg_size(hole_tree_entry(last));
+	for (hole = bins->bin[c].pending; hole;
+	     hole = hole->policy_link.pending.next)
+		if (seg_size(hole) > largest)
+			largest = seg_size(hole);
+	return largest;
 }
 
-static int hole_tree_failed(FILE *report, const char *policy,
-			    const char *why, uintptr_t vstart)
+static int hole_tree_failed(FILE *report, const char *policy, const char *why,
+			    uintptr_t vstart)
 {
 	if (report)
 		fprintf(report, "mems_check: %s index: %s at %" PRIuPTR "\n",
@@ -46,52 +68,106 @@ static int bin_bit_failed(FILE *report, const char *policy, unsigned int c,
 	return -EUCLEAN;
 }
 
+/* A hole of bin @c, in its tree or its pending list: a hole of class @c. */
+static int bin_hole_check(const struct mems_seg *hole, unsigned int c,
+			  const char *policy, FILE *report)
+{
+	if (!seg_is_hole(hole))
+		return hole_tree_failed(report, policy, "not a hole",
+					hole->vstart);
+	if (hole_bin_of(hole) != c)
+		return hole_tree_failed(report, policy, "in another's bin",
+					hole->vstart);
+	return 0;
+}
+
 /*
- * Each bin balanced, sorted in @ties' order and holding holes of its
- * class only, its bit set exactly when it holds any, and all of them
- * together exactly the chains' holes; a failure is reported as
- * @policy's index.
+ * Bin @c's tree: balanced, in @ties' order.  A tree node tagged pending
+ * has lost its parent, which the balance check finds.
+ */
+static int bin_tree_check(const struct hole_bin *bin, unsigned int c,
+			  enum hole_tree_ties ties, const char *policy,
+			  FILE *report, size_t *indexed)
+{
+	const struct mems_seg *prev = NULL, *hole;
+	const struct rb_node *rb;
+	int err;
+
+	if (mems_rb_validate(&bin->tree))
+		return hole_tree_failed(report, policy, "unbalanced", 0);
+	for (rb = mems_rb_first(&bin->tree); rb; rb = mems_rb_next(rb)) {
+		hole = hole_tree_entry(rb);
+		err = bin_hole_check(hole, c, policy, report);
+		if (err)
+			return err;
+		if (prev && !hole_tree_before(prev, hole, ties))
+			return hole_tree_failed(report, policy, "out of order",
+						hole->vstart);
+		prev = hole;
+		++*indexed;
+	}
+	return 0;
+}
+
+/*
+ * Bin @c's pending list: each hole tagged, linked back to the one
+ * before it; at most as long as the chains have holes, so that a loop
+ * in it ends the walk.
+ */
+static int bin_pending_check(const struct hole_bin *bin, unsigned int c,
+			     size_t holes, const char *policy, FILE *report,
+			     size_t *indexed)
+{
+	const struct mems_seg *prev = NULL, *hole;
+	int err;
+
+	for (hole = bin->pending; hole;
+	     prev = hole, hole = hole->policy_link.pending.next) {
+		err = bin_hole_check(hole, c, policy, report);
+		if (err)
+			return err;
+		if (!hole_is_pending(hole) ||
+		    hole->policy_link.pending.prev != prev ||
+		    ++*indexed > holes)
+			return hole_tree_failed(report, policy,
+						"wrong list of pending holes",
+						hole->vstart);
+	}
+	return 0;
+}
+
+/*
+ * Each bin's tree balanced, sorted in @ties' order, and its pending
+ * list well linked, both holding holes of its class only, its bit set
+ * exactly when it holds any, and all of them together exactly the
+ * chains' holes; a failure is reported as @policy's index.
  */
 int mems_hole_bins_check(const struct hole_bins *bins,
 			 const struct mems_heap *heap, enum hole_tree_ties ties,
 			 const char *policy, FILE *report)
 {
-	const struct mems_seg *prev, *hole;
 	const struct mems_node *node;
-	const struct rb_node *rb;
+	const struct mems_seg *hole;
 	size_t indexed = 0, holes = 0;
 	unsigned int c;
 	bool bit;
+	int err;
 
-	for (c = 0; c < MEMS_HOLE_CLASSES; c++) {
-		bit = bins->nonempty[c / 64] >> (c % 64) & 1;
-		if (mems_rb_validate(&bins->root[c]))
-			return hole_tree_failed(report, policy, "unbalanced",
-						0);
-		if (bit != !!bins->root[c].rb_node)
-			return bin_bit_failed(report, policy, c, bit);
-		prev = NULL;
-		for (rb = mems_rb_first(&bins->root[c]); rb;
-		     rb = mems_rb_next(rb), indexed++) {
-			hole = hole_tree_entry(rb);
-			if (!seg_is_hole(hole))
-				return hole_tree_failed(report, policy,
-							"not a hole",
-							hole->vstart);
-			if (hole_bin_of(hole) != c)
-				return hole_tree_failed(report, policy,
-							"in another's bin",
-							hole->vstart);
-			if (prev && !hole_tree_before(prev, hole, ties))
-				return hole_tree_failed(report, policy,
-							"out of order",
-							hole->vstart);
-			prev = hole;
-		}
-	}
 	heap_for_each_node(node, heap)
 		node_for_each_seg(hole, node)
 			holes += seg_is_hole(hole);
+	for (c = 0; c < MEMS_HOLE_CLASSES; c++) {
+		bit = bins->nonempty[c / 64] >> (c % 64) & 1;
+		if (bit == hole_bin_empty(&bins->bin[c]))
+			return bin_bit_failed(report, policy, c, bit);
+		err = bin_tree_check(&bins->bin[c], c, ties, policy, report,
+				     &indexed);
+		if (!err)
+			err = bin_pending_check(&bins->bin[c], c, holes, policy,
+						report, &indexed);
+		if (err)
+			return err;
+	}
 	if (holes != indexed)
 		return hole_tree_failed(report, policy, "wrong hole count", 0);
 	return 0;

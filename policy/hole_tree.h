@@ -8,9 +8,11 @@
  * (struct hole_bins, below).  Both order by size; they differ in which
  * of two holes of one size comes first: best-fit wants the lowest
  * address first among the smallest that fit, worst-fit the lowest
- * address last, so that the last bin's last key is its answer.
- * Insertion is inline so that each policy's copy compares with its own
- * order, known at compile time.
+ * address last, so that the last bin's last key is its answer.  A hole
+ * enters its tree when a search first reads its bin, and waits in a
+ * list until then (struct hole_bins, below).  The move into the tree is
+ * inline so that each policy's copy compares with its own order, known
+ * at compile time.
  */
 #ifndef MEMS_POLICY_HOLE_TREE_H
 #define MEMS_POLICY_HOLE_TREE_H
@@ -74,21 +76,40 @@ static inline struct mems_seg *hole_tree_last(const struct rb_root *root)
 }
 
 /*
- * Holes in bins by size class (mems_hole_class(), core/hole_map.h), a
- * tree each, and a bit for each bin that holds any: a tree holds the
- * holes of one class only, so its depth is that of a few dozen holes
- * rather than of all of them, and a class above a request's certainly
- * fits, so the bits lead to the next bin that can answer.  The bins
- * take MEMS_HOLE_CLASSES roots of the policy's private area.
+ * Holes in bins by size class (mems_hole_class(), core/hole_map.h), and
+ * a bit for each bin that holds any: a bin holds the holes of one class
+ * only, so its tree's depth is that of a few dozen holes rather than of
+ * all of them, and a class above a request's certainly fits, so the
+ * bits lead to the next bin that can answer.
+ *
+ * A hole that appears waits in its bin's list of pending holes, in no
+ * order, and enters the tree only when a search reads the bin
+ * (hole_bin_order()).  A policy reads few bins: worst-fit only the last,
+ * best-fit those of the sizes asked for.  The holes of the other bins,
+ * most of them small ones that a free left between two blocks, come and
+ * go, merged into their neighbours or carved, without a descent of a
+ * tree through records spread over the slabs.  A pending hole's link
+ * holds HOLE_PENDING where a tree node holds its parent and colour,
+ * whose bit 1 is always clear, and the list's next and previous holes,
+ * NULL-ended both ways: the list holds no pointer into the heap.
  */
 #define HOLE_BIN_WORDS (MEMS_HOLE_CLASSES / 64)
+#define HOLE_PENDING ((uintptr_t)2)
+
+struct hole_bin {
+	struct rb_root tree;
+	struct mems_seg *pending;
+};
 
 struct hole_bins {
-	struct rb_root root[MEMS_HOLE_CLASSES];
+	struct hole_bin bin[MEMS_HOLE_CLASSES];
 	uint64_t nonempty[HOLE_BIN_WORDS];
 };
 
 MEMS_POLICY_PRIV_FITS(struct hole_bins);
+static_assert(offsetof(union mems_policy_link, pending.tag) ==
+		      offsetof(union mems_policy_link, rb.parent_color),
+	      "a pending hole's tag is where a tree node's parent is");
 
 /* The bins of a policy that keeps them, in its private area. */
 static inline struct hole_bins *hole_bins_of(const struct mems_policy *policy)
@@ -101,28 +122,74 @@ static inline unsigned int hole_bin_of(const struct mems_seg *hole)
 	return mems_hole_class(seg_size(hole));
 }
 
+static inline bool hole_is_pending(const struct mems_seg *hole)
+{
+	return hole->policy_link.pending.tag == HOLE_PENDING;
+}
+
+static inline bool hole_bin_empty(const struct hole_bin *bin)
+{
+	return !bin->tree.rb_node && !bin->pending;
+}
+
 static inline void hole_bins_insert(struct hole_bins *bins,
-				    struct mems_seg *hole,
-				    enum hole_tree_ties ties)
+				    struct mems_seg *hole)
 {
 	unsigned int c = hole_bin_of(hole);
+	struct hole_bin *bin = &bins->bin[c];
+	struct mems_seg *first = bin->pending;
 
-	hole_tree_insert(&bins->root[c], hole, ties);
+	hole->policy_link.pending.tag = HOLE_PENDING;
+	hole->policy_link.pending.next = first;
+	hole->policy_link.pending.prev = NULL;
+	if (first)
+		first->policy_link.pending.prev = hole;
+	bin->pending = hole;
 	bins->nonempty[c / 64] |= (uint64_t)1 << (c % 64);
 }
 
-/* @hole, with the size it was inserted with, leaves its bin. */
+static inline void hole_bin_unpend(struct hole_bin *bin, struct mems_seg *hole)
+{
+	struct mems_seg *next = hole->policy_link.pending.next;
+	struct mems_seg *prev = hole->policy_link.pending.prev;
+
+	if (prev)
+		prev->policy_link.pending.next = next;
+	else
+		bin->pending = next;
+	if (next)
+		next->policy_link.pending.prev = prev;
+}
+
 static inline void hole_bins_erase(struct hole_bins *bins,
 				   struct mems_seg *hole)
 {
 	unsigned int c = hole_bin_of(hole);
+	struct hole_bin *bin = &bins->bin[c];
 
-	hole_tree_erase(&bins->root[c], hole);
-	if (!bins->root[c].rb_node)
+	if (hole_is_pending(hole))
+		hole_bin_unpend(bin, hole);
+	else
+		hole_tree_erase(&bin->tree, hole);
+	if (hole_bin_empty(bin))
 		bins->nonempty[c / 64] &= ~((uint64_t)1 << (c % 64));
 }
 
-/* The first bin from @c on that holds a hole; MEMS_HOLE_CLASSES: none. */
+/* Bin @c's pending holes into its tree, for a search of the bin. */
+static inline struct rb_root *
+hole_bin_order(struct hole_bins *bins, unsigned int c, enum hole_tree_ties ties)
+{
+	struct hole_bin *bin = &bins->bin[c];
+	struct mems_seg *hole;
+
+	while ((hole = bin->pending)) {
+		bin->pending = hole->policy_link.pending.next;
+		hole_tree_insert(&bin->tree, hole, ties);
+	}
+	return &bin->tree;
+}
+
+/* The first bin from @c on that holds any hole; MEMS_HOLE_CLASSES if none. */
 static inline unsigned int hole_bins_next(const struct hole_bins *bins,
 					  unsigned int c)
 {
@@ -140,7 +207,7 @@ static inline unsigned int hole_bins_next(const struct hole_bins *bins,
 	return w * 64 + (unsigned int)__builtin_ctzll(bits);
 }
 
-/* The last bin that holds a hole; MEMS_HOLE_CLASSES: none. */
+/* The last bin that holds any hole; MEMS_HOLE_CLASSES if none does. */
 static inline unsigned int hole_bins_top(const struct hole_bins *bins)
 {
 	unsigned int w = HOLE_BIN_WORDS;
@@ -152,16 +219,8 @@ static inline unsigned int hole_bins_top(const struct hole_bins *bins)
 	return MEMS_HOLE_CLASSES;
 }
 
-/* The last hole of the last bin, a largest one; NULL when none. */
-static inline struct mems_seg *hole_bins_last(const struct hole_bins *bins)
-{
-	unsigned int c = hole_bins_top(bins);
-
-	return c < MEMS_HOLE_CLASSES ? hole_tree_last(&bins->root[c]) : NULL;
-}
-
-/* The hooks that do the same for every policy on bins, whatever its order. */
 void mems_hole_bins_init(struct mems_policy *policy);
+void mems_hole_bins_insert(struct mems_policy *policy, struct mems_seg *hole);
 void mems_hole_bins_erase(struct mems_policy *policy, struct mems_seg *hole);
 size_t mems_hole_bins_largest(const struct mems_policy *policy);
 

@@ -5,8 +5,11 @@
  * Holes sit in bins by size class, each a tree ordered by size, and
  * among equal sizes by start from the highest down, so that the last
  * key of the last bin that holds any is the largest hole and, among
- * holes of its size, the lowest-addressed: the answer, when it fits.  The block is carved from the hole's
- * low end, as by every policy.  A hole that changes size changes key,
+ * holes of its size, the lowest-addressed: the answer, when it fits.
+ * Only the last bin is read, and only its pending holes are put in
+ * order (policy/hole_tree.h): the small holes that frees leave between
+ * blocks wait unordered until they are merged away.  The block is
+ * carved from the hole's low end, as by every policy.  A hole that changes size changes key,
  * so, as for best-fit, the core erases and reinserts it.
  *
  * The core's hole map knows only the class of the largest hole, and
@@ -18,17 +21,19 @@
 
 #include "hole_tree.h"
 
+/* The last bin's last key, its pending holes put in order first. */
 static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 {
-	struct mems_seg *hole = hole_bins_last(hole_bins_of(policy));
+	struct hole_bins *bins = hole_bins_of(policy);
+	unsigned int c = hole_bins_top(bins);
+	const struct rb_node *last;
+	struct mems_seg *hole;
 
-	return hole && seg_size(hole) >= bytes ? hole : NULL;
-}
-
-static void worst_fit_hole_insert(struct mems_policy *policy,
-				  struct mems_seg *hole)
-{
-	hole_bins_insert(hole_bins_of(policy), hole, HOLE_TREE_HIGH_FIRST);
+	if (c == MEMS_HOLE_CLASSES)
+		return NULL;
+	last = mems_rb_last(hole_bin_order(bins, c, HOLE_TREE_HIGH_FIRST));
+	hole = hole_tree_entry(last);
+	return seg_size(hole) >= bytes ? hole : NULL;
 }
 
 /* Sorted by size, then start downwards, in each bin; the chains' holes. */
@@ -45,7 +50,7 @@ const struct mems_policy_ops mems_worst_fit_ops = {
 	.reference = "worst-fit-linear",
 	.init = mems_hole_bins_init,
 	.find = worst_fit_find,
-	.hole_insert = worst_fit_hole_insert,
+	.hole_insert = mems_hole_bins_insert,
 	.hole_erase = mems_hole_bins_erase,
 	.largest_hole = mems_hole_bins_largest,
 	.check = worst_fit_check,

@@ -1007,7 +1007,7 @@ TEST(heap_check_detects_a_wrong_bin_of_holes)
 {
 	struct mems_heap *heap;
 	struct hole_bins *bins;
-	struct rb_root root;
+	struct hole_bin bin;
 	unsigned int c, empty;
 	uint64_t bit;
 
@@ -1018,7 +1018,7 @@ TEST(heap_check_detects_a_wrong_bin_of_holes)
 	bins = (struct hole_bins *)&heap->policy.priv;
 	c = hole_bins_next(bins, 0);
 	ASSERT_GT(MEMS_HOLE_CLASSES, c);
-	for (empty = 0; bins->root[empty].rb_node; empty++)
+	for (empty = 0; !hole_bin_empty(&bins->bin[empty]); empty++)
 		;
 	/* A bin that holds holes without its bit, and the reverse. */
 	bit = (uint64_t)1 << (c % 64);
@@ -1032,16 +1032,76 @@ TEST(heap_check_detects_a_wrong_bin_of_holes)
 	bins->nonempty[empty / 64] ^= bit;
 	ASSERT_CHECK_PASSES(heap);
 	/* Holes in another class's bin, its bit set. */
-	root = bins->root[c];
-	bins->root[c] = bins->root[empty];
-	bins->root[empty] = root;
+	bin = bins->bin[c];
+	bins->bin[c] = bins->bin[empty];
+	bins->bin[empty] = bin;
 	bins->nonempty[c / 64] ^= (uint64_t)1 << (c % 64);
 	bins->nonempty[empty / 64] ^= bit;
 	ASSERT_CHECK_FAILS(heap);
-	bins->root[empty] = bins->root[c];
-	bins->root[c] = root;
+	bins->bin[empty] = bins->bin[c];
+	bins->bin[c] = bin;
 	bins->nonempty[c / 64] ^= (uint64_t)1 << (c % 64);
 	bins->nonempty[empty / 64] ^= bit;
+	ASSERT_CHECK_PASSES(heap);
+	mems_heap_destroy(heap);
+}
+
+/* The first bin of @bins with a hole pending, MEMS_HOLE_CLASSES if none. */
+static unsigned int bin_with_pending(const struct hole_bins *bins)
+{
+	unsigned int c;
+
+	for (c = 0; c < MEMS_HOLE_CLASSES; c++)
+		if (bins->bin[c].pending)
+			return c;
+	return MEMS_HOLE_CLASSES;
+}
+
+/*
+ * A hole that a free leaves waits in its bin's list, out of the tree,
+ * until a search reads the bin: the list must be tagged and linked both
+ * ways, and putting the bin in order changes nothing the checker sees.
+ */
+TEST(heap_check_detects_a_wrong_list_of_pending_holes)
+{
+	struct mems_heap *heap;
+	struct hole_bins *bins;
+	struct mems_seg *hole;
+	uintptr_t parent_color;
+	unsigned int c;
+	char *why;
+
+	if (!policy_built("best-fit"))
+		SKIP(return, "needs best-fit built in");
+	heap = busy_heap_of("best-fit");
+	ASSERT_NE(NULL, heap);
+	bins = (struct hole_bins *)&heap->policy.priv;
+	c = bin_with_pending(bins);
+	ASSERT_GT(MEMS_HOLE_CLASSES, c);
+	hole = bins->bin[c].pending;
+	ASSERT_TRUE(hole_is_pending(hole));
+	ASSERT_EQ(NULL, hole->policy_link.pending.prev);
+	hole->policy_link.pending.tag = 0;
+	ASSERT_EQ(-EUCLEAN, check_text(heap, &why));
+	ASSERT_NE(NULL, strstr(why, "wrong list of pending holes"))
+		TH_LOG("%s", why);
+	free(why);
+	hole->policy_link.pending.tag = HOLE_PENDING;
+	ASSERT_CHECK_PASSES(heap);
+	hole->policy_link.pending.prev = hole;
+	ASSERT_CHECK_FAILS(heap);
+	hole->policy_link.pending.prev = NULL;
+	ASSERT_CHECK_PASSES(heap);
+	/* In order, the same holes, none tagged, the check as before. */
+	hole_bin_order(bins, c, HOLE_TREE_LOW_FIRST);
+	ASSERT_EQ(NULL, bins->bin[c].pending);
+	ASSERT_FALSE(hole_is_pending(hole));
+	ASSERT_CHECK_PASSES(heap);
+	/* The tag is where a tree node keeps its parent: the tree breaks. */
+	parent_color = hole->policy_link.rb.parent_color;
+	hole->policy_link.pending.tag = HOLE_PENDING;
+	ASSERT_CHECK_FAILS(heap);
+	hole->policy_link.rb.parent_color = parent_color;
 	ASSERT_CHECK_PASSES(heap);
 	mems_heap_destroy(heap);
 }
