@@ -496,13 +496,29 @@ static struct mems_seg *lowest_fit_from_slot(const struct mems_heap *heap,
 }
 
 /*
+ * The segment holding @from, or the first after it when @from lies in
+ * released space; NULL past the last.  A rover that follows the last
+ * block stands just past it, and the segment after the block carved
+ * last, a segment of the chains, is then found without the table.
+ */
+static struct mems_seg *segment_from(const struct mems_heap *heap,
+				     uintptr_t from)
+{
+	struct mems_seg *last = heap->last_carved;
+
+	if (last && last->vend + 1 == from)
+		return mems_addr_table_next(heap, last);
+	return mems_addr_table_find_from(heap, from);
+}
+
+/*
  * The lowest hole of at least @bytes bytes whose last byte is at or after
  * @from: the hole holding @from, if it fits, else the first that starts
  * after it.  Holes are kept by their last byte's slot, so that is the
  * lowest fitting hole of @from's slot ending at or after @from, else the
- * lowest of the slots after it.  The hole holding @from is asked first:
- * a rover that follows the last block stands at the start of the rest
- * of its hole, whose last byte may be many slots on.
+ * lowest of the slots after it.  The segment at @from is asked first: a
+ * rover that follows the last block stands at the start of the rest of
+ * its hole, whose last byte may be many slots on.
  */
 struct mems_seg *mems_hole_map_lowest_fit(const struct mems_heap *heap,
 					  size_t bytes, uintptr_t from)
@@ -514,7 +530,7 @@ struct mems_seg *mems_hole_map_lowest_fit(const struct mems_heap *heap,
 	if (!heap->nr_nodes)
 		return NULL;
 	if (from > heap->virt_base) {
-		seg = mems_addr_table_find(heap, from);
+		seg = segment_from(heap, from);
 		if (seg && seg_is_hole(seg) && seg_size(seg) >= bytes)
 			return seg;
 		slot = addr_table_slot_of(heap, from);
