@@ -61,7 +61,7 @@ static_assert(MEMS_ADDR_CHUNK_SHIFT >= MEMS_HOLE_MAP_SHIFT &&
  * g * MEMS_HOLE_MAP_FANOUT on, entry @i of level @k is in group
  * i >> MEMS_HOLE_MAP_SHIFT.  Level 0 is in the address table's chunks,
  * a group in one chunk, found once for the group; the group must be in
- * a chunk mapped (level0_mapped()), as every slot where a hole starts,
+ * a chunk mapped (level0_mapped()), as every slot where a hole ends,
  * or a descent leads, is.
  */
 static inline uint8_t *level0_group(const struct mems_addr_table *table,
@@ -388,7 +388,7 @@ static inline size_t group_first_at_least(const uint8_t *group, size_t i,
 /*
  * From entry @i of level @k, which is at least @cls, down to the lowest
  * slot below it that is: the levels above level 0, then level 0's group,
- * whose chunk is mapped since a hole starts there.  False only when the
+ * whose chunk is mapped since a hole ends there.  False only when the
  * map is broken, as the checker may find it.
  */
 static bool descend(const struct mems_addr_table *table, unsigned int k,
@@ -419,7 +419,7 @@ static bool descend(const struct mems_addr_table *table, unsigned int k,
  * The lowest slot at or after @i whose entry is at least @cls, not 0:
  * along each group from the entry on and up while the rest of it falls
  * short, then down.  From slot 0 the way up is the whole map, so the
- * search starts at the root.  Where no chunk is mapped no hole starts,
+ * search starts at the root.  Where no chunk is mapped no hole ends,
  * and the search goes up at once.
  */
 static bool lowest_slot_at_least(const struct mems_addr_table *table, size_t i,
