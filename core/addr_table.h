@@ -92,13 +92,6 @@ addr_table_slot_at(const struct mems_addr_table *table, size_t i)
 				    i * sizeof(struct mems_seg *));
 }
 
-/* Slot @i's entry; its chunk is mapped. */
-static inline struct mems_seg *
-addr_table_get(const struct mems_addr_table *table, size_t i)
-{
-	return *addr_table_slot_at(table, i);
-}
-
 /* Slot @i, in a chunk some node overlaps, names @entry. */
 static inline void addr_table_set(struct mems_addr_table *table, size_t i,
 				  struct mems_seg *entry)
