@@ -33,15 +33,14 @@ size_t mems_hole_bins_largest(const struct mems_policy *policy)
 {
 	const struct hole_bins *bins = hole_bins_of(policy);
 	unsigned int c = hole_bins_top(bins);
-	const struct rb_node *last;
 	const struct mems_seg *hole;
 	size_t largest = 0;
 
 	if (c == MEMS_HOLE_CLASSES)
 		return 0;
-	last = mems_rb_last(&bins->bin[c].tree);
-	if (last)
-		largest = seg_size(hole_tree_entry(last));
+	hole = hole_tree_last(&bins->bin[c].tree);
+	if (hole)
+		largest = seg_size(hole);
 	for (hole = bins->bin[c].pending; hole;
 	     hole = hole->policy_link.pending.next)
 		if (seg_size(hole) > largest)

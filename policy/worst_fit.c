@@ -9,8 +9,9 @@
  * Only the last bin is read, and only its pending holes are put in
  * order (policy/hole_tree.h): the small holes that frees leave between
  * blocks wait unordered until they are merged away.  The block is
- * carved from the hole's low end, as by every policy.  A hole that changes size changes key,
- * so, as for best-fit, the core erases and reinserts it.
+ * carved from the hole's low end, as by every policy.  A hole that
+ * changes size changes key, so, as for best-fit, the core erases and
+ * reinserts it.
  *
  * The core's hole map knows only the class of the largest hole, and
  * worst-fit, which keeps the largest holes alike, would walk many slots
@@ -31,6 +32,7 @@ static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 
 	if (c == MEMS_HOLE_CLASSES)
 		return NULL;
+	/* A bin whose bit is set holds a hole: no NULL to test for. */
 	last = mems_rb_last(hole_bin_order(bins, c, HOLE_TREE_HIGH_FIRST));
 	hole = hole_tree_entry(last);
 	return seg_size(hole) >= bytes ? hole : NULL;
