@@ -100,6 +100,10 @@ static inline bool list_is_last(const struct list_head *entry,
 	for (pos = list_first_entry(head, __typeof__(*pos), member); \
 	     &pos->member != (head); pos = list_next_entry(pos, member))
 
+#define list_for_each_entry_reverse(pos, head, member)              \
+	for (pos = list_last_entry(head, __typeof__(*pos), member); \
+	     &pos->member != (head); pos = list_prev_entry(pos, member))
+
 /* Safe against removal of @pos: @n already holds the next entry. */
 #define list_for_each_entry_safe(pos, n, head, member)               \
 	for (pos = list_first_entry(head, __typeof__(*pos), member), \

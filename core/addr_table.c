@@ -6,16 +6,21 @@
  * MeMS addresses are dense from the heap's virtual base and only grow, so
  * an array indexed by (v - virt_base) / MEMS_ADDR_SLOT_BYTES covers every
  * address handed out, as a page table does.  Each slot names the segment
- * holding the first byte of its stretch of space; the segment holding v
- * is that one or one a few steps further along the chains, since
- * segments tile the space.  A stretch is a fixed power of two rather than
- * a page, so it may straddle two nodes, and the step forward then
- * crosses into the next node.
+ * holding the last byte of its stretch of space; the segment holding v
+ * is that one or one a few steps back along the chains, since segments
+ * tile the space.  The last byte, not the first: a block starts in the
+ * slot its free looks in, so the segment named there is a candidate,
+ * while the one holding the slot's first byte most often started in an
+ * earlier slot and would be read in vain.  A stretch is a fixed power of
+ * two rather than a page, so it may straddle two nodes, and the step
+ * back then crosses into the node before.
  *
- * A segment owns the slots whose first byte lies inside it.  Whoever
- * creates a segment or moves its start down therefore takes over the
- * slots of the bytes it gained; core/chain.c decides which record
- * survives a merge so that the fewest slots are rewritten.
+ * A segment owns the slots whose last byte lies inside it, and the last
+ * segment of the space also the slot its last byte is in, whose rest is
+ * not handed out yet.  Whoever creates a segment or moves its start down
+ * or its end up therefore takes over the slots of the bytes it gained;
+ * core/chain.c decides which record survives a merge so that the fewest
+ * slots are rewritten.
  *
  * The slots are in chunks mapped while some node overlaps them
  * (core/sparse_table.c): the table follows the space nodes live in, not
@@ -221,7 +226,7 @@ void mems_addr_table_unreserve(struct mems_heap *heap, uintptr_t vstart,
 /*
  * The segment at or after slot @i, whose chunk is not mapped: no node
  * overlaps it, so the first node after it starts in the next chunk
- * mapped, whose first slot leads to it.
+ * mapped, and is the first segment at or after that chunk's first byte.
  */
 struct mems_seg *mems_addr_table_after_chunk(const struct mems_heap *heap,
 					     size_t i)
@@ -229,11 +234,41 @@ struct mems_seg *mems_addr_table_after_chunk(const struct mems_heap *heap,
 	const struct mems_sparse_table *chunks = &heap->addr_table.chunks;
 	size_t c = mems_sparse_next_mapped(chunks,
 					   (i >> MEMS_ADDR_CHUNK_SHIFT) + 1);
+	uintptr_t chunk_start;
 
 	if (c >= chunks->dir_len)
 		return NULL;
-	return addr_slot_seg(
-		((struct mems_seg **)chunks->dir[c].col[ADDR_COL_SLOT])[0]);
+	chunk_start = (uintptr_t)c << MEMS_ADDR_CHUNK_SHIFT
+				   << MEMS_ADDR_SLOT_SHIFT;
+	return mems_addr_table_find_from(heap, heap->virt_base + chunk_start);
+}
+
+/*
+ * The segment holding @v, or the first after it, where @v lies before
+ * @after, a node, or past the last node when @after is NULL: in a node
+ * before it, stepped back to node by node, or in the released space
+ * before it, whose first segment after is that of the node after.
+ */
+struct mems_seg *mems_addr_table_before_node(const struct mems_heap *heap,
+					     const struct mems_node *after,
+					     uintptr_t v)
+{
+	const struct list_head *pos = after ? &after->chain : &heap->nodes;
+	struct mems_seg *found = NULL, *seg;
+	const struct mems_node *node;
+
+	if (after)
+		found = list_first_entry(&after->segs, struct mems_seg, link);
+	for (; pos->prev != &heap->nodes; pos = pos->prev) {
+		node = list_entry(pos->prev, struct mems_node, chain);
+		if (v > node->vend)
+			return found;
+		list_for_each_entry_reverse(seg, &node->segs, link)
+			if (v >= seg->vstart)
+				return seg;
+		found = list_first_entry(&node->segs, struct mems_seg, link);
+	}
+	return found;
 }
 
 /*
@@ -246,26 +281,26 @@ void mems_addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
 {
 	struct mems_addr_table *table = &heap->addr_table;
 	struct mems_seg *entry = addr_slot_node_entry(next);
-	size_t first, last, end;
+	size_t i, end, chunk_end;
 
 	if (vstart > vend)
 		return;
-	mems_addr_table_span(heap, vstart, vend, &first, &last);
-	if (first > last)
+	mems_addr_table_span(heap, vstart, vend, &i, &end);
+	if (i >= end)
 		return;
 	/* Chunks no node overlaps have no slots to name anything. */
-	for (; first <= last; first = end) {
-		end = ((first >> MEMS_ADDR_CHUNK_SHIFT) + 1)
-		      << MEMS_ADDR_CHUNK_SHIFT;
-		if (end > last + 1)
-			end = last + 1;
-		if (!addr_table_chunk(table, first))
+	for (; i < end; i = chunk_end) {
+		chunk_end = ((i >> MEMS_ADDR_CHUNK_SHIFT) + 1)
+			    << MEMS_ADDR_CHUNK_SHIFT;
+		if (chunk_end > end)
+			chunk_end = end;
+		if (!addr_table_chunk(table, i))
 			continue;
-		for (; first < end; first++)
-			addr_table_set(table, first, entry);
+		for (; i < chunk_end; i++)
+			addr_table_set(table, i, entry);
 	}
-	if (last >= table->nr)
-		table->nr = last + 1;
+	if (end > table->nr)
+		table->nr = end;
 }
 
 /*
@@ -325,12 +360,4 @@ const struct mems_seg *mems_addr_table_slot(const struct mems_heap *heap,
 	if (i >= heap->addr_table.nr || !mems_addr_table_slot_mapped(heap, i))
 		return NULL;
 	return addr_table_chunk(&heap->addr_table, i)[i & ADDR_CHUNK_MASK];
-}
-
-/* The slots whose first byte is in [@vstart, @vend]; none if first > last. */
-void mems_addr_table_span(const struct mems_heap *heap, uintptr_t vstart,
-			  uintptr_t vend, size_t *first, size_t *last)
-{
-	*first = addr_table_slot_from(heap, vstart);
-	*last = addr_table_slot_of(heap, vend);
 }

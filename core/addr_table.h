@@ -33,35 +33,31 @@ void mems_addr_table_point_released(struct mems_heap *heap, uintptr_t vstart,
 				    const struct mems_node *next);
 const struct mems_seg *mems_addr_table_slot(const struct mems_heap *heap,
 					    size_t i);
-void mems_addr_table_span(const struct mems_heap *heap, uintptr_t vstart,
-			  uintptr_t vend, size_t *first, size_t *last);
 struct mems_seg *mems_addr_table_next_node(const struct mems_heap *heap,
 					   const struct mems_seg *last);
+struct mems_seg *mems_addr_table_before_node(const struct mems_heap *heap,
+					     const struct mems_node *after,
+					     uintptr_t v);
 
 /*
- * A slot whose first byte lies in released space (a node given back)
+ * A slot whose last byte lies in released space (a node given back)
  * names the next node instead, the low bit of the entry set: that
- * node's first segment is the first segment after the slot's first
- * byte whatever carves and merges do to it.  NULL when no node follows.
+ * node's first segment is the first segment after the slot's last byte
+ * whatever carves and merges do to it; the bit alone when no node
+ * follows.
  */
 #define ADDR_SLOT_NODE ((uintptr_t)1)
 
 static inline struct mems_seg *
 addr_slot_node_entry(const struct mems_node *node)
 {
-	return node ? (struct mems_seg *)((uintptr_t)node | ADDR_SLOT_NODE) :
-		      NULL;
+	return (struct mems_seg *)((uintptr_t)node | ADDR_SLOT_NODE);
 }
 
-/* The segment a slot's entry leads to: its own, or the node's first. */
-static inline struct mems_seg *addr_slot_seg(struct mems_seg *entry)
+/* The node a released slot's entry names, NULL past the last node. */
+static inline struct mems_node *addr_slot_node(struct mems_seg *entry)
 {
-	struct mems_node *node;
-
-	if (!((uintptr_t)entry & ADDR_SLOT_NODE))
-		return entry;
-	node = (struct mems_node *)((uintptr_t)entry & ~ADDR_SLOT_NODE);
-	return list_first_entry(&node->segs, struct mems_seg, link);
+	return (struct mems_node *)((uintptr_t)entry & ~ADDR_SLOT_NODE);
 }
 
 #define ADDR_CHUNK_MASK (((size_t)1 << MEMS_ADDR_CHUNK_SHIFT) - 1)
@@ -124,18 +120,28 @@ static inline size_t addr_table_slot_of(const struct mems_heap *heap,
 	return (v - heap->virt_base) >> MEMS_ADDR_SLOT_SHIFT;
 }
 
-/* The first slot whose first byte is at or after @v. */
-static inline size_t addr_table_slot_from(const struct mems_heap *heap,
-					  uintptr_t v)
+/*
+ * The slots [*@first, *@end) whose last byte is in [@vstart, @vend],
+ * and the slot of @vend too when @vend is the last byte handed out: the
+ * rest of that slot belongs to no segment yet, and the segment that
+ * holds @vend answers for it.  (next_vaddr is 0 once a node has reached
+ * the top of the space, and then the last byte is UINTPTR_MAX.)
+ */
+static inline void mems_addr_table_span(const struct mems_heap *heap,
+					uintptr_t vstart, uintptr_t vend,
+					size_t *first, size_t *end)
 {
-	uintptr_t offset = v - heap->virt_base;
+	uintptr_t offset = vend - heap->virt_base;
 
-	return (offset >> MEMS_ADDR_SLOT_SHIFT) +
-	       !!(offset & (MEMS_ADDR_SLOT_BYTES - 1));
+	*first = addr_table_slot_of(heap, vstart);
+	if (vend == heap->next_vaddr - 1)
+		*end = (offset >> MEMS_ADDR_SLOT_SHIFT) + 1;
+	else
+		*end = (offset + 1) >> MEMS_ADDR_SLOT_SHIFT;
 }
 
 /*
- * The slots whose first byte is in [@vstart, @vend] now name @seg.
+ * The slots whose last byte is in [@vstart, @vend] now name @seg.
  * Inline: every carve and free moves a segment's start, and most of
  * the time no slot or one changes hands.
  */
@@ -144,22 +150,21 @@ static inline void mems_addr_table_point(struct mems_heap *heap,
 					 struct mems_seg *seg)
 {
 	struct mems_addr_table *table = &heap->addr_table;
-	size_t first = addr_table_slot_from(heap, vstart);
-	size_t last = addr_table_slot_of(heap, vend);
+	size_t first, end, i;
 	uintptr_t base;
-	size_t i;
 
-	if (first > last)
+	mems_addr_table_span(heap, vstart, vend, &first, &end);
+	if (first >= end)
 		return;
 	/* The chunk found once, and again where the slots reach the next. */
 	base = addr_table_col(table, first, ADDR_COL_SLOT);
-	for (i = first; i <= last; i++) {
+	for (i = first; i < end; i++) {
 		if (!(i & ADDR_CHUNK_MASK))
 			base = addr_table_col(table, i, ADDR_COL_SLOT);
 		*(struct mems_seg **)(base + i * sizeof(seg)) = seg;
 	}
-	if (last >= table->nr)
-		table->nr = last + 1;
+	if (end > table->nr)
+		table->nr = end;
 }
 
 /*
@@ -180,6 +185,11 @@ mems_addr_table_next(const struct mems_heap *heap, struct mems_seg *seg)
  * The segment holding @v, or when @v lies in released space the first
  * segment after it; NULL past the last.  next_vaddr is 0 once a node
  * has reached the top of the space, and then every address is below it.
+ * The slot names the segment holding its last byte, at or after @v, and
+ * the walk steps back from there: a block starts in the slot its free
+ * looks in, so that the segment named is never read in vain, as the one
+ * holding the slot's first byte would be.  Only the step back from a
+ * node's first segment leaves the node, and meets released space.
  */
 static inline struct mems_seg *
 mems_addr_table_find_from(const struct mems_heap *heap, uintptr_t v)
@@ -191,21 +201,20 @@ mems_addr_table_find_from(const struct mems_heap *heap, uintptr_t v)
 	if (v < heap->virt_base || !heap->nr_nodes || v > heap->next_vaddr - 1)
 		return NULL;
 	chunk = addr_table_chunk(&heap->addr_table, i);
-	if (chunk)
-		seg = addr_slot_seg(chunk[i & ADDR_CHUNK_MASK]);
-	else
-		seg = mems_addr_table_after_chunk(heap, i);
-	if (!seg)
-		return NULL;
-	/* Only the step out of the last node can end the walk. */
-	while (v > seg->vend) {
-		if (!seg_is_last(seg)) {
-			seg = list_next_entry(seg, link);
-			continue;
-		}
-		seg = mems_addr_table_next_node(heap, seg);
-		if (!seg)
-			return NULL;
+	if (!chunk)
+		return mems_addr_table_after_chunk(heap, i);
+	seg = chunk[i & ADDR_CHUNK_MASK];
+	if ((uintptr_t)seg & ADDR_SLOT_NODE)
+		return mems_addr_table_before_node(heap, addr_slot_node(seg),
+						   v);
+	while (v < seg->vstart) {
+		if (seg_is_first(seg))
+			return mems_addr_table_before_node(
+				heap,
+				container_of(seg->link.prev, struct mems_node,
+					     segs),
+				v);
+		seg = list_prev_entry(seg, link);
 	}
 	return seg;
 }

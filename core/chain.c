@@ -238,6 +238,8 @@ struct mems_seg *mems_chain_map_node(struct mems_heap *heap, size_t bytes)
 	hole->type = MEMS_HOLE;
 	hole->edges = SEG_FIRST | SEG_LAST;
 	list_add_tail(&hole->link, &node->segs);
+	/* First: the table's last slot is the one of the new last byte. */
+	heap->next_vaddr = node->vend + 1;
 	mems_addr_table_point_released(heap, released_from(heap), vstart - 1,
 				       node);
 	mems_addr_table_point(heap, node->vstart, node->vend, hole);
@@ -245,7 +247,6 @@ struct mems_seg *mems_chain_map_node(struct mems_heap *heap, size_t bytes)
 	heap->nr_nodes++;
 	heap->nr_segs++;
 	heap->user_pages += pages;
-	heap->next_vaddr = node->vend + 1;
 	hole_appeared(heap, hole);
 	mems_hole_map_add(heap, hole);
 	node_emptied(heap, hole);

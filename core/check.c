@@ -90,18 +90,19 @@ static void counts_add_seg(struct check_counts *counts,
 }
 
 /*
- * Whether every slot whose first byte lies in [@vstart, @vend] holds
- * @entry; the first that does not in *@bad.  Released space has slots
- * only in the chunks some node overlaps; a segment has all of its own.
+ * Whether every slot whose last byte lies in [@vstart, @vend], with the
+ * table's last slot if @vend is the last byte handed out, holds @entry;
+ * the first that does not in *@bad.  Released space has slots only in
+ * the chunks some node overlaps; a segment has all of its own.
  */
 static bool slots_name(const struct mems_heap *heap, uintptr_t vstart,
 		       uintptr_t vend, const struct mems_seg *entry,
 		       bool released, size_t *bad)
 {
-	size_t first, last, i;
+	size_t i, end;
 
-	mems_addr_table_span(heap, vstart, vend, &first, &last);
-	for (i = first; i <= last; i++) {
+	mems_addr_table_span(heap, vstart, vend, &i, &end);
+	for (; i < end; i++) {
 		if (released && !mems_addr_table_slot_mapped(heap, i))
 			continue;
 		if (!mems_addr_table_slot_mapped(heap, i) ||
@@ -114,9 +115,9 @@ static bool slots_name(const struct mems_heap *heap, uintptr_t vstart,
 }
 
 /*
- * The address table names @seg in exactly the slots whose first byte
- * lies in it; segments are walked in order, so the slot after the last
- * segment's must be the table's end.
+ * The address table names @seg in the slots whose last byte lies in it
+ * (core/addr_table.h, mems_addr_table_span()); segments are walked in
+ * order, so the slot after the last segment's must be the table's end.
  */
 static int addr_table_seg_check(const struct mems_heap *heap,
 				const struct mems_seg *seg, FILE *report)

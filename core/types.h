@@ -71,13 +71,14 @@ struct mems_meta {
 
 /*
  * The address table (core/addr_table.c): slot i names the segment holding
- * the byte virt_base + i * MEMS_ADDR_SLOT_BYTES.  A power of two whatever
- * the page size; 1 KiB keeps the table near 1% of the space it covers
- * while most look-ups land on their segment or the one after it.  The
- * slots are in chunks of 2^MEMS_ADDR_CHUNK_SHIFT (1 MiB of space), a
- * chunk mapped while some node overlaps it (core/sparse_table.h); the
- * first MEMS_INLINE_ADDR_SLOTS live in the heap while the space handed
- * out fits in them.
+ * the last byte of [virt_base + i * MEMS_ADDR_SLOT_BYTES, + 1 KiB), or
+ * the space's last byte when that is not handed out yet.  A power of two
+ * whatever the page size; 1 KiB keeps the table near 1% of the space it
+ * covers while most look-ups land on their segment or the one before
+ * it.  The slots are in chunks of 2^MEMS_ADDR_CHUNK_SHIFT (1 MiB of
+ * space), a chunk mapped while some node overlaps it
+ * (core/sparse_table.h); the first MEMS_INLINE_ADDR_SLOTS live in the
+ * heap while the space handed out fits in them.
  *
  * Beside the slots, the hole map (core/hole_map.c): level 0, a column of
  * the slots' chunks, has an entry a slot, the size class

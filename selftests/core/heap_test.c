@@ -867,7 +867,10 @@ TEST(heap_check_detects_wrong_segment_edges)
 	mems_heap_destroy(heap);
 }
 
-/* Slot 1 names the segment holding BASE + MEMS_ADDR_SLOT_BYTES; not its neighbour. */
+/*
+ * Slot 1 names the segment holding its last byte, the hole after the two
+ * blocks; not the block before it.
+ */
 TEST(heap_check_detects_a_stale_addr_table_slot)
 {
 	const struct mems_heap_config cfg = { NULL, 4096, 1000, 1 };
@@ -878,8 +881,9 @@ TEST(heap_check_detects_a_stale_addr_table_slot)
 	ASSERT_EQ(1000, alloc_or_zero(heap, MEMS_ADDR_SLOT_BYTES + 10));
 	ASSERT_EQ(1000 + MEMS_ADDR_SLOT_BYTES + 10, alloc_or_zero(heap, 10));
 	owner = heap->addr_table.inline_slots[1];
-	ASSERT_EQ(1000, owner->vstart);
-	other = list_next_entry(owner, link);
+	ASSERT_EQ(1000 + MEMS_ADDR_SLOT_BYTES + 20, owner->vstart);
+	ASSERT_EQ(MEMS_HOLE, owner->type);
+	other = list_prev_entry(owner, link);
 	ASSERT_CHECK_PASSES(heap);
 	heap->addr_table.inline_slots[1] = other;
 	ASSERT_CHECK_FAILS(heap);

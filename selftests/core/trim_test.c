@@ -374,11 +374,14 @@ TEST(released_space_names_the_node_after_it)
 	table->inline_slots[1] = addr_slot_node_entry(nth_node(heap, 1));
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	ASSERT_EQ(0, mems_heap_free(heap, V(3048)));
-	ASSERT_NULL(table->inline_slots[1]);
-	ASSERT_NULL(table->inline_slots[2]);
+	/* No node follows: the flag alone. */
+	ASSERT_EQ(addr_slot_node_entry(NULL), table->inline_slots[1]);
+	ASSERT_EQ(addr_slot_node_entry(NULL), table->inline_slots[2]);
 	table->inline_slots[2] = addr_slot_node_entry(nth_node(heap, 0));
 	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
 	table->inline_slots[2] = NULL;
+	ASSERT_EQ(-EUCLEAN, mems_heap_check(heap, NULL));
+	table->inline_slots[2] = addr_slot_node_entry(NULL);
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	ASSERT_NULL(mems_heap_get(heap, V(3048)));
 	/* 4072 - 1000 is in slot 3: slots 1 and 2 now name its node. */
