@@ -265,6 +265,35 @@ TEST(next_fit_resumes_after_released_space)
 	mems_heap_destroy(heap);
 }
 
+/*
+ * Each of the 40 blocks translated at both ends, through a byte of its
+ * own: a slot names the segment holding its last byte, up to 16 nodes
+ * on, and the look-up steps back node by node.
+ */
+static void expect_own_bytes(struct __test_metadata *_metadata,
+			     struct mems_heap *heap, const uintptr_t *v,
+			     int skip_mod)
+{
+	unsigned char *first, *last;
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		if (i % 3 == skip_mod)
+			continue;
+		first = mems_heap_get(heap, V(v[i]));
+		ASSERT_NE(NULL, first);
+		*first = (unsigned char)i;
+	}
+	for (i = 0; i < 40; i++) {
+		if (i % 3 == skip_mod)
+			continue;
+		first = mems_heap_get(heap, V(v[i]));
+		last = mems_heap_get(heap, V(v[i] + 63));
+		ASSERT_EQ(first + 63, last);
+		ASSERT_EQ(i, *first);
+	}
+}
+
 /* Slots of small pages straddle nodes and released space alike. */
 TEST(released_space_inside_an_address_slot)
 {
@@ -279,6 +308,7 @@ TEST(released_space_inside_an_address_slot)
 		v[i] = alloc(heap, 64);
 		ASSERT_EQ(1000 + 64 * (uintptr_t)i, v[i]);
 	}
+	expect_own_bytes(_metadata, heap, v, -1);
 	for (i = 1; i < 40; i += 3)
 		ASSERT_EQ(0, mems_heap_free(heap, V(v[i])));
 	for (i = 0; i < 40; i++) {
@@ -287,6 +317,7 @@ TEST(released_space_inside_an_address_slot)
 		ASSERT_EQ(live, mems_heap_get(heap, V(v[i] + 63)) != NULL);
 		ASSERT_EQ(live, mems_heap_get(heap, V(v[i])) != NULL);
 	}
+	expect_own_bytes(_metadata, heap, v, 1);
 	ASSERT_EQ(0, mems_heap_check(heap, stderr));
 	for (i = 0; i < 40; i += 3)
 		ASSERT_EQ(0, mems_heap_free(heap, V(v[i])));
