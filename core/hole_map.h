@@ -34,19 +34,29 @@
 #define MEMS_HOLE_CLASS_MAX 255u
 #define MEMS_HOLE_CLASSES (MEMS_HOLE_CLASS_MAX + 1)
 
-static inline unsigned int mems_hole_class(size_t size)
+/*
+ * The class of @size among 1 << @bits classes a power of two, the last
+ * @max: mems_hole_class() for the map, finer ones for the policies'
+ * bins (policy/hole_tree.h).
+ */
+static inline unsigned int mems_size_class(size_t size, unsigned int bits,
+					   unsigned int max)
 {
 	unsigned int e, cls;
 
-	if (size < ((size_t)2 << MEMS_HOLE_CLASS_BITS))
+	if (size < ((size_t)2 << bits))
 		return (unsigned int)size;
 	/* The leading bit; the class takes the bits after it. */
-	e = 63 - (unsigned int)__builtin_clzll((unsigned long long)size) -
-	    MEMS_HOLE_CLASS_BITS;
-	if (e > (MEMS_HOLE_CLASS_MAX >> MEMS_HOLE_CLASS_BITS))
-		return MEMS_HOLE_CLASS_MAX;
-	cls = (e << MEMS_HOLE_CLASS_BITS) + (unsigned int)(size >> e);
-	return cls < MEMS_HOLE_CLASS_MAX ? cls : MEMS_HOLE_CLASS_MAX;
+	e = 63 - (unsigned int)__builtin_clzll((unsigned long long)size) - bits;
+	if (e > (max >> bits))
+		return max;
+	cls = (e << bits) + (unsigned int)(size >> e);
+	return cls < max ? cls : max;
+}
+
+static inline unsigned int mems_hole_class(size_t size)
+{
+	return mems_size_class(size, MEMS_HOLE_CLASS_BITS, MEMS_HOLE_CLASS_MAX);
 }
 
 void mems_hole_map_on_add(struct mems_heap *heap, struct mems_seg *hole);

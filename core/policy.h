@@ -110,7 +110,7 @@ struct mems_policy_ops {
  * congestion-control area: a policy that needs more raises
  * MEMS_POLICY_PRIV_WORDS.
  */
-#define MEMS_POLICY_PRIV_WORDS 516
+#define MEMS_POLICY_PRIV_WORDS 2065
 
 union mems_policy_priv {
 	void *ptr[MEMS_POLICY_PRIV_WORDS];

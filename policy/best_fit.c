@@ -15,6 +15,13 @@
 
 #include "hole_tree.h"
 
+/*
+ * 64 classes a power of two: trees of a quarter of the holes that 16
+ * would give, two levels fewer on each descent.
+ */
+#define BEST_FIT_BITS 6
+HOLE_BINS_FIT(BEST_FIT_BITS);
+
 /* The first hole of @root of at least @bytes bytes, NULL when none is. */
 static struct mems_seg *bin_lower_bound(const struct rb_root *root,
 					size_t bytes)
@@ -43,17 +50,32 @@ static struct mems_seg *bin_lower_bound(const struct rb_root *root,
 static struct mems_seg *best_fit_find(struct mems_policy *policy, size_t bytes)
 {
 	struct hole_bins *bins = hole_bins_of(policy);
-	unsigned int c = mems_hole_class(bytes ? bytes : 1);
+	unsigned int c = hole_bin_of_size(BEST_FIT_BITS, bytes ? bytes : 1);
 	struct mems_seg *hole = bin_lower_bound(
 		hole_bin_order(bins, c, HOLE_TREE_LOW_FIRST), bytes);
 
 	if (hole)
 		return hole;
-	c = hole_bins_next(bins, c + 1);
-	if (c == MEMS_HOLE_CLASSES)
+	c = hole_bins_next(bins, c + 1, BEST_FIT_BITS);
+	if (c == hole_bins_count(BEST_FIT_BITS))
 		return NULL;
 	return hole_tree_entry(
 		mems_rb_first(hole_bin_order(bins, c, HOLE_TREE_LOW_FIRST)));
+}
+
+static void best_fit_init(struct mems_policy *policy)
+{
+	mems_hole_bins_init(policy, BEST_FIT_BITS);
+}
+
+static void best_fit_insert(struct mems_policy *policy, struct mems_seg *hole)
+{
+	hole_bins_insert(hole_bins_of(policy), hole, BEST_FIT_BITS);
+}
+
+static void best_fit_erase(struct mems_policy *policy, struct mems_seg *hole)
+{
+	hole_bins_erase(hole_bins_of(policy), hole, BEST_FIT_BITS);
 }
 
 /* Sorted by (size, start) in each bin, holding the chains' holes. */
@@ -68,10 +90,10 @@ const struct mems_policy_ops mems_best_fit_ops = {
 	.summary = "the smallest hole that fits; among equal sizes, the "
 		   "lowest-addressed",
 	.reference = "best-fit-linear",
-	.init = mems_hole_bins_init,
+	.init = best_fit_init,
 	.find = best_fit_find,
-	.hole_insert = mems_hole_bins_insert,
-	.hole_erase = mems_hole_bins_erase,
+	.hole_insert = best_fit_insert,
+	.hole_erase = best_fit_erase,
 	.largest_hole = mems_hole_bins_largest,
 	.check = best_fit_check,
 };

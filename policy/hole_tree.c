@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * policy/hole_tree.c - the hooks and the check of the bins of holes by
- * size that best-fit and worst-fit share (policy/hole_tree.h).
+ * policy/hole_tree.c - the set-up, the largest hole and the check of the
+ * bins of holes by size that best-fit and worst-fit share
+ * (policy/hole_tree.h).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -9,19 +10,13 @@
 
 #include "hole_tree.h"
 
-void mems_hole_bins_init(struct mems_policy *policy)
+/* Empty bins of 1 << @bits classes a power of two. */
+void mems_hole_bins_init(struct mems_policy *policy, unsigned int bits)
 {
-	memset(hole_bins_of(policy), 0, sizeof(struct hole_bins));
-}
+	struct hole_bins *bins = hole_bins_of(policy);
 
-void mems_hole_bins_insert(struct mems_policy *policy, struct mems_seg *hole)
-{
-	hole_bins_insert(hole_bins_of(policy), hole);
-}
-
-void mems_hole_bins_erase(struct mems_policy *policy, struct mems_seg *hole)
-{
-	hole_bins_erase(hole_bins_of(policy), hole);
+	memset(bins, 0, sizeof(*bins));
+	bins->bits = bits;
 }
 
 /*
@@ -32,11 +27,11 @@ void mems_hole_bins_erase(struct mems_policy *policy, struct mems_seg *hole)
 size_t mems_hole_bins_largest(const struct mems_policy *policy)
 {
 	const struct hole_bins *bins = hole_bins_of(policy);
-	unsigned int c = hole_bins_top(bins);
+	unsigned int c = hole_bins_top(bins, bins->bits);
 	const struct mems_seg *hole;
 	size_t largest = 0;
 
-	if (c == MEMS_HOLE_CLASSES)
+	if (c == hole_bins_count(bins->bits))
 		return 0;
 	hole = hole_tree_last(&bins->bin[c].tree);
 	if (hole)
@@ -68,13 +63,14 @@ static int bin_bit_failed(FILE *report, const char *policy, unsigned int c,
 }
 
 /* A hole of bin @c, in its tree or its pending list: a hole of class @c. */
-static int bin_hole_check(const struct mems_seg *hole, unsigned int c,
+static int bin_hole_check(const struct hole_bins *bins,
+			  const struct mems_seg *hole, unsigned int c,
 			  const char *policy, FILE *report)
 {
 	if (!seg_is_hole(hole))
 		return hole_tree_failed(report, policy, "not a hole",
 					hole->vstart);
-	if (hole_bin_of(hole) != c)
+	if (hole_bin_of(bins->bits, hole) != c)
 		return hole_tree_failed(report, policy, "in another's bin",
 					hole->vstart);
 	return 0;
@@ -84,10 +80,11 @@ static int bin_hole_check(const struct mems_seg *hole, unsigned int c,
  * Bin @c's tree: balanced, in @ties' order.  A tree node tagged pending
  * has lost its parent, which the balance check finds.
  */
-static int bin_tree_check(const struct hole_bin *bin, unsigned int c,
+static int bin_tree_check(const struct hole_bins *bins, unsigned int c,
 			  enum hole_tree_ties ties, const char *policy,
 			  FILE *report, size_t *indexed)
 {
+	const struct hole_bin *bin = &bins->bin[c];
 	const struct mems_seg *prev = NULL, *hole;
 	const struct rb_node *rb;
 	int err;
@@ -96,7 +93,7 @@ static int bin_tree_check(const struct hole_bin *bin, unsigned int c,
 		return hole_tree_failed(report, policy, "unbalanced", 0);
 	for (rb = mems_rb_first(&bin->tree); rb; rb = mems_rb_next(rb)) {
 		hole = hole_tree_entry(rb);
-		err = bin_hole_check(hole, c, policy, report);
+		err = bin_hole_check(bins, hole, c, policy, report);
 		if (err)
 			return err;
 		if (prev && !hole_tree_before(prev, hole, ties))
@@ -113,16 +110,16 @@ static int bin_tree_check(const struct hole_bin *bin, unsigned int c,
  * before it; at most as long as the chains have holes, so that a loop
  * in it ends the walk.
  */
-static int bin_pending_check(const struct hole_bin *bin, unsigned int c,
+static int bin_pending_check(const struct hole_bins *bins, unsigned int c,
 			     size_t holes, const char *policy, FILE *report,
 			     size_t *indexed)
 {
 	const struct mems_seg *prev = NULL, *hole;
 	int err;
 
-	for (hole = bin->pending; hole;
+	for (hole = bins->bin[c].pending; hole;
 	     prev = hole, hole = hole->policy_link.pending.next) {
-		err = bin_hole_check(hole, c, policy, report);
+		err = bin_hole_check(bins, hole, c, policy, report);
 		if (err)
 			return err;
 		if (!hole_is_pending(hole) ||
@@ -155,15 +152,16 @@ int mems_hole_bins_check(const struct hole_bins *bins,
 	heap_for_each_node(node, heap)
 		node_for_each_seg(hole, node)
 			holes += seg_is_hole(hole);
-	for (c = 0; c < MEMS_HOLE_CLASSES; c++) {
+	if (!bins->bits || bins->bits > HOLE_BIN_BITS_MAX)
+		return hole_tree_failed(report, policy, "bins of no shape", 0);
+	for (c = 0; c < HOLE_BINS_MAX; c++) {
 		bit = bins->nonempty[c / 64] >> (c % 64) & 1;
 		if (bit == hole_bin_empty(&bins->bin[c]))
 			return bin_bit_failed(report, policy, c, bit);
-		err = bin_tree_check(&bins->bin[c], c, ties, policy, report,
-				     &indexed);
+		err = bin_tree_check(bins, c, ties, policy, report, &indexed);
 		if (!err)
-			err = bin_pending_check(&bins->bin[c], c, holes, policy,
-						report, &indexed);
+			err = bin_pending_check(bins, c, holes, policy, report,
+						&indexed);
 		if (err)
 			return err;
 	}

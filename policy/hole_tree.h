@@ -76,11 +76,15 @@ static inline struct mems_seg *hole_tree_last(const struct rb_root *root)
 }
 
 /*
- * Holes in bins by size class (mems_hole_class(), core/hole_map.h), and
+ * Holes in bins by size class (mems_size_class(), core/hole_map.h), and
  * a bit for each bin that holds any: a bin holds the holes of one class
  * only, so its tree's depth is that of a few dozen holes rather than of
  * all of them, and a class above a request's certainly fits, so the
- * bits lead to the next bin that can answer.
+ * bits lead to the next bin that can answer.  Each policy chooses how
+ * many classes a power of two has (@bits, its init): best-fit 64, whose
+ * searches descend the trees of the sizes asked for, worst-fit 16, which
+ * reads only the last bin and whose holes, merged by frees, then change
+ * bins less often.  The area has room for the finer.
  *
  * A hole that appears waits in its bin's list of pending holes, in no
  * order, and enters the tree only when a search reads the bin
@@ -93,7 +97,9 @@ static inline struct mems_seg *hole_tree_last(const struct rb_root *root)
  * whose bit 1 is always clear, and the list's next and previous holes,
  * NULL-ended both ways: the list holds no pointer into the heap.
  */
-#define HOLE_BIN_WORDS (MEMS_HOLE_CLASSES / 64)
+#define HOLE_BIN_BITS_MAX 6
+#define HOLE_BINS_MAX 1024u
+#define HOLE_BIN_WORDS_MAX (HOLE_BINS_MAX / 64)
 #define HOLE_PENDING ((uintptr_t)2)
 
 struct hole_bin {
@@ -102,8 +108,9 @@ struct hole_bin {
 };
 
 struct hole_bins {
-	struct hole_bin bin[MEMS_HOLE_CLASSES];
-	uint64_t nonempty[HOLE_BIN_WORDS];
+	struct hole_bin bin[HOLE_BINS_MAX];
+	uint64_t nonempty[HOLE_BIN_WORDS_MAX];
+	unsigned int bits; /* 1 << bits classes a power of two */
 };
 
 MEMS_POLICY_PRIV_FITS(struct hole_bins);
@@ -117,9 +124,31 @@ static inline struct hole_bins *hole_bins_of(const struct mems_policy *policy)
 	return (struct hole_bins *)&policy->priv;
 }
 
-static inline unsigned int hole_bin_of(const struct mems_seg *hole)
+/*
+ * The bins of 1 << @bits classes a power of two: those of the sizes
+ * below 2 << @bits, one each, and 1 << @bits for each power of two up to
+ * a multiple of 64 bins in all.  @bits is the policy's own constant,
+ * for the shifts and bounds to be built into its code.
+ */
+static inline unsigned int hole_bins_count(unsigned int bits)
 {
-	return mems_hole_class(seg_size(hole));
+	return 16u << bits;
+}
+
+/* A policy's @bits leaves its bins within the area. */
+#define HOLE_BINS_FIT(bits)                             \
+	static_assert((16u << (bits)) <= HOLE_BINS_MAX, \
+		      "the bins of " #bits " fit the policy's area")
+
+static inline unsigned int hole_bin_of_size(unsigned int bits, size_t size)
+{
+	return mems_size_class(size, bits, hole_bins_count(bits) - 1);
+}
+
+static inline unsigned int hole_bin_of(unsigned int bits,
+				       const struct mems_seg *hole)
+{
+	return hole_bin_of_size(bits, seg_size(hole));
 }
 
 static inline bool hole_is_pending(const struct mems_seg *hole)
@@ -133,9 +162,9 @@ static inline bool hole_bin_empty(const struct hole_bin *bin)
 }
 
 static inline void hole_bins_insert(struct hole_bins *bins,
-				    struct mems_seg *hole)
+				    struct mems_seg *hole, unsigned int bits)
 {
-	unsigned int c = hole_bin_of(hole);
+	unsigned int c = hole_bin_of(bits, hole);
 	struct hole_bin *bin = &bins->bin[c];
 	struct mems_seg *first = bin->pending;
 
@@ -162,9 +191,9 @@ static inline void hole_bin_unpend(struct hole_bin *bin, struct mems_seg *hole)
 }
 
 static inline void hole_bins_erase(struct hole_bins *bins,
-				   struct mems_seg *hole)
+				   struct mems_seg *hole, unsigned int bits)
 {
-	unsigned int c = hole_bin_of(hole);
+	unsigned int c = hole_bin_of(bits, hole);
 	struct hole_bin *bin = &bins->bin[c];
 
 	if (hole_is_pending(hole))
@@ -189,39 +218,39 @@ hole_bin_order(struct hole_bins *bins, unsigned int c, enum hole_tree_ties ties)
 	return &bin->tree;
 }
 
-/* The first bin from @c on that holds any hole; MEMS_HOLE_CLASSES if none. */
+/* The first bin from @c on that holds any hole; the count if none. */
 static inline unsigned int hole_bins_next(const struct hole_bins *bins,
-					  unsigned int c)
+					  unsigned int c, unsigned int bits)
 {
+	const unsigned int nr = hole_bins_count(bits);
 	unsigned int w = c / 64;
-	uint64_t bits;
+	uint64_t set;
 
-	if (c >= MEMS_HOLE_CLASSES)
-		return MEMS_HOLE_CLASSES;
-	bits = bins->nonempty[w] & (~(uint64_t)0 << (c % 64));
-	while (!bits) {
-		if (++w == HOLE_BIN_WORDS)
-			return MEMS_HOLE_CLASSES;
-		bits = bins->nonempty[w];
+	if (c >= nr)
+		return nr;
+	set = bins->nonempty[w] & (~(uint64_t)0 << (c % 64));
+	while (!set) {
+		if (++w == nr / 64)
+			return nr;
+		set = bins->nonempty[w];
 	}
-	return w * 64 + (unsigned int)__builtin_ctzll(bits);
+	return w * 64 + (unsigned int)__builtin_ctzll(set);
 }
 
-/* The last bin that holds any hole; MEMS_HOLE_CLASSES if none does. */
-static inline unsigned int hole_bins_top(const struct hole_bins *bins)
+/* The last bin that holds any hole; the count if none does. */
+static inline unsigned int hole_bins_top(const struct hole_bins *bins,
+					 unsigned int bits)
 {
-	unsigned int w = HOLE_BIN_WORDS;
+	unsigned int w = hole_bins_count(bits) / 64;
 
 	while (w--)
 		if (bins->nonempty[w])
 			return w * 64 + 63 -
 			       (unsigned int)__builtin_clzll(bins->nonempty[w]);
-	return MEMS_HOLE_CLASSES;
+	return hole_bins_count(bits);
 }
 
-void mems_hole_bins_init(struct mems_policy *policy);
-void mems_hole_bins_insert(struct mems_policy *policy, struct mems_seg *hole);
-void mems_hole_bins_erase(struct mems_policy *policy, struct mems_seg *hole);
+void mems_hole_bins_init(struct mems_policy *policy, unsigned int bits);
 size_t mems_hole_bins_largest(const struct mems_policy *policy);
 
 int mems_hole_bins_check(const struct hole_bins *bins,

@@ -22,20 +22,42 @@
 
 #include "hole_tree.h"
 
+/*
+ * 16 classes a power of two: a hole that a free grows changes bins, and
+ * lists, less often than with finer ones, and worst-fit reads one bin.
+ */
+#define WORST_FIT_BITS 4
+HOLE_BINS_FIT(WORST_FIT_BITS);
+
 /* The last bin's last key, its pending holes put in order first. */
 static struct mems_seg *worst_fit_find(struct mems_policy *policy, size_t bytes)
 {
 	struct hole_bins *bins = hole_bins_of(policy);
-	unsigned int c = hole_bins_top(bins);
+	unsigned int c = hole_bins_top(bins, WORST_FIT_BITS);
 	const struct rb_node *last;
 	struct mems_seg *hole;
 
-	if (c == MEMS_HOLE_CLASSES)
+	if (c == hole_bins_count(WORST_FIT_BITS))
 		return NULL;
 	/* A bin whose bit is set holds a hole: no NULL to test for. */
 	last = mems_rb_last(hole_bin_order(bins, c, HOLE_TREE_HIGH_FIRST));
 	hole = hole_tree_entry(last);
 	return seg_size(hole) >= bytes ? hole : NULL;
+}
+
+static void worst_fit_init(struct mems_policy *policy)
+{
+	mems_hole_bins_init(policy, WORST_FIT_BITS);
+}
+
+static void worst_fit_insert(struct mems_policy *policy, struct mems_seg *hole)
+{
+	hole_bins_insert(hole_bins_of(policy), hole, WORST_FIT_BITS);
+}
+
+static void worst_fit_erase(struct mems_policy *policy, struct mems_seg *hole)
+{
+	hole_bins_erase(hole_bins_of(policy), hole, WORST_FIT_BITS);
 }
 
 /* Sorted by size, then start downwards, in each bin; the chains' holes. */
@@ -50,10 +72,10 @@ const struct mems_policy_ops mems_worst_fit_ops = {
 	.summary = "the largest hole, if it fits; among equal sizes, the "
 		   "lowest-addressed",
 	.reference = "worst-fit-linear",
-	.init = mems_hole_bins_init,
+	.init = worst_fit_init,
 	.find = worst_fit_find,
-	.hole_insert = mems_hole_bins_insert,
-	.hole_erase = mems_hole_bins_erase,
+	.hole_insert = worst_fit_insert,
+	.hole_erase = worst_fit_erase,
 	.largest_hole = mems_hole_bins_largest,
 	.check = worst_fit_check,
 };
