@@ -210,10 +210,7 @@ mems_addr_table_find_from(const struct mems_heap *heap, uintptr_t v)
 	while (v < seg->vstart) {
 		if (seg_is_first(seg))
 			return mems_addr_table_before_node(
-				heap,
-				container_of(seg->link.prev, struct mems_node,
-					     segs),
-				v);
+				heap, first_seg_node(seg), v);
 		seg = list_prev_entry(seg, link);
 	}
 	return seg;

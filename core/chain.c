@@ -128,11 +128,6 @@ static struct mems_seg *seg_next_hole(struct mems_seg *seg)
 	return seg_is_hole(next) ? next : NULL;
 }
 
-static struct mems_node *hole_node(const struct mems_seg *hole)
-{
-	return container_of(hole->link.prev, struct mems_node, segs);
-}
-
 static bool hole_is_whole_node(const struct mems_seg *hole)
 {
 	return hole->edges == (SEG_FIRST | SEG_LAST);
@@ -149,7 +144,7 @@ static bool node_is_empty(const struct mems_node *node)
 /* A node that is one whole hole: trimming may release it. */
 static void node_emptied(struct mems_heap *heap, struct mems_seg *hole)
 {
-	struct mems_node *node = hole_node(hole);
+	struct mems_node *node = first_seg_node(hole);
 
 	heap->empty_bytes += seg_size(hole);
 	if (heap->lowest_empty && node->vstart < heap->lowest_empty->vstart)

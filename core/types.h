@@ -213,6 +213,12 @@ static inline bool seg_is_last(const struct mems_seg *seg)
 	return seg->edges & SEG_LAST;
 }
 
+/* The node of @first, the first segment of it: its list head is before. */
+static inline struct mems_node *first_seg_node(const struct mems_seg *first)
+{
+	return container_of(first->link.prev, struct mems_node, segs);
+}
+
 /*
  * The node of a segment: records carry no node pointer, so this steps
  * back to the first segment, whose list head is the node's.  For the
@@ -222,7 +228,7 @@ static inline struct mems_node *seg_node(const struct mems_seg *seg)
 {
 	while (!seg_is_first(seg))
 		seg = list_prev_entry(seg, link);
-	return container_of(seg->link.prev, struct mems_node, segs);
+	return first_seg_node(seg);
 }
 
 static inline uintptr_t node_to_phys(const struct mems_node *node)
@@ -235,8 +241,7 @@ static inline uintptr_t hole_to_phys(const struct mems_seg *hole)
 {
 	if (!seg_is_first(hole))
 		return list_prev_entry(hole, link)->to_phys;
-	return node_to_phys(
-		container_of(hole->link.prev, struct mems_node, segs));
+	return node_to_phys(first_seg_node(hole));
 }
 
 static inline bool node_contains(const struct mems_node *node, uintptr_t v)
