@@ -152,7 +152,7 @@ int mems_hole_bins_check(const struct hole_bins *bins,
 	heap_for_each_node(node, heap)
 		node_for_each_seg(hole, node)
 			holes += seg_is_hole(hole);
-	if (!bins->bits || bins->bits > HOLE_BIN_BITS_MAX)
+	if (bins->bits < HOLE_BIN_BITS_MIN || bins->bits > HOLE_BIN_BITS_MAX)
 		return hole_tree_failed(report, policy, "bins of no shape", 0);
 	for (c = 0; c < HOLE_BINS_MAX; c++) {
 		bit = bins->nonempty[c / 64] >> (c % 64) & 1;

@@ -97,8 +97,15 @@ static inline struct mems_seg *hole_tree_last(const struct rb_root *root)
  * whose bit 1 is always clear, and the list's next and previous holes,
  * NULL-ended both ways: the list holds no pointer into the heap.
  */
+/*
+ * The bins of 1 << bits classes a power of two: those of the sizes below
+ * 2 << bits, one each, and 1 << bits for each power of two, 16 << bits
+ * in all, a multiple of 64 (a word of bits) from 4 classes on.
+ */
+#define HOLE_BINS_COUNT(bits) (16u << (bits))
+#define HOLE_BIN_BITS_MIN 2
 #define HOLE_BIN_BITS_MAX 6
-#define HOLE_BINS_MAX 1024u
+#define HOLE_BINS_MAX HOLE_BINS_COUNT(HOLE_BIN_BITS_MAX)
 #define HOLE_BIN_WORDS_MAX (HOLE_BINS_MAX / 64)
 #define HOLE_PENDING ((uintptr_t)2)
 
@@ -125,19 +132,19 @@ static inline struct hole_bins *hole_bins_of(const struct mems_policy *policy)
 }
 
 /*
- * The bins of 1 << @bits classes a power of two: those of the sizes
- * below 2 << @bits, one each, and 1 << @bits for each power of two up to
- * a multiple of 64 bins in all.  @bits is the policy's own constant,
- * for the shifts and bounds to be built into its code.
+ * The bins of 1 << @bits classes a power of two (HOLE_BINS_COUNT()).
+ * @bits is the policy's own constant, for the shifts and bounds to be
+ * built into its code.
  */
 static inline unsigned int hole_bins_count(unsigned int bits)
 {
-	return 16u << bits;
+	return HOLE_BINS_COUNT(bits);
 }
 
-/* A policy's @bits leaves its bins within the area. */
-#define HOLE_BINS_FIT(bits)                             \
-	static_assert((16u << (bits)) <= HOLE_BINS_MAX, \
+/* A policy's @bits gives whole words of bits, within the area. */
+#define HOLE_BINS_FIT(bits)                                \
+	static_assert((bits) >= HOLE_BIN_BITS_MIN &&       \
+			      (bits) <= HOLE_BIN_BITS_MAX, \
 		      "the bins of " #bits " fit the policy's area")
 
 static inline unsigned int hole_bin_of_size(unsigned int bits, size_t size)

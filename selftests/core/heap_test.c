@@ -1024,6 +1024,8 @@ TEST(heap_check_detects_a_wrong_bin_of_holes)
 	ASSERT_EQ(6, bins->bits);
 	bins->bits = 0;
 	ASSERT_CHECK_FAILS(heap);
+	bins->bits = HOLE_BIN_BITS_MIN - 1; /* 32 bins, not a word of bits */
+	ASSERT_CHECK_FAILS(heap);
 	bins->bits = 6;
 	ASSERT_CHECK_PASSES(heap);
 	c = hole_bins_next(bins, 0, bins->bits);
