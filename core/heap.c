@@ -10,7 +10,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <asm/page.h>
@@ -28,16 +27,6 @@
 static bool is_power_of_2(size_t n)
 {
 	return n && !(n & (n - 1));
-}
-
-static void heap_assert_valid(const struct mems_heap *heap)
-{
-#ifdef CONFIG_MEMS_DEBUG
-	if (mems_heap_check_unlocked(heap, stderr))
-		abort();
-#else
-	(void)heap;
-#endif
 }
 
 void mems_default_config(struct mems_heap_config *config)
@@ -209,94 +198,6 @@ void mems_heap_reset(struct mems_heap *heap)
 	mems_heap_use_policy(heap, heap->policy.ops);
 }
 
-/* @size rounded up to the heap's alignment, or 0 when that overflows. */
-static size_t heap_round(const struct mems_heap *heap, size_t size)
-{
-	size_t mask = heap->align - 1;
-
-	if (size > SIZE_MAX - mask)
-		return 0;
-	return (size + mask) & ~mask;
-}
-
-/* Keep at most the threshold's bytes of empty nodes mapped. */
-static void heap_trim_auto(struct mems_heap *heap)
-{
-	if (heap->trim_threshold >= 0 &&
-	    heap->empty_bytes > (size_t)heap->trim_threshold)
-		mems_chain_trim(heap, heap->trim_threshold);
-}
-
-/* The block that starts at @v, or NULL. */
-static struct mems_seg *heap_block_at(const struct mems_heap *heap,
-				      const void *v)
-{
-	struct mems_seg *seg = mems_addr_table_find_from(heap, (uintptr_t)v);
-
-	if (!seg || seg->vstart != (uintptr_t)v || seg_is_hole(seg))
-		return NULL;
-	return seg;
-}
-
-/* A free, then the trim its threshold asks for. */
-static void heap_release(struct mems_heap *heap, struct mems_seg *proc)
-{
-	mems_chain_release(heap, proc);
-	heap_trim_auto(heap);
-}
-
-/*
- * Carve @bytes (already rounded) by the policy, mapping a node when no
- * hole fits; *@fresh says whether the block lies in a node mapped for
- * it, whose bytes the kernel has zeroed.
- */
-static struct mems_seg *heap_carve(struct mems_heap *heap, size_t bytes,
-				   bool *fresh)
-{
-	struct mems_seg *hole = heap->policy.ops->find(&heap->policy, bytes);
-
-	*fresh = !hole;
-	if (hole) {
-		if (mems_meta_reserve(&heap->meta, &heap->os, 1))
-			return NULL;
-	} else {
-		hole = mems_chain_map_node(heap, bytes);
-		if (!hole)
-			return NULL;
-	}
-	return mems_chain_carve(heap, hole, bytes);
-}
-
-/* A block of @size bytes by the policy, its bytes zeroed when @zeroed. */
-static int heap_alloc(struct mems_heap *heap, size_t size, bool zeroed,
-		      void **v)
-{
-	size_t bytes = heap_round(heap, size);
-	struct mems_seg *proc;
-	bool fresh;
-
-	if (heap->stale)
-		return -ESTALE;
-	if (!size)
-		return -EINVAL;
-	if (!bytes)
-		return -ENOMEM;
-	proc = heap_carve(heap, bytes, &fresh);
-	if (!proc)
-		return -ENOMEM;
-	/* A new node's pages come zeroed: writing them would fault them in. */
-	if (zeroed && !fresh)
-		memset((void *)(proc->vstart + proc->to_phys), 0, bytes);
-	*v = (void *)proc->vstart;
-	heap_assert_valid(heap);
-	return 0;
-}
-
-int mems_heap_alloc_locked(struct mems_heap *heap, size_t size, void **v)
-{
-	return heap_alloc(heap, size, false, v);
-}
-
 int mems_heap_alloc(struct mems_heap *heap, size_t size, void **v)
 {
 	heap_guard(heap);
@@ -392,18 +293,6 @@ int mems_heap_realloc(struct mems_heap *heap, void *v, size_t size,
 	if (heap_in_walk(heap))
 		return -EDEADLK;
 	return mems_heap_realloc_locked(heap, v, size, out);
-}
-
-int mems_heap_free_locked(struct mems_heap *heap, void *v)
-{
-	struct mems_seg *proc;
-
-	proc = heap_block_at(heap, v);
-	if (!proc)
-		return -EINVAL;
-	heap_release(heap, proc);
-	heap_assert_valid(heap);
-	return 0;
 }
 
 int mems_heap_free(struct mems_heap *heap, void *v)
