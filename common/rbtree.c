@@ -417,28 +417,6 @@ void mems_rb_erase_augmented(struct rb_node *node, struct rb_root *root,
 		rb_erase_fixup(rebalance, root, augment->rotate);
 }
 
-struct rb_node *mems_rb_first(const struct rb_root *root)
-{
-	struct rb_node *node = root->rb_node;
-
-	if (!node)
-		return NULL;
-	while (node->rb_left)
-		node = node->rb_left;
-	return node;
-}
-
-struct rb_node *mems_rb_last(const struct rb_root *root)
-{
-	struct rb_node *node = root->rb_node;
-
-	if (!node)
-		return NULL;
-	while (node->rb_right)
-		node = node->rb_right;
-	return node;
-}
-
 struct rb_node *mems_rb_next(const struct rb_node *node)
 {
 	struct rb_node *parent;

@@ -94,8 +94,32 @@ void mems_rb_erase_augmented(struct rb_node *node, struct rb_root *root,
 /* mems_rb_validate() - 0 when links and colours obey the rules, else -1. */
 int mems_rb_validate(const struct rb_root *root);
 
-struct rb_node *mems_rb_first(const struct rb_root *root);
-struct rb_node *mems_rb_last(const struct rb_root *root);
+/*
+ * The first and last nodes: inline, since a search that takes a whole
+ * tree calls one of them every time, and each is a short descent.
+ */
+static inline struct rb_node *mems_rb_first(const struct rb_root *root)
+{
+	struct rb_node *node = root->rb_node;
+
+	if (!node)
+		return NULL;
+	while (node->rb_left)
+		node = node->rb_left;
+	return node;
+}
+
+static inline struct rb_node *mems_rb_last(const struct rb_root *root)
+{
+	struct rb_node *node = root->rb_node;
+
+	if (!node)
+		return NULL;
+	while (node->rb_right)
+		node = node->rb_right;
+	return node;
+}
+
 struct rb_node *mems_rb_next(const struct rb_node *node);
 struct rb_node *mems_rb_prev(const struct rb_node *node);
 
