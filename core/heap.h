@@ -5,7 +5,8 @@
  * Internal to MeMS (not installed).  The public heap API is
  * <mems/heap.h>; these are what the global heap (core/api.c) needs
  * beyond it: a heap set up in place, and the operations for a caller
- * that holds the heap's lock already.
+ * that holds the heap's lock already, those of malloc, free and get
+ * inline.
  */
 #ifndef MEMS_CORE_HEAP_H
 #define MEMS_CORE_HEAP_H
@@ -37,7 +38,8 @@ int mems_heap_use_policy(struct mems_heap *heap,
  * The heap API's calls for a caller that holds the heap's lock already
  * and has refused the calls of a walk's callback itself: the course
  * functions, which hold the global heap's lock and keep refused calls
- * out of the trace, take the lock and test for a walk once.
+ * out of the trace, take the lock and test for a walk once.  The
+ * _locked calls of malloc, free and get are below.
  */
 int mems_heap_calloc_locked(struct mems_heap *heap, size_t nmemb, size_t size,
 			    void **v);
