@@ -65,7 +65,7 @@ static bool heap_indexes_holes(const struct mems_heap *heap)
 /*
  * A policy without a resize hook sees the hole leave and come back.
  * Inline in its callers: best-fit and worst-fit come here at almost
- * every carve and free, and the call's frame cost them 15 to 18
+ * every carve and free, and the call's frame cost them 11 to 18
  * instructions a step.
  */
 static inline __attribute__((always_inline)) void
