@@ -569,3 +569,56 @@ cachegrind_counts() {
 	run "$prog" --plan 5 10 20
 	assert_failure 2
 }
+
+@test "seg-dir-model follows each policy's heap step by step" {
+	local prog=$BATS_FILE_TMPDIR/build/tools/bench/seg-dir-model policy
+
+	run "$prog" --policies
+	assert_success
+	assert_output "$(policies)"
+	# Each step compares every segment and line with mems_heap_walk().
+	for policy in $(policies); do
+		run "$prog" --check "$policy" 200 1500 0
+		assert_success
+		assert_output "1500 steps checked against the heap"
+	done
+	run "$prog" no-such-fit 10 10 10
+	assert_failure 1
+	assert_output 'seg-dir-model: POLICY names no policy of this build'
+	run "$prog" first-fit 10 -1 10
+	assert_failure 2
+}
+
+# model_counts POLICY L W S - "Ir / D1-misses" a step of model_replay(),
+# from callgrind's own report of the run.
+model_counts() {
+	local log=$BATS_TEST_TMPDIR/callgrind.log
+
+	env -i "$(command -v valgrind)" --tool=callgrind --cache-sim=yes \
+		--I1=32768,8,64 --D1=32768,8,64 --LL=8388608,16,64 \
+		--toggle-collect=model_replay --callgrind-out-file=/dev/null \
+		--log-file="$log" \
+		"$BATS_FILE_TMPDIR/build/tools/bench/seg-dir-model" \
+		"$1" "$2" "$3" "$4" >/dev/null || return
+	awk -v s="$4" '/I +refs:/ { ir = $NF }
+	     /D1 +misses:/ { d1 = $4 }
+	     END { gsub(/,/, "", ir); gsub(/,/, "", d1)
+		   printf "%.0f / %.2f\n", ir / s, d1 / s }' "$log"
+}
+
+@test "seg-dir-counts: one row an L, a step's counts from model_replay() alone" {
+	local prog=$BATS_FILE_TMPDIR/build/tools/bench/seg-dir-model policy
+
+	run --separate-stderr "$MEMS_SRC/scripts/seg-dir-counts" \
+		--live 100,200 --steps 400 "$prog"
+	assert_success
+	assert_line --index 0 --partial 'Segment directory model:'
+	assert_line --index 2 "$(printf 'L      %s' \
+		"$(policies | xargs printf ' %-13s' | sed 's/ *$//')")"
+	assert_equal "${#lines[@]}" 6
+	assert_equal "$(echo "${lines[4]}" | awk '{ print $1, NF }')" \
+		"100 $((1 + 3 * $(policies | wc -l)))"
+	policy=$(policies | tail -n 1)
+	assert_equal "$(echo "${lines[5]}" | awk '{ print $(NF - 2), $NF }')" \
+		"$(model_counts "$policy" 200 200 400 | awk '{ print $1, $3 }')"
+}

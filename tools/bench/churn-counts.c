@@ -33,9 +33,7 @@
 #include <mems/heap.h>
 #include <mems/introspect.h>
 
-#include "mix.h"
-
-#define COUNTS_SEED 0x636f756e7473ULL /* "counts" */
+#include "churn.h"
 
 struct step {
 	uint32_t victim; /* index of the block that is freed */
@@ -85,31 +83,18 @@ static void *map_array(size_t count, size_t size)
 	return array;
 }
 
-/* The policies of the registry but its linear references. */
-static void print_policies(void)
-{
-	struct mems_policy_info info;
-	unsigned int i;
-
-	for (i = 0; !mems_policy_info(i, &info); i++)
-		if (!(info.flags & MEMS_POLICY_REFERENCE))
-			puts(info.name);
-}
-
 static void churn_plan(struct churn *c)
 {
-	struct mix_rng rng = { COUNTS_SEED };
+	struct mix_rng rng = { CHURN_SEED };
 	size_t i;
 
 	c->first_sizes = map_array(c->live, sizeof(*c->first_sizes));
 	c->seq = map_array(c->plan, sizeof(*c->seq));
 	c->slots = map_array(c->live, sizeof(*c->slots));
 	for (i = 0; i < c->live; i++)
-		c->first_sizes[i] = mix_block_size_heavy(&rng);
-	for (i = 0; i < c->plan; i++) {
-		c->seq[i].victim = (uint32_t)mix_below(&rng, c->live);
-		c->seq[i].size = mix_block_size_heavy(&rng);
-	}
+		c->first_sizes[i] = churn_first_size(&rng);
+	for (i = 0; i < c->plan; i++)
+		churn_step(&rng, c->live, &c->seq[i].victim, &c->seq[i].size);
 }
 
 /* Volatile: a store into a block that is freed later is no dead store. */
@@ -192,7 +177,7 @@ int main(int argc, char **argv)
 	const char *plan = NULL;
 
 	if (argc == 2 && !strcmp(argv[1], "--policies")) {
-		print_policies();
+		churn_print_policies();
 		return 0;
 	}
 	if (argc == 2 && !strcmp(argv[1], "--help")) {
