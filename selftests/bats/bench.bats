@@ -576,9 +576,13 @@ cachegrind_counts() {
 	run "$prog" --policies
 	assert_success
 	assert_output "$(policies)"
-	# Each step compares every segment and line with mems_heap_walk().
+	# Each step compares every segment, line and hole record with
+	# mems_heap_walk().
 	for policy in $(policies); do
 		run "$prog" --check "$policy" 200 1500 0
+		assert_success
+		assert_output "1500 steps checked against the heap"
+		run "$prog" --check --hole-records "$policy" 200 1500 0
 		assert_success
 		assert_output "1500 steps checked against the heap"
 	done

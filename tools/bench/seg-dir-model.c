@@ -12,19 +12,21 @@
  * holding the line's first byte and forward to the end of its last
  * segment, and a bit for the type of the segment holding its first
  * byte.  There are no records: a segment's end is the next start, a
- * hole's size the difference of its neighbours.  Carve, free and get
- * are written as the core would run them; the model keeps no policy
- * index, so it counts what would replace the chains' records and the
- * address table, not the search.
+ * hole's size the difference of its neighbours; with --hole-records a
+ * hole also has one, as best-fit's and worst-fit's trees need, found
+ * from its last byte's slot.  Carve, free and get are written as the
+ * core would run them; the model keeps no policy index, so it counts
+ * what would replace the chains' records and the address table, not
+ * the search.
  *
  * The churn is churn-counts' (same seed, same sizes), run first through
  * the heap API with the policy named, recording where each block went;
  * the model then replays those placements, and model_replay() holds the
  * counted steps alone, for callgrind's --toggle-collect.  With --check
  * the model follows the heap instead, and after every step compares
- * each segment, each line's fields and get at both ends of each
- * segment with mems_heap_walk().  The model takes nodes that are
- * a whole number of slots (a page of 4096 bytes); a core with pages of
+ * each segment, each line's fields, each hole's record and get at both
+ * ends of each segment with mems_heap_walk().  The model takes nodes
+ * that are a whole number of slots (a page of 4096 bytes); a core with pages of
  * any size would also need a line's second translation where a node
  * starts inside a slot.
  */
@@ -85,6 +87,22 @@ _Static_assert(sizeof(struct line) == 64, "a line is a cache line");
  * Addresses are the heap's less its base, so that slots start at
  * multiples of their size whatever the base.
  */
+/*
+ * With --hole-records, a hole also has a record, as best-fit's and
+ * worst-fit's indexes would need one to link: found from the list of its
+ * last byte's slot, as the hole map finds its holes today.  The index's
+ * own links are its padding; their upkeep is the index's, not counted.
+ */
+struct hole_rec {
+	uintptr_t start;
+	uintptr_t end;
+	struct hole_rec *next;
+	struct hole_rec **pprev;
+	char index_links[32];
+};
+
+_Static_assert(sizeof(struct hole_rec) == 64, "a record is a cache line");
+
 struct dir {
 	uintptr_t virt_base;
 	uintptr_t end; /* the first address not handed out */
@@ -92,6 +110,11 @@ struct dir {
 	size_t nr_lines;
 	size_t align;
 	size_t ext_lines;
+	bool hole_records;
+	struct hole_rec **heads; /* by slot: the holes ending in it */
+	struct hole_rec *free_recs;
+	struct hole_rec *unused_recs;
+	size_t nr_recs;
 };
 
 struct op {
@@ -239,6 +262,70 @@ static __always_inline void line_after_starts_in(struct dir *d, uintptr_t start,
 		line->first_back = (uint32_t)(line_base(d, line) - start);
 }
 
+static __always_inline struct hole_rec *
+rec_alloc(struct dir *d, uintptr_t start, uintptr_t end)
+{
+	struct hole_rec *rec = d->free_recs;
+
+	if (rec)
+		d->free_recs = rec->next;
+	else
+		rec = d->unused_recs++;
+	rec->start = start;
+	rec->end = end;
+	d->nr_recs++;
+	return rec;
+}
+
+static __always_inline void rec_free(struct dir *d, struct hole_rec *rec)
+{
+	rec->next = d->free_recs;
+	d->free_recs = rec;
+	d->nr_recs--;
+}
+
+static __always_inline void rec_push(struct dir *d, struct hole_rec *rec)
+{
+	struct hole_rec **head = &d->heads[rec->end >> SLOT_SHIFT];
+
+	rec->next = *head;
+	if (*head)
+		(*head)->pprev = &rec->next;
+	*head = rec;
+	rec->pprev = head;
+}
+
+static __always_inline void rec_unlink(struct hole_rec *rec)
+{
+	*rec->pprev = rec->next;
+	if (rec->next)
+		rec->next->pprev = rec->pprev;
+}
+
+/* The record of the hole that ends at @end; there is one. */
+static __always_inline struct hole_rec *rec_ending_at(const struct dir *d,
+						      uintptr_t end)
+{
+	struct hole_rec *rec = d->heads[end >> SLOT_SHIFT];
+
+	while (rec->end != end)
+		rec = rec->next;
+	return rec;
+}
+
+/* A hole's end moves: its record joins the list of its new end's slot. */
+static __always_inline void rec_set_end(struct dir *d, struct hole_rec *rec,
+					uintptr_t end)
+{
+	bool same_slot = rec->end >> SLOT_SHIFT == end >> SLOT_SHIFT;
+
+	if (!same_slot)
+		rec_unlink(rec);
+	rec->end = end;
+	if (!same_slot)
+		rec_push(d, rec);
+}
+
 static void dir_map_node(struct dir *d, uintptr_t len, intptr_t to_phys)
 {
 	struct line *line, *last;
@@ -257,11 +344,26 @@ static void dir_map_node(struct dir *d, uintptr_t len, intptr_t to_phys)
 	line->nr = 1;
 	line->first_back = 0;
 	line->next_fwd = (uint32_t)len;
+	if (d->hole_records)
+		rec_push(d, rec_alloc(d, d->end, d->end + len - 1));
 	d->end += len;
 }
 
+/*
+ * The record of the hole a carve takes, which the policy's find hands
+ * over in the core: read there, not looked for.  Out of line, so that
+ * seg-dir-counts can subtract its cost as the index's; the caches still
+ * see its reads.
+ */
+__attribute__((noinline)) struct hole_rec *
+policy_hands_record(const struct dir *d, uintptr_t end)
+{
+	return rec_ending_at(d, end);
+}
+
 /* Carve @bytes from the low end of the hole that starts at @v. */
-static __always_inline void dir_carve(struct dir *d, uintptr_t v, size_t bytes)
+static __always_inline void dir_carve(struct dir *d, uintptr_t v, size_t bytes,
+				      bool records)
 {
 	struct line *line = line_of(d, v);
 	int i = line_find(line, v & OFF_MASK);
@@ -277,6 +379,16 @@ static __always_inline void dir_carve(struct dir *d, uintptr_t v, size_t bytes)
 	lines_set_type(d, v, rest - 1, true);
 	ents = line_ents(line);
 	ents[i] |= ENT_BLOCK;
+	if (records) {
+		struct hole_rec *rec = policy_hands_record(d, hole_end);
+
+		if (rest - 1 == hole_end) {
+			rec_unlink(rec);
+			rec_free(d, rec);
+		} else {
+			rec->start = rest;
+		}
+	}
 	if (rest - 1 == hole_end)
 		return;
 	rest_line = line_of(d, rest);
@@ -309,8 +421,36 @@ static __always_inline uintptr_t start_before_line(struct dir *d,
 	return line_base(d, line) + ent_off(ents[line->nr - 1]);
 }
 
+/*
+ * The holes' records when the block [@v, @end] is freed, with the hole
+ * before it when @prev_hole, and the one after it, which ends at
+ * @next_end, when @next_hole.
+ */
+static __always_inline void free_records(struct dir *d, bool prev_hole,
+					 uintptr_t v, uintptr_t end,
+					 bool next_hole, uintptr_t next_end)
+{
+	struct hole_rec *prev = NULL, *next = NULL;
+
+	if (prev_hole)
+		prev = rec_ending_at(d, v - 1);
+	if (next_hole)
+		next = rec_ending_at(d, next_end);
+	if (prev && next) {
+		next->start = prev->start;
+		rec_unlink(prev);
+		rec_free(d, prev);
+	} else if (prev) {
+		rec_set_end(d, prev, end);
+	} else if (next) {
+		next->start = v;
+	} else {
+		rec_push(d, rec_alloc(d, v, end));
+	}
+}
+
 /* Free the block at @v; -EINVAL when no block starts there. */
-static __always_inline int dir_free(struct dir *d, uintptr_t v)
+static __always_inline int dir_free(struct dir *d, uintptr_t v, bool records)
 {
 	struct line *line, *next_line = NULL;
 	uintptr_t end, start = v, merged_end;
@@ -350,6 +490,8 @@ static __always_inline int dir_free(struct dir *d, uintptr_t v)
 		if (next_hole)
 			merged_end = seg_end(d, next_line, j);
 	}
+	if (records)
+		free_records(d, prev_hole, v, end, next_hole, merged_end);
 	lines_set_type(d, v, end, false);
 	if (next_hole)
 		line_remove(next_line, j);
@@ -386,7 +528,8 @@ static __always_inline size_t dir_round(const struct dir *d, size_t size)
 	return (size + d->align - 1) & ~(d->align - 1);
 }
 
-static __always_inline void dir_alloc(struct dir *d, uintptr_t v, size_t size)
+static __always_inline void dir_alloc(struct dir *d, uintptr_t v, size_t size,
+				      bool records)
 {
 	size_t bytes = dir_round(d, size);
 
@@ -395,7 +538,7 @@ static __always_inline void dir_alloc(struct dir *d, uintptr_t v, size_t size)
 
 		dir_map_node(d, len, 0x10000);
 	}
-	dir_carve(d, v, bytes);
+	dir_carve(d, v, bytes, records);
 }
 
 /*
@@ -405,8 +548,19 @@ static __always_inline void dir_alloc(struct dir *d, uintptr_t v, size_t size)
 struct walk_check {
 	struct dir *d;
 	uintptr_t expect; /* where the next segment starts */
-	size_t segs;
+	size_t holes;
 };
+
+/* The hole [@start, @end] has its record, in its end's slot's list. */
+static bool hole_has_record(const struct dir *d, uintptr_t start, uintptr_t end)
+{
+	const struct hole_rec *rec = d->heads[end >> SLOT_SHIFT];
+
+	for (; rec; rec = rec->next)
+		if (rec->start == start && rec->end == end)
+			return true;
+	return false;
+}
 
 static int check_seg(const struct mems_node_info *node,
 		     const struct mems_seg_info *seg, void *arg)
@@ -448,8 +602,11 @@ static int check_seg(const struct mems_node_info *node,
 	if ((dir_get(d, seg->vstart) != NULL) != block ||
 	    (dir_get(d, seg->vend) != NULL) != block)
 		die("get answers wrongly");
+	if (!block && d->hole_records &&
+	    !hole_has_record(d, seg->vstart, seg->vend))
+		die("a hole without its record");
 	wc->expect = seg->vend + 1;
-	wc->segs++;
+	wc->holes += !block;
 	return 0;
 }
 
@@ -461,15 +618,22 @@ static void check_against(struct dir *d, struct mems_heap *heap)
 	mems_heap_walk(heap, &ops, &wc);
 	if (wc.expect != d->end)
 		die("the space ends elsewhere");
+	if (d->hole_records && d->nr_recs != wc.holes)
+		die("records of holes that are gone");
 }
 
-static __always_inline void model_step(struct dir *d, const struct op *op)
+/*
+ * One step; @records is d->hole_records, a constant where the steps are
+ * counted, so that a model without records does not test for them.
+ */
+static __always_inline void model_step(struct dir *d, const struct op *op,
+				       bool records)
 {
 	uintptr_t carved = op->carved - d->virt_base;
 
-	if (op->freed && dir_free(d, op->freed - d->virt_base))
+	if (op->freed && dir_free(d, op->freed - d->virt_base, records))
 		die("the model refused a free");
-	dir_alloc(d, carved, op->bytes);
+	dir_alloc(d, carved, op->bytes, records);
 	if (!dir_get(d, carved))
 		die("the model refused a get");
 }
@@ -481,8 +645,12 @@ __attribute__((noinline)) void model_replay(struct dir *d, const struct op *ops,
 	struct dir local = *d; /* in registers, whatever the lines' stores */
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		model_step(&local, &ops[i]);
+	if (local.hole_records)
+		for (i = 0; i < n; i++)
+			model_step(&local, &ops[i], true);
+	else
+		for (i = 0; i < n; i++)
+			model_step(&local, &ops[i], false);
 	*d = local;
 }
 
@@ -516,7 +684,7 @@ static struct op *record_churn(struct mems_heap *heap, struct dir *d,
 		ops[i].carved = (uintptr_t)slots[victim];
 		ops[i].bytes = size;
 		if (checking) {
-			model_step(d, &ops[i]);
+			model_step(d, &ops[i], d->hole_records);
 			check_against(d, heap);
 		}
 	}
@@ -526,14 +694,28 @@ static struct op *record_churn(struct mems_heap *heap, struct dir *d,
 
 static void usage(FILE *out)
 {
-	fputs("Usage: seg-dir-model [--check] POLICY LIVE WARMUP STEPS\n"
+	fputs("Usage: seg-dir-model [--check] [--hole-records] POLICY LIVE "
+	      "WARMUP STEPS\n"
 	      "       seg-dir-model --policies\n"
 	      "Run churn-counts' churn through a heap of POLICY, LIVE blocks\n"
 	      "and WARMUP + STEPS steps, then replay its placements through\n"
 	      "the segment directory model, the last STEPS in\n"
 	      "model_replay().  --check follows the heap step by step\n"
-	      "instead, checking the model against mems_heap_walk().\n",
+	      "instead, checking the model against mems_heap_walk().\n"
+	      "--hole-records gives each hole a record, found from its\n"
+	      "last byte's slot, as best-fit's and worst-fit's indexes\n"
+	      "would need.\n",
 	      out);
+}
+
+static void *map_noreserve(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("cannot map the model's arrays");
+	return p;
 }
 
 static size_t parse_count(const char *arg)
@@ -565,9 +747,13 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (argc > 1 && !strcmp(argv[1], "--check")) {
-		checking = true;
-		a++;
+	for (; a < argc; a++) {
+		if (!strcmp(argv[a], "--check"))
+			checking = true;
+		else if (!strcmp(argv[a], "--hole-records"))
+			d.hole_records = true;
+		else
+			break;
 	}
 	if (argc - a != 4) {
 		usage(stderr);
@@ -583,20 +769,24 @@ int main(int argc, char **argv)
 		die("POLICY names no policy of this build");
 	d.virt_base = config.virt_base;
 	d.align = config.align;
-	/* Room for a space of 64 GiB; only the lines written are mapped. */
+	/*
+	 * Room for a space of 64 GiB and as many holes as slots; only what
+	 * is written is mapped.
+	 */
 	d.nr_lines = (size_t)1 << 26;
-	d.lines = mmap(NULL, d.nr_lines * sizeof(struct line),
-		       PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (d.lines == MAP_FAILED)
-		die("cannot map the lines");
+	d.lines = map_noreserve(d.nr_lines * sizeof(*d.lines));
+	if (d.hole_records) {
+		d.heads = map_noreserve(d.nr_lines * sizeof(*d.heads));
+		d.unused_recs =
+			map_noreserve(d.nr_lines * sizeof(*d.unused_recs));
+	}
 	ops = record_churn(heap, &d, live, warmup + steps);
 	if (checking) {
 		printf("%zu steps checked against the heap\n", warmup + steps);
 		return 0;
 	}
 	for (i = 0; i < live + warmup; i++)
-		model_step(&d, &ops[i]);
+		model_step(&d, &ops[i], d.hole_records);
 	model_replay(&d, ops + live + warmup, steps);
 	printf("%zu lines, %zu with starts in an array of their own\n",
 	       (size_t)(d.end >> SLOT_SHIFT), d.ext_lines);
