@@ -232,13 +232,10 @@ static __always_inline uintptr_t seg_end(const struct dir *d, struct line *line,
 static __always_inline void lines_set_type(struct dir *d, uintptr_t start,
 					   uintptr_t end, bool block)
 {
+	/* The first line whose first byte is at or after @start. */
 	struct line *line = line_of(d, start + OFF_MASK);
 	struct line *last = line_of(d, end);
 
-	if (start & OFF_MASK && line > last)
-		return;
-	if (!(start & OFF_MASK))
-		line = line_of(d, start);
 	for (; line <= last; line++)
 		line->flags = block ? line->flags | LINE_FIRST_BLOCK :
 				      line->flags & ~LINE_FIRST_BLOCK;
