@@ -97,6 +97,7 @@ static inline struct mems_seg *hole_tree_last(const struct rb_root *root)
  * whose bit 1 is always clear, and the list's next and previous holes,
  * NULL-ended both ways: the list holds no pointer into the heap.
  */
+
 /*
  * The bins of 1 << bits classes a power of two: those of the sizes below
  * 2 << bits, one each, and 1 << bits for each power of two, 16 << bits
